@@ -1,0 +1,8 @@
+module github.com/brief-desk/brief
+
+go 1.26.8
+
+require (
+	github.com/BurntSushi/toml v1.6.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
+)

@@ -1,0 +1,573 @@
+// Package dataset reads the typed tables in a project's data/ folder: TOML
+// files with metadata, optional per-column metadata and [[rows]]. It checks
+// types and the rules of each kind (series, moves, deals, table), reports every
+// problem at the file, line and column of the bad cell, and selects rows for a
+// block (filters, a date window, the as-of cut, sort and limit). It knows
+// nothing of HTML or spreadsheets.
+package dataset
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlpos"
+)
+
+// Kind is what a dataset holds; it adds required columns, checks and a default chart.
+type Kind string
+
+// The kinds of the input contract.
+const (
+	KindSeries Kind = "series"
+	KindMoves  Kind = "moves"
+	KindDeals  Kind = "deals"
+	KindTable  Kind = "table"
+)
+
+// Column describes one column.
+type Column struct {
+	Name   string
+	Label  string // defaults to the name with spaces for underscores
+	Unit   string
+	Format Format
+	Type   Type // Empty only when no row has a value
+	AllInt bool // every value is a number written as an integer
+	Index  int  // position in Dataset.Columns and in each row
+}
+
+// Header is the label with the unit, as a table heading shows it.
+func (c *Column) Header() string {
+	if c.Unit == "" {
+		return c.Label
+	}
+	return c.Label + " (" + c.Unit + ")"
+}
+
+// Format renders a value of this column.
+func (c *Column) FormatValue(v Value) string { return FormatValue(c.Format, v) }
+
+// Dataset is one parsed, validated data file.
+type Dataset struct {
+	ID          string
+	File        string // slash path relative to the project, for messages
+	Title       string
+	Source      string
+	SourceURL   string
+	Kind        Kind
+	Description string
+	Notes       string
+	Columns     []*Column
+	Rows        [][]Value // Rows[i][c.Index]
+	RowPos      []diag.Pos
+
+	dateCol *Column
+	byDate  []int // indices of rows that have a date, in date order (stable)
+}
+
+// Column returns the named column, or nil.
+func (d *Dataset) Column(name string) *Column {
+	for _, c := range d.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// DateColumn is the column that date windows and the as-of rule use, or nil.
+func (d *Dataset) DateColumn() *Column { return d.dateCol }
+
+// ColumnNames lists the column names in file order, for messages.
+func (d *Dataset) ColumnNames() []string {
+	names := make([]string, len(d.Columns))
+	for i, c := range d.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// ValidID reports whether s may name a dataset.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+var topKeys = []string{"title", "source", "source_url", "kind", "description", "notes", "columns", "rows"}
+var columnKeys = []string{"label", "unit", "format"}
+
+// requirement is a column that a kind needs.
+type requirement struct {
+	name string
+	typ  Type
+}
+
+var kindColumns = map[Kind][]requirement{
+	KindSeries: {{"date", Date}},
+	KindMoves:  {{"date", Date}, {"ticker", String}, {"change_pct", Number}},
+	KindDeals:  {{"announced", Date}, {"company", String}, {"counterparty", String}},
+	KindTable:  nil,
+}
+
+// parser holds the state of one Parse.
+type parser struct {
+	d    *Dataset
+	ix   *tomlpos.Index
+	errs diag.List
+}
+
+func (p *parser) at(path string) diag.Pos {
+	pos := p.ix.Find(path)
+	return diag.Pos{File: p.d.File, Line: pos.Line, Col: pos.Col}
+}
+
+func (p *parser) errorf(path, format string, args ...any) {
+	p.errs.Add(diag.Errorf(p.at(path), format, args...))
+}
+
+// Parse reads one dataset. file is the slash path used in messages; its stem is
+// the dataset id. The error, if any, is a *diag.List with every problem found.
+func Parse(file string, src []byte) (*Dataset, error) {
+	base := file[strings.LastIndexByte(file, '/')+1:]
+	d := &Dataset{ID: strings.TrimSuffix(base, ".toml"), File: file, Kind: KindTable}
+	p := &parser{d: d}
+	if !ValidID(d.ID) {
+		p.errs.Addf(diag.Pos{File: file, Line: 1, Col: 1},
+			"invalid dataset id %q: rename the file to lower-case letters, digits, '-' and '_', starting with a letter or digit", d.ID)
+	}
+	m, ix, err := tomlpos.Decode(src)
+	if err != nil {
+		se := err.(*tomlpos.SyntaxError)
+		p.errs.Addf(diag.Pos{File: file, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
+		return nil, &p.errs
+	}
+	p.ix = ix
+	p.meta(m)
+	rows := p.rows(m["rows"])
+	columnMeta, _ := m["columns"].(map[string]any)
+	p.columns(rows, columnMeta)
+	if p.errs.Len() == 0 {
+		p.checkKind()
+	}
+	if p.errs.Len() > 0 {
+		return nil, &p.errs
+	}
+	d.index()
+	return d, nil
+}
+
+func (p *parser) str(m map[string]any, key string, required bool) string {
+	x, ok := m[key]
+	if !ok {
+		if required {
+			p.errorf("", "missing required key %q: add %s = \"...\" at the top of the file", key, key)
+		}
+		return ""
+	}
+	s, ok := x.(string)
+	if !ok {
+		p.errorf(key, "%s: want a string, got %s", key, tomlType(x))
+		return ""
+	}
+	s = strings.TrimSpace(s)
+	if required && s == "" {
+		p.errorf(key, "%s must not be empty", key)
+	}
+	return s
+}
+
+func (p *parser) meta(m map[string]any) {
+	d := p.d
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(topKeys, k) {
+			p.errorf(k, "unknown key %q%s; a dataset's keys are %s", k, suggest(k, topKeys), strings.Join(topKeys, ", "))
+		}
+	}
+	d.Title = p.str(m, "title", true)
+	d.Source = p.str(m, "source", true)
+	d.SourceURL = p.str(m, "source_url", false)
+	if d.SourceURL != "" {
+		if err := CheckURL(d.SourceURL); err != nil {
+			p.errorf("source_url", "source_url: %v", err)
+		}
+	}
+	d.Description = p.str(m, "description", false)
+	d.Notes = p.str(m, "notes", false)
+	if k := p.str(m, "kind", false); k != "" {
+		if _, ok := kindColumns[Kind(k)]; !ok {
+			p.errorf("kind", "unknown kind %q; use series, moves, deals or table", k)
+		} else {
+			d.Kind = Kind(k)
+		}
+	}
+	if x, ok := m["columns"]; ok {
+		if _, ok := x.(map[string]any); !ok {
+			p.errorf("columns", "columns: want a table such as [columns.price], got %s", tomlType(x))
+		}
+	}
+}
+
+// CheckURL accepts absolute http and https URLs only, so that a link from data
+// can never run script.
+func CheckURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an absolute http:// or https:// URL, got %q", s)
+	}
+	return nil
+}
+
+type cell struct {
+	v    Value
+	path string
+}
+
+// rows converts the [[rows]] tables to cells, keyed by column name, and
+// records the column order: the order in which names first appear.
+func (p *parser) rows(x any) []map[string]cell {
+	if x == nil {
+		p.errorf("", "dataset has no rows: add at least one [[rows]] table")
+		return nil
+	}
+	list, ok := x.([]map[string]any)
+	if anyList, isList := x.([]any); isList && len(anyList) > 0 {
+		// rows = [{...}, {...}] written inline.
+		list, ok = make([]map[string]any, len(anyList)), true
+		for i, e := range anyList {
+			if list[i], ok = e.(map[string]any); !ok {
+				break
+			}
+		}
+	}
+	if !ok {
+		if anyList, isList := x.([]any); isList && len(anyList) == 0 {
+			p.errorf("rows", "dataset has no rows: add at least one [[rows]] table")
+			return nil
+		}
+		p.errorf("rows", "rows: want [[rows]] tables, got %s", tomlType(x))
+		return nil
+	}
+	if len(list) == 0 {
+		p.errorf("rows", "dataset has no rows: add at least one [[rows]] table")
+	}
+	out := make([]map[string]cell, len(list))
+	seen := map[string]bool{}
+	for i, row := range list {
+		prefix := fmt.Sprintf("rows[%d]", i)
+		p.d.RowPos = append(p.d.RowPos, p.at(prefix))
+		keys := sortedKeys(row)
+		// File order within the row, by position of each value.
+		slices.SortStableFunc(keys, func(a, b string) int {
+			pa, pb := p.ix.Find(prefix+"."+a), p.ix.Find(prefix+"."+b)
+			return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
+		})
+		cells := make(map[string]cell, len(row))
+		for _, k := range keys {
+			path := prefix + "." + k
+			if !ValidID(k) {
+				p.errorf(path, "%s: invalid column name %q: use lower-case letters, digits, '-' and '_'", path, k)
+				continue
+			}
+			v, err := FromTOML(row[k])
+			if err != nil {
+				p.errorf(path, "%s: %v", path, err)
+				continue
+			}
+			cells[k] = cell{v, path}
+			if !seen[k] {
+				seen[k] = true
+				p.d.Columns = append(p.d.Columns, &Column{Name: k, Index: len(p.d.Columns)})
+			}
+		}
+		out[i] = cells
+	}
+	return out
+}
+
+// columns fixes each column's type, checks every cell against it, applies the
+// column metadata and fills the row-major table.
+func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
+	d := p.d
+	want := map[string]Type{}
+	why := map[string]string{}
+	for _, r := range kindColumns[d.Kind] {
+		want[r.name] = r.typ
+		why[r.name] = "a " + string(d.Kind) + " dataset needs it"
+	}
+	// Column metadata first: a format fixes the type that cells must have.
+	formats := map[string]Format{}
+	for _, name := range sortedKeys(meta) {
+		path := "columns." + name
+		col := d.Column(name)
+		cm, ok := meta[name].(map[string]any)
+		if !ok {
+			p.errorf(path, "%s: want a table such as [columns.%s] with label, unit and format, got %s", path, name, tomlType(meta[name]))
+			continue
+		}
+		if col == nil {
+			p.errorf(path, "%s: no row has a column %q%s; columns are %s", path, name, suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+			continue
+		}
+		for _, k := range sortedKeys(cm) {
+			if !slices.Contains(columnKeys, k) {
+				p.errorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, suggest(k, columnKeys))
+				continue
+			}
+			s, ok := cm[k].(string)
+			if !ok {
+				p.errorf(path+"."+k, "%s.%s: want a string, got %s", path, k, tomlType(cm[k]))
+				continue
+			}
+			switch k {
+			case "label":
+				col.Label = strings.TrimSpace(s)
+			case "unit":
+				col.Unit = strings.TrimSpace(s)
+			case "format":
+				if !validFormat(s) {
+					p.errorf(path+".format", "%s.format: unknown format %q; use number, integer, usd, usd_compact, percent, date or text", path, s)
+					continue
+				}
+				formats[name] = Format(s)
+				col.Format = Format(s)
+				if _, fixed := want[name]; !fixed {
+					switch {
+					case col.Format.Numeric():
+						want[name] = Number
+					case col.Format == FormatDate:
+						want[name] = Date
+					}
+					why[name] = "its format is " + s
+				}
+			}
+		}
+	}
+
+	d.Rows = make([][]Value, len(rows))
+	for _, c := range d.Columns {
+		c.Type = want[c.Name]
+		c.AllInt = true
+	}
+	for i, row := range rows {
+		vals := make([]Value, len(d.Columns))
+		for _, c := range d.Columns {
+			cl, ok := row[c.Name]
+			if !ok {
+				continue
+			}
+			v := cl.v
+			if c.Type == Empty {
+				c.Type = v.Type
+			}
+			if v.Type != c.Type {
+				how, fixed := why[c.Name]
+				if !fixed {
+					how = "as the column's first value"
+				}
+				p.errorf(cl.path, "%s: want %s (%s), got %s", cl.path, c.Type.Noun(), how, v.Describe())
+				continue
+			}
+			if v.Type == Number && !v.Int {
+				c.AllInt = false
+			}
+			vals[c.Index] = v
+		}
+		d.Rows[i] = vals
+	}
+	for _, c := range d.Columns {
+		if c.Label == "" {
+			c.Label = defaultLabel(c.Name)
+		}
+		if f, ok := formats[c.Name]; ok {
+			if f.Numeric() && c.Type != Number || f == FormatDate && c.Type != Date {
+				p.errorf("columns."+c.Name+".format", "columns.%s.format: %s does not fit a column of %ss", c.Name, f, c.Type)
+			}
+			continue
+		}
+		c.Format = defaultFormat(c, d.Rows)
+	}
+}
+
+func defaultLabel(name string) string {
+	s := strings.ReplaceAll(name, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// defaultFormat picks a format from the type and the naming conventions of
+// the contract: *_pct is a percent change, *_usd is money.
+func defaultFormat(c *Column, rows [][]Value) Format {
+	switch c.Type {
+	case Date:
+		return FormatDate
+	case Number:
+	default:
+		return FormatText
+	}
+	switch {
+	case c.Name == "change_pct" || strings.HasSuffix(c.Name, "_pct"):
+		return FormatPercent
+	case c.Name == "usd" || strings.HasSuffix(c.Name, "_usd"):
+		for _, r := range rows {
+			if v := r[c.Index]; v.Type == Number && (v.Num >= 1e6 || v.Num <= -1e6) {
+				return FormatUSDCompact
+			}
+		}
+		return FormatUSD
+	case c.AllInt:
+		return FormatInteger
+	}
+	return FormatNumber
+}
+
+// checkKind enforces the required columns and rules of the dataset's kind.
+func (p *parser) checkKind() {
+	d := p.d
+	for _, r := range kindColumns[d.Kind] {
+		c := d.Column(r.name)
+		if c == nil {
+			p.errorf("kind", "a %s dataset needs a %q column of %ss; columns are %s", d.Kind, r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
+			continue
+		}
+		for i, row := range d.Rows {
+			if row[c.Index].IsEmpty() {
+				p.errorf(fmt.Sprintf("rows[%d]", i), "rows[%d]: missing %q, which every row of a %s dataset needs", i, r.name, d.Kind)
+			}
+		}
+	}
+	if p.errs.Len() > 0 {
+		return
+	}
+	switch d.Kind {
+	case KindSeries:
+		hasNumber := false
+		for _, c := range d.Columns {
+			hasNumber = hasNumber || c.Type == Number
+		}
+		if !hasNumber {
+			p.errorf("kind", "a series dataset needs at least one number column besides date")
+		}
+		date := d.Column("date")
+		for i := 1; i < len(d.Rows); i++ {
+			prev, cur := d.Rows[i-1][date.Index], d.Rows[i][date.Index]
+			if cur.Compare(prev) <= 0 {
+				p.errorf(fmt.Sprintf("rows[%d].date", i), "rows[%d].date: %s does not come after the previous row's %s; a series needs unique dates in ascending order",
+					i, cur.Literal(), prev.Literal())
+			}
+		}
+	case KindMoves:
+		date, ticker := d.Column("date"), d.Column("ticker")
+		first := map[[2]string]int{}
+		for i, row := range d.Rows {
+			key := [2]string{row[date.Index].Literal(), row[ticker.Index].Str}
+			if j, dup := first[key]; dup {
+				p.errorf(fmt.Sprintf("rows[%d].ticker", i), "rows[%d]: a second move for %s on %s (the first is rows[%d]); a moves dataset has one row per date and ticker",
+					i, key[1], key[0], j)
+				continue
+			}
+			first[key] = i
+		}
+	}
+}
+
+// index prepares the date column and the rows in date order.
+func (d *Dataset) index() {
+	switch d.Kind {
+	case KindSeries, KindMoves:
+		d.dateCol = d.Column("date")
+	case KindDeals:
+		d.dateCol = d.Column("announced")
+	default:
+		if c := d.Column("date"); c != nil && c.Type == Date {
+			d.dateCol = c
+		}
+	}
+	if d.dateCol == nil {
+		return
+	}
+	ci := d.dateCol.Index
+	for i, r := range d.Rows {
+		if !r[ci].IsEmpty() {
+			d.byDate = append(d.byDate, i)
+		}
+	}
+	sort.SliceStable(d.byDate, func(a, b int) bool {
+		return d.Rows[d.byDate[a]][ci].Date.Before(d.Rows[d.byDate[b]][ci].Date)
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// tomlType names the type of a decoded TOML value for messages.
+func tomlType(x any) string {
+	switch x := x.(type) {
+	case string:
+		return fmt.Sprintf("string %q", x)
+	case int64, float64:
+		return fmt.Sprintf("number %v", x)
+	case bool:
+		return fmt.Sprintf("boolean %v", x)
+	case []map[string]any:
+		return "an array of tables"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	}
+	v, err := FromTOML(x)
+	if err != nil {
+		return fmt.Sprintf("%v", x)
+	}
+	return v.Describe()
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest known name, if any is close.
+func suggest(name string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := distance(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// Suggest is suggest for other packages.
+func Suggest(name string, known []string) string { return suggest(name, known) }
+
+// distance is the Levenshtein distance between two short names.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

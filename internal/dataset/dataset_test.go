@@ -1,0 +1,230 @@
+package dataset
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const hashprice = `title = "Bitcoin hashprice"
+source = "Hashrate Index"
+kind = "series"
+
+[columns.usd_per_ph_day]
+label = "Hashprice"
+unit = "USD/PH/s/day"
+format = "usd"
+
+[[rows]]
+date = 2025-07-01
+usd_per_ph_day = 55
+
+[[rows]]
+date = 2025-10-01
+usd_per_ph_day = 48.5
+
+[[rows]]
+date = 2026-01-05
+usd_per_ph_day = 35.0
+`
+
+func TestParseSeries(t *testing.T) {
+	d, err := Parse("data/hashprice.toml", []byte(hashprice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != "hashprice" || d.Kind != KindSeries || len(d.Rows) != 3 {
+		t.Fatalf("got id %q kind %q rows %d", d.ID, d.Kind, len(d.Rows))
+	}
+	c := d.Column("usd_per_ph_day")
+	if c.Type != Number || c.Format != FormatUSD || c.Header() != "Hashprice (USD/PH/s/day)" {
+		t.Errorf("column = %+v", c)
+	}
+	if got := d.Rows[0][d.Column("date").Index].Date; !got.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
+		t.Errorf("date = %v, want 2025-07-01 UTC", got)
+	}
+	if got := c.FormatValue(d.Rows[2][c.Index]); got != "$35.00" {
+		t.Errorf("formatted = %q", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		src  string
+		want []string
+	}{
+		{"bad cell at its own line", "data/hashprice.toml", strings.Replace(hashprice, "48.5", `"fifty"`, 1),
+			[]string{`data/hashprice.toml:16:18: rows[1].usd_per_ph_day: want a number (its format is usd), got string "fifty"`}},
+		{"syntax", "data/x.toml", "title = \"x\"\nsource = \n",
+			[]string{`data/x.toml:2:`}},
+		{"missing metadata and rows", "data/x.toml", "kind = \"table\"\n",
+			[]string{
+				`data/x.toml:1:1: dataset has no rows: add at least one [[rows]] table`,
+				`data/x.toml:1:1: missing required key "source"`,
+				`data/x.toml:1:1: missing required key "title"`,
+			}},
+		{"unknown key with suggestion", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsoruce_url = \"https://x.org\"\n[[rows]]\na = 1\n",
+			[]string{`data/x.toml:3:14: unknown key "soruce_url" (did you mean "source_url"?)`}},
+		{"bad id", "data/Hash Price.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 1\n",
+			[]string{`data/Hash Price.toml:1:1: invalid dataset id "Hash Price"`}},
+		{"unknown kind", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"serie\"\n[[rows]]\na = 1\n",
+			[]string{`data/x.toml:3:8: unknown kind "serie"`}},
+		{"series out of order", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = 1\n[[rows]]\ndate = 2026-01-01\nv = 2\n",
+			[]string{`data/x.toml:8:8: rows[1].date: 2026-01-01 does not come after the previous row's 2026-01-02`}},
+		{"series without numbers", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\n",
+			[]string{`data/x.toml:3:8: a series dataset needs at least one number column`}},
+		{"moves missing column", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\n",
+			[]string{`data/x.toml:3:8: a moves dataset needs a "change_pct" column of numbers`}},
+		{"moves duplicate", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\nchange_pct = 1\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\nchange_pct = 2\n",
+			[]string{`data/x.toml:10:10: rows[1]: a second move for HUT on 2026-01-02 (the first is rows[0])`}},
+		{"deals missing cell", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"deals\"\n[[rows]]\nannounced = 2026-01-02\ncompany = \"Hut 8\"\n",
+			[]string{`data/x.toml:3:8: a deals dataset needs a "counterparty" column of strings`}},
+		{"wrong type for required column", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = \"2026-01-02\"\nticker = \"HUT\"\nchange_pct = 1\n",
+			[]string{`data/x.toml:5:8: rows[0].date: want a date (a moves dataset needs it), got string "2026-01-02"`}},
+		{"nan and inf", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = nan\nb = -inf\n",
+			[]string{`data/x.toml:4:5: rows[0].a: NaN is not a finite number`, `data/x.toml:5:5: rows[0].b: -Inf is not a finite number`}},
+		{"date-time", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 2026-01-02T10:00:00Z\n",
+			[]string{`data/x.toml:4:5: rows[0].a: want a date such as 2026-01-02, got the date-time`}},
+		{"column metadata typo", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.valeu]\nlabel = \"V\"\n[columns.value]\nfromat = \"usd\"\n[[rows]]\nvalue = 1\n",
+			[]string{`data/x.toml:3:1: columns.valeu: no row has a column "valeu" (did you mean "value"?)`, `data/x.toml:6:10: columns.value: unknown key "fromat" (did you mean "format"?)`}},
+		{"format against type", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.name]\nformat = \"usd\"\n[[rows]]\nname = \"Hut 8\"\n",
+			[]string{`data/x.toml:6:8: rows[0].name: want a number (its format is usd), got string "Hut 8"`}},
+		{"bad format", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.v]\nformat = \"dollars\"\n[[rows]]\nv = 1\n",
+			[]string{`data/x.toml:4:10: columns.v.format: unknown format "dollars"`}},
+		{"javascript url", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsource_url = \"javascript:alert(1)\"\n[[rows]]\nv = 1\n",
+			[]string{`data/x.toml:3:14: source_url: want an absolute http:// or https:// URL`}},
+		{"array cell", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\nv = [1, 2]\n",
+			[]string{`data/x.toml:4:5: rows[0].v: a cell holds one value, got an array`}},
+		{"huge integer", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\nv = 9007199254740993\n",
+			[]string{`data/x.toml:4:5: rows[0].v: integer 9007199254740993 is too large`}},
+		{"empty rows", "data/x.toml", "title = \"t\"\nsource = \"s\"\nrows = []\n",
+			[]string{`data/x.toml:3:8: dataset has no rows`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.file, []byte(tt.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("got %d errors, want %d:\n%s", len(lines), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("error %d:\n got %s\nwant %s...", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestDatesIgnoreTimezone(t *testing.T) {
+	// BurntSushi/toml decodes local dates in the process's zone; the value must
+	// still be the written calendar date at UTC midnight.
+	v, err := FromTOML(time.Date(2026, 1, 2, 0, 0, 0, 0, time.FixedZone("date-local", -10*3600)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC); !v.Date.Equal(want) {
+		t.Errorf("got %v, want %v", v.Date, want)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		f    Format
+		x    float64
+		want string
+	}{
+		{FormatNumber, 1121.5, "1,121.5"},
+		{FormatNumber, -0.25, "-0.25"},
+		{FormatInteger, 1121, "1,121"},
+		{FormatInteger, 1234567.6, "1,234,568"},
+		{FormatUSD, 35, "$35.00"},
+		{FormatUSD, 126210, "$126,210"},
+		{FormatUSD, -1500, "-$1,500"},
+		{FormatUSDCompact, 7e9, "$7.0B"},
+		{FormatUSDCompact, 3.7e9, "$3.7B"},
+		{FormatUSDCompact, 999960, "$1.0M"},
+		{FormatUSDCompact, 12500, "$12.5K"},
+		{FormatUSDCompact, 35, "$35.00"},
+		{FormatUSDCompact, -2.5e6, "-$2.5M"},
+		{FormatPercent, 10.8, "+10.8%"},
+		{FormatPercent, -35, "-35.0%"},
+		{FormatPercent, 0, "0.0%"},
+		{FormatPercent, -0.01, "0.0%"},
+	}
+	for _, tt := range tests {
+		if got := FormatNum(tt.f, tt.x); got != tt.want {
+			t.Errorf("FormatNum(%s, %v) = %q, want %q", tt.f, tt.x, got, tt.want)
+		}
+	}
+}
+
+const moves = `title = "Moves"
+source = "s"
+kind = "moves"
+[[rows]]
+date = 2026-01-02
+ticker = "HUT"
+change_pct = 10.8
+[[rows]]
+date = 2026-01-02
+ticker = "COIN"
+change_pct = 3.1
+[[rows]]
+date = 2026-01-05
+ticker = "HUT"
+change_pct = -2.0
+[[rows]]
+date = 2025-12-31
+ticker = "HUT"
+change_pct = 1.0
+`
+
+func TestSelect(t *testing.T) {
+	d, err := Parse("data/moves.toml", []byte(moves))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	ticker, change := d.Column("ticker"), d.Column("change_pct")
+	tests := []struct {
+		name string
+		q    Query
+		want []int
+	}{
+		{"all in file order", Query{}, []int{0, 1, 2, 3}},
+		{"as of", Query{AsOf: day("2026-01-02")}, []int{0, 1, 3}},
+		{"window", Query{From: day("2026-01-01"), To: day("2026-01-31")}, []int{0, 1, 2}},
+		{"window and as of", Query{From: day("2026-01-01"), AsOf: day("2026-01-04")}, []int{0, 1}},
+		{"where list", Query{Where: []Cond{{ticker, []Value{StringValue("COIN"), StringValue("XYZ")}}}}, []int{1}},
+		{"where number int equals float", Query{Where: []Cond{{change, []Value{IntValue(1)}}}}, []int{3}},
+		{"sort desc and limit", Query{Sort: change, Desc: true, Limit: 2}, []int{0, 1}},
+		{"sort asc", Query{Sort: change}, []int{2, 3, 1, 0}},
+	}
+	for _, tt := range tests {
+		got := d.Select(tt.q)
+		if !equalInts(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if got := d.LatestDate(day("2026-01-04")); !got.Equal(day("2026-01-02")) {
+		t.Errorf("LatestDate = %v", got)
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,171 @@
+package dataset
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Type is the type of a cell or a column.
+type Type uint8
+
+// The cell types. Integers and floats are both Number.
+const (
+	Empty Type = iota
+	Number
+	String
+	Bool
+	Date
+)
+
+// Noun names the type for messages: "a number", "a date".
+func (t Type) Noun() string {
+	switch t {
+	case Number:
+		return "a number"
+	case String:
+		return "a string"
+	case Bool:
+		return "a boolean"
+	case Date:
+		return "a date"
+	}
+	return "an empty cell"
+}
+
+func (t Type) String() string {
+	switch t {
+	case Number:
+		return "number"
+	case String:
+		return "string"
+	case Bool:
+		return "boolean"
+	case Date:
+		return "date"
+	}
+	return "empty"
+}
+
+// Value is one typed cell. Dates are civil dates stored as UTC midnight, so no
+// timezone ever changes them.
+type Value struct {
+	Type Type
+	Num  float64
+	Int  bool // the number was written as an integer
+	Str  string
+	Bool bool
+	Date time.Time
+}
+
+// NumberValue, StringValue, DateValue and BoolValue make values.
+func NumberValue(f float64) Value { return Value{Type: Number, Num: f} }
+
+// IntValue makes a number written as an integer.
+func IntValue(i int64) Value { return Value{Type: Number, Num: float64(i), Int: true} }
+
+// StringValue makes a string value.
+func StringValue(s string) Value { return Value{Type: String, Str: s} }
+
+// BoolValue makes a boolean value.
+func BoolValue(b bool) Value { return Value{Type: Bool, Bool: b} }
+
+// DateValue makes a date value from the calendar date of t, whatever its zone.
+func DateValue(t time.Time) Value {
+	return Value{Type: Date, Date: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)}
+}
+
+// IsEmpty reports whether the cell is missing.
+func (v Value) IsEmpty() bool { return v.Type == Empty }
+
+// Compare orders two values of the same type; empty cells sort after every
+// value. Values of different types order by type.
+func (v Value) Compare(w Value) int {
+	if v.Type != w.Type {
+		if v.Type == Empty {
+			return 1
+		}
+		if w.Type == Empty {
+			return -1
+		}
+		return cmp.Compare(v.Type, w.Type)
+	}
+	switch v.Type {
+	case Number:
+		return cmp.Compare(v.Num, w.Num)
+	case String:
+		return cmp.Compare(v.Str, w.Str)
+	case Bool:
+		switch {
+		case v.Bool == w.Bool:
+			return 0
+		case !v.Bool:
+			return -1
+		}
+		return 1
+	case Date:
+		return v.Date.Compare(w.Date)
+	}
+	return 0
+}
+
+// Equal reports whether two values are the same; 5 and 5.0 are equal.
+func (v Value) Equal(w Value) bool { return v.Type == w.Type && v.Compare(w) == 0 }
+
+// Literal renders the value as TOML would write it, for messages.
+func (v Value) Literal() string {
+	switch v.Type {
+	case Number:
+		if v.Int {
+			return strconv.FormatInt(int64(v.Num), 10)
+		}
+		return strconv.FormatFloat(v.Num, 'g', -1, 64)
+	case String:
+		return strconv.Quote(v.Str)
+	case Bool:
+		return strconv.FormatBool(v.Bool)
+	case Date:
+		return v.Date.Format(time.DateOnly)
+	}
+	return "empty"
+}
+
+// Describe renders "string \"fifty\"" for messages.
+func (v Value) Describe() string { return v.Type.String() + " " + v.Literal() }
+
+// maxExactInt is the largest integer a float64 holds exactly.
+const maxExactInt = 1 << 53
+
+// FromTOML converts a value decoded by BurntSushi/toml to a cell. It refuses
+// what a cell cannot hold: arrays, tables, date-times, NaN and infinities, and
+// integers too large to keep exactly.
+func FromTOML(x any) (Value, error) {
+	switch x := x.(type) {
+	case string:
+		return StringValue(x), nil
+	case int64:
+		if x > maxExactInt || x < -maxExactInt {
+			return Value{}, fmt.Errorf("integer %d is too large to keep exactly; write it as a float or in larger units", x)
+		}
+		return IntValue(x), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return Value{}, fmt.Errorf("%v is not a finite number; leave the cell out to mark it missing", x)
+		}
+		return NumberValue(x), nil
+	case bool:
+		return BoolValue(x), nil
+	case time.Time:
+		if x.Location().String() != "date-local" {
+			return Value{}, fmt.Errorf("want a date such as 2026-01-02, got the date-time %s", x.Format(time.RFC3339))
+		}
+		return DateValue(x), nil
+	case []any, []map[string]any:
+		return Value{}, fmt.Errorf("a cell holds one value, got an array")
+	case map[string]any:
+		return Value{}, fmt.Errorf("a cell holds one value, got a table")
+	}
+	return Value{}, fmt.Errorf("unsupported value %v", x)
+}
