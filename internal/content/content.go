@@ -1,0 +1,351 @@
+// Package content reads briefings: TOML front matter between +++ lines, then
+// CommonMark with GitHub tables, footnotes, typographer and heading ids, in
+// which fenced ```chart and ```table blocks hold TOML that selects data.
+//
+// Parsing needs no data: blocks are parsed and checked for their own keys and
+// types here, and bound to datasets in a later step (package view), which
+// reports unknown datasets and columns at the block's position.
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlpos"
+)
+
+// Briefing is one parsed content/briefings/<slug>.md file.
+type Briefing struct {
+	File    string // slash path relative to the project
+	Slug    string
+	Title   string
+	Date    time.Time // civil date at UTC midnight
+	Summary string
+	Tags    []string
+	Draft   bool
+	Blocks  []*Block
+	Words   int // words of prose, for reading time
+
+	body []byte
+	doc  ast.Node
+}
+
+var frontKeys = []string{"title", "date", "summary", "tags", "draft", "slug"}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// ValidSlug reports whether s may name a briefing's page.
+func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// Parse reads a briefing. file is the slash path used in messages; its stem is
+// the default slug. The error, if any, is a *diag.List.
+func Parse(file string, src []byte) (*Briefing, error) {
+	b := &Briefing{File: file}
+	var errs diag.List
+	at := func(line, col int) diag.Pos { return diag.Pos{File: file, Line: line, Col: col} }
+
+	front, body, bodyLine, err := splitFront(src)
+	if err != nil {
+		errs.Addf(at(1, 1), "%v", err)
+		return nil, &errs
+	}
+	b.body = body
+	m, ix, err := tomlpos.Decode(front)
+	if err != nil {
+		se := err.(*tomlpos.SyntaxError)
+		errs.Addf(at(se.Pos.Line+1, se.Pos.Col), "front matter: invalid TOML: %s", se.Msg)
+		return nil, &errs
+	}
+	keyAt := func(key string) diag.Pos {
+		if p, ok := ix.Lookup(key); ok {
+			return at(p.Line+1, p.Col)
+		}
+		return at(1, 1)
+	}
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(frontKeys, k) {
+			errs.Addf(keyAt(k), "front matter: unknown key %q%s; keys are %s", k, dataset.Suggest(k, frontKeys), strings.Join(frontKeys, ", "))
+		}
+	}
+	str := func(key string) string {
+		x, ok := m[key]
+		if !ok {
+			return ""
+		}
+		s, ok := x.(string)
+		if !ok {
+			errs.Addf(keyAt(key), "front matter: %s: want a string, got %s", key, describe(x))
+		}
+		return strings.TrimSpace(s)
+	}
+	b.Title = str("title")
+	if m["title"] == nil {
+		errs.Addf(keyAt("title"), "front matter: a briefing needs a title: add title = \"...\"")
+	} else if _, isStr := m["title"].(string); isStr && b.Title == "" {
+		errs.Addf(keyAt("title"), "front matter: title must not be empty")
+	}
+	b.Summary = str("summary")
+	switch x := m["date"].(type) {
+	case nil:
+		errs.Addf(keyAt("date"), "front matter: a briefing needs a date: add date = 2026-01-02")
+	case time.Time:
+		b.Date = dataset.DateValue(x).Date
+	default:
+		errs.Addf(keyAt("date"), "front matter: date: want a date such as 2026-01-02, got %s", describe(x))
+	}
+	if x, ok := m["draft"]; ok {
+		d, isBool := x.(bool)
+		if !isBool {
+			errs.Addf(keyAt("draft"), "front matter: draft: want true or false, got %s", describe(x))
+		}
+		b.Draft = d
+	}
+	if x, ok := m["tags"]; ok {
+		list, isList := x.([]any)
+		if !isList {
+			errs.Addf(keyAt("tags"), "front matter: tags: want a list of strings such as [\"miners\"], got %s", describe(x))
+		}
+		for i, t := range list {
+			s, isStr := t.(string)
+			s = strings.TrimSpace(s)
+			switch {
+			case !isStr:
+				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: want a string, got %s", i, describe(t))
+			case TagSlug(s) == "":
+				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %q has no letters or digits to name its page", i, s)
+			case !slices.Contains(b.Tags, s):
+				b.Tags = append(b.Tags, s)
+			}
+		}
+	}
+	base := file[strings.LastIndexByte(file, '/')+1:]
+	b.Slug = strings.TrimSuffix(base, ".md")
+	slugPos := at(1, 1)
+	if s := str("slug"); s != "" {
+		b.Slug, slugPos = s, keyAt("slug")
+	}
+	if !ValidSlug(b.Slug) {
+		errs.Addf(slugPos, "invalid slug %q: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", b.Slug)
+	}
+
+	md := newMarkdown(nil)
+	b.doc = md.Parser().Parse(text.NewReader(body))
+	lineOf := func(off int) (int, int) {
+		l, c := diag.LineCol(body, off)
+		return l + bodyLine - 1, c
+	}
+	b.Blocks = collectBlocks(b.doc, body, file, lineOf, &errs)
+	b.Words = countWords(b.doc, body)
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	return b, nil
+}
+
+// splitFront cuts the +++ front matter off the file. bodyLine is the file line
+// on which the body starts.
+func splitFront(src []byte) (front, body []byte, bodyLine int, err error) {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	if string(bytes.TrimRight(first, " \t\r")) != "+++" {
+		return nil, nil, 0, fmt.Errorf("missing front matter: start the file with a line +++, then title = \"...\" and date = 2026-01-02, then a closing +++")
+	}
+	line := 2
+	off := 0
+	for off <= len(rest) {
+		end := bytes.IndexByte(rest[off:], '\n')
+		next := len(rest) + 1
+		if end >= 0 {
+			next = off + end + 1
+		} else {
+			end = len(rest) - off
+		}
+		if string(bytes.TrimRight(rest[off:off+end], " \t\r")) == "+++" {
+			return rest[:off], rest[min(next, len(rest)):], line + 1, nil
+		}
+		off = next
+		line++
+	}
+	return nil, nil, 0, fmt.Errorf("front matter opened with +++ on line 1 is never closed: add a line +++ after the last key")
+}
+
+// newMarkdown builds the goldmark instance. render, if not nil, writes a
+// chart or table block in place of its fence.
+func newMarkdown(render func(w io.Writer, b *Block) error) goldmark.Markdown {
+	opts := []goldmark.Option{
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	}
+	if render != nil {
+		opts = append(opts, goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{render: render}, 100)),
+			html.WithXHTML(),
+		))
+	}
+	return goldmark.New(opts...)
+}
+
+// Render writes the briefing's HTML body, calling block for each chart and
+// table block. Raw HTML in the markdown is left out, as goldmark does by default.
+func (b *Briefing) Render(w io.Writer, block func(w io.Writer, bl *Block) error) error {
+	md := newMarkdown(block)
+	return md.Renderer().Render(w, b.body, b.doc)
+}
+
+// kindBlock is the AST node that replaces a chart or table fence.
+var kindBlock = ast.NewNodeKind("BriefBlock")
+
+type blockNode struct {
+	ast.BaseBlock
+	block *Block
+}
+
+func (n *blockNode) Kind() ast.NodeKind { return kindBlock }
+
+func (n *blockNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+
+type blockRenderer struct {
+	render func(w io.Writer, b *Block) error
+}
+
+func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindBlock, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			if err := r.render(w, n.(*blockNode).block); err != nil {
+				return ast.WalkStop, err
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// collectBlocks replaces chart and table fences with block nodes and parses their TOML.
+func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) []*Block {
+	var fences []*ast.FencedCodeBlock
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if f, ok := n.(*ast.FencedCodeBlock); ok && entering {
+			switch string(f.Language(src)) {
+			case "chart", "table":
+				fences = append(fences, f)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	var blocks []*Block
+	for _, f := range fences {
+		kind := string(f.Language(src))
+		// The block's place is the first character of its opening fence line.
+		start := f.Info.Segment.Start
+		fc := bytes.LastIndexByte(src[:start], '\n') + 1
+		for fc < start && (src[fc] == ' ' || src[fc] == '\t') {
+			fc++
+		}
+		line, fenceCol := lineOf(fc)
+		var body bytes.Buffer
+		bodyCol := 1
+		for i := 0; i < f.Lines().Len(); i++ {
+			seg := f.Lines().At(i)
+			if i == 0 {
+				_, bodyCol = lineOf(seg.Start)
+			}
+			body.Write(seg.Value(src))
+		}
+		pos := diag.Pos{File: file, Line: line, Col: fenceCol}
+		b, err := parseBlock(kind, pos, body.Bytes(), bodyCol, len(blocks))
+		errs.Add(err)
+		if b == nil {
+			continue
+		}
+		blocks = append(blocks, b)
+		n := &blockNode{block: b}
+		f.Parent().ReplaceChild(f.Parent(), f, n)
+	}
+	return blocks
+}
+
+// countWords counts the words of the prose, leaving out code and blocks.
+func countWords(doc ast.Node, src []byte) int {
+	words := 0
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *blockNode, *ast.FencedCodeBlock, *ast.CodeBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if entering {
+				words += len(bytes.Fields(n.Segment.Value(src)))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return words
+}
+
+// TagSlug turns a tag into the name of its page: lower-case ASCII letters and
+// digits, other runs of characters as one '-'. It is "" when nothing is left.
+func TagSlug(tag string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(tag) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// Slugify turns a title into a file-name slug, as `brief new` does.
+func Slugify(title string) string {
+	s := TagSlug(title)
+	if len(s) > 60 {
+		s = strings.TrimRight(s[:60], "-")
+	}
+	return s
+}
+
+func describe(x any) string {
+	switch x := x.(type) {
+	case string:
+		return fmt.Sprintf("string %q", x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	}
+	v, err := dataset.FromTOML(x)
+	if err != nil {
+		return fmt.Sprintf("%v", x)
+	}
+	return v.Describe()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,145 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+const briefing = `+++
+title   = "Miners turn AI landlords"
+date    = 2026-01-02
+summary = "Hashprice fell 35%."
+tags    = ["miners", "AI hosting", "miners"]
++++
+
+## The numbers
+
+Miners "rallied" -- see below.<script>alert(1)</script>
+
+` + "```chart" + `
+dataset = "miner_moves"
+title   = "First trading day of 2026"
+where   = { date = 2026-01-02, ticker = ["HUT", "CLSK"] }
+sort    = "-change_pct"
+mark_lines = [{ y = 10.0, label = "10%" }]
+` + "```" + `
+
+- a list item
+
+  ` + "```table" + `
+  dataset = "lease_deals"
+  columns = ["company", "value_usd"]
+  ` + "```" + `
+
+` + "```go" + `
+fmt.Println("code stays code")
+` + "```" + `
+`
+
+func TestParseBriefing(t *testing.T) {
+	b, err := Parse("content/briefings/2026-01-02-miners.md", []byte(briefing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Slug != "2026-01-02-miners" || b.Title != "Miners turn AI landlords" || !b.Date.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("got slug %q title %q date %v", b.Slug, b.Title, b.Date)
+	}
+	if got := strings.Join(b.Tags, "|"); got != "miners|AI hosting" {
+		t.Errorf("tags = %q", got)
+	}
+	if len(b.Blocks) != 2 {
+		t.Fatalf("blocks = %d", len(b.Blocks))
+	}
+	c := b.Blocks[0]
+	if c.Pos.Line != 12 || c.Pos.Col != 1 || c.Dataset != "miner_moves" || c.Sort != "change_pct" || !c.Desc || len(c.Where) != 2 || len(c.Marks) != 1 || *c.Marks[0].Y != 10 {
+		t.Errorf("chart block = %+v", c)
+	}
+	if p := c.KeyPos("sort"); p.Line != 16 || p.Col != 11 {
+		t.Errorf("sort at %v, want 16:11", p)
+	}
+	tb := b.Blocks[1]
+	if tb.Pos.Line != 22 || tb.Pos.Col != 3 || tb.Kind != "table" || len(tb.Columns) != 2 {
+		t.Errorf("table block = %+v", tb)
+	}
+	var out bytes.Buffer
+	err = b.Render(&out, func(w io.Writer, bl *Block) error {
+		_, err := fmt.Fprintf(w, "[%s %d]", bl.Kind, bl.Index)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := out.String()
+	for _, want := range []string{`<h2 id="the-numbers">The numbers</h2>`, "[chart 0]", "[table 1]", "&ldquo;rallied&rdquo; &ndash;", `<code class="language-go">`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("body lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "<script>") {
+		t.Errorf("raw HTML passed through:\n%s", html)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	front := "+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n"
+	fence := func(kind, body string) string { return front + "\n```" + kind + "\n" + body + "```\n" }
+	tests := []struct {
+		name, file, src string
+		want            []string
+	}{
+		{"no front matter", "content/briefings/a.md", "# Hello\n", []string{"content/briefings/a.md:1:1: missing front matter"}},
+		{"unclosed", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\n\nBody text.\n", []string{"content/briefings/a.md:1:1: front matter opened with +++ on line 1 is never closed"}},
+		{"front syntax", "content/briefings/a.md", "+++\ntitle = \"T\ndate = 2026-01-02\n+++\n", []string{"content/briefings/a.md:2:"}},
+		{"front unknown and missing", "content/briefings/a.md", "+++\ntitel = \"T\"\n+++\n", []string{
+			`content/briefings/a.md:1:1: front matter: a briefing needs a date`,
+			`content/briefings/a.md:1:1: front matter: a briefing needs a title`,
+			`content/briefings/a.md:2:9: front matter: unknown key "titel" (did you mean "title"?)`}},
+		{"bad types", "content/briefings/a.md", "+++\ntitle = 1\ndate = \"2026-01-02\"\ndraft = \"no\"\ntags = \"x\"\n+++\n", []string{
+			`content/briefings/a.md:2:9: front matter: title: want a string, got number 1`,
+			`content/briefings/a.md:3:8: front matter: date: want a date such as 2026-01-02, got string "2026-01-02"`,
+			`content/briefings/a.md:4:9: front matter: draft: want true or false`,
+			`content/briefings/a.md:5:8: front matter: tags: want a list of strings`}},
+		{"bad slug", "content/briefings/Hello World.md", front, []string{`content/briefings/Hello World.md:1:1: invalid slug "Hello World"`}},
+		{"slug traversal", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\nslug = \"../../etc\"\n+++\n", []string{`content/briefings/a.md:4:8: invalid slug "../../etc"`}},
+		{"empty tag", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\ntags = [\"../\"]\n+++\n", []string{`content/briefings/a.md:4:9: front matter: tags[0]: "../" has no letters or digits`}},
+		{"block syntax", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntitle = \n"), []string{"content/briefings/a.md:8:"}},
+		{"block missing dataset", "content/briefings/a.md", fence("table", "title = \"x\"\n"), []string{"content/briefings/a.md:6:1: table block: missing dataset"}},
+		{"block unknown key", "content/briefings/a.md", fence("chart", "dataset = \"x\"\nsrot = \"-y\"\n"), []string{`content/briefings/a.md:8:8: chart block: unknown key "srot" (did you mean "sort"?)`}},
+		{"chart key in table", "content/briefings/a.md", fence("table", "dataset = \"x\"\ny = \"v\"\n"), []string{`content/briefings/a.md:8:5: table block: "y" applies to chart blocks only`}},
+		{"block bad values", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntype = \"pie\"\nlimit = 0\nfrom = \"2026\"\nwhere = { t = [] }\nmark_lines = [{ label = \"x\" }]\n"), []string{
+			`content/briefings/a.md:8:8: chart block: type: unknown chart type "pie"`,
+			`content/briefings/a.md:9:9: chart block: limit: want a whole number from 1 to 1000000, got number 0`,
+			`content/briefings/a.md:10:8: chart block: from: want a date`,
+			`content/briefings/a.md:11:15: chart block: where.t: the list is empty`,
+			`content/briefings/a.md:12:15: chart block: mark_lines[0]: give exactly one of y`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.file, []byte(tt.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("got %d errors, want %d:\n%s", len(lines), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("error %d:\n got %s\nwant %s...", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestTagSlug(t *testing.T) {
+	for in, want := range map[string]string{"AI hosting": "ai-hosting", "../../x": "x", "Über uns": "ber-uns", "  ": "", "a--b": "a-b"} {
+		if got := TagSlug(in); got != want {
+			t.Errorf("TagSlug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
