@@ -1,0 +1,286 @@
+// Package cli is brief's command line: it parses flags, calls the site
+// package and prints results and located errors. cmd/brief only wires it to
+// the process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/site"
+)
+
+// UsageError is a mistake in the command line itself: exit status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// ExitCode maps an error from Run to the process exit status: 0 success,
+// 1 invalid input or failed build, 2 wrong usage.
+func ExitCode(err error) int {
+	var ue *UsageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	}
+	return 1
+}
+
+const usage = `brief turns datasets and markdown commentary into a static briefing site.
+
+Usage:
+  brief build [--src DIR] [--out DIR] [--drafts] [--base-url URL]
+  brief check [--src DIR]
+  brief new   [--src DIR] "Title of the briefing"
+  brief version
+  brief help [command]
+
+Run 'brief help <command>' for a command's flags.
+Exit status: 0 success, 1 invalid input or failed build, 2 wrong usage.
+`
+
+// Run runs brief with args (without the program name). Errors have been
+// printed to stderr by the time it returns; the error only carries the exit
+// status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	err := run(ctx, args, stdout, stderr)
+	if err == nil || errors.Is(err, errPrinted) {
+		return err
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "brief: %s\n", ue.Msg)
+		return err
+	}
+	printErrors(stderr, err)
+	return err
+}
+
+// errPrinted marks an error whose text was already written.
+var errPrinted = errors.New("failed")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &UsageError{Msg: "no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return cmdBuild(ctx, rest, stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, rest, stdout, stderr)
+	case "new":
+		return cmdNew(rest, stdout, stderr)
+	case "serve":
+		return fmt.Errorf("serve is not available in this version yet; use 'brief build' and open public/index.html")
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "brief %s\n", Version())
+		return nil
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && rest[0] != "help" {
+			return run(ctx, []string{rest[0], "-h"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &UsageError{Msg: fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// Version is the module version the binary was built from.
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// parse parses flags that may come before or after the positional arguments.
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil, flag.ErrHelp
+		}
+		if err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("%s: %v (see 'brief help %s')", fs.Name(), err, fs.Name())}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlags(name, synopsis, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: brief %s\n\n%s\n\nFlags:\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL]",
+		"Builds the site into --out (default DIR/public). The new site replaces the old one\nonly when the whole build succeeded.")
+	var opts site.Options
+	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
+	fs.StringVar(&opts.Out, "out", "", "output `DIR`ectory (default: DIR/public)")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "include briefings marked draft = true")
+	fs.StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the site is published at (overrides site.toml)")
+	pos, err := parse(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) > 0 {
+		return &UsageError{Msg: fmt.Sprintf("build takes no arguments, got %q", pos)}
+	}
+	res, err := site.Build(ctx, opts)
+	if err != nil {
+		return err
+	}
+	printWarnings(stderr, res.Warnings)
+	fmt.Fprintf(stdout, "built %s: %d files in %s\n", res.Out, len(res.Files), res.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", "check [--src DIR]",
+		"Validates the project as a build would, including rendering, without writing\nanything into the project.")
+	var opts site.Options
+	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "also list drafts as published (they are always checked)")
+	pos, err := parse(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) > 0 {
+		return &UsageError{Msg: fmt.Sprintf("check takes no arguments, got %q", pos)}
+	}
+	res, err := site.Check(ctx, opts)
+	if err != nil {
+		return err
+	}
+	printWarnings(stderr, res.Warnings)
+	fmt.Fprintf(stdout, "ok: %d files would be written\n", len(res.Files))
+	return nil
+}
+
+func cmdNew(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("new", `new [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`,
+		"Writes content/briefings/<date>-<slug>.md with front matter, as a draft.\nIt never overwrites a file.")
+	src := fs.String("src", ".", "project `DIR`ectory")
+	date := fs.String("date", "", "the briefing's date (default: today)")
+	pos, err := parse(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) != 1 || strings.TrimSpace(pos[0]) == "" {
+		return &UsageError{Msg: `new takes one argument, the title: brief new "Miners turn AI landlords"`}
+	}
+	title := strings.TrimSpace(pos[0])
+	day := time.Now()
+	if *date != "" {
+		if day, err = time.Parse(time.DateOnly, *date); err != nil {
+			return &UsageError{Msg: fmt.Sprintf("new: --date: want YYYY-MM-DD, got %q", *date)}
+		}
+	}
+	slug := content.Slugify(title)
+	if slug == "" {
+		return &UsageError{Msg: fmt.Sprintf("new: the title %q has no letters or digits to make a file name from", title)}
+	}
+	name := day.Format(time.DateOnly) + "-" + slug + ".md"
+	dir := filepath.Join(*src, "content", "briefings")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var front strings.Builder
+	if err := toml.NewEncoder(&front).Encode(map[string]string{"title": title}); err != nil {
+		return err
+	}
+	text := "+++\n" + front.String() +
+		"date    = " + day.Format(time.DateOnly) + "\n" +
+		"summary = \"\"\n" +
+		"tags    = []\n" +
+		"draft   = true\n" +
+		"+++\n\n" +
+		"Write the commentary here. Embed data with a fenced block:\n\n" +
+		"```table\ndataset = \"<id of a file in data/>\"\n```\n"
+	full := filepath.Join(dir, name)
+	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s already exists; brief new never overwrites a briefing: choose another title or --date", filepath.ToSlash(full))
+		}
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (a draft: build it with --drafts, publish it with draft = false)\n", filepath.ToSlash(full))
+	return nil
+}
+
+// helpOK turns -h into success.
+func helpOK(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func printErrors(w io.Writer, err error) {
+	var list *diag.List
+	if errors.As(err, &list) {
+		errs := list.Errors()
+		for _, e := range errs {
+			fmt.Fprintln(w, e.Error())
+		}
+		noun := "errors"
+		if len(errs) == 1 {
+			noun = "error"
+		}
+		fmt.Fprintf(w, "brief: %d %s; nothing was written\n", len(errs), noun)
+		return
+	}
+	fmt.Fprintf(w, "brief: %v\n", err)
+}
+
+func printWarnings(w io.Writer, warns []*diag.Error) {
+	for _, e := range warns {
+		if e.Pos.File == "" {
+			fmt.Fprintf(w, "warning: %s\n", e.Msg)
+			continue
+		}
+		fmt.Fprintf(w, "%s: warning: %s\n", e.Pos, e.Msg)
+	}
+}

@@ -1,0 +1,113 @@
+package site
+
+import (
+	"errors"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlpos"
+)
+
+// Config is site.toml. Every key has a default.
+type Config struct {
+	Title       string
+	Description string
+	BaseURL     string // absolute, ends in '/'
+	Language    string
+	Author      string
+
+	baseURLSet bool
+}
+
+// DefaultBaseURL is used when site.toml gives no base_url; the build warns.
+const DefaultBaseURL = "http://localhost:8080/"
+
+var configKeys = []string{"title", "description", "base_url", "language", "author"}
+
+// LoadConfig reads site.toml from the project, if there is one.
+func LoadConfig(fsys fs.FS) (*Config, error) {
+	c := &Config{Title: "Briefings", Language: "en", BaseURL: DefaultBaseURL}
+	const file = "site.toml"
+	src, err := fs.ReadFile(fsys, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	var errs diag.List
+	if err != nil {
+		errs.Addf(diag.Pos{File: file}, "cannot read site settings: %v", err)
+		return nil, &errs
+	}
+	m, ix, err := tomlpos.Decode(src)
+	if err != nil {
+		se := err.(*tomlpos.SyntaxError)
+		errs.Addf(diag.Pos{File: file, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
+		return nil, &errs
+	}
+	at := func(key string) diag.Pos {
+		p := ix.Find(key)
+		return diag.Pos{File: file, Line: p.Line, Col: p.Col}
+	}
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(configKeys, k) {
+			errs.Addf(at(k), "unknown key %q%s; site.toml keys are %s", k, dataset.Suggest(k, configKeys), strings.Join(configKeys, ", "))
+			continue
+		}
+		s, ok := m[k].(string)
+		if !ok {
+			errs.Addf(at(k), "%s: want a string", k)
+			continue
+		}
+		s = strings.TrimSpace(s)
+		switch k {
+		case "title":
+			if s == "" {
+				errs.Addf(at(k), "title must not be empty")
+			}
+			c.Title = s
+		case "description":
+			c.Description = s
+		case "base_url":
+			if err := c.SetBaseURL(s); err != nil {
+				errs.Addf(at(k), "base_url: %v", err)
+			}
+		case "language":
+			if s == "" {
+				errs.Addf(at(k), "language must not be empty; use a tag such as \"en\"")
+			}
+			c.Language = s
+		case "author":
+			c.Author = s
+		}
+	}
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	return c, nil
+}
+
+// SetBaseURL checks and sets the absolute URL the site is published at.
+func (c *Config) SetBaseURL(s string) error {
+	if err := dataset.CheckURL(s); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	c.BaseURL, c.baseURLSet = s, true
+	return nil
+}
+
+// BaseURLSet reports whether the base URL came from site.toml or a flag.
+func (c *Config) BaseURLSet() bool { return c.baseURLSet }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

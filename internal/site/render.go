@@ -1,0 +1,256 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// page is what every layout receives.
+type page struct {
+	Site        *Config
+	Root        string // relative path from the page to the site root: "" or "../../"
+	Canonical   string // absolute URL of the page
+	Description string
+	Assets      assetPaths
+	Latest      *briefingInfo
+	Archive     []yearGroup
+	Briefing    *briefingInfo
+	Tag         *tagInfo
+	Tags        []*tagInfo
+}
+
+type assetPaths struct {
+	CSS string
+}
+
+type briefingInfo struct {
+	Slug, Title, Summary string
+	Date                 time.Time
+	Draft                bool
+	Path                 string // from the root: briefings/<slug>/index.html
+	URL                  string // absolute, pretty: <base>briefings/<slug>/
+	Tags                 []*tagInfo
+	Body                 template.HTML
+	Sources              []sourceInfo
+	Minutes              int
+	Newer, Older         *briefingInfo
+}
+
+type sourceInfo struct {
+	ID, Title, Source, URL, Description, Notes string
+}
+
+type tagInfo struct {
+	Name      string
+	Slug      string
+	Path      string // tags/<slug>/index.html
+	Briefings []*briefingInfo
+}
+
+type yearGroup struct {
+	Year      int
+	Briefings []*briefingInfo
+}
+
+// blockData is what the "block" template receives.
+type blockData struct {
+	ID, Kind, Title, Subtitle string
+	Source, SourceURL, Notes  string
+	Headers                   []header
+	Rows                      [][]cellData
+	AsOf                      time.Time
+}
+
+type header struct {
+	Label   string
+	Numeric bool
+}
+
+type cellData struct {
+	Text    string
+	Numeric bool
+}
+
+// Render writes the whole site into dir, which must exist, and returns the
+// files written.
+func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
+	w := &writer{dir: dir}
+	infos, tags := p.index()
+
+	var errs diag.List
+	perBriefing := make([]error, len(p.Briefings))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, b := range p.Briefings {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			perBriefing[i] = p.renderBriefing(w, b, infos[i])
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	errs.Add(perBriefing...)
+
+	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags}
+	if len(infos) > 0 {
+		home.Latest = infos[0]
+		home.Archive = byYear(infos[1:])
+	}
+	errs.Add(p.renderPage(w, "index.html", "index.html", home))
+	errs.Add(p.renderPage(w, "tags.html", "tags/index.html", &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/", Tags: tags}))
+	for _, t := range tags {
+		errs.Add(p.renderPage(w, "tag.html", t.Path, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: t}))
+	}
+	errs.Add(p.render404(w))
+	for name, data := range p.theme.assets {
+		errs.Add(w.write(name, data))
+	}
+	feed, err := atomFeed(p.Config, infos)
+	errs.Add(err, w.write("feed.xml", feed))
+	sm, err := sitemap(p.Config, infos, tags)
+	errs.Add(err, w.write("sitemap.xml", sm))
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	return w.list(), nil
+}
+
+// index makes the template view of every briefing and tag.
+func (p *Project) index() ([]*briefingInfo, []*tagInfo) {
+	infos := make([]*briefingInfo, len(p.Briefings))
+	tagBySlug := map[string]*tagInfo{}
+	var tags []*tagInfo
+	for i, b := range p.Briefings {
+		info := &briefingInfo{
+			Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Draft: b.Draft,
+			Path:    "briefings/" + b.Slug + "/index.html",
+			URL:     p.Config.BaseURL + "briefings/" + b.Slug + "/",
+			Minutes: max(1, (b.Words+199)/200),
+		}
+		for _, name := range b.Tags {
+			slug := content.TagSlug(name)
+			t := tagBySlug[slug]
+			if t == nil {
+				t = &tagInfo{Name: name, Slug: slug, Path: "tags/" + slug + "/index.html"}
+				tagBySlug[slug] = t
+				tags = append(tags, t)
+			}
+			if !slices.Contains(info.Tags, t) {
+				info.Tags = append(info.Tags, t)
+				t.Briefings = append(t.Briefings, info)
+			}
+		}
+		seen := map[string]bool{}
+		for _, v := range b.Views {
+			d := v.Data
+			if !seen[d.ID] {
+				seen[d.ID] = true
+				info.Sources = append(info.Sources, sourceInfo{ID: d.ID, Title: d.Title, Source: d.Source, URL: d.SourceURL, Description: d.Description, Notes: d.Notes})
+			}
+		}
+		infos[i] = info
+	}
+	for i, info := range infos {
+		if i > 0 {
+			info.Newer = infos[i-1]
+		}
+		if i+1 < len(infos) {
+			info.Older = infos[i+1]
+		}
+	}
+	slices.SortFunc(tags, func(a, b *tagInfo) int { return strings.Compare(a.Slug, b.Slug) })
+	return infos, tags
+}
+
+func byYear(infos []*briefingInfo) []yearGroup {
+	var groups []yearGroup
+	for _, b := range infos {
+		if len(groups) == 0 || groups[len(groups)-1].Year != b.Date.Year() {
+			groups = append(groups, yearGroup{Year: b.Date.Year()})
+		}
+		g := &groups[len(groups)-1]
+		g.Briefings = append(g.Briefings, b)
+	}
+	return groups
+}
+
+// rootOf is the relative path from a page at rel back to the site root.
+func rootOf(rel string) string {
+	return strings.Repeat("../", strings.Count(rel, "/"))
+}
+
+func (p *Project) renderPage(w *writer, layout, rel string, pg *page) error {
+	pg.Root = rootOf(rel)
+	pg.Assets = assetPaths{CSS: p.theme.css}
+	var buf bytes.Buffer
+	if err := p.theme.pages[layout].ExecuteTemplate(&buf, "base", pg); err != nil {
+		return diag.Errorf(diag.Pos{File: "templates/" + layout}, "rendering %s: %w", rel, err)
+	}
+	return w.write(rel, buf.Bytes())
+}
+
+// render404 writes a page that hosts serve at any depth, so its links are
+// absolute from base_url.
+func (p *Project) render404(w *writer) error {
+	pg := &page{Site: p.Config, Canonical: p.Config.BaseURL + "404.html"}
+	pg.Assets = assetPaths{CSS: p.theme.css}
+	pg.Root = p.Config.BaseURL
+	var buf bytes.Buffer
+	if err := p.theme.pages["404.html"].ExecuteTemplate(&buf, "base", pg); err != nil {
+		return diag.Errorf(diag.Pos{File: "templates/404.html"}, "rendering 404.html: %w", err)
+	}
+	return w.write("404.html", buf.Bytes())
+}
+
+func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) error {
+	tmpl := p.theme.pages["briefing.html"]
+	var body bytes.Buffer
+	err := b.Render(&body, func(out io.Writer, blk *content.Block) error {
+		v := b.Views[blk.Index]
+		return tmpl.ExecuteTemplate(out, "block", newBlockData(v))
+	})
+	if err != nil {
+		return diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
+	}
+	info.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
+	pg := &page{Site: p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info}
+	return p.renderPage(w, "briefing.html", info.Path, pg)
+}
+
+func newBlockData(v *view.View) blockData {
+	bd := blockData{
+		ID: fmt.Sprintf("%s-%d", v.Kind, v.Index+1), Kind: v.Kind, Title: v.Title, Subtitle: v.Subtitle,
+		Source: v.Data.Source, SourceURL: v.Data.SourceURL, Notes: v.Data.Notes, AsOf: v.AsOf,
+	}
+	for _, c := range v.Columns {
+		bd.Headers = append(bd.Headers, header{Label: c.Header(), Numeric: c.Type == dataset.Number})
+	}
+	bd.Rows = make([][]cellData, len(v.Rows))
+	for r := range v.Rows {
+		row := make([]cellData, len(v.Columns))
+		for i, c := range v.Columns {
+			val := v.Value(r, c)
+			row[i] = cellData{Text: c.FormatValue(val), Numeric: c.Type == dataset.Number}
+		}
+		bd.Rows[r] = row
+	}
+	return bd
+}

@@ -1,0 +1,128 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/templates"
+)
+
+// pageNames are the layouts that make one kind of page each; every other
+// *.html file (base.html, partials.html and a project's own) is shared.
+var pageNames = []string{"index.html", "briefing.html", "tag.html", "tags.html", "404.html"}
+
+// theme is the parsed layouts and the assets, with a project's overrides.
+type theme struct {
+	pages  map[string]*template.Template
+	assets map[string][]byte // output path under public/ -> bytes
+	css    string            // output path of the stylesheet
+}
+
+var funcs = template.FuncMap{
+	"date":    func(t time.Time) string { return t.Format("2 January 2006") },
+	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+	"tagsOf": func(p *page, b *briefingInfo) map[string]any {
+		return map[string]any{"Root": p.Root, "Tags": b.Tags}
+	},
+}
+
+// loadTheme reads the built-in templates, replaced file by file by the
+// project's templates/ folder.
+func loadTheme(project fs.FS) (*theme, error) {
+	var errs diag.List
+	files := map[string][]byte{} // name -> source
+	origin := map[string]string{}
+	read := func(fsys fs.FS, dir, label string) {
+		_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					errs.Addf(diag.Pos{File: p}, "cannot read templates: %v", err)
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+			if !strings.HasSuffix(rel, ".html") && !strings.HasPrefix(rel, "assets/") {
+				return nil
+			}
+			src, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				errs.Addf(diag.Pos{File: p}, "cannot read template: %v", err)
+				return nil
+			}
+			files[rel] = src
+			origin[rel] = path.Join(label, rel)
+			return nil
+		})
+	}
+	read(templates.FS, ".", "(built-in)")
+	read(project, "templates", "templates")
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+
+	common := template.New("").Funcs(funcs)
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !strings.HasSuffix(name, ".html") || strings.Contains(name, "/") || slices.Contains(pageNames, name) {
+			continue
+		}
+		if _, err := common.New(name).Parse(string(files[name])); err != nil {
+			errs.Addf(diag.Pos{File: origin[name]}, "%v", err)
+		}
+	}
+	t := &theme{pages: map[string]*template.Template{}, assets: map[string][]byte{}}
+	for _, name := range pageNames {
+		set, err := common.Clone()
+		if err != nil {
+			errs.Addf(diag.Pos{File: origin[name]}, "%v", err)
+			continue
+		}
+		if _, err := set.New(name).Parse(string(files[name])); err != nil {
+			errs.Addf(diag.Pos{File: origin[name]}, "%v", err)
+			continue
+		}
+		if set.Lookup("base") == nil {
+			errs.Addf(diag.Pos{File: origin["base.html"]}, "no template named \"base\": base.html must {{define \"base\"}}")
+			continue
+		}
+		t.pages[name] = set
+	}
+	for _, name := range names {
+		if !strings.HasPrefix(name, "assets/") {
+			continue
+		}
+		out := name
+		if name == "assets/brief.css" {
+			out = hashed(name, files[name])
+			t.css = out
+		}
+		t.assets[out] = files[name]
+	}
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	return t, nil
+}
+
+// hashed puts a short content hash into a file name, so that hosts may cache
+// it for ever: assets/brief.css -> assets/brief.3f2a9c1e.css.
+func hashed(name string, data []byte) string {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+}

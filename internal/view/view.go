@@ -1,0 +1,246 @@
+// Package view binds a briefing's chart and table blocks to datasets: it checks
+// that the datasets and columns a block names exist and fit, fills in the
+// defaults of the dataset's kind, and selects the rows the block shows as of
+// the briefing's date. A View is what the chart, workbook and page renderers
+// all draw from, so the three always show the same rows.
+package view
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+)
+
+// View is a block bound to its data.
+type View struct {
+	Kind     string // "chart" or "table"
+	Index    int    // the block's index in its briefing
+	Title    string
+	Subtitle string
+	Type     string // chart type: line, bar, area or scatter
+	Height   int    // pixels
+	Data     *dataset.Dataset
+	X        *dataset.Column   // charts only
+	Y        []*dataset.Column // charts only
+	Columns  []*dataset.Column // what the table, the fallback and the sheet show
+	Rows     []int             // indices into Data.Rows, in display order
+	Marks    []Mark
+	AsOf     time.Time
+}
+
+// Mark is a labelled reference line.
+type Mark struct {
+	Y     *float64
+	X     *dataset.Value
+	Label string
+}
+
+// DefaultHeight is a chart's height when the block gives none.
+const DefaultHeight = 380
+
+// Value is the cell of row r (an index into Rows) in column c.
+func (v *View) Value(r int, c *dataset.Column) dataset.Value {
+	return v.Data.Rows[v.Rows[r]][c.Index]
+}
+
+// Find returns the dataset with the id, or nil.
+type Find func(id string) *dataset.Dataset
+
+// Bind resolves a block against the datasets, as of the briefing's date. ids
+// lists the known dataset ids for suggestions. The error is a *diag.List.
+func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, error) {
+	var errs diag.List
+	errorf := func(key, format string, args ...any) {
+		errs.Addf(b.KeyPos(key), b.Kind+" block: "+format, args...)
+	}
+	d := find(b.Dataset)
+	if d == nil {
+		known := "there are no datasets in data/"
+		if len(ids) > 0 {
+			known = "datasets are " + strings.Join(ids, ", ")
+		}
+		errorf("dataset", "unknown dataset %q%s; %s", b.Dataset, dataset.Suggest(b.Dataset, ids), known)
+		return nil, &errs
+	}
+	v := &View{Kind: b.Kind, Index: b.Index, Title: b.Title, Subtitle: b.Subtitle, Data: d, AsOf: asOf, Height: b.Height}
+	if v.Title == "" {
+		v.Title = d.Title
+	}
+	if v.Height == 0 {
+		v.Height = DefaultHeight
+	}
+	col := func(key, name string) *dataset.Column {
+		c := d.Column(name)
+		if c == nil {
+			errorf(key, "%s: dataset %q has no column %q%s; its columns are %s", key, d.ID, name,
+				dataset.Suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+		}
+		return c
+	}
+
+	q := dataset.Query{From: b.From, To: b.To, AsOf: asOf, Limit: b.Limit, Desc: b.Desc}
+	if (!b.From.IsZero() || !b.To.IsZero()) && d.DateColumn() == nil {
+		key := "from"
+		if b.From.IsZero() {
+			key = "to"
+		}
+		errorf(key, "%s: dataset %q has no date column to window on", key, d.ID)
+	}
+	hasDateFilter := !b.From.IsZero() || !b.To.IsZero()
+	for _, w := range b.Where {
+		c := d.Column(w.Column)
+		if c == nil {
+			errs.Addf(w.Pos, "%s block: where: dataset %q has no column %q%s; its columns are %s", b.Kind, d.ID, w.Column,
+				dataset.Suggest(w.Column, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+			continue
+		}
+		for _, val := range w.Values {
+			if val.Type != c.Type {
+				errs.Addf(w.Pos, "%s block: where.%s: column %q holds %ss, got %s", b.Kind, w.Column, c.Name, c.Type, val.Describe())
+			}
+		}
+		if c == d.DateColumn() {
+			hasDateFilter = true
+		}
+		q.Where = append(q.Where, dataset.Cond{Column: c, Values: w.Values})
+	}
+	if b.Sort != "" {
+		q.Sort = col("sort", b.Sort)
+	}
+
+	if b.Kind == "chart" {
+		v.bindChart(b, d, col, errorf, &q, hasDateFilter)
+	} else {
+		v.bindTable(b, d, col)
+	}
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	v.Rows = d.Select(q)
+	return v, nil
+}
+
+func (v *View) bindTable(b *content.Block, d *dataset.Dataset, col func(key, name string) *dataset.Column) {
+	if len(b.Columns) == 0 {
+		v.Columns = d.Columns
+		return
+	}
+	for _, name := range b.Columns {
+		if c := col("columns", name); c != nil && !slices.Contains(v.Columns, c) {
+			v.Columns = append(v.Columns, c)
+		}
+	}
+}
+
+func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, name string) *dataset.Column,
+	errorf func(key, format string, args ...any), q *dataset.Query, hasDateFilter bool) {
+	v.Type = b.Type
+	xName, yNames := b.X, b.Y
+	var context []string // columns worth showing beside x and y
+	switch d.Kind {
+	case dataset.KindSeries:
+		v.Type = cmpOr(v.Type, "line")
+		xName = cmpOr(xName, "date")
+		if len(yNames) == 0 {
+			for _, c := range d.Columns {
+				if c.Type == dataset.Number {
+					yNames = append(yNames, c.Name)
+				}
+			}
+		}
+	case dataset.KindMoves:
+		v.Type = cmpOr(v.Type, "bar")
+		xName = cmpOr(xName, "ticker")
+		if len(yNames) == 0 {
+			yNames = []string{"change_pct"}
+		}
+		if b.Sort == "" {
+			q.Sort, q.Desc = d.Column(yNames[0]), true
+		}
+		if !hasDateFilter {
+			// One bar per ticker: the latest trading day the briefing can see.
+			if day := d.LatestDate(v.AsOf); !day.IsZero() {
+				q.Where = append(q.Where, dataset.Cond{Column: d.DateColumn(), Values: []dataset.Value{dataset.DateValue(day)}})
+				if v.Subtitle == "" {
+					v.Subtitle = day.Format("2 January 2006")
+				}
+			}
+		}
+		context = []string{"name", "date"}
+	case dataset.KindDeals:
+		v.Type = cmpOr(v.Type, "bar")
+		xName = cmpOr(xName, "company")
+		if len(yNames) == 0 {
+			if d.Column("value_usd") == nil {
+				errorf("y", "y: dataset %q has no value_usd column to chart by default; name the column to plot with y = \"...\"", d.ID)
+				return
+			}
+			yNames = []string{"value_usd"}
+		}
+		context = []string{"counterparty", "announced", "term_years", "capacity_mw", "backer"}
+	default:
+		if xName == "" || len(yNames) == 0 {
+			errorf("dataset", "a chart of the table %q needs x and y: name the category column with x = \"...\" and the number columns with y = [...]", d.ID)
+			return
+		}
+		v.Type = cmpOr(v.Type, "bar")
+	}
+	if v.X = col("x", xName); v.X == nil {
+		return
+	}
+	if v.Type == "scatter" && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
+		errorf("x", "x: a scatter chart needs numbers or dates on x; column %q holds %ss", v.X.Name, v.X.Type)
+	}
+	for _, name := range yNames {
+		c := col("y", name)
+		if c == nil {
+			continue
+		}
+		if c.Type != dataset.Number {
+			errorf("y", "y: column %q holds %ss; a chart plots numbers", name, c.Type)
+			continue
+		}
+		v.Y = append(v.Y, c)
+	}
+	if len(v.Y) == 0 && !b.Has("y") {
+		errorf("dataset", "dataset %q has no number column to plot", d.ID)
+	}
+	v.Columns = append([]*dataset.Column{v.X}, v.Y...)
+	add := func(c *dataset.Column) {
+		if c != nil && !slices.Contains(v.Columns, c) {
+			v.Columns = append(v.Columns, c)
+		}
+	}
+	for _, name := range b.Columns {
+		add(col("columns", name))
+	}
+	if len(b.Columns) == 0 {
+		for _, name := range context {
+			add(d.Column(name))
+		}
+	}
+	for _, m := range b.Marks {
+		mk := Mark{Y: m.Y, X: m.X, Label: m.Label}
+		if m.X != nil && m.X.Type != v.X.Type {
+			errorf("mark_lines", "mark_lines: x %s does not fit the x column %q, which holds %ss", m.X.Describe(), v.X.Name, v.X.Type)
+		}
+		v.Marks = append(v.Marks, mk)
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// String names the view for messages and logs.
+func (v *View) String() string {
+	return fmt.Sprintf("%s %d of %s (%d rows)", v.Kind, v.Index, v.Data.ID, len(v.Rows))
+}
