@@ -229,8 +229,10 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 		"tags    = []\n" +
 		"draft   = true\n" +
 		"+++\n\n" +
-		"Write the commentary here. Embed data with a fenced block:\n\n" +
-		"```table\ndataset = \"<id of a file in data/>\"\n```\n"
+		"Write the commentary here.\n\n" +
+		"<!-- Embed data with a fenced chart or table block, for example:\n\n" +
+		"```chart\ndataset = \"hashprice\"\nfrom    = 2025-07-01\n```\n\n" +
+		"The dataset is the name of a file in data/ without .toml. See docs/format.md. -->\n"
 	full := filepath.Join(dir, name)
 	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {

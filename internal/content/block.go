@@ -99,14 +99,17 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 	errorf := func(key, format string, args ...any) {
 		errs.Addf(keyPos(key), kind+" block: "+format, args...)
 	}
+	keyErrorf := func(key, format string, args ...any) {
+		errs.Addf(at(ix.Key(key)), kind+" block: "+format, args...)
+	}
 	known := slices.Concat(commonKeys, chartKeys)
 	for _, k := range sortedKeys(m) {
 		switch {
 		case slices.Contains(commonKeys, k), kind == "chart" && slices.Contains(chartKeys, k):
 		case slices.Contains(chartKeys, k):
-			errorf(k, "%q applies to chart blocks only; use ```chart, or remove it", k)
+			keyErrorf(k, "%q applies to chart blocks only; use ```chart, or remove it", k)
 		default:
-			errorf(k, "unknown key %q%s; keys are %s", k, dataset.Suggest(k, known), strings.Join(known, ", "))
+			keyErrorf(k, "unknown key %q%s; keys are %s", k, dataset.Suggest(k, known), strings.Join(known, ", "))
 		}
 	}
 	str := func(key string) string {
@@ -263,7 +266,7 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 					}
 					ml.X = &v
 				default:
-					errs.Addf(kp, "%s block: %s: unknown key %q; a mark line has y or x, and label", kind, path, k)
+					errs.Addf(at(ix.Key(path+"."+k)), "%s block: %s: unknown key %q; a mark line has y or x, and label", kind, path, k)
 				}
 			}
 			if (ml.Y == nil) == (ml.X == nil) {

@@ -81,7 +81,8 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	}
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(frontKeys, k) {
-			errs.Addf(keyAt(k), "front matter: unknown key %q%s; keys are %s", k, dataset.Suggest(k, frontKeys), strings.Join(frontKeys, ", "))
+			kp := ix.Key(k)
+			errs.Addf(at(kp.Line+1, kp.Col), "front matter: unknown key %q%s; keys are %s", k, dataset.Suggest(k, frontKeys), strings.Join(frontKeys, ", "))
 		}
 	}
 	str := func(key string) string {

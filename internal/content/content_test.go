@@ -97,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{"front unknown and missing", "content/briefings/a.md", "+++\ntitel = \"T\"\n+++\n", []string{
 			`content/briefings/a.md:1:1: front matter: a briefing needs a date`,
 			`content/briefings/a.md:1:1: front matter: a briefing needs a title`,
-			`content/briefings/a.md:2:9: front matter: unknown key "titel" (did you mean "title"?)`}},
+			`content/briefings/a.md:2:1: front matter: unknown key "titel" (did you mean "title"?)`}},
 		{"bad types", "content/briefings/a.md", "+++\ntitle = 1\ndate = \"2026-01-02\"\ndraft = \"no\"\ntags = \"x\"\n+++\n", []string{
 			`content/briefings/a.md:2:9: front matter: title: want a string, got number 1`,
 			`content/briefings/a.md:3:8: front matter: date: want a date such as 2026-01-02, got string "2026-01-02"`,
@@ -108,8 +108,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty tag", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\ntags = [\"../\"]\n+++\n", []string{`content/briefings/a.md:4:9: front matter: tags[0]: "../" has no letters or digits`}},
 		{"block syntax", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntitle = \n"), []string{"content/briefings/a.md:8:"}},
 		{"block missing dataset", "content/briefings/a.md", fence("table", "title = \"x\"\n"), []string{"content/briefings/a.md:6:1: table block: missing dataset"}},
-		{"block unknown key", "content/briefings/a.md", fence("chart", "dataset = \"x\"\nsrot = \"-y\"\n"), []string{`content/briefings/a.md:8:8: chart block: unknown key "srot" (did you mean "sort"?)`}},
-		{"chart key in table", "content/briefings/a.md", fence("table", "dataset = \"x\"\ny = \"v\"\n"), []string{`content/briefings/a.md:8:5: table block: "y" applies to chart blocks only`}},
+		{"block unknown key", "content/briefings/a.md", fence("chart", "dataset = \"x\"\nsrot = \"-y\"\n"), []string{`content/briefings/a.md:8:1: chart block: unknown key "srot" (did you mean "sort"?)`}},
+		{"chart key in table", "content/briefings/a.md", fence("table", "dataset = \"x\"\ny = \"v\"\n"), []string{`content/briefings/a.md:8:1: table block: "y" applies to chart blocks only`}},
 		{"block bad values", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntype = \"pie\"\nlimit = 0\nfrom = \"2026\"\nwhere = { t = [] }\nmark_lines = [{ label = \"x\" }]\n"), []string{
 			`content/briefings/a.md:8:8: chart block: type: unknown chart type "pie"`,
 			`content/briefings/a.md:9:9: chart block: limit: want a whole number from 1 to 1000000, got number 0`,

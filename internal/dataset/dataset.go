@@ -125,6 +125,12 @@ func (p *parser) at(path string) diag.Pos {
 	return diag.Pos{File: p.d.File, Line: pos.Line, Col: pos.Col}
 }
 
+// keyErrorf reports a problem with a key itself, at the key's name.
+func (p *parser) keyErrorf(path, format string, args ...any) {
+	pos := p.ix.Key(path)
+	p.errs.Add(diag.Errorf(diag.Pos{File: p.d.File, Line: pos.Line, Col: pos.Col}, format, args...))
+}
+
 func (p *parser) errorf(path, format string, args ...any) {
 	p.errs.Add(diag.Errorf(p.at(path), format, args...))
 }
@@ -184,7 +190,7 @@ func (p *parser) meta(m map[string]any) {
 	d := p.d
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(topKeys, k) {
-			p.errorf(k, "unknown key %q%s; a dataset's keys are %s", k, suggest(k, topKeys), strings.Join(topKeys, ", "))
+			p.keyErrorf(k, "unknown key %q%s; a dataset's keys are %s", k, suggest(k, topKeys), strings.Join(topKeys, ", "))
 		}
 	}
 	d.Title = p.str(m, "title", true)
@@ -314,7 +320,7 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 		}
 		for _, k := range sortedKeys(cm) {
 			if !slices.Contains(columnKeys, k) {
-				p.errorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, suggest(k, columnKeys))
+				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, suggest(k, columnKeys))
 				continue
 			}
 			s, ok := cm[k].(string)
@@ -347,10 +353,28 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 		}
 	}
 
+	// A column's type, unless the kind or a format fixes it, is the type most
+	// of its cells have, so that the odd one out is the cell reported. On a
+	// tie, a string loses: a quoted number or "n/a" is the usual slip.
+	counts := make([][5]int, len(d.Columns))
+	for _, row := range rows {
+		for _, c := range d.Columns {
+			if cl, ok := row[c.Name]; ok {
+				counts[c.Index][cl.v.Type]++
+			}
+		}
+	}
 	d.Rows = make([][]Value, len(rows))
 	for _, c := range d.Columns {
 		c.Type = want[c.Name]
 		c.AllInt = true
+		if c.Type == Empty {
+			for _, t := range []Type{Number, Date, Bool, String} {
+				if counts[c.Index][t] > counts[c.Index][c.Type] {
+					c.Type = t
+				}
+			}
+		}
 	}
 	for i, row := range rows {
 		vals := make([]Value, len(d.Columns))
@@ -366,7 +390,7 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			if v.Type != c.Type {
 				how, fixed := why[c.Name]
 				if !fixed {
-					how = "as the column's first value"
+					how = "like the rest of the column"
 				}
 				p.errorf(cl.path, "%s: want %s (%s), got %s", cl.path, c.Type.Noun(), how, v.Describe())
 				continue
@@ -536,7 +560,7 @@ func tomlType(x any) string {
 
 // suggest returns ` (did you mean "x"?)` for the closest known name, if any is close.
 func suggest(name string, known []string) string {
-	best, bestD := "", 3
+	best, bestD := "", max(1, len(name)/4)+1
 	for _, k := range known {
 		if d := distance(name, k); d < bestD {
 			best, bestD = k, d

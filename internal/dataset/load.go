@@ -14,14 +14,16 @@ import (
 
 // LoadDir parses every data/*.toml file of the project fsys in parallel and
 // returns the datasets sorted by id. The error, if any, is a *diag.List with
-// the problems of every file.
-func LoadDir(ctx context.Context, fsys fs.FS, dir string) ([]*Dataset, error) {
+// the problems of every file; the datasets that did parse are still returned,
+// and failed names the ids of those that did not, so that a caller can check
+// the rest of a project without repeating one broken file's errors.
+func LoadDir(ctx context.Context, fsys fs.FS, dir string) (sets []*Dataset, failed map[string]bool, err error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		if errorsIsNotExist(err) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	var files []string
 	for _, e := range entries {
@@ -29,7 +31,7 @@ func LoadDir(ctx context.Context, fsys fs.FS, dir string) ([]*Dataset, error) {
 			files = append(files, path.Join(dir, e.Name()))
 		}
 	}
-	sets := make([]*Dataset, len(files))
+	parsed := make([]*Dataset, len(files))
 	errs := make([]error, len(files))
 	g, _ := errgroup.WithContext(ctx)
 	g.SetLimit(limit())
@@ -40,16 +42,21 @@ func LoadDir(ctx context.Context, fsys fs.FS, dir string) ([]*Dataset, error) {
 				errs[i] = diag.Errorf(diag.Pos{File: f}, "cannot read dataset: %w", err)
 				return nil
 			}
-			sets[i], errs[i] = Parse(f, src)
+			parsed[i], errs[i] = Parse(f, src)
 			return nil
 		})
 	}
 	_ = g.Wait()
 	var list diag.List
-	list.Add(errs...)
-	if err := list.Err(); err != nil {
-		return nil, err
+	failed = map[string]bool{}
+	for i, d := range parsed {
+		if d != nil {
+			sets = append(sets, d)
+		} else {
+			failed[strings.TrimSuffix(path.Base(files[i]), ".toml")] = true
+		}
+		list.Add(errs[i])
 	}
 	slices.SortFunc(sets, func(a, b *Dataset) int { return strings.Compare(a.ID, b.ID) })
-	return sets, nil
+	return sets, failed, list.Err()
 }

@@ -73,13 +73,18 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	}
 	p.theme, err = loadTheme(fsys)
 	errs.Add(err)
-	p.Datasets, err = dataset.LoadDir(ctx, fsys, "data")
+	var failed map[string]bool
+	p.Datasets, failed, err = dataset.LoadDir(ctx, fsys, "data")
 	errs.Add(err)
 	ids := make([]string, len(p.Datasets))
 	for i, d := range p.Datasets {
 		p.byID[d.ID] = d
 		ids[i] = d.ID
 	}
+	for id := range failed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
 	all, err := loadBriefings(ctx, fsys)
 	errs.Add(err)
 
@@ -94,6 +99,9 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		seen[b.Slug] = b.File
 		sb := &Briefing{Briefing: b}
 		for _, blk := range b.Blocks {
+			if failed[blk.Dataset] {
+				continue // the dataset's own errors are reported
+			}
 			v, err := view.Bind(blk, func(id string) *dataset.Dataset { return p.byID[id] }, ids, b.Date)
 			if err != nil {
 				errs.Add(err)

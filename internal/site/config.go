@@ -52,7 +52,8 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 	}
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(configKeys, k) {
-			errs.Addf(at(k), "unknown key %q%s; site.toml keys are %s", k, dataset.Suggest(k, configKeys), strings.Join(configKeys, ", "))
+			kp := ix.Key(k)
+			errs.Addf(diag.Pos{File: file, Line: kp.Line, Col: kp.Col}, "unknown key %q%s; site.toml keys are %s", k, dataset.Suggest(k, configKeys), strings.Join(configKeys, ", "))
 			continue
 		}
 		s, ok := m[k].(string)

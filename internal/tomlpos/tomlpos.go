@@ -22,7 +22,8 @@ type Pos struct{ Line, Col int }
 
 // Index maps value paths to positions.
 type Index struct {
-	pos map[string]Pos
+	pos  map[string]Pos
+	keys map[string]Pos // where each key itself starts
 }
 
 // SyntaxError is a TOML syntax error with its place.
@@ -67,6 +68,18 @@ func (ix *Index) Lookup(path string) (Pos, bool) {
 	return p, ok
 }
 
+// Key returns where the key of path starts (its name, not its value), or
+// the position of its value or nearest ancestor when the key was not written
+// as key = value.
+func (ix *Index) Key(path string) Pos {
+	if ix != nil {
+		if p, ok := ix.keys[path]; ok {
+			return p
+		}
+	}
+	return ix.Find(path)
+}
+
 // Find returns the position of path, or of its nearest recorded ancestor, or 1:1.
 func (ix *Index) Find(path string) Pos {
 	for path != "" {
@@ -86,7 +99,7 @@ func (ix *Index) Find(path string) Pos {
 // scanner is forgiving: on input it does not understand it stops and keeps what
 // it has found.
 func Build(src []byte) *Index {
-	s := &scanner{src: src, line: 1, col: 1, ix: &Index{pos: map[string]Pos{}}, arrays: map[string]int{}}
+	s := &scanner{src: src, line: 1, col: 1, ix: &Index{pos: map[string]Pos{}, keys: map[string]Pos{}}, arrays: map[string]int{}}
 	s.document()
 	return s.ix
 }
@@ -260,6 +273,7 @@ func isBare(c byte) bool {
 }
 
 func (s *scanner) keyValue(prefix string) bool {
+	start := s.here()
 	parts, ok := s.keyParts()
 	if !ok {
 		return false
@@ -267,6 +281,9 @@ func (s *scanner) keyValue(prefix string) bool {
 	path := prefix
 	for _, p := range parts {
 		path = join(path, p)
+	}
+	if _, seen := s.ix.keys[path]; !seen {
+		s.ix.keys[path] = start
 	}
 	s.space(false)
 	return s.value(path)

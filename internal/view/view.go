@@ -190,10 +190,8 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		v.Type = cmpOr(v.Type, "bar")
 	}
-	if v.X = col("x", xName); v.X == nil {
-		return
-	}
-	if v.Type == "scatter" && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
+	v.X = col("x", xName)
+	if v.X != nil && v.Type == "scatter" && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
 		errorf("x", "x: a scatter chart needs numbers or dates on x; column %q holds %ss", v.X.Name, v.X.Type)
 	}
 	for _, name := range yNames {
@@ -209,6 +207,9 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	}
 	if len(v.Y) == 0 && !b.Has("y") {
 		errorf("dataset", "dataset %q has no number column to plot", d.ID)
+	}
+	if v.X == nil {
+		return
 	}
 	v.Columns = append([]*dataset.Column{v.X}, v.Y...)
 	add := func(c *dataset.Column) {

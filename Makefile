@@ -1,0 +1,43 @@
+# brief: build the tool, the sample site, and run the tests.
+# `make site` then open public/index.html; `make test` runs every test.
+
+GO      ?= go
+BIN     := bin/brief
+SRC     ?= .
+OUT     ?= $(SRC)/public
+GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
+EMBED   := $(shell find templates -type f)
+
+.PHONY: all site test check bench clean fmt vet
+
+all: site
+
+$(BIN): $(GOFILES) $(EMBED)
+	$(GO) build -trimpath -o $(BIN) ./cmd/brief
+
+## site: build the tool, then the sample site into public/
+site: $(BIN)
+	$(BIN) build --src $(SRC) --out $(OUT)
+
+## check: validate the sample site without writing it
+check: $(BIN)
+	$(BIN) check --src $(SRC)
+
+## test: vet, then every test (set BRIEF_REQUIRE_BROWSER=1 to make browser skips fail)
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## bench: the full-build benchmark on a generated project of 1,000 briefings
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/site/
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet ./...
+
+## clean: remove the built tool and site
+clean:
+	rm -rf bin $(OUT)

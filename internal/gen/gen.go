@@ -1,0 +1,121 @@
+// Package gen writes deterministic synthetic projects for benchmarks and
+// scale tests: N weekly briefings of about 800 words, each with three chart
+// blocks and a table block, over shared datasets with years of daily rows.
+package gen
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Start is the date of the first generated briefing.
+var Start = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
+
+var tickers = []string{"HUT", "CLSK", "WULF", "COIN", "MSTR", "RIOT", "MARA", "CIFR"}
+
+var words = strings.Fields(`miners power hashprice lease capacity megawatt data centre
+tenant contract revenue margin bitcoin compute cooling network grid campus hosting
+investor quarter guidance demand supply cost price energy hydro nuclear gas site
+build speed scale backlog funding equity debt rally decline analyst market sector`)
+
+// Write writes a project of n weekly briefings into dir.
+func Write(dir string, n int) error {
+	r := rand.New(rand.NewPCG(1, uint64(n)))
+	files := map[string]string{
+		"site.toml": "title = \"Generated desk\"\nbase_url = \"https://bench.example.com/\"\nauthor = \"Bench\"\n",
+	}
+	days := n*7 + 7
+	var b strings.Builder
+
+	b.WriteString("title = \"Daily index\"\nsource = \"Generated\"\nkind = \"series\"\nnotes = \"Synthetic data for benchmarks.\"\n\n[columns.close]\nformat = \"usd\"\n\n")
+	level := 100.0
+	for d := range days {
+		level = math.Max(1, level*(1+(r.Float64()-0.5)*0.04))
+		fmt.Fprintf(&b, "[[rows]]\ndate = %s\nclose = %.2f\nvolume = %d\n\n", day(d-7), level, 1000+r.IntN(9000))
+	}
+	files["data/daily.toml"] = b.String()
+
+	b.Reset()
+	b.WriteString("title = \"Weekly moves\"\nsource = \"Generated\"\nkind = \"moves\"\n\n")
+	for w := range n {
+		for _, t := range tickers {
+			fmt.Fprintf(&b, "[[rows]]\ndate = %s\nticker = %q\nname = \"%s Corp\"\nchange_pct = %.1f\n\n", day(w*7), t, t, (r.Float64()-0.45)*30)
+		}
+	}
+	files["data/moves.toml"] = b.String()
+
+	b.Reset()
+	b.WriteString("title = \"Lease deals\"\nsource = \"Generated\"\nkind = \"deals\"\n\n")
+	deals := max(300, n/2)
+	for i := range deals {
+		fmt.Fprintf(&b, "[[rows]]\nannounced = %s\ncompany = %q\ncounterparty = \"Tenant %d\"\nvalue_usd = %d\nterm_years = %d\ncapacity_mw = %d\n\n",
+			day(i*n*7/deals), tickers[i%len(tickers)], i%37, (1+r.IntN(90))*100_000_000, 5+r.IntN(15), 10+r.IntN(500))
+	}
+	files["data/deals.toml"] = b.String()
+
+	b.Reset()
+	b.WriteString("title = \"Operators\"\nsource = \"Generated\"\n\n")
+	for i, t := range tickers {
+		fmt.Fprintf(&b, "[[rows]]\noperator = %q\ncapacity_mw = %d\nsites = %d\n\n", t, 200+i*150, 1+i)
+	}
+	files["data/operators.toml"] = b.String()
+
+	for w := range n {
+		files[fmt.Sprintf("content/briefings/week-%05d.md", w+1)] = briefing(r, w)
+	}
+	for name, text := range files {
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func day(offset int) string { return Start.AddDate(0, 0, offset).Format(time.DateOnly) }
+
+func briefing(r *rand.Rand, w int) string {
+	var b strings.Builder
+	date := day(w * 7)
+	fmt.Fprintf(&b, "+++\ntitle = \"Week %d: %s and %s\"\ndate = %s\nsummary = \"%s\"\ntags = [%q, %q]\n+++\n\n",
+		w+1, word(r), word(r), date, sentence(r, 18), word(r), word(r))
+	for section := range 4 {
+		fmt.Fprintf(&b, "## %s %s\n\n", strings.ToUpper(word(r)[:1])+word(r)[1:], word(r))
+		for range 3 {
+			b.WriteString(sentence(r, 22) + " " + sentence(r, 20) + " " + sentence(r, 18) + "\n\n")
+		}
+		switch section {
+		case 0:
+			fmt.Fprintf(&b, "```chart\ndataset = \"daily\"\ntitle = \"Index, last quarter\"\nfrom = %s\ny = \"close\"\n```\n\n", day(w*7-90))
+			b.WriteString("> " + sentence(r, 25) + "\n\n")
+		case 1:
+			b.WriteString("```chart\ndataset = \"moves\"\ntitle = \"This week's moves\"\n```\n\n")
+			b.WriteString("| Item | Value |\n| --- | ---: |\n| " + word(r) + " | 1.5 |\n| " + word(r) + " | 2.5 |\n\n")
+		case 2:
+			b.WriteString("```chart\ndataset = \"deals\"\ntitle = \"Largest deals to date\"\nsort = \"-value_usd\"\nlimit = 10\n```\n\n")
+			b.WriteString("- " + sentence(r, 8) + "\n- " + sentence(r, 8) + "\n- " + sentence(r, 8) + "\n\n")
+		case 3:
+			b.WriteString("```table\ndataset = \"operators\"\nsort = \"-capacity_mw\"\n```\n\n")
+		}
+	}
+	return b.String()
+}
+
+func word(r *rand.Rand) string { return words[r.IntN(len(words))] }
+
+func sentence(r *rand.Rand, n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = word(r)
+	}
+	s := strings.Join(ws, " ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}

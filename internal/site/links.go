@@ -1,0 +1,89 @@
+package site
+
+import (
+	"bytes"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// CheckLinks reads every HTML page of a built site in dir and returns each
+// relative link (href or src) that does not resolve to a file of the site, as
+// "page: link". Links to other hosts are not followed; they are listed only
+// when their scheme is neither http nor https nor mailto.
+func CheckLinks(dir string) ([]string, error) {
+	var broken []string
+	root := os.DirFS(dir)
+	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || p == "404.html" {
+			return err
+		}
+		src, err := fs.ReadFile(root, p)
+		if err != nil {
+			return err
+		}
+		for _, link := range pageLinks(src) {
+			if problem := resolve(root, p, link); problem != "" {
+				broken = append(broken, p+": "+problem)
+			}
+		}
+		return nil
+	})
+	slices.Sort(broken)
+	return broken, err
+}
+
+func pageLinks(src []byte) []string {
+	var links []string
+	z := html.NewTokenizer(bytes.NewReader(src))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return links
+		case html.StartTagToken, html.SelfClosingTagToken:
+			for {
+				k, v, more := z.TagAttr()
+				if string(k) == "href" || string(k) == "src" {
+					links = append(links, string(v))
+				}
+				if !more {
+					break
+				}
+			}
+		}
+	}
+}
+
+func resolve(root fs.FS, page, link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return link + " (not a URL)"
+	}
+	if u.Scheme != "" || u.Host != "" {
+		switch u.Scheme {
+		case "http", "https", "mailto":
+			return ""
+		}
+		return link + " (scheme " + u.Scheme + " is not allowed)"
+	}
+	if u.Path == "" {
+		return "" // a fragment on the same page
+	}
+	target := path.Join(path.Dir(page), u.Path)
+	if strings.HasPrefix(target, "../") || target == ".." {
+		return link + " (leaves the site)"
+	}
+	if strings.HasSuffix(u.Path, "/") {
+		target = path.Join(target, "index.html")
+	}
+	if _, err := fs.Stat(root, filepath.ToSlash(target)); err != nil {
+		return link + " (no such file)"
+	}
+	return ""
+}

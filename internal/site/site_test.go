@@ -1,0 +1,380 @@
+package site_test
+
+import (
+	"context"
+	"encoding/xml"
+	"flag"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/sitetest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// project is a small site with two briefings, a draft, and data dated after
+// the older briefing.
+const project = `
+-- site.toml --
+title = "Desk <Notes>"
+base_url = "https://example.org/sub/"
+-- data/prices.toml --
+title = "Prices"
+source = "Exchange"
+source_url = "https://example.org/prices"
+kind = "series"
+[[rows]]
+date = 2026-01-01
+close = 10.5
+[[rows]]
+date = 2026-01-08
+close = 11.25
+[[rows]]
+date = 2026-01-15
+close = 12
+-- data/moves.toml --
+title = "Moves"
+source = "Exchange"
+kind = "moves"
+[[rows]]
+date = 2026-01-02
+ticker = "AAA"
+change_pct = -4.5
+[[rows]]
+date = 2026-01-02
+ticker = "BBB"
+change_pct = 10.8
+[[rows]]
+date = 2026-01-09
+ticker = "AAA"
+change_pct = 2
+-- content/briefings/week-1.md --
++++
+title = "Week one"
+date = 2026-01-08
+summary = "The first week."
+tags = ["Markets", "AI hosting"]
++++
+Prose with a [link](https://example.com) and <b>raw html</b>.
+
+` + "```chart" + `
+dataset = "prices"
+` + "```" + `
+
+` + "```chart" + `
+dataset = "moves"
+` + "```" + `
+-- content/briefings/week-2.md --
++++
+title = "Week two"
+date = 2026-01-15
+tags = ["markets"]
++++
+` + "```table" + `
+dataset = "prices"
+sort = "-close"
+limit = 2
+` + "```" + `
+-- content/briefings/week-3.md --
++++
+title = "Week three, unfinished"
+date = 2026-01-22
+draft = true
++++
+Draft.
+`
+
+func TestBuildSite(t *testing.T) {
+	dir := sitetest.MustBuild(t, project)
+	index := sitetest.Read(t, dir, "index.html")
+	if i, j := strings.Index(index, "Week two"), strings.Index(index, "Week one"); i < 0 || j < 0 || i > j {
+		t.Errorf("index does not list the latest briefing first:\n%s", index)
+	}
+	if strings.Contains(index, "Week three") {
+		t.Error("a draft is listed without --drafts")
+	}
+	if !strings.Contains(index, "Desk &lt;Notes&gt;") {
+		t.Error("site title is not escaped")
+	}
+
+	one := sitetest.Read(t, dir, "briefings/week-1/index.html")
+	// As of 2026-01-08: the 2026-01-15 price is not visible.
+	for _, want := range []string{"10.5", "11.25", `href="../../index.html"`, `<a href="https://example.org/prices">Exchange</a>`} {
+		if !strings.Contains(one, want) {
+			t.Errorf("week-1 page lacks %q", want)
+		}
+	}
+	if strings.Contains(one, "<td class=\"num\">12</td>") {
+		t.Error("week-1 shows a row dated after the briefing")
+	}
+	if strings.Contains(one, "<b>raw html</b>") {
+		t.Error("raw HTML from markdown reached the page")
+	}
+	// Moves default: the latest day on or before the briefing, sorted by change, descending.
+	if i, j := strings.Index(one, "BBB"), strings.Index(one, "AAA"); i < 0 || j < 0 || i > j {
+		t.Error("moves chart is not sorted by change descending")
+	}
+	if strings.Contains(one, "2026-01-09") {
+		t.Error("moves chart shows a day after the briefing")
+	}
+
+	two := sitetest.Read(t, dir, "briefings/week-2/index.html")
+	if !regexp.MustCompile(`(?s)<td class="num">12</td>.*<td class="num">11.25</td>`).MatchString(two) || strings.Contains(two, ">10.5<") {
+		t.Errorf("table block sort/limit wrong:\n%s", two)
+	}
+
+	tag := sitetest.Read(t, dir, "tags/markets/index.html")
+	if !strings.Contains(tag, "Week one") || !strings.Contains(tag, "Week two") {
+		t.Error("tag page lacks its briefings")
+	}
+	sitetest.Read(t, dir, "tags/ai-hosting/index.html")
+
+	var feed struct {
+		Entries []struct {
+			Title string `xml:"title"`
+			ID    string `xml:"id"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(sitetest.Read(t, dir, "feed.xml")), &feed); err != nil {
+		t.Fatal(err)
+	}
+	if len(feed.Entries) != 2 || feed.Entries[0].ID != "https://example.org/sub/briefings/week-2/" {
+		t.Errorf("feed entries = %+v", feed.Entries)
+	}
+	if sm := sitetest.Read(t, dir, "sitemap.xml"); !strings.Contains(sm, "<loc>https://example.org/sub/briefings/week-1/</loc>") {
+		t.Errorf("sitemap:\n%s", sm)
+	}
+	if nf := sitetest.Read(t, dir, "404.html"); !strings.Contains(nf, `href="https://example.org/sub/index.html"`) {
+		t.Errorf("404 page links are not absolute:\n%s", nf)
+	}
+	broken, err := site.CheckLinks(filepath.Join(dir, "public"))
+	if err != nil || len(broken) > 0 {
+		t.Errorf("broken links: %v %v", broken, err)
+	}
+}
+
+func TestDrafts(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	if _, err := sitetest.Build(t, dir, site.Options{Drafts: true}); err != nil {
+		t.Fatal(err)
+	}
+	if index := sitetest.Read(t, dir, "index.html"); !strings.Contains(index, "Week three") {
+		t.Error("--drafts does not include the draft")
+	}
+}
+
+func TestFailedBuildKeepsOutput(t *testing.T) {
+	dir := sitetest.MustBuild(t, project)
+	before := sitetest.Tree(t, filepath.Join(dir, "public"))
+	breakFile(t, filepath.Join(dir, "data/prices.toml"), "close = 11.25", `close = "n/a"`)
+	breakFile(t, filepath.Join(dir, "content/briefings/week-2.md"), `dataset = "prices"`, `dataset = "prics"`)
+	_, err := sitetest.Build(t, dir, site.Options{})
+	want := []string{
+		`content/briefings/week-2.md:7:11: table block: unknown dataset "prics" (did you mean "prices"?); datasets are moves, prices`,
+		`data/prices.toml:10:9: rows[1].close: want a number (like the rest of the column), got string "n/a"`,
+	}
+	if got := sitetest.Lines(err); !slicesEqual(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if after := sitetest.Tree(t, filepath.Join(dir, "public")); !maps.Equal(before, after) {
+		t.Error("a failed build changed the previous output")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("temporary folder %s left behind", e.Name())
+		}
+	}
+}
+
+func TestBindErrors(t *testing.T) {
+	dir := sitetest.Write(t, project+`
+-- content/briefings/bad.md --
++++
+title = "Bad"
+date = 2026-01-15
++++
+`+"```chart"+`
+dataset = "prices"
+x = "dat"
+y = ["close", "volume"]
+where = { close = "high" }
+sort = "-clsoe"
+mark_lines = [{ x = "2026" }]
+`+"```"+`
+
+`+"```table"+`
+dataset = "moves"
+from = 2026-01-01
+columns = ["ticker", "name"]
+`+"```"+`
+-- data/notes.toml --
+title = "Notes"
+source = "Desk"
+[[rows]]
+label = "a"
+value = 1
+-- content/briefings/bad2.md --
++++
+title = "Bad 2"
+date = 2026-01-15
++++
+`+"```chart"+`
+dataset = "notes"
+from = 2026-01-01
+`+"```"+`
+`)
+	_, err := sitetest.Build(t, dir, site.Options{})
+	want := []string{
+		`content/briefings/bad.md:7:5: chart block: x: dataset "prices" has no column "dat" (did you mean "date"?); its columns are date, close`,
+		`content/briefings/bad.md:8:5: chart block: y: dataset "prices" has no column "volume"; its columns are date, close`,
+		`content/briefings/bad.md:9:19: chart block: where.close: column "close" holds numbers, got string "high"`,
+		`content/briefings/bad.md:10:8: chart block: sort: dataset "prices" has no column "clsoe" (did you mean "close"?); its columns are date, close`,
+		`content/briefings/bad.md:17:11: table block: columns: dataset "moves" has no column "name"; its columns are date, ticker, change_pct`,
+		`content/briefings/bad2.md:6:11: chart block: a chart of the table "notes" needs x and y: name the category column with x = "..." and the number columns with y = [...]`,
+		`content/briefings/bad2.md:7:8: chart block: from: dataset "notes" has no date column to window on`,
+	}
+	if got := sitetest.Lines(err); !slicesEqual(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, statErr := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(statErr) {
+		t.Error("a failed first build created public/")
+	}
+}
+
+func TestDuplicateSlug(t *testing.T) {
+	dir := sitetest.Write(t, project+`
+-- content/briefings/zz.md --
++++
+title = "Again"
+date = 2026-01-01
+slug = "week-1"
++++
+`)
+	_, err := sitetest.Build(t, dir, site.Options{})
+	if got := sitetest.Lines(err); len(got) != 1 || !strings.HasPrefix(got[0], `content/briefings/zz.md:1:1: slug "week-1" is already used by content/briefings/week-1.md`) {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestTemplateOverride(t *testing.T) {
+	dir := sitetest.MustBuild(t, project+`
+-- templates/tag.html --
+{{define "main"}}<p class="custom">Custom topic page for {{.Tag.Name}}</p>{{end}}
+-- templates/assets/brief.css --
+body { color: red; }
+`)
+	if tag := sitetest.Read(t, dir, "tags/markets/index.html"); !strings.Contains(tag, `<p class="custom">Custom topic page for markets</p>`) {
+		t.Errorf("override not used:\n%s", tag)
+	}
+	index := sitetest.Read(t, dir, "index.html")
+	css := regexp.MustCompile(`assets/brief\.[0-9a-f]{8}\.css`).FindString(index)
+	if css == "" || sitetest.Read(t, dir, css) != "body { color: red; }\n" {
+		t.Errorf("stylesheet override not used (%q)", css)
+	}
+}
+
+func TestTemplateError(t *testing.T) {
+	dir := sitetest.Write(t, project+`
+-- templates/tag.html --
+{{define "main"}}{{.Nope}{{end}}
+`)
+	_, err := sitetest.Build(t, dir, site.Options{})
+	if got := sitetest.Lines(err); len(got) != 1 || !strings.HasPrefix(got[0], "templates/tag.html: template: tag.html:1:") {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestOutputSafety(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	tests := []struct {
+		name, out, want string
+	}{
+		{"project itself", dir, "it holds the project"},
+		{"parent of project", filepath.Dir(dir), "it holds the project"},
+		{"foreign folder", t.TempDir(), ""},
+	}
+	foreign := tests[2].out
+	if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests[2].want = "does not look like brief's output"
+	for _, tt := range tests {
+		_, err := site.Build(context.Background(), site.Options{Src: dir, Out: tt.out})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(foreign, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Error("a refused build touched the folder")
+	}
+}
+
+// TestSampleGolden builds the repository's own sample site and compares the
+// briefing page with the golden file. Run with -update to accept a change.
+func TestSampleGolden(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	out := t.TempDir()
+	res, err := site.Build(context.Background(), site.Options{Src: root, Out: filepath.Join(out, "public")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken, err := site.CheckLinks(res.Out)
+	if err != nil || len(broken) > 0 {
+		t.Errorf("broken links in the sample site: %v %v", broken, err)
+	}
+	for _, page := range []string{"briefings/2026-01-02-miners-turn-ai-landlords/index.html", "index.html", "feed.xml"} {
+		got, err := os.ReadFile(filepath.Join(res.Out, page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(page, "/", "_"))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./internal/site -update)", err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from %s; if the change is intended run go test ./internal/site -run Golden -update", page, golden)
+		}
+	}
+}
+
+func breakFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,94 @@
+// Package sitetest builds small projects written inline as txtar archives, in
+// process, for integration tests of the whole pipeline.
+package sitetest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/brief-desk/brief/internal/site"
+)
+
+// Write unpacks a txtar archive into a new temporary project folder.
+func Write(t testing.TB, archive string) string {
+	t.Helper()
+	dir := t.TempDir()
+	a := txtar.Parse([]byte(archive))
+	for _, f := range a.Files {
+		full := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Build builds the project in dir into dir/public.
+func Build(t testing.TB, dir string, opts site.Options) (*site.Result, error) {
+	t.Helper()
+	opts.Src = dir
+	return site.Build(context.Background(), opts)
+}
+
+// MustBuild writes and builds an archive, failing the test on any error, and
+// returns the project folder.
+func MustBuild(t testing.TB, archive string) string {
+	t.Helper()
+	dir := Write(t, archive)
+	if _, err := Build(t, dir, site.Options{}); err != nil {
+		t.Fatalf("build failed:\n%v", err)
+	}
+	return dir
+}
+
+// Read returns a file of the built site.
+func Read(t testing.TB, dir, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "public", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Tree hashes every file under root, keyed by slash path, to compare builds.
+func Tree(t testing.TB, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Lines splits an error's text into lines.
+func Lines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	return strings.Split(err.Error(), "\n")
+}
