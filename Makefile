@@ -15,20 +15,25 @@ all: site
 $(BIN): $(GOFILES) $(EMBED)
 	$(GO) build -trimpath -o $(BIN) ./cmd/brief
 
+## node_modules: the pinned ECharts that sites self-host (package-lock.json)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 ## site: build the tool, then the sample site into public/
-site: $(BIN)
+site: $(BIN) node_modules/.package-lock.json
 	$(BIN) build --src $(SRC) --out $(OUT)
 
 ## check: validate the sample site without writing it
-check: $(BIN)
+check: $(BIN) node_modules/.package-lock.json
 	$(BIN) check --src $(SRC)
 
 ## test: vet, then every test (set BRIEF_REQUIRE_BROWSER=1 to make browser skips fail)
-test:
+test: node_modules/.package-lock.json
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-## bench: the full-build benchmark on a generated project of 1,000 briefings
+## bench: node_modules/.package-lock.json the full-build benchmark on a generated project of 1,000 briefings
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/site/
 
@@ -40,4 +45,4 @@ vet:
 
 ## clean: remove the built tool and site
 clean:
-	rm -rf bin $(OUT)
+	rm -rf bin $(OUT) node_modules

@@ -160,6 +160,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) > 0 {
 		return &UsageError{Msg: fmt.Sprintf("build takes no arguments, got %q", pos)}
 	}
+	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
 	res, err := site.Build(ctx, opts)
 	if err != nil {
 		return err
@@ -182,6 +183,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) > 0 {
 		return &UsageError{Msg: fmt.Sprintf("check takes no arguments, got %q", pos)}
 	}
+	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
 	res, err := site.Check(ctx, opts)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // BenchmarkBuild is a full cold build of a generated project: N weekly
@@ -21,9 +22,10 @@ func BenchmarkBuild(b *testing.B) {
 				b.Fatal(err)
 			}
 			out := filepath.Join(b.TempDir(), "public")
+			echarts := sitetest.ECharts(b)
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := site.Build(context.Background(), site.Options{Src: src, Out: out}); err != nil {
+				if _, err := site.Build(context.Background(), site.Options{Src: src, Out: out, ECharts: echarts}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -37,7 +39,7 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	if err := gen.Write(src, 12); err != nil {
 		t.Fatal(err)
 	}
-	res, err := site.Build(context.Background(), site.Options{Src: src})
+	res, err := site.Build(context.Background(), site.Options{Src: src, ECharts: sitetest.ECharts(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,7 @@ type Options struct {
 	Out     string // output folder; default Src/public
 	Drafts  bool   // include briefings marked draft
 	BaseURL string // overrides site.toml's base_url
+	ECharts string // path of echarts.min.js; see resolveECharts for the other places looked at
 }
 
 // Project is a loaded, validated project, ready to render.
@@ -40,6 +41,7 @@ type Project struct {
 	Briefings []*Briefing // published order: newest first
 	Warnings  []*diag.Error
 	theme     *theme
+	echarts   echartsAsset
 	byID      map[string]*dataset.Dataset
 }
 
@@ -115,6 +117,10 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		if !b.Draft || opts.Drafts {
 			p.Briefings = append(p.Briefings, sb)
 		}
+	}
+	if errs.Len() == 0 {
+		p.echarts, err = resolveECharts(fsys, opts, p.Config, firstChart(all))
+		errs.Add(err)
 	}
 	if errs.Len() > 0 {
 		return nil, &errs

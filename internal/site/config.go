@@ -18,6 +18,7 @@ type Config struct {
 	BaseURL     string // absolute, ends in '/'
 	Language    string
 	Author      string
+	EChartsURL  string // load ECharts from this URL instead of a local copy
 
 	baseURLSet bool
 }
@@ -25,7 +26,7 @@ type Config struct {
 // DefaultBaseURL is used when site.toml gives no base_url; the build warns.
 const DefaultBaseURL = "http://localhost:8080/"
 
-var configKeys = []string{"title", "description", "base_url", "language", "author"}
+var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url"}
 
 // LoadConfig reads site.toml from the project, if there is one.
 func LoadConfig(fsys fs.FS) (*Config, error) {
@@ -81,6 +82,11 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 			c.Language = s
 		case "author":
 			c.Author = s
+		case "echarts_url":
+			if err := dataset.CheckURL(s); err != nil || !strings.HasPrefix(s, "https://") {
+				errs.Addf(at(k), "echarts_url: want an absolute https:// URL of echarts.min.js, got %q", s)
+			}
+			c.EChartsURL = s
 		}
 	}
 	if errs.Len() > 0 {

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
@@ -31,10 +32,14 @@ type page struct {
 	Briefing    *briefingInfo
 	Tag         *tagInfo
 	Tags        []*tagInfo
+	charts      bool
 }
 
+// assetPaths are the hrefs of the assets, relative to the page (or absolute).
 type assetPaths struct {
-	CSS string
+	CSS     string
+	JS      string
+	ECharts string // empty on pages without charts
 }
 
 type briefingInfo struct {
@@ -73,6 +78,9 @@ type blockData struct {
 	Headers                   []header
 	Rows                      [][]cellData
 	AsOf                      time.Time
+	Chart                     template.JS // the option payload: JSON with <, > and & escaped
+	Alt                       string
+	Height                    int
 }
 
 type header struct {
@@ -120,6 +128,9 @@ func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
 		errs.Add(p.renderPage(w, "tag.html", t.Path, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: t}))
 	}
 	errs.Add(p.render404(w))
+	if p.echarts.path != "" {
+		errs.Add(w.write(p.echarts.path, p.echarts.data))
+	}
 	for name, data := range p.theme.assets {
 		errs.Add(w.write(name, data))
 	}
@@ -197,9 +208,22 @@ func rootOf(rel string) string {
 	return strings.Repeat("../", strings.Count(rel, "/"))
 }
 
+// assets computes the asset hrefs for a page whose root prefix is root.
+func (p *Project) assets(root string, charts bool) assetPaths {
+	a := assetPaths{CSS: root + p.theme.css}
+	if charts {
+		a.JS = root + p.theme.js
+		a.ECharts = p.echarts.href
+		if p.echarts.path != "" {
+			a.ECharts = root + p.echarts.path
+		}
+	}
+	return a
+}
+
 func (p *Project) renderPage(w *writer, layout, rel string, pg *page) error {
 	pg.Root = rootOf(rel)
-	pg.Assets = assetPaths{CSS: p.theme.css}
+	pg.Assets = p.assets(pg.Root, pg.charts)
 	var buf bytes.Buffer
 	if err := p.theme.pages[layout].ExecuteTemplate(&buf, "base", pg); err != nil {
 		return diag.Errorf(diag.Pos{File: "templates/" + layout}, "rendering %s: %w", rel, err)
@@ -211,8 +235,8 @@ func (p *Project) renderPage(w *writer, layout, rel string, pg *page) error {
 // absolute from base_url.
 func (p *Project) render404(w *writer) error {
 	pg := &page{Site: p.Config, Canonical: p.Config.BaseURL + "404.html"}
-	pg.Assets = assetPaths{CSS: p.theme.css}
 	pg.Root = p.Config.BaseURL
+	pg.Assets = p.assets(pg.Root, false)
 	var buf bytes.Buffer
 	if err := p.theme.pages["404.html"].ExecuteTemplate(&buf, "base", pg); err != nil {
 		return diag.Errorf(diag.Pos{File: "templates/404.html"}, "rendering 404.html: %w", err)
@@ -223,15 +247,25 @@ func (p *Project) render404(w *writer) error {
 func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) error {
 	tmpl := p.theme.pages["briefing.html"]
 	var body bytes.Buffer
+	charts := false
 	err := b.Render(&body, func(out io.Writer, blk *content.Block) error {
 		v := b.Views[blk.Index]
-		return tmpl.ExecuteTemplate(out, "block", newBlockData(v))
+		bd := newBlockData(v)
+		if v.Kind == "chart" {
+			c, err := chart.Build(v, bd.ID)
+			if err != nil {
+				return err
+			}
+			bd.Chart, bd.Alt, bd.Height = template.JS(c.Payload), c.Alt, v.Height
+			charts = true
+		}
+		return tmpl.ExecuteTemplate(out, "block", bd)
 	})
 	if err != nil {
 		return diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
 	}
 	info.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
-	pg := &page{Site: p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info}
+	pg := &page{Site: p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info, charts: charts}
 	return p.renderPage(w, "briefing.html", info.Path, pg)
 }
 

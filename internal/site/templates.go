@@ -24,6 +24,7 @@ type theme struct {
 	pages  map[string]*template.Template
 	assets map[string][]byte // output path under public/ -> bytes
 	css    string            // output path of the stylesheet
+	js     string            // output path of the chart script
 }
 
 var funcs = template.FuncMap{
@@ -107,9 +108,15 @@ func loadTheme(project fs.FS) (*theme, error) {
 			continue
 		}
 		out := name
-		if name == "assets/brief.css" {
+		switch name {
+		case "assets/brief.css":
 			out = hashed(name, files[name])
 			t.css = out
+		case "assets/brief.js":
+			out = hashed(name, files[name])
+			t.js = out
+		case eChartsOverride:
+			continue // resolved with the other ways of getting ECharts
 		}
 		t.assets[out] = files[name]
 	}

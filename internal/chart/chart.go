@@ -1,0 +1,434 @@
+// Package chart turns a bound chart view into an ECharts option, built with
+// go-echarts' typed option model and marshalled here with encoding/json (HTML
+// escaping on), so that the result can sit in an inert
+// <script type="application/json"> element: no string from data or markdown
+// can close the element or become code. go-echarts' own renderer is not used;
+// it pastes the option into a script with HTML escaping off and turns
+// __f__...__f__ text into JavaScript.
+//
+// Formatting that ECharts does with functions (axis labels, value labels,
+// tooltips) is described in a "meta" object beside the option; the page's
+// script (templates/assets/brief.js) turns it into functions and escapes every
+// name it puts into tooltip HTML.
+package chart
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// Colours for gains and losses in moves charts.
+const (
+	ColorUp   = "#1a7f4b"
+	ColorDown = "#c0362c"
+)
+
+// zoomAbove is the number of points above which a chart gets data zoom.
+const zoomAbove = 60
+
+// Chart is one rendered chart.
+type Chart struct {
+	Payload []byte // {"option": ..., "meta": ...} as JSON, safe inside a script element
+	Alt     string // text alternative: what the chart shows
+}
+
+// Meta carries what the page script needs to format values.
+type Meta struct {
+	XType   string       `json:"xType"` // category, time or value
+	XFormat string       `json:"xFormat"`
+	YFormat string       `json:"yFormat"`
+	YUnit   string       `json:"yUnit,omitempty"`
+	Series  []SeriesMeta `json:"series"`
+	Labels  bool         `json:"labels,omitempty"` // value labels on bars
+}
+
+// SeriesMeta holds each point's formatted value and extra tooltip lines.
+type SeriesMeta struct {
+	Name  string        `json:"name"`
+	Texts []string      `json:"texts"`           // formatted values, as the data table shows them
+	XText []string      `json:"xTexts"`          // formatted x values
+	Extra [][][2]string `json:"extra,omitempty"` // per point: label, formatted value
+}
+
+type payload struct {
+	Option map[string]any `json:"option"`
+	Meta   Meta           `json:"meta"`
+}
+
+// Build makes the chart for a chart view. id is the element id, used to keep
+// the go-echarts chart id deterministic.
+func Build(v *view.View, id string) (*Chart, error) {
+	if v.Kind != "chart" || v.X == nil || len(v.Y) == 0 {
+		return nil, fmt.Errorf("chart: view %s is not a chart", v)
+	}
+	meta := Meta{XFormat: string(v.X.Format), YFormat: string(v.Y[0].Format)}
+	switch v.X.Type {
+	case dataset.Date:
+		meta.XType = "time"
+	case dataset.Number:
+		meta.XType = "value"
+	default:
+		meta.XType = "category"
+	}
+	if v.Type != "scatter" && meta.XType == "value" {
+		meta.XType = "category" // bars and lines over numbers read as categories
+	}
+	if len(v.Y) == 1 {
+		meta.YUnit = v.Y[0].Unit
+	}
+
+	// Extra tooltip columns: those the view shows beside x and y.
+	var extra []*dataset.Column
+	for _, c := range v.Columns {
+		if c != v.X && !containsCol(v.Y, c) {
+			extra = append(extra, c)
+		}
+	}
+
+	global := []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: jsID(id)}),
+		charts.WithTitleOpts(opts.Title{Title: v.Title, Subtitle: v.Subtitle, Left: "0", Top: "0"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger(v)}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(v.Y) > 1), Bottom: "30", Type: "scroll"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: fileName(v.Title), Title: "Save as PNG"},
+		}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(v), Bottom: gridBottom(v), ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: meta.XType, AxisLabel: xLabels(v, meta.XType)}),
+		// Bars start at zero; lines and points use the data's own range.
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(v), NameLocation: "end", NameGap: 12,
+			Scale: opts.Bool(v.Type != "bar"), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
+		charts.WithAnimation(false),
+	}
+	if len(v.Rows) > zoomAbove && meta.XType != "category" {
+		global = append(global, charts.WithDataZoomOpts(
+			opts.DataZoom{Type: "inside", Start: 0, End: 100},
+			opts.DataZoom{Type: "slider", Start: 0, End: 100},
+		))
+	}
+
+	var option map[string]any
+	switch v.Type {
+	case "bar":
+		c := charts.NewBar()
+		c.SetGlobalOptions(global...)
+		if meta.XType == "category" {
+			c.SetXAxis(categories(v))
+		}
+		moves := v.Data.Kind == dataset.KindMoves && len(v.Y) == 1
+		meta.Labels = len(v.Y) == 1 && len(v.Rows) <= 24
+		for i, y := range v.Y {
+			data := make([]opts.BarData, len(v.Rows))
+			for r := range v.Rows {
+				d := opts.BarData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
+				if moves {
+					d.ItemStyle = &opts.ItemStyle{Color: ColorUp}
+					if val := v.Value(r, y); val.Type == dataset.Number && val.Num < 0 {
+						d.ItemStyle.Color = ColorDown
+					}
+				}
+				data[r] = d
+			}
+			c.AddSeries(y.Header(), data, seriesOpts(v, i, meta.Labels)...)
+		}
+		c.Validate()
+		option = c.JSON()
+	case "line", "area":
+		c := charts.NewLine()
+		c.SetGlobalOptions(global...)
+		if meta.XType == "category" {
+			c.SetXAxis(categories(v))
+		}
+		for i, y := range v.Y {
+			data := make([]opts.LineData, len(v.Rows))
+			for r := range v.Rows {
+				data[r] = opts.LineData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
+			}
+			so := seriesOpts(v, i, false)
+			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
+			if v.Type == "area" {
+				so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
+			}
+			c.AddSeries(y.Header(), data, so...)
+		}
+		c.Validate()
+		option = c.JSON()
+	case "scatter":
+		c := charts.NewScatter()
+		c.SetGlobalOptions(global...)
+		if meta.XType == "category" {
+			c.SetXAxis(categories(v))
+		}
+		for i, y := range v.Y {
+			data := make([]opts.ScatterData, len(v.Rows))
+			for r := range v.Rows {
+				data[r] = opts.ScatterData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
+			}
+			c.AddSeries(y.Header(), data, seriesOpts(v, i, false)...)
+		}
+		c.Validate()
+		option = c.JSON()
+	default:
+		return nil, fmt.Errorf("chart: unknown type %q", v.Type)
+	}
+	option["backgroundColor"] = "transparent"
+	option["graphic"] = []map[string]any{{
+		"type": "text", "left": 0, "bottom": 0, "silent": true,
+		"style": map[string]any{"text": "Source: " + v.Data.Source, "fontSize": 11, "fill": "#8a8d93"},
+	}}
+
+	for _, y := range v.Y {
+		sm := SeriesMeta{Name: y.Header(), Texts: make([]string, len(v.Rows)), XText: make([]string, len(v.Rows))}
+		if len(extra) > 0 {
+			sm.Extra = make([][][2]string, len(v.Rows))
+		}
+		for r := range v.Rows {
+			sm.Texts[r] = y.FormatValue(v.Value(r, y))
+			sm.XText[r] = xText(v, r)
+			for _, c := range extra {
+				if val := v.Value(r, c); !val.IsEmpty() {
+					sm.Extra[r] = append(sm.Extra[r], [2]string{c.Header(), c.FormatValue(val)})
+				}
+			}
+		}
+		meta.Series = append(meta.Series, sm)
+	}
+
+	// encoding/json escapes <, > and & (and U+2028/9), so the payload cannot
+	// end its script element whatever the data holds.
+	b, err := json.Marshal(payload{Option: option, Meta: meta})
+	if err != nil {
+		return nil, fmt.Errorf("chart: %w", err)
+	}
+	return &Chart{Payload: b, Alt: Alt(v)}, nil
+}
+
+func seriesOpts(v *view.View, i int, labels bool) []charts.SeriesOpts {
+	var so []charts.SeriesOpts
+	if labels {
+		so = append(so, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
+	}
+	if i != 0 || len(v.Marks) == 0 {
+		return so
+	}
+	var ys []opts.MarkLineNameYAxisItem
+	var xs []opts.MarkLineNameXAxisItem
+	for _, m := range v.Marks {
+		if m.Y != nil {
+			ys = append(ys, opts.MarkLineNameYAxisItem{Name: m.Label, YAxis: *m.Y})
+			continue
+		}
+		xs = append(xs, opts.MarkLineNameXAxisItem{Name: m.Label, XAxis: rawValue(*m.X)})
+	}
+	if len(ys) > 0 {
+		so = append(so, charts.WithMarkLineNameYAxisItemOpts(ys...))
+	}
+	if len(xs) > 0 {
+		so = append(so, charts.WithMarkLineNameXAxisItemOpts(xs...))
+	}
+	so = append(so, charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+		Symbol: []string{"none", "none"},
+		Label:  &opts.Label{Show: opts.Bool(true), Position: "insideEndTop", Formatter: "{b}"},
+	}))
+	return so
+}
+
+func trigger(v *view.View) string {
+	if v.Type == "line" || v.Type == "area" {
+		return "axis"
+	}
+	return "item"
+}
+
+func gridTop(v *view.View) string {
+	top := 44
+	if v.Subtitle != "" {
+		top += 20
+	}
+	if yName(v) != "" {
+		top += 18
+	}
+	return fmt.Sprint(top)
+}
+
+// xLabels shows every category when there are few (the page script wraps
+// them to the bar width), and thins out labels that would overlap otherwise.
+func xLabels(v *view.View, xType string) *opts.AxisLabel {
+	if xType == "category" && len(v.Rows) <= 24 {
+		return &opts.AxisLabel{Interval: "0"}
+	}
+	return &opts.AxisLabel{HideOverlap: opts.Bool(true)}
+}
+
+func gridBottom(v *view.View) string {
+	b := 24
+	if len(v.Y) > 1 {
+		b += 30
+	}
+	if len(v.Rows) > zoomAbove && v.X.Type != dataset.String {
+		b += 30
+	}
+	return fmt.Sprint(b)
+}
+
+func yName(v *view.View) string {
+	if len(v.Y) == 1 {
+		return v.Y[0].Unit
+	}
+	return ""
+}
+
+func containsCol(cols []*dataset.Column, c *dataset.Column) bool {
+	for _, x := range cols {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func categories(v *view.View) []string {
+	out := make([]string, len(v.Rows))
+	for r := range v.Rows {
+		out[r] = xText(v, r)
+	}
+	return out
+}
+
+func xText(v *view.View, r int) string { return v.X.FormatValue(v.Value(r, v.X)) }
+
+// point is a data item's value: y alone on a category axis, [x, y] otherwise.
+// Missing values are "-", which ECharts draws as a gap.
+func point(v *view.View, r int, y *dataset.Column, xType string) any {
+	yv := rawValue(v.Value(r, y))
+	if xType == "category" {
+		return yv
+	}
+	return []any{rawValue(v.Value(r, v.X)), yv}
+}
+
+func rawValue(val dataset.Value) any {
+	switch val.Type {
+	case dataset.Number:
+		return val.Num
+	case dataset.Date:
+		return val.Date.Format(time.DateOnly)
+	case dataset.String:
+		return val.Str
+	case dataset.Bool:
+		return val.Bool
+	}
+	return "-"
+}
+
+// jsID makes an identifier-safe chart id: go-echarts would paste it into a
+// JavaScript variable name.
+func jsID(id string) string {
+	var b strings.Builder
+	b.WriteString("brief_")
+	for _, r := range id {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// fileName is the name of a saved PNG.
+func fileName(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return "chart"
+	}
+	return b.String()
+}
+
+// Alt describes what a chart shows, for screen readers and as the text
+// alternative of the chart element.
+func Alt(v *view.View) string {
+	kind := map[string]string{"line": "Line chart", "area": "Area chart", "bar": "Bar chart", "scatter": "Scatter chart"}[v.Type]
+	var names []string
+	for _, y := range v.Y {
+		names = append(names, y.Label)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s of %s by %s", kind, strings.Join(names, " and "), v.X.Label)
+	n := len(v.Rows)
+	if n == 0 {
+		b.WriteString(": no data.")
+		return b.String()
+	}
+	if v.X.Type == dataset.Date {
+		fmt.Fprintf(&b, ", %s to %s", xText(v, 0), xText(v, n-1))
+	}
+	fmt.Fprintf(&b, ", %d %s", n, plural(n, "point", "points"))
+	if n <= 12 && len(v.Y) == 1 {
+		b.WriteString(": ")
+		for r := range n {
+			if r > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %s", xText(v, r), v.Y[0].FormatValue(v.Value(r, v.Y[0])))
+		}
+		b.WriteString(".")
+		return b.String()
+	}
+	for _, y := range v.Y {
+		lo, hi := -1, -1
+		for r := range n {
+			val := v.Value(r, y)
+			if val.Type != dataset.Number {
+				continue
+			}
+			if lo < 0 || val.Num < v.Value(lo, y).Num {
+				lo = r
+			}
+			if hi < 0 || val.Num > v.Value(hi, y).Num {
+				hi = r
+			}
+		}
+		if lo < 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "; %s lowest %s (%s), highest %s (%s)", y.Label,
+			y.FormatValue(v.Value(lo, y)), xText(v, lo), y.FormatValue(v.Value(hi, y)), xText(v, hi))
+		if last := v.Value(n-1, y); last.Type == dataset.Number && !math.IsNaN(last.Num) {
+			fmt.Fprintf(&b, ", last %s", y.FormatValue(last))
+		}
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
