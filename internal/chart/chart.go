@@ -394,7 +394,11 @@ func Alt(v *view.View) string {
 			if r > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "%s %s", xText(v, r), v.Y[0].FormatValue(v.Value(r, v.Y[0])))
+			text := v.Y[0].FormatValue(v.Value(r, v.Y[0]))
+			if text == "" {
+				text = "no value"
+			}
+			fmt.Fprintf(&b, "%s %s", xText(v, r), text)
 		}
 		b.WriteString(".")
 		return b.String()

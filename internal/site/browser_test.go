@@ -1,0 +1,261 @@
+package site_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/sitetest"
+)
+
+// chartState reports, for every chart element, whether ECharts drew it and
+// how many canvas pixels are painted.
+const chartState = `(() => Array.from(document.querySelectorAll('.chart[data-option]')).map(el => {
+  const canvas = el.querySelector('canvas');
+  let painted = 0;
+  if (canvas && canvas.width > 0 && canvas.height > 0) {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) painted++; }
+  }
+  return {
+    id: el.id,
+    live: !!(window.echarts && echarts.getInstanceByDom(el)),
+    painted: painted,
+    figureLive: el.closest('figure').classList.contains('is-live'),
+    tableFolded: !el.closest('figure').querySelector('details.chart-data').open,
+  };
+}))()`
+
+type chartInfo struct {
+	ID          string `json:"id"`
+	Live        bool   `json:"live"`
+	Painted     int    `json:"painted"`
+	FigureLive  bool   `json:"figureLive"`
+	TableFolded bool   `json:"tableFolded"`
+}
+
+func fileURL(p string) string { return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String() }
+
+// waitCharts polls until every chart is live and painted, and returns their state.
+func waitCharts(t *testing.T, p *sitetest.Page) []chartInfo {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var charts []chartInfo
+		raw := sitetest.Eval[json.RawMessage](t, p, "JSON.stringify("+chartState+")")
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(s), &charts); err != nil {
+			t.Fatal(err)
+		}
+		done := true
+		for _, c := range charts {
+			done = done && c.Live && c.Painted > 0
+		}
+		if done || time.Now().After(deadline) {
+			return charts
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestBrowserSampleSite opens every page of the sample site from disk in
+// headless Chromium: every chart block becomes a live, painted ECharts
+// instance, and no page logs an error or asks another host for anything.
+func TestBrowserSampleSite(t *testing.T) {
+	p := sitetest.Browser(t)
+	root, _ := filepath.Abs("../..")
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := site.Build(context.Background(), site.Options{Src: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for _, f := range res.Files {
+		if !strings.HasSuffix(f, ".html") || f == "404.html" {
+			continue
+		}
+		pages++
+		p.Open(t, fileURL(filepath.Join(out, f)))
+		charts := waitCharts(t, p)
+		blocks := strings.Count(readFile(t, filepath.Join(out, f)), `class="chart"`)
+		if len(charts) != blocks {
+			t.Errorf("%s: %d chart elements, want %d", f, len(charts), blocks)
+		}
+		for _, c := range charts {
+			if !c.Live || c.Painted == 0 || !c.FigureLive || !c.TableFolded {
+				t.Errorf("%s: chart %s not drawn: %+v", f, c.ID, c)
+			}
+		}
+		if strings.HasPrefix(f, "briefings/") && len(charts) < 4 {
+			t.Errorf("%s: only %d charts", f, len(charts))
+		}
+	}
+	if pages < 3 {
+		t.Errorf("opened only %d pages", pages)
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+	if foreign := p.Foreign(); len(foreign) > 0 {
+		t.Errorf("requests to other hosts: %v", foreign)
+	}
+}
+
+// TestBrowserDarkMode draws the sample charts with the dark theme.
+func TestBrowserDarkMode(t *testing.T) {
+	p := sitetest.Browser(t)
+	root, _ := filepath.Abs("../..")
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := site.Build(context.Background(), site.Options{Src: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+	}); err != nil {
+		t.Skipf("this Chromium cannot emulate dark mode: %v", err)
+	}
+	p.Open(t, fileURL(filepath.Join(out, "briefings/2026-01-02-miners-turn-ai-landlords/index.html")))
+	for _, c := range waitCharts(t, p) {
+		if !c.Live || c.Painted == 0 {
+			t.Errorf("dark mode: chart %s not drawn", c.ID)
+		}
+	}
+	bg := sitetest.Eval[string](t, p, `getComputedStyle(document.body).backgroundColor`)
+	if bg != "rgb(21, 23, 26)" {
+		t.Errorf("dark background = %s", bg)
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+const hostile = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">__f__function(){window.__pwned=3}__f__`
+
+// TestBrowserHostileStrings puts script breakouts, HTML and go-echarts
+// function markers into every text a user writes, opens the page, shows every
+// tooltip, and checks that nothing ran and no element was injected.
+func TestBrowserHostileStrings(t *testing.T) {
+	p := sitetest.Browser(t)
+	q := func(s string) string { return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) }
+	h := q(hostile)
+	dir := sitetest.MustBuild(t, fmt.Sprintf(`
+-- site.toml --
+title = "%[1]s"
+description = "%[1]s"
+author = "%[1]s"
+base_url = "https://example.org/"
+-- data/evil.toml --
+title = "%[1]s"
+source = "%[1]s"
+source_url = "https://example.org/?q=%%22%%3E%%3Cscript%%3E"
+description = "%[1]s"
+notes = "%[1]s"
+kind = "deals"
+[columns.value_usd]
+label = "%[1]s"
+unit = "%[1]s"
+[[rows]]
+announced = 2026-01-01
+company = "%[1]s"
+counterparty = "%[1]s"
+value_usd = 5
+[[rows]]
+announced = 2026-01-02
+company = "Plain"
+counterparty = "=HYPERLINK(\"http://x\")"
+value_usd = -3
+-- content/briefings/evil.md --
++++
+title = "%[1]s"
+summary = "%[1]s"
+tags = ["%[1]s"]
+date = 2026-01-05
++++
+Body %[2]s and a [link](javascript:window.__pwned=4) <script>window.__pwned=5</script>
+
+`+"```chart"+`
+dataset = "evil"
+title = "%[1]s"
+subtitle = "%[1]s"
+mark_lines = [{ y = 1.0, label = "%[1]s" }]
+`+"```"+`
+
+`+"```chart"+`
+dataset = "evil"
+type = "line"
+x = "announced"
+`+"```"+`
+
+`+"```table"+`
+dataset = "evil"
+title = "%[1]s"
+`+"```"+`
+`, h, hostile))
+	page := filepath.Join(dir, "public/briefings/evil/index.html")
+	p.Open(t, fileURL(page))
+	charts := waitCharts(t, p)
+	if len(charts) != 2 {
+		t.Fatalf("charts = %+v", charts)
+	}
+	for _, c := range charts {
+		if !c.Live || c.Painted == 0 {
+			t.Errorf("chart %s not drawn: %+v", c.ID, c)
+		}
+	}
+	// Show every tooltip so that the formatters run on hostile names.
+	shown := sitetest.Eval[int](t, p, `(() => {
+	  let n = 0;
+	  document.querySelectorAll('.chart[data-option]').forEach(el => {
+	    const c = echarts.getInstanceByDom(el);
+	    for (let i = 0; i < 2; i++) { c.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: i}); n++; }
+	  });
+	  return n;
+	})()`)
+	if shown != 4 {
+		t.Errorf("showed %d tooltips", shown)
+	}
+	time.Sleep(300 * time.Millisecond)
+	tooltip := sitetest.Eval[string](t, p, `Array.from(document.querySelectorAll('.chart div')).map(d => d.innerText).join('\n')`)
+	if !strings.Contains(tooltip, "__f__function(){window.__pwned=3}__f__") {
+		t.Errorf("tooltip does not show the hostile name as text:\n%s", tooltip)
+	}
+	checks := map[string]string{
+		`typeof window.__pwned`:                                   "undefined",
+		`String(document.querySelectorAll('img').length)`:         "0",
+		`String(document.querySelectorAll('[onerror]').length)`:   "0",
+		`String(document.querySelectorAll('script[src]').length)`: "2",
+		`Array.from(document.querySelectorAll('script:not([src])')).map(s => s.type).join(',')`: "application/json,application/json",
+		`String(Array.from(document.querySelectorAll('a')).filter(a => a.protocol === 'javascript:').length)`: "0",
+		`String(document.title.includes('</script>'))`: "true",
+	}
+	for expr, want := range checks {
+		if got := sitetest.Eval[string](t, p, expr); got != want {
+			t.Errorf("%s = %q, want %q", expr, got, want)
+		}
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
