@@ -233,13 +233,13 @@ title = "%[1]s"
 		t.Errorf("tooltip does not show the hostile name as text:\n%s", tooltip)
 	}
 	checks := map[string]string{
-		`typeof window.__pwned`:                                   "undefined",
-		`String(document.querySelectorAll('img').length)`:         "0",
-		`String(document.querySelectorAll('[onerror]').length)`:   "0",
-		`String(document.querySelectorAll('script[src]').length)`: "2",
-		`Array.from(document.querySelectorAll('script:not([src])')).map(s => s.type).join(',')`: "application/json,application/json",
+		`typeof window.__pwned`:                                                                               "undefined",
+		`String(document.querySelectorAll('img').length)`:                                                     "0",
+		`String(document.querySelectorAll('[onerror]').length)`:                                               "0",
+		`String(document.querySelectorAll('script[src]').length)`:                                             "2",
+		`Array.from(document.querySelectorAll('script:not([src])')).map(s => s.type).join(',')`:               "application/json,application/json",
 		`String(Array.from(document.querySelectorAll('a')).filter(a => a.protocol === 'javascript:').length)`: "0",
-		`String(document.title.includes('</script>'))`: "true",
+		`String(document.title.includes('</script>'))`:                                                        "true",
 	}
 	for expr, want := range checks {
 		if got := sitetest.Eval[string](t, p, expr); got != want {

@@ -1,8 +1,8 @@
 package sitetest
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
