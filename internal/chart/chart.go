@@ -321,7 +321,7 @@ func rawValue(val dataset.Value) any {
 	case dataset.Number:
 		return val.Num
 	case dataset.Date:
-		return val.Date.Format(time.DateOnly)
+		return val.Date().Format(time.DateOnly)
 	case dataset.String:
 		return val.Str
 	case dataset.Bool:

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,11 +162,23 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &UsageError{Msg: fmt.Sprintf("build takes no arguments, got %q", pos)}
 	}
 	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
+	if opts.Epoch, err = sourceDateEpoch(); err != nil {
+		return err
+	}
 	res, err := site.Build(ctx, opts)
 	if err != nil {
 		return err
 	}
 	printWarnings(stderr, res.Warnings)
+	for _, f := range res.Files {
+		if strings.HasSuffix(f, ".xlsx") {
+			size := ""
+			if st, err := os.Stat(filepath.Join(res.Out, filepath.FromSlash(f))); err == nil {
+				size = fmt.Sprintf(" (%d KB)", (st.Size()+1023)/1024)
+			}
+			fmt.Fprintf(stdout, "wrote %s%s\n", filepath.ToSlash(filepath.Join(res.Out, f)), size)
+		}
+	}
 	fmt.Fprintf(stdout, "built %s: %d files in %s\n", res.Out, len(res.Files), res.Elapsed.Round(time.Millisecond))
 	return nil
 }
@@ -252,6 +265,20 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s (a draft: build it with --drafts, publish it with draft = false)\n", filepath.ToSlash(full))
 	return nil
+}
+
+// sourceDateEpoch reads SOURCE_DATE_EPOCH (seconds since 1970, UTC), the
+// reproducible-builds convention for the time stamps a build writes.
+func sourceDateEpoch() (time.Time, error) {
+	s := os.Getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Time{}, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, got %q", s)
+	}
+	return time.Unix(n, 0).UTC(), nil
 }
 
 // helpOK turns -h into success.

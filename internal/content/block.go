@@ -158,7 +158,7 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 			errorf(key, "%s: want a date such as 2026-01-02, got %s", key, describe(x))
 			return time.Time{}
 		}
-		return v.Date
+		return v.Date()
 	}
 	integer := func(key string, lo, hi int64) int {
 		x, ok := m[key]

@@ -107,7 +107,7 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	case nil:
 		errs.Addf(keyAt("date"), "front matter: a briefing needs a date: add date = 2026-01-02")
 	case time.Time:
-		b.Date = dataset.DateValue(x).Date
+		b.Date = dataset.DateValue(x).Date()
 	default:
 		errs.Addf(keyAt("date"), "front matter: date: want a date such as 2026-01-02, got %s", describe(x))
 	}

@@ -522,7 +522,7 @@ func (d *Dataset) index() {
 		}
 	}
 	sort.SliceStable(d.byDate, func(a, b int) bool {
-		return d.Rows[d.byDate[a]][ci].Date.Before(d.Rows[d.byDate[b]][ci].Date)
+		return d.Rows[d.byDate[a]][ci].Num < d.Rows[d.byDate[b]][ci].Num
 	})
 }
 

@@ -40,7 +40,7 @@ func TestParseSeries(t *testing.T) {
 	if c.Type != Number || c.Format != FormatUSD || c.Header() != "Hashprice (USD/PH/s/day)" {
 		t.Errorf("column = %+v", c)
 	}
-	if got := d.Rows[0][d.Column("date").Index].Date; !got.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
+	if got := d.Rows[0][d.Column("date").Index].Date(); !got.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
 		t.Errorf("date = %v, want 2025-07-01 UTC", got)
 	}
 	if got := c.FormatValue(d.Rows[2][c.Index]); got != "$35.00" {
@@ -128,8 +128,8 @@ func TestDatesIgnoreTimezone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC); !v.Date.Equal(want) {
-		t.Errorf("got %v, want %v", v.Date, want)
+	if want := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC); !v.Date().Equal(want) {
+		t.Errorf("got %v, want %v", v.Date(), want)
 	}
 }
 

@@ -54,7 +54,7 @@ func FormatValue(f Format, v Value) string {
 		}
 		return "no"
 	case Date:
-		return v.Date.Format(time.DateOnly)
+		return v.Date().Format(time.DateOnly)
 	}
 	return FormatNum(f, v.Num)
 }

@@ -35,10 +35,12 @@ func (d *Dataset) Select(q Query) []int {
 		ci := d.dateCol.Index
 		start, end := 0, len(d.byDate)
 		if !lo.IsZero() {
-			start = sort.Search(len(d.byDate), func(i int) bool { return !d.Rows[d.byDate[i]][ci].Date.Before(lo) })
+			day := DateValue(lo).Num
+			start = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num >= day })
 		}
 		if !hi.IsZero() {
-			end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Date.After(hi) })
+			day := DateValue(hi).Num
+			end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num > day })
 		}
 		if start < end {
 			idx = slices.Clone(d.byDate[start:end])
@@ -100,7 +102,7 @@ func (d *Dataset) LatestDate(asOf time.Time) time.Time {
 	}
 	ci := d.dateCol.Index
 	for i := len(d.byDate) - 1; i >= 0; i-- {
-		t := d.Rows[d.byDate[i]][ci].Date
+		t := d.Rows[d.byDate[i]][ci].Date()
 		if asOf.IsZero() || !t.After(asOf) {
 			return t
 		}

@@ -49,15 +49,22 @@ func (t Type) String() string {
 	return "empty"
 }
 
-// Value is one typed cell. Dates are civil dates stored as UTC midnight, so no
-// timezone ever changes them.
+// Value is one typed cell, 32 bytes: a dataset of a million cells costs 32 MB.
+// Dates are civil dates kept as whole days since 1970-01-01 in Num, so no
+// timezone ever changes them; Date returns them as UTC midnight.
 type Value struct {
-	Type Type
-	Num  float64
-	Int  bool // the number was written as an integer
 	Str  string
+	Num  float64 // the number, or for a date the days since 1970-01-01
+	Type Type
+	Int  bool // the number was written as an integer
 	Bool bool
-	Date time.Time
+}
+
+const secondsPerDay = 86400
+
+// Date returns a date value as UTC midnight of its day.
+func (v Value) Date() time.Time {
+	return time.Unix(int64(v.Num)*secondsPerDay, 0).UTC()
 }
 
 // NumberValue, StringValue, DateValue and BoolValue make values.
@@ -74,7 +81,8 @@ func BoolValue(b bool) Value { return Value{Type: Bool, Bool: b} }
 
 // DateValue makes a date value from the calendar date of t, whatever its zone.
 func DateValue(t time.Time) Value {
-	return Value{Type: Date, Date: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)}
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return Value{Type: Date, Num: float64(day.Unix() / secondsPerDay)}
 }
 
 // IsEmpty reports whether the cell is missing.
@@ -93,7 +101,7 @@ func (v Value) Compare(w Value) int {
 		return cmp.Compare(v.Type, w.Type)
 	}
 	switch v.Type {
-	case Number:
+	case Number, Date:
 		return cmp.Compare(v.Num, w.Num)
 	case String:
 		return cmp.Compare(v.Str, w.Str)
@@ -105,8 +113,6 @@ func (v Value) Compare(w Value) int {
 			return -1
 		}
 		return 1
-	case Date:
-		return v.Date.Compare(w.Date)
 	}
 	return 0
 }
@@ -127,7 +133,7 @@ func (v Value) Literal() string {
 	case Bool:
 		return strconv.FormatBool(v.Bool)
 	case Date:
-		return v.Date.Format(time.DateOnly)
+		return v.Date().Format(time.DateOnly)
 	}
 	return "empty"
 }

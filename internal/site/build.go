@@ -32,6 +32,9 @@ type Options struct {
 	Drafts  bool   // include briefings marked draft
 	BaseURL string // overrides site.toml's base_url
 	ECharts string // path of echarts.min.js; see resolveECharts for the other places looked at
+	// Epoch, when not zero, is the time stamp written into workbooks
+	// (SOURCE_DATE_EPOCH); otherwise they carry the briefing's date.
+	Epoch time.Time
 }
 
 // Project is a loaded, validated project, ready to render.
@@ -42,6 +45,7 @@ type Project struct {
 	Warnings  []*diag.Error
 	theme     *theme
 	echarts   echartsAsset
+	epoch     time.Time
 	byID      map[string]*dataset.Dataset
 }
 
@@ -59,7 +63,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		return nil, fmt.Errorf("project folder %s: %w", opts.Src, cmp.Or(err, fs.ErrInvalid))
 	}
 	var errs diag.List
-	p := &Project{byID: map[string]*dataset.Dataset{}}
+	p := &Project{byID: map[string]*dataset.Dataset{}, epoch: opts.Epoch}
 
 	var err error
 	if p.Config, err = LoadConfig(fsys); err != nil {

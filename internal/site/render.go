@@ -18,7 +18,29 @@ import (
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/view"
+	"github.com/brief-desk/brief/internal/workbook"
 )
+
+// allDataPath is the workbook with every dataset.
+const allDataPath = "data/datasets.xlsx"
+
+// dataEpoch is the date of the all-data workbook: the latest briefing's date,
+// or the latest date in any dataset, or the Unix epoch; never the clock.
+func (p *Project) dataEpoch() time.Time {
+	if len(p.Briefings) > 0 {
+		return p.Briefings[0].Date
+	}
+	var latest time.Time
+	for _, d := range p.Datasets {
+		if t := d.LatestDate(time.Time{}); t.After(latest) {
+			latest = t
+		}
+	}
+	if latest.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return latest
+}
 
 // page is what every layout receives.
 type page struct {
@@ -32,6 +54,7 @@ type page struct {
 	Briefing    *briefingInfo
 	Tag         *tagInfo
 	Tags        []*tagInfo
+	AllData     *download // data/datasets.xlsx, when there are datasets
 	charts      bool
 }
 
@@ -53,6 +76,21 @@ type briefingInfo struct {
 	Sources              []sourceInfo
 	Minutes              int
 	Newer, Older         *briefingInfo
+	Workbook             *download // nil for a briefing without blocks
+}
+
+// download is a file offered for download, with its size for the link.
+type download struct {
+	Path string // from the site root
+	Size string // "16 KB"
+}
+
+func newDownload(path string, n int) *download {
+	size := fmt.Sprintf("%d KB", (n+1023)/1024)
+	if n >= 1<<20 {
+		size = fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return &download{Path: path, Size: size}
 }
 
 type sourceInfo struct {
@@ -117,7 +155,24 @@ func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
 	}
 	errs.Add(perBriefing...)
 
-	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags}
+	var allData *download
+	if len(p.Datasets) > 0 {
+		data, err := workbook.Bytes(func(out io.Writer) error {
+			return workbook.Datasets(out, workbook.Info{
+				SiteTitle: p.Config.Title, Author: p.Config.Author, Title: p.Config.Title + ": all data",
+				Summary: "Every dataset in full, as of the build.", URL: p.Config.BaseURL,
+				Date: p.dataEpoch(), Modified: p.epoch,
+			}, p.Datasets)
+		})
+		if err != nil {
+			errs.Add(fmt.Errorf("data/datasets.xlsx: %w", err))
+		} else {
+			errs.Add(w.write(allDataPath, data))
+			allData = newDownload(allDataPath, len(data))
+		}
+	}
+
+	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags, AllData: allData}
 	if len(infos) > 0 {
 		home.Latest = infos[0]
 		home.Archive = byYear(infos[1:])
@@ -265,6 +320,22 @@ func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) err
 		return diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
 	}
 	info.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
+	if len(b.Views) > 0 {
+		rel := "briefings/" + b.Slug + "/" + b.Slug + ".xlsx"
+		data, err := workbook.Bytes(func(out io.Writer) error {
+			return workbook.Briefing(out, workbook.Info{
+				SiteTitle: p.Config.Title, Author: p.Config.Author, Title: b.Title, Summary: b.Summary,
+				URL: info.URL, Date: b.Date, Modified: p.epoch,
+			}, b.Views)
+		})
+		if err != nil {
+			return diag.Errorf(diag.Pos{File: b.File}, "writing the workbook: %w", err)
+		}
+		if err := w.write(rel, data); err != nil {
+			return err
+		}
+		info.Workbook = newDownload(rel, len(data))
+	}
 	pg := &page{Site: p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info, charts: charts}
 	return p.renderPage(w, "briefing.html", info.Path, pg)
 }

@@ -1,0 +1,591 @@
+// Package workbook writes Excel workbooks with excelize: one per briefing,
+// with a sheet of exactly the rows each chart or table block shows and a
+// native Excel chart beside each chart's data, and one with every dataset in
+// full. Cells are typed (real dates, percent as fractions, money in a currency
+// format), strings always stay text, and the bytes are the same on every run,
+// machine and timezone.
+package workbook
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// Info describes the workbook for its cover sheet and document properties.
+type Info struct {
+	SiteTitle string
+	Author    string
+	Title     string
+	Summary   string
+	URL       string    // the briefing page or the site
+	Date      time.Time // the briefing's date: document created
+	Modified  time.Time // document modified and zip time stamps; default Date
+}
+
+// maxCell is the most characters a cell holds.
+const maxCell = 32767
+
+// book wraps an excelize file with the styles and names of one workbook.
+type book struct {
+	f      *excelize.File
+	names  map[string]bool // sheet names in use, lower-cased
+	styles map[string]int
+	tables int
+	header int
+}
+
+func newBook() (*book, error) {
+	// "About" and "Sources" are kept for the cover and the sources sheet.
+	b := &book{f: excelize.NewFile(), names: map[string]bool{"about": true, "sources": true}, styles: map[string]int{}}
+	var err error
+	b.header, err = b.f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEECE6"}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "9A9A9A", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+	})
+	return b, err
+}
+
+// numFmt is the Excel number format for a column: the same text the site
+// shows ($126,210 but $35.00; $7.0B), checked against LibreOffice. Sections
+// with conditions drop the minus sign of the last section, so a money column
+// with negative values gets a format without compaction.
+func numFmt(c *dataset.Column, decimals int, negative bool) string {
+	switch c.Format {
+	case dataset.FormatDate:
+		return "yyyy-mm-dd"
+	case dataset.FormatInteger:
+		return "#,##0"
+	case dataset.FormatUSD:
+		return `[>=1000]"$"#,##0;[>=0]"$"#,##0.00;-"$"#,##0.00`
+	case dataset.FormatUSDCompact:
+		if negative {
+			return `"$"#,##0;-"$"#,##0`
+		}
+		return `[>=1000000000]"$"#,##0.0,,,"B";[>=1000000]"$"#,##0.0,,"M";"$"#,##0`
+	case dataset.FormatPercent:
+		return "+0.0%;-0.0%;0.0%"
+	}
+	if c.Type == dataset.Date {
+		return "yyyy-mm-dd"
+	}
+	if c.Type != dataset.Number {
+		return "@"
+	}
+	if decimals == 0 {
+		return "#,##0"
+	}
+	return "#,##0." + strings.Repeat("0", decimals)
+}
+
+func (b *book) style(format string) (int, error) {
+	if id, ok := b.styles[format]; ok {
+		return id, nil
+	}
+	s := &excelize.Style{CustomNumFmt: &format, Alignment: &excelize.Alignment{Vertical: "top"}}
+	if format == "@" {
+		s.Alignment.WrapText = false
+	}
+	id, err := b.f.NewStyle(s)
+	if err != nil {
+		return 0, err
+	}
+	b.styles[format] = id
+	return id, nil
+}
+
+// sheetName turns a title into a valid, unique sheet name: at most 31
+// characters, none of []:*?/\, not "History", not starting or ending with an
+// apostrophe.
+func (b *book) sheetName(title, fallback string) string {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case strings.ContainsRune(`[]:*?/\`, r):
+			return ' '
+		case r < 0x20 || r == 0x7f || r == 0xfffe || r == 0xffff:
+			return -1
+		}
+		return r
+	}, title)
+	clean = strings.Join(strings.Fields(clean), " ")
+	clean = strings.Trim(clean, "'")
+	if clean == "" {
+		clean = fallback
+	}
+	base := truncate(clean, 31)
+	name := base
+	for i := 2; b.names[strings.ToLower(name)] || strings.EqualFold(name, "History"); i++ {
+		suffix := fmt.Sprintf(" (%d)", i)
+		name = truncate(base, 31-len(suffix)) + suffix
+	}
+	b.names[strings.ToLower(name)] = true
+	return name
+}
+
+// truncate cuts s to n characters, at a word boundary when one is near.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	cut := string(r[:n])
+	if r[n] != ' ' {
+		if i := strings.LastIndexByte(cut, ' '); i >= len(cut)*2/3 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimRight(cut, " '")
+}
+
+// text makes a string safe for a cell: characters XML 1.0 forbids are
+// dropped, and the length is capped at what a cell holds.
+func text(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return r
+		}
+		if r < 0x20 || r == 0xfffe || r == 0xffff || (r >= 0xd800 && r <= 0xdfff) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if utf8.RuneCountInString(s) > maxCell {
+		s = string([]rune(s)[:maxCell-1]) + "…"
+	}
+	return s
+}
+
+// cellValue converts a value for a cell of column c. Percent values become
+// fractions (10.8 -> 0.108) so that Excel's percent format shows 10.8%.
+func cellValue(c *dataset.Column, v dataset.Value) any {
+	switch v.Type {
+	case dataset.Number:
+		if c.Format == dataset.FormatPercent {
+			// 11.6/100 is 0.11599999999999999 in binary; keep the decimal the
+			// data meant, so the cell reads 0.116.
+			f, _ := strconv.ParseFloat(strconv.FormatFloat(v.Num/100, 'g', 15, 64), 64)
+			return f
+		}
+		return v.Num
+	case dataset.String:
+		return text(v.Str)
+	case dataset.Bool:
+		return v.Bool
+	case dataset.Date:
+		t := v.Date()
+		if t.Before(excelEpoch) {
+			// Excel has no dates before 1900: keep the date, as text.
+			return t.Format(time.DateOnly)
+		}
+		return t
+	}
+	return nil
+}
+
+// excelEpoch is the first date Excel (and so LibreOffice and Google Sheets,
+// reading Excel files) handles reliably: 1900-03-01, after Excel's fictitious
+// 1900-02-29.
+var excelEpoch = time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)
+
+// scan returns how many decimal places a column of numbers needs (at most
+// 6) and whether it holds a negative number.
+func scan(c *dataset.Column, value func(r int) dataset.Value, n int) (d int, negative bool) {
+	if c.Type != dataset.Number {
+		return 0, false
+	}
+	for r := 0; r < n; r++ {
+		v := value(r)
+		if v.Type != dataset.Number {
+			continue
+		}
+		negative = negative || v.Num < 0
+		if c.AllInt {
+			continue
+		}
+		for d < 6 {
+			scaled := v.Num * math.Pow10(d)
+			if math.Abs(scaled-math.Round(scaled)) < 1e-9*math.Max(1, math.Abs(scaled)) {
+				break
+			}
+			d++
+		}
+	}
+	return d, negative
+}
+
+// table is a sheet's worth of data: columns and a way to read each row.
+type table struct {
+	cols  []*dataset.Column
+	rows  int
+	value func(r int, c *dataset.Column) dataset.Value
+}
+
+// writeTable streams a header and the rows into a new sheet, with a frozen
+// header, an Excel table (filter buttons), fitted column widths and, when
+// chart is not nil, a native chart added before the stream is flushed.
+func (b *book) writeTable(sheet string, t table, chart func(sheet string, t table) (*excelize.Chart, string)) error {
+	if _, err := b.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	sw, err := b.f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	styles := make([]int, len(t.cols))
+	widths := make([]float64, len(t.cols))
+	for i, c := range t.cols {
+		dec, neg := scan(c, func(r int) dataset.Value { return t.value(r, c) }, t.rows)
+		if styles[i], err = b.style(numFmt(c, dec, neg)); err != nil {
+			return err
+		}
+		widths[i] = width(c.Header()) + 2
+		if c.Type == dataset.Date {
+			widths[i] = max(widths[i], 12)
+		}
+		// Fit to the formatted values; a sample is enough for long sheets.
+		step := max(1, t.rows/2000)
+		for r := 0; r < t.rows; r += step {
+			widths[i] = max(widths[i], width(c.FormatValue(t.value(r, c)))+2)
+		}
+		if err := sw.SetColWidth(i+1, i+1, min(max(widths[i], 8), 60)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := make([]any, len(t.cols))
+	seen := map[string]int{}
+	for i, c := range t.cols {
+		h := text(c.Header())
+		// Table headers must be unique.
+		if n := seen[strings.ToLower(h)]; n > 0 {
+			h = fmt.Sprintf("%s (%d)", h, n+1)
+		}
+		seen[strings.ToLower(h)]++
+		head[i] = excelize.Cell{StyleID: b.header, Value: h}
+	}
+	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
+		return err
+	}
+	// One row of cells, reused: the row holds pointers, so filling it
+	// allocates nothing but the values themselves.
+	row := make([]any, len(t.cols))
+	cells := make([]excelize.Cell, len(t.cols))
+	for i := range cells {
+		cells[i].StyleID = styles[i]
+		row[i] = &cells[i]
+	}
+	for r := 0; r < t.rows; r++ {
+		for i, c := range t.cols {
+			cells[i].Value = cellValue(c, t.value(r, c))
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	last, _ := excelize.CoordinatesToCellName(len(t.cols), max(t.rows+1, 2))
+	b.tables++
+	if err := sw.AddTable(&excelize.Table{
+		Range: "A1:" + last, Name: fmt.Sprintf("Data%d", b.tables),
+		StyleName: "TableStyleLight1", ShowRowStripes: new(bool),
+	}); err != nil {
+		return err
+	}
+	if chart != nil {
+		if c, at := chart(sheet, t); c != nil {
+			if err := b.f.AddChart(sheet, at, c); err != nil {
+				return err
+			}
+		}
+	}
+	return sw.Flush()
+}
+
+// width estimates a column width in characters.
+func width(s string) float64 {
+	n := 0
+	for _, line := range strings.Split(s, "\n") {
+		n = max(n, utf8.RuneCountInString(line))
+	}
+	return float64(n) * 1.1
+}
+
+// quote makes a sheet name safe inside a cell reference.
+func quote(sheet string) string { return "'" + strings.ReplaceAll(sheet, "'", "''") + "'" }
+
+// nativeChart builds the Excel chart for a chart view whose data is on sheet,
+// in columns laid out as t.
+func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, string) {
+	return func(sheet string, t table) (*excelize.Chart, string) {
+		if t.rows == 0 {
+			return nil, ""
+		}
+		col := func(c *dataset.Column) string {
+			for i, tc := range t.cols {
+				if tc == c {
+					name, _ := excelize.ColumnNumberToName(i + 1)
+					return name
+				}
+			}
+			return ""
+		}
+		x := col(v.X)
+		ref := func(column string) string {
+			return fmt.Sprintf("%s!$%s$2:$%s$%d", quote(sheet), column, column, t.rows+1)
+		}
+		ch := &excelize.Chart{
+			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: text(v.Title)}}},
+			Legend:     excelize.ChartLegend{Position: "bottom"},
+			Dimension:  excelize.ChartDimension{Width: 720, Height: 400},
+			XAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.X, 0, true)}},
+			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Y[0], 0, true)}},
+			VaryColors: new(bool),
+		}
+		if len(v.Y) == 1 {
+			ch.Legend.Position = "none"
+		}
+		switch v.Type {
+		case "line":
+			ch.Type = excelize.Line
+		case "area":
+			ch.Type = excelize.Area
+		case "scatter":
+			ch.Type = excelize.Scatter
+		default:
+			ch.Type = excelize.Col
+		}
+		for _, y := range v.Y {
+			yc := col(y)
+			s := excelize.ChartSeries{
+				Name:       fmt.Sprintf("%s!$%s$1", quote(sheet), yc),
+				Categories: ref(x),
+				Values:     ref(yc),
+			}
+			if ch.Type == excelize.Scatter {
+				s.Marker = excelize.ChartMarker{Symbol: "circle", Size: 6}
+				s.Line = excelize.LineOptions{Width: 0}
+			}
+			if ch.Type == excelize.Line {
+				s.Marker = excelize.ChartMarker{Symbol: "none"}
+			}
+			// excelize colours single points of pie charts only, so a moves
+			// chart's gains and losses share one colour in Excel.
+			ch.Series = append(ch.Series, s)
+		}
+		at, _ := excelize.CoordinatesToCellName(len(t.cols)+2, 2)
+		return ch, at
+	}
+}
+
+// cover writes the first sheet: what the workbook is and where it came from.
+func (b *book) cover(info Info, contents [][2]string) error {
+	const sheet = "About"
+	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	bold, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	if err != nil {
+		return err
+	}
+	label, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	wrap, err := b.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	date, err := b.style("yyyy-mm-dd")
+	if err != nil {
+		return err
+	}
+	link, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0B5CAD", Underline: "single"}})
+	if err != nil {
+		return err
+	}
+	set := func(cell string, v any, style int) error {
+		if err := b.f.SetCellValue(sheet, cell, v); err != nil {
+			return err
+		}
+		if style == 0 {
+			return nil
+		}
+		return b.f.SetCellStyle(sheet, cell, cell, style)
+	}
+	steps := []struct {
+		cell  string
+		v     any
+		style int
+	}{
+		{"A1", text(info.Title), bold},
+		{"A3", "Site", label}, {"B3", text(info.SiteTitle), wrap},
+		{"A4", "Date", label}, {"B4", info.Date, date},
+		{"A5", "Summary", label}, {"B5", text(info.Summary), wrap},
+		{"A6", "Online", label}, {"B6", text(info.URL), link},
+		{"A8", "Sheets", label},
+	}
+	for _, s := range steps {
+		if err := set(s.cell, s.v, s.style); err != nil {
+			return err
+		}
+	}
+	if info.URL != "" {
+		if err := b.f.SetCellHyperLink(sheet, "B6", info.URL, "External"); err != nil {
+			return err
+		}
+	}
+	for i, c := range contents {
+		row := 8 + i
+		if err := set(fmt.Sprintf("B%d", row), text(c[0]), 0); err != nil {
+			return err
+		}
+		if err := set(fmt.Sprintf("C%d", row), text(c[1]), wrap); err != nil {
+			return err
+		}
+	}
+	if err := b.f.SetColWidth(sheet, "A", "A", 12); err != nil {
+		return err
+	}
+	if err := b.f.SetColWidth(sheet, "B", "B", 40); err != nil {
+		return err
+	}
+	return b.f.SetColWidth(sheet, "C", "C", 70)
+}
+
+// sources writes the sheet that lists every dataset used.
+func (b *book) sources(sets []*dataset.Dataset) error {
+	cols := []*dataset.Column{
+		{Name: "id", Label: "Dataset", Type: dataset.String, Format: dataset.FormatText},
+		{Name: "title", Label: "Title", Type: dataset.String, Format: dataset.FormatText, Index: 1},
+		{Name: "source", Label: "Source", Type: dataset.String, Format: dataset.FormatText, Index: 2},
+		{Name: "link", Label: "Link", Type: dataset.String, Format: dataset.FormatText, Index: 3},
+		{Name: "description", Label: "Description", Type: dataset.String, Format: dataset.FormatText, Index: 4},
+		{Name: "notes", Label: "Notes", Type: dataset.String, Format: dataset.FormatText, Index: 5},
+	}
+	t := table{cols: cols, rows: len(sets), value: func(r int, c *dataset.Column) dataset.Value {
+		d := sets[r]
+		return dataset.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes}[c.Index])
+	}}
+	return b.writeTable("Sources", t, nil)
+}
+
+func (b *book) finish(w io.Writer, info Info) error {
+	mod := info.Modified
+	if mod.IsZero() {
+		mod = info.Date
+	}
+	if err := b.f.SetDocProps(&excelize.DocProperties{
+		Title:          text(info.Title),
+		Subject:        text(info.SiteTitle),
+		Description:    text(info.Summary),
+		Creator:        text(info.Author),
+		LastModifiedBy: "brief",
+		Created:        info.Date.UTC().Format(time.RFC3339),
+		Modified:       mod.UTC().Format(time.RFC3339),
+		Language:       "en",
+	}); err != nil {
+		return err
+	}
+	b.f.SetActiveSheet(0)
+	b.f.SetZipWriter(newSortedZip(mod.UTC()))
+	_, err := b.f.WriteTo(w)
+	if cerr := b.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Briefing writes the workbook of one briefing: a cover, a sheet per block
+// with exactly the rows the block shows, a native chart beside each chart's
+// data, and the sources.
+func Briefing(w io.Writer, info Info, views []*view.View) error {
+	b, err := newBook()
+	if err != nil {
+		return err
+	}
+	var contents [][2]string
+	var used []*dataset.Dataset
+	seen := map[string]bool{}
+	type pending struct {
+		name string
+		v    *view.View
+	}
+	var sheets []pending
+	for _, v := range views {
+		name := b.sheetName(v.Title, fmt.Sprintf("%s %d", strings.ToUpper(v.Kind[:1])+v.Kind[1:], v.Index+1))
+		sheets = append(sheets, pending{name, v})
+		contents = append(contents, [2]string{name, fmt.Sprintf("%s of %s: %d rows as of %s", v.Kind, v.Data.Title, len(v.Rows), v.AsOf.Format(time.DateOnly))})
+		if !seen[v.Data.ID] {
+			seen[v.Data.ID] = true
+			used = append(used, v.Data)
+		}
+	}
+	contents = append(contents, [2]string{"Sources", "where every number comes from"})
+	if err := b.cover(info, contents); err != nil {
+		return err
+	}
+	for _, s := range sheets {
+		v := s.v
+		t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
+		var chart func(string, table) (*excelize.Chart, string)
+		if v.Kind == "chart" {
+			chart = nativeChart(v)
+		}
+		if err := b.writeTable(s.name, t, chart); err != nil {
+			return fmt.Errorf("sheet %q: %w", s.name, err)
+		}
+	}
+	if err := b.sources(used); err != nil {
+		return err
+	}
+	return b.finish(w, info)
+}
+
+// Datasets writes every dataset in full, a sheet each, and the sources.
+func Datasets(w io.Writer, info Info, sets []*dataset.Dataset) error {
+	b, err := newBook()
+	if err != nil {
+		return err
+	}
+	var contents [][2]string
+	names := make([]string, len(sets))
+	for i, d := range sets {
+		names[i] = b.sheetName(d.ID, "Data")
+		contents = append(contents, [2]string{names[i], fmt.Sprintf("%s: %d rows", d.Title, len(d.Rows))})
+	}
+	contents = append(contents, [2]string{"Sources", "where every number comes from"})
+	if err := b.cover(info, contents); err != nil {
+		return err
+	}
+	for i, d := range sets {
+		t := table{cols: d.Columns, rows: len(d.Rows), value: func(r int, c *dataset.Column) dataset.Value { return d.Rows[r][c.Index] }}
+		if err := b.writeTable(names[i], t, nil); err != nil {
+			return fmt.Errorf("sheet %q: %w", names[i], err)
+		}
+	}
+	if err := b.sources(sets); err != nil {
+		return err
+	}
+	return b.finish(w, info)
+}
+
+// Bytes runs a writer into memory.
+func Bytes(write func(io.Writer) error) ([]byte, error) {
+	var buf bytes.Buffer
+	err := write(&buf)
+	return buf.Bytes(), err
+}
