@@ -500,7 +500,6 @@ func (b *book) finish(w io.Writer, info Info) error {
 	}); err != nil {
 		return err
 	}
-	b.f.SetActiveSheet(0)
 	b.f.SetZipWriter(newSortedZip(mod.UTC()))
 	_, err := b.f.WriteTo(w)
 	if cerr := b.f.Close(); err == nil {
