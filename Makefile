@@ -8,7 +8,7 @@ OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site test check bench clean fmt vet
+.PHONY: all site serve test check bench clean fmt vet
 
 all: site
 
@@ -23,6 +23,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## site: build the tool, then the sample site into public/
 site: $(BIN) node_modules/.package-lock.json
 	$(BIN) build --src $(SRC) --out $(OUT)
+
+## serve: preview the sample site with live reload at http://127.0.0.1:8080/
+serve: $(BIN) node_modules/.package-lock.json
+	$(BIN) serve --src $(SRC)
 
 ## check: validate the sample site without writing it
 check: $(BIN) node_modules/.package-lock.json

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/site"
 )
 
@@ -45,6 +47,7 @@ const usage = `brief turns datasets and markdown commentary into a static briefi
 
 Usage:
   brief build [--src DIR] [--out DIR] [--drafts] [--base-url URL]
+  brief serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]
   brief check [--src DIR]
   brief new   [--src DIR] "Title of the briefing"
   brief version
@@ -88,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "new":
 		return cmdNew(rest, stdout, stderr)
 	case "serve":
-		return fmt.Errorf("serve is not available in this version yet; use 'brief build' and open public/index.html")
+		return cmdServe(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "brief %s\n", Version())
 		return nil
@@ -181,6 +184,48 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "built %s: %d files in %s\n", res.Out, len(res.Files), res.Elapsed.Round(time.Millisecond))
 	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]",
+		"Builds the site in memory and serves it, rebuilding and reloading open pages\nwhen a file changes. Build errors show on every page; the server keeps running.\nNothing is written to the project. Ctrl-C stops it.")
+	var opts site.Options
+	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
+	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; loopback unless you say otherwise")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "include briefings marked draft = true")
+	pos, err := parse(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) > 0 {
+		return &UsageError{Msg: fmt.Sprintf("serve takes no arguments, got %q", pos)}
+	}
+	if st, err := os.Stat(opts.Src); err != nil || !st.IsDir() {
+		return fmt.Errorf("project folder %s does not exist", opts.Src)
+	}
+	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
+	if opts.Epoch, err = sourceDateEpoch(); err != nil {
+		return err
+	}
+	ln, err := preview.Listen(*addr)
+	if err != nil {
+		return err
+	}
+	w, err := preview.NewWatcher(opts.Src)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("cannot watch %s: %w", opts.Src, err)
+	}
+	srv := preview.New(opts, stderr)
+	srv.Rebuild(ctx)
+	host := ln.Addr().String()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		fmt.Fprintf(stderr, "warning: serving on %s, reachable from other machines\n", host)
+	}
+	fmt.Fprintf(stdout, "serving %s at http://%s/ (Ctrl-C to stop)\n", opts.Src, host)
+	err = srv.Run(ctx, ln, w)
+	fmt.Fprintln(stdout, "stopped")
+	return err
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {

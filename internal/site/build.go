@@ -7,6 +7,8 @@ package site
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -47,23 +49,34 @@ type Project struct {
 	echarts   echartsAsset
 	epoch     time.Time
 	byID      map[string]*dataset.Dataset
+	dataHash  map[string]hash // dataset id -> hash of its file
+	cache     *Cache
+	key       hash // everything every page depends on: settings, templates, assets
 }
 
 // Briefing is a parsed briefing with its blocks bound to data.
 type Briefing struct {
 	*content.Briefing
 	Views []*view.View
+	key   hash // the briefing's file and the datasets its blocks name
 }
 
 // Load reads and checks everything a build needs, without writing. Every
 // problem found is returned in one *diag.List.
-func Load(ctx context.Context, opts Options) (*Project, error) {
+func Load(ctx context.Context, opts Options) (*Project, error) { return load(ctx, opts, nil) }
+
+// load is Load with an optional cache of parsed files and bound blocks, kept
+// between builds of one process (the preview server).
+func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 	fsys := os.DirFS(opts.Src)
 	if st, err := os.Stat(opts.Src); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("project folder %s: %w", opts.Src, cmp.Or(err, fs.ErrInvalid))
 	}
+	if c == nil {
+		c = &Cache{} // one build: parse and bind, keep no pages
+	}
 	var errs diag.List
-	p := &Project{byID: map[string]*dataset.Dataset{}, epoch: opts.Epoch}
+	p := &Project{byID: map[string]*dataset.Dataset{}, epoch: opts.Epoch, cache: c, dataHash: map[string]hash{}}
 
 	var err error
 	if p.Config, err = LoadConfig(fsys); err != nil {
@@ -79,51 +92,54 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	}
 	p.theme, err = loadTheme(fsys)
 	errs.Add(err)
-	var failed map[string]bool
-	p.Datasets, failed, err = dataset.LoadDir(ctx, fsys, "data")
+
+	dataFiles, err := listFiles(fsys, "data", ".toml")
 	errs.Add(err)
-	ids := make([]string, len(p.Datasets))
-	for i, d := range p.Datasets {
-		p.byID[d.ID] = d
-		ids[i] = d.ID
-	}
-	for id := range failed {
+	sets, dataHashes, dataErrs := parseAll(ctx, fsys, dataFiles, &c.datasets, dataset.Parse)
+	failed := map[string]bool{}
+	var ids []string
+	for i, f := range dataFiles {
+		id := strings.TrimSuffix(path.Base(f), ".toml")
 		ids = append(ids, id)
+		if dataErrs[i] != nil {
+			errs.Add(dataErrs[i])
+			failed[id] = true
+			continue
+		}
+		p.Datasets = append(p.Datasets, sets[i])
+		p.byID[id] = sets[i]
+		p.dataHash[id] = dataHashes[i]
 	}
 	slices.Sort(ids)
-	all, err := loadBriefings(ctx, fsys)
+
+	briefFiles, err := listFiles(fsys, "content/briefings", ".md")
 	errs.Add(err)
+	all, briefHashes, briefErrs := parseAll(ctx, fsys, briefFiles, &c.briefings, content.Parse)
+	errs.Add(briefErrs...)
 
 	// Bind every briefing's blocks, drafts included, so that `check` and
 	// `build` refuse the same things.
 	seen := map[string]string{}
-	for _, b := range all {
+	var parsedOK []*content.Briefing
+	for i, b := range all {
+		if b == nil {
+			continue
+		}
+		parsedOK = append(parsedOK, b)
 		if first, dup := seen[b.Slug]; dup {
 			errs.Addf(diag.Pos{File: b.File, Line: 1, Col: 1}, "slug %q is already used by %s; rename one of the files or set slug = \"...\"", b.Slug, first)
 			continue
 		}
 		seen[b.Slug] = b.File
-		sb := &Briefing{Briefing: b}
-		for _, blk := range b.Blocks {
-			if failed[blk.Dataset] {
-				continue // the dataset's own errors are reported
-			}
-			v, err := view.Bind(blk, func(id string) *dataset.Dataset { return p.byID[id] }, ids, b.Date)
-			if err != nil {
-				errs.Add(err)
-				continue
-			}
-			if len(v.Rows) == 0 {
-				p.Warnings = append(p.Warnings, diag.Errorf(blk.Pos, "%s block: no rows of %q match as of %s", blk.Kind, v.Data.ID, b.Date.Format(time.DateOnly)))
-			}
-			sb.Views = append(sb.Views, v)
-		}
-		if !b.Draft || opts.Drafts {
+		sb, warns, err := p.bind(b, briefHashes[i], ids, failed)
+		errs.Add(err)
+		p.Warnings = append(p.Warnings, warns...)
+		if sb != nil && (!b.Draft || opts.Drafts) {
 			p.Briefings = append(p.Briefings, sb)
 		}
 	}
 	if errs.Len() == 0 {
-		p.echarts, err = resolveECharts(fsys, opts, p.Config, firstChart(all))
+		p.echarts, err = resolveECharts(fsys, opts, p.Config, firstChart(parsedOK))
 		errs.Add(err)
 	}
 	if errs.Len() > 0 {
@@ -132,26 +148,71 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	slices.SortStableFunc(p.Briefings, func(a, b *Briefing) int {
 		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Slug, b.Slug))
 	})
+	p.key = newHasher().str(opts.BaseURL).bool(opts.Drafts).str(opts.Epoch.String()).
+		sum(p.Config.hash).sum(p.theme.hash).str(p.echarts.path).str(p.echarts.href).done()
 	return p, nil
 }
 
-// loadBriefings parses content/briefings/*.md in parallel, in file name order.
-func loadBriefings(ctx context.Context, fsys fs.FS) ([]*content.Briefing, error) {
-	const dir = "content/briefings"
+// bind binds a briefing's blocks, or takes them from the cache when neither
+// the briefing nor any dataset it names has changed.
+func (p *Project) bind(b *content.Briefing, h hash, ids []string, failed map[string]bool) (*Briefing, []*diag.Error, error) {
+	k := newHasher().sum(h).str(strings.Join(ids, ","))
+	for _, blk := range b.Blocks {
+		k.str(blk.Dataset).sum(p.dataHash[blk.Dataset]).bool(failed[blk.Dataset])
+	}
+	key := k.done()
+	if hit, ok := p.cache.views.get(b.File, key); ok {
+		return hit.briefing, hit.warnings, hit.err
+	}
+	var errs diag.List
+	var warns []*diag.Error
+	sb := &Briefing{Briefing: b, key: key}
+	for _, blk := range b.Blocks {
+		if failed[blk.Dataset] {
+			continue // the dataset's own errors are reported
+		}
+		v, err := view.Bind(blk, func(id string) *dataset.Dataset { return p.byID[id] }, ids, b.Date)
+		if err != nil {
+			errs.Add(err)
+			continue
+		}
+		if len(v.Rows) == 0 {
+			warns = append(warns, diag.Errorf(blk.Pos, "%s block: no rows of %q match as of %s", blk.Kind, v.Data.ID, b.Date.Format(time.DateOnly)))
+		}
+		sb.Views = append(sb.Views, v)
+	}
+	err := errs.Err()
+	if err != nil {
+		sb = nil
+	}
+	p.cache.views.put(b.File, key, bound{briefing: sb, warnings: warns, err: err})
+	return sb, warns, err
+}
+
+// listFiles lists the files of dir with the suffix, sorted; a missing folder
+// has none.
+func listFiles(fsys fs.FS, dir, suffix string) ([]string, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		if os.IsNotExist(err) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
-		return nil, err
+		return nil, diag.Errorf(diag.Pos{File: dir}, "cannot list: %w", err)
 	}
 	var files []string
 	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".md") {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), suffix) {
 			files = append(files, path.Join(dir, e.Name()))
 		}
 	}
-	out := make([]*content.Briefing, len(files))
+	return files, nil
+}
+
+// parseAll reads and parses files in parallel, reusing the cached result for
+// a file whose bytes have not changed.
+func parseAll[T any](ctx context.Context, fsys fs.FS, files []string, c *keyed[parsed[T]], parse func(string, []byte) (T, error)) ([]T, []hash, []error) {
+	vals := make([]T, len(files))
+	hashes := make([]hash, len(files))
 	errs := make([]error, len(files))
 	g, _ := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -159,20 +220,21 @@ func loadBriefings(ctx context.Context, fsys fs.FS) ([]*content.Briefing, error)
 		g.Go(func() error {
 			src, err := fs.ReadFile(fsys, f)
 			if err != nil {
-				errs[i] = diag.Errorf(diag.Pos{File: f}, "cannot read briefing: %w", err)
+				errs[i] = diag.Errorf(diag.Pos{File: f}, "cannot read: %w", err)
 				return nil
 			}
-			out[i], errs[i] = content.Parse(f, src)
+			hashes[i] = sha256.Sum256(src)
+			if hit, ok := c.get(f, hashes[i]); ok {
+				vals[i], errs[i] = hit.v, hit.err
+				return nil
+			}
+			vals[i], errs[i] = parse(f, src)
+			c.put(f, hashes[i], parsed[T]{v: vals[i], err: errs[i]})
 			return nil
 		})
 	}
 	_ = g.Wait()
-	var list diag.List
-	list.Add(errs...)
-	if err := list.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return vals, hashes, errs
 }
 
 // Result describes a finished build.

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"slices"
@@ -21,6 +22,7 @@ type Config struct {
 	EChartsURL  string // load ECharts from this URL instead of a local copy
 
 	baseURLSet bool
+	hash       hash // of site.toml's bytes
 }
 
 // DefaultBaseURL is used when site.toml gives no base_url; the build warns.
@@ -41,6 +43,7 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		errs.Addf(diag.Pos{File: file}, "cannot read site settings: %v", err)
 		return nil, &errs
 	}
+	c.hash = sha256.Sum256(src)
 	m, ix, err := tomlpos.Decode(src)
 	if err != nil {
 		se := err.(*tomlpos.SyntaxError)

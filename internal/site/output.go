@@ -13,23 +13,29 @@ import (
 	"sync"
 )
 
-// writer writes the files of one build under dir. Safe for concurrent use.
+// writer collects the files of one build: under dir on disk, or in memory
+// when dir is empty. Safe for concurrent use.
 type writer struct {
 	dir   string
 	mu    sync.Mutex
-	files []string
+	files map[string][]byte // the bytes in memory mode; nil values on disk
 }
 
+func newWriter(dir string) *writer { return &writer{dir: dir, files: map[string][]byte{}} }
+
 func (w *writer) write(rel string, data []byte) error {
-	full := filepath.Join(w.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(full, data, 0o644); err != nil {
-		return err
+	if w.dir != "" {
+		full := filepath.Join(w.dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			return err
+		}
+		data = nil
 	}
 	w.mu.Lock()
-	w.files = append(w.files, rel)
+	w.files[rel] = data
 	w.mu.Unlock()
 	return nil
 }
@@ -37,7 +43,10 @@ func (w *writer) write(rel string, data []byte) error {
 func (w *writer) list() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	out := slices.Clone(w.files)
+	out := make([]string, 0, len(w.files))
+	for name := range w.files {
+		out = append(out, name)
+	}
 	slices.Sort(out)
 	return out
 }

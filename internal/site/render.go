@@ -24,6 +24,17 @@ import (
 // allDataPath is the workbook with every dataset.
 const allDataPath = "data/datasets.xlsx"
 
+// allDataWorkbook writes data/datasets.xlsx.
+func (p *Project) allDataWorkbook() ([]byte, error) {
+	return workbook.Bytes(func(out io.Writer) error {
+		return workbook.Datasets(out, workbook.Info{
+			SiteTitle: p.Config.Title, Author: p.Config.Author, Title: p.Config.Title + ": all data",
+			Summary: "Every dataset in full, as of the build.", URL: p.Config.BaseURL,
+			Date: p.dataEpoch(), Modified: p.epoch,
+		}, p.Datasets)
+	})
+}
+
 // dataEpoch is the date of the all-data workbook: the latest briefing's date,
 // or the latest date in any dataset, or the Unix epoch; never the clock.
 func (p *Project) dataEpoch() time.Time {
@@ -134,7 +145,23 @@ type cellData struct {
 // Render writes the whole site into dir, which must exist, and returns the
 // files written.
 func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
-	w := &writer{dir: dir}
+	w := newWriter(dir)
+	if err := p.render(ctx, w); err != nil {
+		return nil, err
+	}
+	return w.list(), nil
+}
+
+// RenderMemory renders the whole site into memory: slash path to bytes.
+func (p *Project) RenderMemory(ctx context.Context) (map[string][]byte, error) {
+	w := newWriter("")
+	if err := p.render(ctx, w); err != nil {
+		return nil, err
+	}
+	return w.files, nil
+}
+
+func (p *Project) render(ctx context.Context, w *writer) error {
 	infos, tags := p.index()
 
 	var errs diag.List
@@ -151,19 +178,25 @@ func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return err
 	}
 	errs.Add(perBriefing...)
 
 	var allData *download
 	if len(p.Datasets) > 0 {
-		data, err := workbook.Bytes(func(out io.Writer) error {
-			return workbook.Datasets(out, workbook.Info{
-				SiteTitle: p.Config.Title, Author: p.Config.Author, Title: p.Config.Title + ": all data",
-				Summary: "Every dataset in full, as of the build.", URL: p.Config.BaseURL,
-				Date: p.dataEpoch(), Modified: p.epoch,
-			}, p.Datasets)
-		})
+		k := newHasher().sum(p.key).str(p.dataEpoch().String())
+		for _, d := range p.Datasets {
+			k.str(d.ID).sum(p.dataHash[d.ID])
+		}
+		key := k.done()
+		data, ok := p.cache.allData.get(allDataPath, key)
+		var err error
+		if !ok {
+			data, err = p.allDataWorkbook()
+			if err == nil && p.cache.keepPages {
+				p.cache.allData.put(allDataPath, key, data)
+			}
+		}
 		if err != nil {
 			errs.Add(fmt.Errorf("data/datasets.xlsx: %w", err))
 		} else {
@@ -171,7 +204,6 @@ func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
 			allData = newDownload(allDataPath, len(data))
 		}
 	}
-
 	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags, AllData: allData}
 	if len(infos) > 0 {
 		home.Latest = infos[0]
@@ -193,10 +225,7 @@ func (p *Project) Render(ctx context.Context, dir string) ([]string, error) {
 	errs.Add(err, w.write("feed.xml", feed))
 	sm, err := sitemap(p.Config, infos, tags)
 	errs.Add(err, w.write("sitemap.xml", sm))
-	if errs.Len() > 0 {
-		return nil, &errs
-	}
-	return w.list(), nil
+	return errs.Err()
 }
 
 // index makes the template view of every briefing and tag.
@@ -299,7 +328,47 @@ func (p *Project) render404(w *writer) error {
 	return w.write("404.html", buf.Bytes())
 }
 
+// renderBriefing writes a briefing's page and workbook, or copies them from
+// the cache when nothing they depend on has changed: the settings, templates
+// and assets (p.key), the briefing and its data (b.key), and the titles and
+// places of the neighbours its page links to.
 func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) error {
+	k := newHasher().sum(p.key).sum(b.key)
+	for _, n := range []*briefingInfo{info.Newer, info.Older} {
+		if n != nil {
+			k.str(n.Path).str(n.Title)
+		}
+		k.str("|")
+	}
+	key := k.done()
+	if hit, ok := p.cache.pages.get(b.Slug, key); ok {
+		for name, data := range hit.files {
+			if err := w.write(name, data); err != nil {
+				return err
+			}
+		}
+		info.Workbook = hit.workbook
+		return nil
+	}
+	out := w
+	if p.cache.keepPages {
+		out = newWriter("")
+	}
+	if err := p.renderBriefingFiles(out, b, info); err != nil {
+		return err
+	}
+	if out != w {
+		for name, data := range out.files {
+			if err := w.write(name, data); err != nil {
+				return err
+			}
+		}
+		p.cache.pages.put(b.Slug, key, rendered{files: out.files, workbook: info.Workbook})
+	}
+	return nil
+}
+
+func (p *Project) renderBriefingFiles(w *writer, b *Briefing, info *briefingInfo) error {
 	tmpl := p.theme.pages["briefing.html"]
 	var body bytes.Buffer
 	charts := false

@@ -25,6 +25,7 @@ type theme struct {
 	assets map[string][]byte // output path under public/ -> bytes
 	css    string            // output path of the stylesheet
 	js     string            // output path of the chart script
+	hash   hash              // of every template and asset, built-in or not
 }
 
 var funcs = template.FuncMap{
@@ -87,6 +88,11 @@ func loadTheme(project fs.FS) (*theme, error) {
 		}
 	}
 	t := &theme{pages: map[string]*template.Template{}, assets: map[string][]byte{}}
+	k := newHasher()
+	for _, name := range names {
+		k.str(name).str(string(files[name]))
+	}
+	t.hash = k.done()
 	for _, name := range pageNames {
 		set, err := common.Clone()
 		if err != nil {

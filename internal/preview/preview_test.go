@@ -1,0 +1,391 @@
+package preview_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/brief-desk/brief/internal/preview"
+	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/sitetest"
+)
+
+const project = `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/"
+-- data/prices.toml --
+title = "Prices"
+source = "Exchange"
+kind = "series"
+[[rows]]
+date = 2026-01-01
+close = 10.5
+[[rows]]
+date = 2026-01-08
+close = 11.25
+[[rows]]
+date = 2026-01-15
+close = 12
+-- content/briefings/week-1.md --
++++
+title = "Week one"
+date = 2026-01-08
+tags = ["markets"]
++++
+First week.
+
+` + "```chart" + `
+dataset = "prices"
+` + "```" + `
+-- content/briefings/week-2.md --
++++
+title = "Week two"
+date = 2026-01-15
++++
+Second week.
+
+` + "```table" + `
+dataset = "prices"
+` + "```" + `
+`
+
+func opts(t *testing.T, dir string) site.Options {
+	return site.Options{Src: dir, ECharts: sitetest.ECharts(t)}
+}
+
+// start runs a preview server with a watcher on the project; it stops with
+// the test.
+func start(t *testing.T, dir string) (*httptest.Server, *preview.Server) {
+	t.Helper()
+	srv := preview.New(opts(t, dir), io.Discard)
+	srv.Rebuild(context.Background())
+	w, err := preview.NewWatcher(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx, func() { srv.Rebuild(ctx) }); close(done) }()
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ts.CloseClientConnections()
+		ts.Close()
+		cancel()
+		<-done
+	})
+	return ts, srv
+}
+
+func get(t *testing.T, url string) (int, http.Header, string) {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func TestServing(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	ts, _ := start(t, dir)
+	tests := []struct {
+		path   string
+		status int
+		ctype  string
+		body   string
+	}{
+		{"/", 200, "text/html; charset=utf-8", "Week two"},
+		{"/index.html", 200, "text/html; charset=utf-8", `<script src="/__brief/reload.js"></script></body>`},
+		{"/briefings/week-1/", 200, "text/html; charset=utf-8", "First week."},
+		{"/briefings/week-1/week-1.xlsx", 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"},
+		{"/feed.xml", 200, "application/xml; charset=utf-8", "<feed"},
+		{"/data/datasets.xlsx", 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"},
+		{"/briefings/week-1", 301, "", ""},
+		{"/briefings/", 404, "text/html; charset=utf-8", "Page not found"},
+		{"/nope.html", 404, "text/html; charset=utf-8", "Page not found"},
+		{"/../site.toml", 404, "", "Page not found"},
+		{"/%2e%2e/site.toml", 404, "", "Page not found"},
+		{"/briefings/%2e%2e/%2e%2e/site.toml", 404, "", "Page not found"},
+		{"/..%2fsite.toml", 404, "", "Page not found"},
+		{"/..%5csite.toml", 404, "", "Page not found"},
+		{"/data/prices.toml", 404, "", "Page not found"},
+		{"/site.toml", 404, "", "Page not found"},
+		{"/__brief/reload.js", 200, "text/javascript; charset=utf-8", "EventSource"},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", ts.URL+tt.path, nil)
+		req.URL.RawPath = tt.path // keep the encoding as the attacker wrote it
+		req.URL.Opaque = tt.path
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.path, resp.StatusCode, tt.status)
+		}
+		if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
+			t.Errorf("%s: content type %q, want %q", tt.path, resp.Header.Get("Content-Type"), tt.ctype)
+		}
+		if !strings.Contains(string(b), tt.body) {
+			t.Errorf("%s: body lacks %q", tt.path, tt.body)
+		}
+	}
+	// The built site on disk never carries the reload client.
+	if _, err := site.Build(context.Background(), opts(t, dir)); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(filepath.Join(dir, "public"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, _ := os.ReadFile(p); strings.Contains(string(b), "__brief") {
+				t.Errorf("%s contains the preview's reload client", p)
+			}
+		}
+		return nil
+	})
+}
+
+// sse reads server-sent events from the preview.
+type sse struct {
+	events chan [2]string
+	cancel func()
+}
+
+func listen(t *testing.T, url string) *sse {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+preview.Prefix+"events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sse{events: make(chan [2]string, 16), cancel: cancel}
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var name, data string
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				data += strings.TrimPrefix(line, "data: ")
+			case line == "" && name != "":
+				s.events <- [2]string{name, data}
+				name, data = "", ""
+			}
+		}
+	}()
+	t.Cleanup(cancel)
+	return s
+}
+
+func (s *sse) next(t *testing.T, want string) string {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-s.events:
+			if e[0] == want {
+				return e[1]
+			}
+		case <-timeout:
+			t.Fatalf("no %q event", want)
+		}
+	}
+}
+
+func write(t *testing.T, dir, name, text string) {
+	t.Helper()
+	full := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEditBreakFix is the desk's day: edit a briefing and see it, break a
+// dataset and see the located error over the last good site, fix it and see
+// the error clear.
+func TestEditBreakFix(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	ts, _ := start(t, dir)
+	events := listen(t, ts.URL)
+	if got := events.next(t, "errors"); got != "[]" {
+		t.Fatalf("initial state = %s", got)
+	}
+
+	write(t, dir, "content/briefings/week-1.md", "+++\ntitle = \"Week one, revised\"\ndate = 2026-01-08\n+++\nRevised text.\n")
+	events.next(t, "reload")
+	if _, _, body := get(t, ts.URL+"/briefings/week-1/"); !strings.Contains(body, "Revised text.") {
+		t.Error("the edit does not show")
+	}
+	if _, _, body := get(t, ts.URL+"/"); !strings.Contains(body, "Week one, revised") {
+		t.Error("the index does not list the new title")
+	}
+
+	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = \"<b>ten</b>\"\n[[rows]]\ndate = 2026-01-02\nclose = 10\n")
+	errs := events.next(t, "errors")
+	if !strings.Contains(errs, `data/prices.toml:6:9: rows[0].close: want a number`) {
+		t.Errorf("errors event = %s", errs)
+	}
+	status, _, body := get(t, ts.URL+"/briefings/week-2/")
+	if status != 200 || !strings.Contains(body, "Second week.") || !strings.Contains(body, "11.25") {
+		t.Error("the last good site is not served while the build is broken")
+	}
+	// A page opened now gets the errors on connect.
+	late := listen(t, ts.URL)
+	if got := late.next(t, "errors"); !strings.Contains(got, "rows[0].close") {
+		t.Errorf("late client errors = %s", got)
+	}
+
+	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 99.5\n")
+	events.next(t, "reload")
+	if _, _, body := get(t, ts.URL+"/briefings/week-2/"); !strings.Contains(body, "99.5") {
+		t.Error("the fix does not show")
+	}
+	fresh := listen(t, ts.URL)
+	if got := fresh.next(t, "errors"); got != "[]" {
+		t.Errorf("errors after the fix = %s", got)
+	}
+
+	// A folder made later is watched, and editors' swap files are not.
+	write(t, dir, "content/briefings/.week-1.md.swp", "junk")
+	write(t, dir, "templates/partials/extra.html", `{{define "extra"}}x{{end}}`)
+	events.next(t, "reload")
+	write(t, dir, "templates/partials/extra.html", `{{define "extra"}}y{{end}}`)
+	events.next(t, "reload")
+}
+
+// TestIncrementalMatchesBuild checks that the engine's incremental result is
+// byte for byte what a full build writes, after each kind of change.
+func TestIncrementalMatchesBuild(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	eng := site.NewEngine(opts(t, dir))
+	check := func(step string) {
+		t.Helper()
+		snap, err := eng.Build(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if _, err := site.Build(context.Background(), opts(t, dir)); err != nil {
+			t.Fatal(err)
+		}
+		disk := map[string][]byte{}
+		root := filepath.Join(dir, "public")
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				disk[filepath.ToSlash(rel)], _ = os.ReadFile(p)
+			}
+			return nil
+		})
+		if !maps.EqualFunc(disk, snap.Files, func(a, b []byte) bool { return string(a) == string(b) }) {
+			for name := range disk {
+				if string(disk[name]) != string(snap.Files[name]) {
+					t.Errorf("%s: %s differs from the full build", step, name)
+				}
+			}
+			for name := range snap.Files {
+				if _, ok := disk[name]; !ok {
+					t.Errorf("%s: %s only in memory", step, name)
+				}
+			}
+		}
+	}
+	check("first build")
+	write(t, dir, "content/briefings/week-1.md", "+++\ntitle = \"Renamed\"\ndate = 2026-01-08\ntags = [\"other\"]\n+++\nNew.\n")
+	check("briefing edited, tag changed")
+	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1\n")
+	check("dataset edited")
+	write(t, dir, "content/briefings/week-3.md", "+++\ntitle = \"Week three\"\ndate = 2026-01-22\n+++\n```table\ndataset = \"prices\"\n```\n")
+	check("briefing added")
+	os.Remove(filepath.Join(dir, "content/briefings/week-2.md"))
+	check("briefing removed")
+	write(t, dir, "templates/briefing.html", `{{define "main"}}<p>{{.Briefing.Title}}</p>{{.Briefing.Body}}{{end}}`)
+	check("template overridden")
+	write(t, dir, "site.toml", "title = \"Renamed desk\"\nbase_url = \"https://example.org/\"\n")
+	check("settings changed")
+}
+
+// TestLoad fetches pages from many clients while the site rebuilds again
+// and again: no request fails and no page is ever torn.
+func TestLoad(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	ts, srv := start(t, dir)
+	stop := make(chan struct{})
+	var rebuilds atomic.Int64
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			write(t, dir, "content/briefings/week-1.md", "+++\ntitle = \"Week one\"\ndate = 2026-01-08\n+++\n"+strings.Repeat("Word ", 200+i%50)+"\n\n```chart\ndataset = \"prices\"\n```\n")
+			srv.Rebuild(context.Background())
+			rebuilds.Add(1)
+		}
+	}()
+	deadline := time.Now().Add(2 * time.Second)
+	var wg sync.WaitGroup
+	var requests, failures atomic.Int64
+	for c := 0; c < 16; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			paths := []string{"/", "/briefings/week-1/", "/briefings/week-2/", "/feed.xml", "/briefings/week-1/week-1.xlsx"}
+			for i := 0; time.Now().Before(deadline) && i < 100_000; i++ {
+				p := paths[i%len(paths)]
+				resp, err := http.Get(ts.URL + p)
+				if err != nil {
+					if failures.Add(1) <= 3 {
+						t.Logf("%s: %v", p, err)
+					}
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				requests.Add(1)
+				torn := resp.Header.Get("Content-Length") != "" && resp.Header.Get("Content-Length") != strconv.Itoa(len(b))
+				if strings.HasSuffix(p, "/") && !strings.HasSuffix(strings.TrimSpace(string(b)), "</html>") {
+					torn = true
+				}
+				if resp.StatusCode >= 500 || resp.StatusCode != 200 || torn {
+					if failures.Add(1) <= 3 {
+						t.Logf("%s: status %d, %d bytes, torn %v", p, resp.StatusCode, len(b), torn)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if failures.Load() > 0 {
+		t.Errorf("%d of %d requests failed or were torn", failures.Load(), requests.Load())
+	}
+	if rebuilds.Load() < 5 || requests.Load() < 100 {
+		t.Errorf("only %d rebuilds and %d requests", rebuilds.Load(), requests.Load())
+	}
+	t.Logf("%d requests during %d rebuilds", requests.Load(), rebuilds.Load())
+}

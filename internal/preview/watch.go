@@ -1,0 +1,137 @@
+package preview
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+var errAddrInUse = syscall.EADDRINUSE
+
+// Debounce is how long the watcher waits after the last change of a burst
+// before it rebuilds: editors write a file in several steps.
+const Debounce = 30 * time.Millisecond
+
+// Watcher reports changes to the files a build reads: site.toml, data/,
+// content/ and templates/, including folders created later. Editors'
+// temporary, backup and swap files are ignored.
+type Watcher struct {
+	root string
+	fw   *fsnotify.Watcher
+}
+
+// watched are the folders under the project whose changes matter.
+var watched = []string{"data", "content", "templates"}
+
+// NewWatcher watches the project in root.
+func NewWatcher(root string) (*Watcher, error) {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	w := &Watcher{root: root, fw: fw}
+	if err := fw.Add(root); err != nil {
+		fw.Close()
+		return nil, err
+	}
+	for _, d := range watched {
+		w.addTree(filepath.Join(root, d))
+	}
+	return w, nil
+}
+
+// addTree watches a folder and every folder below it, if it exists.
+func (w *Watcher) addTree(dir string) {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if ignored(d.Name()) && p != dir {
+				return filepath.SkipDir
+			}
+			_ = w.fw.Add(p)
+		}
+		return nil
+	})
+}
+
+// relevant reports whether a change to the path can change the site.
+func (w *Watcher) relevant(p string) bool {
+	rel, err := filepath.Rel(w.root, p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	if ignored(filepath.Base(rel)) {
+		return false
+	}
+	if rel == "site.toml" {
+		return true
+	}
+	top, _, _ := strings.Cut(rel, "/")
+	for _, d := range watched {
+		if top == d {
+			return true
+		}
+	}
+	return false
+}
+
+// ignored names editors' temporary files: swap and backup files, lock
+// files, and names that start with a dot.
+func ignored(name string) bool {
+	switch {
+	case name == "" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasPrefix(name, "~"):
+		return true
+	case strings.HasSuffix(name, "~") || strings.HasSuffix(name, "#"):
+		return true
+	case name == "4913": // vim's write test
+		return true
+	}
+	for _, ext := range []string{".swp", ".swo", ".swx", ".tmp", ".bak", ".crdownload", ".part"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// Run calls rebuild after each burst of relevant changes until ctx ends.
+func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
+	defer w.fw.Close()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.fw.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() && w.relevant(ev.Name) {
+					w.addTree(ev.Name) // a folder made later, and what is in it already
+				}
+			}
+			if ev.Has(fsnotify.Chmod) && !ev.Has(fsnotify.Write) {
+				continue
+			}
+			if w.relevant(ev.Name) {
+				timer.Reset(Debounce)
+			}
+		case <-w.fw.Errors:
+			// An overflow loses events: rebuild to be safe.
+			timer.Reset(Debounce)
+		case <-timer.C:
+			rebuild()
+		}
+	}
+}
