@@ -168,7 +168,15 @@ type sse struct {
 	cancel func()
 }
 
-func listen(t *testing.T, url string) *sse {
+func listen(t *testing.T, url string) *sse { return listenB(t, url) }
+
+func httptestServer(t testing.TB, srv *preview.Server) string {
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.CloseClientConnections(); ts.Close() })
+	return ts.URL
+}
+
+func listenB(t testing.TB, url string) *sse {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", url+preview.Prefix+"events", nil)
@@ -314,9 +322,11 @@ func TestIncrementalMatchesBuild(t *testing.T) {
 		}
 	}
 	check("first build")
-	write(t, dir, "content/briefings/week-1.md", "+++\ntitle = \"Renamed\"\ndate = 2026-01-08\ntags = [\"other\"]\n+++\nNew.\n")
-	check("briefing edited, tag changed")
-	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1\n")
+	// Each edit keeps a chart somewhere, so that the other pages come from
+	// the cache and a key that misses an input would show as a stale page.
+	write(t, dir, "content/briefings/week-1.md", "+++\ntitle = \"Renamed\"\ndate = 2026-01-08\ntags = [\"other\"]\n+++\nNew.\n\n```chart\ndataset = \"prices\"\n```\n")
+	check("briefing renamed, tag changed")
+	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1\n[[rows]]\ndate = 2026-01-09\nclose = 2\n")
 	check("dataset edited")
 	write(t, dir, "content/briefings/week-3.md", "+++\ntitle = \"Week three\"\ndate = 2026-01-22\n+++\n```table\ndataset = \"prices\"\n```\n")
 	check("briefing added")

@@ -95,7 +95,7 @@ func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 
 	dataFiles, err := listFiles(fsys, "data", ".toml")
 	errs.Add(err)
-	sets, dataHashes, dataErrs := parseAll(ctx, fsys, dataFiles, &c.datasets, dataset.Parse)
+	sets, dataHashes, dataErrs := parseAll(ctx, fsys, dataFiles, &c.datasets, &c.stats, dataset.Parse)
 	failed := map[string]bool{}
 	var ids []string
 	for i, f := range dataFiles {
@@ -114,7 +114,7 @@ func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 
 	briefFiles, err := listFiles(fsys, "content/briefings", ".md")
 	errs.Add(err)
-	all, briefHashes, briefErrs := parseAll(ctx, fsys, briefFiles, &c.briefings, content.Parse)
+	all, briefHashes, briefErrs := parseAll(ctx, fsys, briefFiles, &c.briefings, &c.stats, content.Parse)
 	errs.Add(briefErrs...)
 
 	// Bind every briefing's blocks, drafts included, so that `check` and
@@ -209,8 +209,12 @@ func listFiles(fsys fs.FS, dir, suffix string) ([]string, error) {
 }
 
 // parseAll reads and parses files in parallel, reusing the cached result for
-// a file whose bytes have not changed.
-func parseAll[T any](ctx context.Context, fsys fs.FS, files []string, c *keyed[parsed[T]], parse func(string, []byte) (T, error)) ([]T, []hash, []error) {
+// a file whose bytes have not changed. A file whose size and modification
+// time are those seen last time, and which was last modified more than a
+// second ago, is not even read (the rule git uses against "racy" files:
+// time stamps are coarse, so a recent file is always read).
+func parseAll[T any](ctx context.Context, fsys fs.FS, files []string, c *keyed[parsed[T]], stats *keyed[hash], parse func(string, []byte) (T, error)) ([]T, []hash, []error) {
+	now := time.Now()
 	vals := make([]T, len(files))
 	hashes := make([]hash, len(files))
 	errs := make([]error, len(files))
@@ -218,12 +222,25 @@ func parseAll[T any](ctx context.Context, fsys fs.FS, files []string, c *keyed[p
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
 		g.Go(func() error {
+			var statKey hash
+			if fi, err := fs.Stat(fsys, f); err == nil && now.Sub(fi.ModTime()) > time.Second {
+				statKey = newHasher().str(fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())).done()
+				if h, ok := stats.get(f, statKey); ok {
+					if hit, ok := c.get(f, h); ok {
+						vals[i], hashes[i], errs[i] = hit.v, h, hit.err
+						return nil
+					}
+				}
+			}
 			src, err := fs.ReadFile(fsys, f)
 			if err != nil {
 				errs[i] = diag.Errorf(diag.Pos{File: f}, "cannot read: %w", err)
 				return nil
 			}
 			hashes[i] = sha256.Sum256(src)
+			if statKey != (hash{}) {
+				stats.put(f, statKey, hashes[i])
+			}
 			if hit, ok := c.get(f, hashes[i]); ok {
 				vals[i], errs[i] = hit.v, hit.err
 				return nil

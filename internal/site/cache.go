@@ -107,6 +107,8 @@ type Cache struct {
 	views     keyed[bound]
 	pages     keyed[rendered]
 	allData   keyed[[]byte]
+	lists     keyed[[]byte] // list pages, feed and sitemap
+	stats     keyed[hash]   // file -> hash of its bytes, by size and time stamp
 	keepPages bool // keep rendered pages and workbooks: worth it only across builds
 }
 

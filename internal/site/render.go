@@ -209,10 +209,21 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 		home.Latest = infos[0]
 		home.Archive = byYear(infos[1:])
 	}
-	errs.Add(p.renderPage(w, "index.html", "index.html", home))
-	errs.Add(p.renderPage(w, "tags.html", "tags/index.html", &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/", Tags: tags}))
+	// List pages, the feed and the sitemap are keyed by what they show, so a
+	// rebuild after an edit to one briefing's text renders none of them.
+	all := listKey(p.key, infos)
 	for _, t := range tags {
-		errs.Add(p.renderPage(w, "tag.html", t.Path, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: t}))
+		all.str(t.Name).str(t.Path).str(fmt.Sprint(len(t.Briefings)))
+	}
+	if allData != nil {
+		all.str(allData.Size)
+	}
+	allKey := all.done()
+	errs.Add(p.listPage(w, "index.html", "index.html", allKey, home))
+	errs.Add(p.listPage(w, "tags.html", "tags/index.html", allKey, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/", Tags: tags}))
+	for _, t := range tags {
+		key := listKey(p.key, t.Briefings).str(t.Name).done()
+		errs.Add(p.listPage(w, "tag.html", t.Path, key, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: t}))
 	}
 	errs.Add(p.render404(w))
 	if p.echarts.path != "" {
@@ -221,11 +232,46 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 	for name, data := range p.theme.assets {
 		errs.Add(w.write(name, data))
 	}
-	feed, err := atomFeed(p.Config, infos)
-	errs.Add(err, w.write("feed.xml", feed))
-	sm, err := sitemap(p.Config, infos, tags)
-	errs.Add(err, w.write("sitemap.xml", sm))
+	errs.Add(p.cached(w, "feed.xml", allKey, func() ([]byte, error) { return atomFeed(p.Config, infos) }))
+	errs.Add(p.cached(w, "sitemap.xml", allKey, func() ([]byte, error) { return sitemap(p.Config, infos, tags) }))
 	return errs.Err()
+}
+
+// listKey hashes what list pages show of each briefing.
+func listKey(base hash, infos []*briefingInfo) *hasher {
+	k := newHasher().sum(base)
+	for _, b := range infos {
+		k.str(b.Path).str(b.Title).str(b.Summary).str(b.Date.Format(time.DateOnly)).bool(b.Draft)
+		for _, t := range b.Tags {
+			k.str(t.Name).str(t.Path)
+		}
+		if b.Workbook != nil {
+			k.str(b.Workbook.Size)
+		}
+		k.str("|")
+	}
+	return k
+}
+
+// cached writes the file made by fn, or the bytes it made last time under
+// the same key.
+func (p *Project) cached(w *writer, rel string, key hash, fn func() ([]byte, error)) error {
+	if data, ok := p.cache.lists.get(rel, key); ok {
+		return w.write(rel, data)
+	}
+	data, err := fn()
+	if err != nil {
+		return err
+	}
+	if p.cache.keepPages {
+		p.cache.lists.put(rel, key, data)
+	}
+	return w.write(rel, data)
+}
+
+// listPage renders a page that lists briefings, through the cache.
+func (p *Project) listPage(w *writer, layout, rel string, key hash, pg *page) error {
+	return p.cached(w, rel, key, func() ([]byte, error) { return p.pageBytes(layout, rel, pg) })
 }
 
 // index makes the template view of every briefing and tag.
@@ -306,13 +352,21 @@ func (p *Project) assets(root string, charts bool) assetPaths {
 }
 
 func (p *Project) renderPage(w *writer, layout, rel string, pg *page) error {
+	data, err := p.pageBytes(layout, rel, pg)
+	if err != nil {
+		return err
+	}
+	return w.write(rel, data)
+}
+
+func (p *Project) pageBytes(layout, rel string, pg *page) ([]byte, error) {
 	pg.Root = rootOf(rel)
 	pg.Assets = p.assets(pg.Root, pg.charts)
 	var buf bytes.Buffer
 	if err := p.theme.pages[layout].ExecuteTemplate(&buf, "base", pg); err != nil {
-		return diag.Errorf(diag.Pos{File: "templates/" + layout}, "rendering %s: %w", rel, err)
+		return nil, diag.Errorf(diag.Pos{File: "templates/" + layout}, "rendering %s: %w", rel, err)
 	}
-	return w.write(rel, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // render404 writes a page that hosts serve at any depth, so its links are

@@ -1,0 +1,71 @@
+package preview_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/brief-desk/brief/internal/gen"
+	"github.com/brief-desk/brief/internal/preview"
+	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/sitetest"
+)
+
+// BenchmarkSaveToReload measures, in a project of 1,000 generated
+// briefings, the time from saving one briefing to the reload event reaching
+// a browser's event stream: the watcher's debounce, the incremental rebuild
+// and the event. Figures are in docs/performance.md.
+func BenchmarkSaveToReload(b *testing.B) {
+	dir := b.TempDir()
+	if err := gen.Write(dir, 1000); err != nil {
+		b.Fatal(err)
+	}
+	srv := preview.New(site.Options{Src: dir, ECharts: sitetest.ECharts(b)}, io.Discard)
+	if !srv.Rebuild(context.Background()) {
+		b.Fatal("first build failed")
+	}
+	w, err := preview.NewWatcher(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx, func() { srv.Rebuild(ctx) })
+	ts := httptestServer(b, srv)
+	events := listenB(b, ts)
+	events.nextB(b, "errors")
+	file := filepath.Join(dir, "content/briefings/week-00500.md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		text := append([]byte{}, orig...)
+		text = append(text, fmt.Sprintf("\nEdit %d.\n", i)...)
+		if err := os.WriteFile(file, text, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		events.nextB(b, "reload")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(preview.Debounce.Milliseconds()), "debounce-ms")
+}
+
+func (s *sse) nextB(b *testing.B, want string) {
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case e := <-s.events:
+			if e[0] == want {
+				return
+			}
+		case <-timeout:
+			b.Fatalf("no %q event", want)
+		}
+	}
+}
