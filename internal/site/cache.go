@@ -109,7 +109,7 @@ type Cache struct {
 	allData   keyed[[]byte]
 	lists     keyed[[]byte] // list pages, feed and sitemap
 	stats     keyed[hash]   // file -> hash of its bytes, by size and time stamp
-	keepPages bool // keep rendered pages and workbooks: worth it only across builds
+	keepPages bool          // keep rendered pages and workbooks: worth it only across builds
 }
 
 // NewCache makes an empty cache that keeps everything, for repeated builds.
