@@ -2,8 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"regexp"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -20,7 +27,7 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI scripts in testdata/script: every command, flag,
-// exit status and error path a user can reach.
+// exit status and error path a user can reach, and the preview server.
 func TestScripts(t *testing.T) {
 	echarts := sitetest.ECharts(t)
 	testscript.Run(t, testscript.Params{
@@ -28,7 +35,61 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "")
 			env.Setenv("BRIEF_ECHARTS", echarts)
-			return nil
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			env.Setenv("PORT", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+			return ln.Close()
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fetch":   fetch,
+			"waitfor": waitfor,
 		},
 	})
+}
+
+func get(url string) (int, string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// fetch URL prints "status N" and the body of a GET.
+func fetch(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: fetch URL")
+	}
+	status, body, err := get(args[0])
+	if err != nil {
+		ts.Fatalf("fetch: %v", err)
+	}
+	fmt.Fprintf(ts.Stdout(), "status %d\n%s", status, body)
+	if neg != (status >= 400) {
+		ts.Fatalf("fetch %s: status %d", args[0], status)
+	}
+}
+
+// waitfor URL PATTERN retries a GET for up to 15 s until the body matches.
+func waitfor(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: waitfor URL PATTERN")
+	}
+	re := regexp.MustCompile(args[1])
+	deadline := time.Now().Add(15 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		if _, body, err := get(args[0]); err == nil {
+			if re.MatchString(body) {
+				return
+			}
+			last = body
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("waitfor %s: no match for %q; last body:\n%s", args[0], args[1], last)
 }

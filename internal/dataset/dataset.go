@@ -475,7 +475,17 @@ func (p *parser) checkKind() {
 			hasNumber = hasNumber || c.Type == Number
 		}
 		if !hasNumber {
-			p.errorf("kind", "a series dataset needs at least one number column besides date")
+			var quoted []string
+			for _, c := range d.Columns {
+				if c.Type == String {
+					quoted = append(quoted, c.Name)
+				}
+			}
+			hint := ""
+			if len(quoted) > 0 {
+				hint = fmt.Sprintf(" (%s %s text: write numbers without quotes)", strings.Join(quoted, ", "), map[bool]string{true: "holds", false: "hold"}[len(quoted) == 1])
+			}
+			p.errorf("kind", "a series dataset needs at least one number column besides date%s", hint)
 		}
 		date := d.Column("date")
 		for i := 1; i < len(d.Rows); i++ {

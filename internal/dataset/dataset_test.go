@@ -75,6 +75,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`data/x.toml:8:8: rows[1].date: 2026-01-01 does not come after the previous row's 2026-01-02`}},
 		{"series without numbers", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\n",
 			[]string{`data/x.toml:3:8: a series dataset needs at least one number column`}},
+		{"series of quoted numbers", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = \"1.5\"\n",
+			[]string{`data/x.toml:3:8: a series dataset needs at least one number column besides date (v holds text: write numbers without quotes)`}},
 		{"moves missing column", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\n",
 			[]string{`data/x.toml:3:8: a moves dataset needs a "change_pct" column of numbers`}},
 		{"moves duplicate", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\nchange_pct = 1\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\nchange_pct = 2\n",

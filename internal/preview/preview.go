@@ -125,6 +125,14 @@ func (s *Server) Handler() http.Handler {
 		switch r.URL.Path {
 		case Prefix + "events":
 			s.events(w, r)
+		case Prefix + "status":
+			st := s.cur.Load()
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-store")
+			_ = json.NewEncoder(w).Encode(struct {
+				Version int64    `json:"version"`
+				Errors  []string `json:"errors"`
+			}{st.version, append([]string{}, st.errors...)})
 		case Prefix + "reload.js":
 			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
