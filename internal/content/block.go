@@ -121,6 +121,10 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 		if !ok {
 			errorf(key, "%s: want a string, got %s", key, describe(x))
 		}
+		if err := dataset.CheckText(s); err != nil {
+			errorf(key, "%s: %v", key, err)
+			return ""
+		}
 		return strings.TrimSpace(s)
 	}
 	strs := func(key string) []string {
@@ -249,6 +253,8 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 					s, isStr := t[k].(string)
 					if !isStr {
 						errs.Addf(kp, "%s block: %s.label: want a string, got %s", kind, path, describe(t[k]))
+					} else if err := dataset.CheckText(s); err != nil {
+						errs.Addf(kp, "%s block: %s.label: %v", kind, path, err)
 					}
 					ml.Label = s
 				case "y":

@@ -94,12 +94,16 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		if !ok {
 			errs.Addf(keyAt(key), "front matter: %s: want a string, got %s", key, describe(x))
 		}
+		if err := dataset.CheckText(s); err != nil {
+			errs.Addf(keyAt(key), "front matter: %s: %v", key, err)
+			return ""
+		}
 		return strings.TrimSpace(s)
 	}
 	b.Title = str("title")
 	if m["title"] == nil {
 		errs.Addf(keyAt("title"), "front matter: a briefing needs a title: add title = \"...\"")
-	} else if _, isStr := m["title"].(string); isStr && b.Title == "" {
+	} else if t, isStr := m["title"].(string); isStr && b.Title == "" && dataset.CheckText(t) == nil {
 		errs.Addf(keyAt("title"), "front matter: title must not be empty")
 	}
 	b.Summary = str("summary")
@@ -129,6 +133,10 @@ func Parse(file string, src []byte) (*Briefing, error) {
 			switch {
 			case !isStr:
 				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: want a string, got %s", i, describe(t))
+			case dataset.CheckText(s) != nil:
+				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %v", i, dataset.CheckText(s))
+			case len(s) > 80:
+				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: a tag is a short label; this one has %d characters (at most 80)", i, len(s))
 			case TagSlug(s) == "":
 				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %q has no letters or digits to name its page", i, s)
 			case !slices.Contains(b.Tags, s):
@@ -142,7 +150,9 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	if s := str("slug"); s != "" {
 		b.Slug, slugPos = s, keyAt("slug")
 	}
-	if !ValidSlug(b.Slug) {
+	if len(b.Slug) > 100 {
+		errs.Addf(slugPos, "slug %q is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", b.Slug[:40]+"...")
+	} else if !ValidSlug(b.Slug) {
 		errs.Addf(slugPos, "invalid slug %q: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", b.Slug)
 	}
 

@@ -179,6 +179,10 @@ func (p *parser) str(m map[string]any, key string, required bool) string {
 		p.errorf(key, "%s: want a string, got %s", key, tomlType(x))
 		return ""
 	}
+	if err := CheckText(s); err != nil {
+		p.errorf(key, "%s: %v", key, err)
+		return ""
+	}
 	s = strings.TrimSpace(s)
 	if required && s == "" {
 		p.errorf(key, "%s must not be empty", key)
@@ -326,6 +330,10 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			s, ok := cm[k].(string)
 			if !ok {
 				p.errorf(path+"."+k, "%s.%s: want a string, got %s", path, k, tomlType(cm[k]))
+				continue
+			}
+			if err := CheckText(s); err != nil {
+				p.errorf(path+"."+k, "%s.%s: %v", path, k, err)
 				continue
 			}
 			switch k {

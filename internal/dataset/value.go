@@ -141,6 +141,26 @@ func (v Value) Literal() string {
 // Describe renders "string \"fifty\"" for messages.
 func (v Value) Describe() string { return v.Type.String() + " " + v.Literal() }
 
+// CheckText refuses characters that have no business in published text:
+// control characters other than tab and line breaks (they are invalid in
+// XML and invisible on a page), and the bidirectional embeddings and
+// overrides U+202A to U+202E, which can make text read differently from what
+// it says. Right-to-left and left-to-right marks are fine.
+func CheckText(s string) error {
+	for i, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+			return fmt.Errorf("contains the control character U+%04X at byte %d; remove it (it is often pasted in from other programs)", r, i)
+		case r >= 0x202a && r <= 0x202e:
+			return fmt.Errorf("contains the bidirectional override U+%04X at byte %d, which can disguise text; remove it", r, i)
+		case r == 0xfffd:
+			return fmt.Errorf("contains U+FFFD at byte %d, the mark of text that was not valid UTF-8; fix the text where it was copied from", i)
+		}
+	}
+	return nil
+}
+
 // maxExactInt is the largest integer a float64 holds exactly.
 const maxExactInt = 1 << 53
 
@@ -150,6 +170,9 @@ const maxExactInt = 1 << 53
 func FromTOML(x any) (Value, error) {
 	switch x := x.(type) {
 	case string:
+		if err := CheckText(x); err != nil {
+			return Value{}, err
+		}
 		return StringValue(x), nil
 	case int64:
 		if x > maxExactInt || x < -maxExactInt {

@@ -181,7 +181,7 @@ value_usd = -3
 +++
 title = "%[1]s"
 summary = "%[1]s"
-tags = ["%[1]s"]
+tags = ["<script>window.__pwned=6</script>", "../../%%2e%%2e/x"]
 date = 2026-01-05
 +++
 Body %[2]s and a [link](javascript:window.__pwned=4) <script>window.__pwned=5</script>

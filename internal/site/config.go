@@ -65,6 +65,10 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 			errs.Addf(at(k), "%s: want a string", k)
 			continue
 		}
+		if err := dataset.CheckText(s); err != nil {
+			errs.Addf(at(k), "%s: %v", k, err)
+			continue
+		}
 		s = strings.TrimSpace(s)
 		switch k {
 		case "title":

@@ -36,7 +36,7 @@ change_pct = 11.6
 [[rows]]
 date = 2026-01-02
 ticker = "XYZ"
-name = "bad\u0001control"
+name = "replaced below"
 change_pct = -4.25
 [[rows]]
 date = 2026-01-05
@@ -91,6 +91,9 @@ func open(t testing.TB, data []byte) *excelize.File {
 func briefingBook(t testing.TB) []byte {
 	t.Helper()
 	m, d := parse(t, "moves", moves), parse(t, "deals", deals)
+	// Parsing refuses control characters; the workbook still drops them if
+	// one ever gets through.
+	m.Rows[2][m.Column("name").Index] = dataset.StringValue("bad\x01control")
 	views := []*view.View{
 		bind(t, m, content.Block{Kind: "chart", Title: "Miners led: the first day [of] 2026 / a very long title indeed"}),
 		bind(t, d, content.Block{Kind: "table", Title: "Deals"}),
