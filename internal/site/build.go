@@ -5,6 +5,7 @@
 package site
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -51,7 +52,8 @@ type Project struct {
 	byID      map[string]*dataset.Dataset
 	dataHash  map[string]hash // dataset id -> hash of its file
 	cache     *Cache
-	key       hash // everything every page depends on: settings, templates, assets
+	key       hash        // everything every page depends on: settings, templates, assets
+	all       []*Briefing // every briefing, drafts included
 }
 
 // Briefing is a parsed briefing with its blocks bound to data.
@@ -134,6 +136,9 @@ func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 		sb, warns, err := p.bind(b, briefHashes[i], ids, failed)
 		errs.Add(err)
 		p.Warnings = append(p.Warnings, warns...)
+		if sb != nil {
+			p.all = append(p.all, sb)
+		}
 		if sb != nil && (!b.Draft || opts.Drafts) {
 			p.Briefings = append(p.Briefings, sb)
 		}
@@ -307,5 +312,59 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Files: files, Warnings: p.Warnings}, nil
+	if err := p.checkLinks(opts.Src, tmp); err != nil {
+		return nil, err
+	}
+	return &Result{Files: files, Warnings: append(p.Warnings, p.lint()...)}, nil
+}
+
+// checkLinks reports every link of the built site in dir that does not
+// resolve, at the place in the briefing or template that wrote it.
+func (p *Project) checkLinks(src, dir string) error {
+	broken, err := CheckLinks(dir)
+	if err != nil {
+		return err
+	}
+	pages := map[string]*Briefing{}
+	for _, b := range p.Briefings {
+		pages["briefings/"+b.Slug+"/index.html"] = b
+	}
+	var errs diag.List
+	for _, bl := range broken {
+		page, link, _ := strings.Cut(bl.String(), ": ")
+		b := pages[page]
+		if b == nil {
+			errs.Addf(diag.Pos{File: "templates", Line: 1, Col: 1}, "%s: link %s does not resolve in the built site", page, link)
+			continue
+		}
+		pos := diag.Pos{File: b.File, Line: 1, Col: 1}
+		if srcBytes, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(b.File))); err == nil {
+			if i := bytes.Index(srcBytes, []byte(bl.Link)); i >= 0 {
+				pos.Line, pos.Col = diag.LineCol(srcBytes, i)
+			}
+		}
+		errs.Addf(pos, "link %s does not resolve in the built site (from %s); fix the link or remove it", link, page)
+	}
+	return errs.Err()
+}
+
+// lint finds what is legal but probably not meant: datasets that no
+// briefing uses, and briefings without a single chart or table.
+func (p *Project) lint() []*diag.Error {
+	used := map[string]bool{}
+	var warns []*diag.Error
+	for _, b := range p.all {
+		for _, v := range b.Views {
+			used[v.Data.ID] = true
+		}
+		if len(b.Blocks) == 0 {
+			warns = append(warns, diag.Errorf(diag.Pos{File: b.File, Line: 1, Col: 1}, "this briefing has no chart or table block: its numbers are not backed by data"))
+		}
+	}
+	for _, d := range p.Datasets {
+		if !used[d.ID] {
+			warns = append(warns, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "no briefing uses this dataset"))
+		}
+	}
+	return warns
 }

@@ -13,12 +13,21 @@ import (
 	"golang.org/x/net/html"
 )
 
+// BrokenLink is a link of a built page that does not resolve.
+type BrokenLink struct {
+	Page    string // slash path of the page in the site
+	Link    string // the href or src as written
+	Problem string
+}
+
+func (b BrokenLink) String() string { return b.Page + ": " + b.Problem }
+
 // CheckLinks reads every HTML page of a built site in dir and returns each
-// relative link (href or src) that does not resolve to a file of the site, as
-// "page: link". Links to other hosts are not followed; they are listed only
-// when their scheme is neither http nor https nor mailto.
-func CheckLinks(dir string) ([]string, error) {
-	var broken []string
+// relative link (href or src) that does not resolve to a file of the site.
+// Links to other hosts are not followed; they are listed only when their
+// scheme is neither http nor https nor mailto.
+func CheckLinks(dir string) ([]BrokenLink, error) {
+	var broken []BrokenLink
 	root := os.DirFS(dir)
 	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || p == "404.html" {
@@ -30,12 +39,12 @@ func CheckLinks(dir string) ([]string, error) {
 		}
 		for _, link := range pageLinks(src) {
 			if problem := resolve(root, p, link); problem != "" {
-				broken = append(broken, p+": "+problem)
+				broken = append(broken, BrokenLink{Page: p, Link: link, Problem: problem})
 			}
 		}
 		return nil
 	})
-	slices.Sort(broken)
+	slices.SortFunc(broken, func(a, b BrokenLink) int { return strings.Compare(a.String(), b.String()) })
 	return broken, err
 }
 
