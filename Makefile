@@ -8,7 +8,9 @@ OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site serve test check bench clean fmt vet
+.PHONY: all site serve test check bench fuzz clean fmt vet
+
+FUZZTIME ?= 60s
 
 all: site
 
@@ -40,6 +42,13 @@ test: node_modules/.package-lock.json
 ## bench: node_modules/.package-lock.json the full-build benchmark on a generated project of 1,000 briefings
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/site/
+
+## fuzz: run each fuzz target for FUZZTIME (default 60s); findings land in testdata/fuzz
+fuzz: node_modules/.package-lock.json
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/dataset/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/content/
+	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) ./internal/tomlpos/
+	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/site/
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

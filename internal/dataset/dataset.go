@@ -156,6 +156,9 @@ func Parse(file string, src []byte) (*Dataset, error) {
 	rows := p.rows(m["rows"])
 	columnMeta, _ := m["columns"].(map[string]any)
 	p.columns(rows, columnMeta)
+	if len(rows) > 0 && len(d.Columns) == 0 && p.errs.Len() == 0 {
+		p.errorf("rows", "the rows hold no values: give each [[rows]] table at least one key = value")
+	}
 	if p.errs.Len() == 0 {
 		p.checkKind()
 	}

@@ -40,10 +40,32 @@ type Error struct {
 	Err error // the underlying cause, if any; reachable with errors.Is/As
 }
 
-// Errorf makes an Error at pos. The format may use %w to wrap a cause.
+// Errorf makes an Error at pos. The format may use %w to wrap a cause. Line
+// breaks and other control characters in the message (from a library, or
+// quoted from the input) are escaped, so that every error is one line.
 func Errorf(pos Pos, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
-	return &Error{Pos: pos, Msg: err.Error(), Err: errors.Unwrap(err)}
+	return &Error{Pos: pos, Msg: oneLine(err.Error()), Err: errors.Unwrap(err)}
+}
+
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func (e *Error) Error() string {

@@ -2,6 +2,7 @@ package tomlpos
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -84,4 +85,25 @@ func TestSyntaxError(t *testing.T) {
 	if se.Pos.Line != 2 {
 		t.Errorf("line = %d, want 2", se.Pos.Line)
 	}
+}
+
+// FuzzIndex checks that indexing never panics or hangs on any input that
+// BurntSushi/toml accepts, and that every recorded position is inside the
+// source.
+func FuzzIndex(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Add([]byte("a = \"\"\"x\"\"\"\"\"\nb = '''y'''''\n[[t.u]]\n\"q.k\" = { x = [1, {y = 2}] }\n"))
+	f.Add([]byte("x = 1979-05-27 07:32:00Z\ny = [ # c\n 1,\n]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, ix, err := Decode(src)
+		if err != nil {
+			return
+		}
+		lines := 1 + strings.Count(string(src), "\n")
+		for path, p := range ix.pos {
+			if p.Line < 1 || p.Line > lines || p.Col < 1 {
+				t.Fatalf("%s at %v, outside %d lines", path, p, lines)
+			}
+		}
+	})
 }

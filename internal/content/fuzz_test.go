@@ -1,0 +1,36 @@
+package content
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary bytes to the briefing parser (front matter,
+// markdown and blocks): it must never panic or hang, every error must carry a
+// place, and a briefing it accepts must render.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(briefing))
+	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n"))
+	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n- a\n\n  ```chart\n  dataset = \"x\"\n  where = { a = [1, \"b\"] }\n  ```\n"))
+	f.Add([]byte("+++\r\ntitle = \"T\"\r\ndate = 2026-01-02\r\n+++\r\n~~~table\r\ndataset = \"x\"\r\n~~~\r\n"))
+	f.Add([]byte("+++\ntitle = \"T\"\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		b, err := Parse("content/briefings/a.md", src)
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "content/briefings/a.md:") {
+					t.Fatalf("error without a place: %q", line)
+				}
+			}
+			return
+		}
+		err = b.Render(io.Discard, func(w io.Writer, bl *Block) error {
+			_, err := io.WriteString(w, bl.Dataset)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
