@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -45,6 +48,12 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fetch":   fetch,
 			"waitfor": waitfor,
+			"cmptree": cmptree,
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
 		},
 	})
 }
@@ -71,6 +80,51 @@ func fetch(ts *testscript.TestScript, neg bool, args []string) {
 	fmt.Fprintf(ts.Stdout(), "status %d\n%s", status, body)
 	if neg != (status >= 400) {
 		ts.Fatalf("fetch %s: status %d", args[0], status)
+	}
+}
+
+// cmptree DIR1 DIR2 fails unless both trees hold the same files with the
+// same bytes.
+func cmptree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: cmptree DIR1 DIR2")
+	}
+	read := func(root string) map[string]string {
+		out := map[string]string{}
+		root = ts.MkAbs(root)
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			out[rel] = string(b)
+			return err
+		})
+		ts.Check(err)
+		return out
+	}
+	a, b := read(args[0]), read(args[1])
+	var diffs []string
+	for name := range a {
+		if b[name] != a[name] {
+			diffs = append(diffs, name)
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			diffs = append(diffs, name)
+		}
+	}
+	if neg != (len(diffs) > 0) {
+		if neg {
+			ts.Fatalf("%s and %s are the same", args[0], args[1])
+		}
+		sort.Strings(diffs)
+		ts.Fatalf("%s and %s differ in %v", args[0], args[1], diffs)
+	}
+	if len(a) < 5 {
+		ts.Fatalf("%s holds only %d files", args[0], len(a))
 	}
 }
 
