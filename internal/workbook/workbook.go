@@ -280,6 +280,17 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
+	// The table (filter buttons) is added now, while the stream holds only
+	// the header: excelize reads the header names back by decoding what has
+	// been streamed so far.
+	last, _ := excelize.CoordinatesToCellName(len(t.cols), max(t.rows+1, 2))
+	b.tables++
+	if err := sw.AddTable(&excelize.Table{
+		Range: "A1:" + last, Name: fmt.Sprintf("Data%d", b.tables),
+		StyleName: "TableStyleLight1", ShowRowStripes: new(bool),
+	}); err != nil {
+		return err
+	}
 	// One row of cells, reused: the row holds pointers, so filling it
 	// allocates nothing but the values themselves.
 	row := make([]any, len(t.cols))
@@ -296,14 +307,6 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 		if err := sw.SetRow(cell, row); err != nil {
 			return err
 		}
-	}
-	last, _ := excelize.CoordinatesToCellName(len(t.cols), max(t.rows+1, 2))
-	b.tables++
-	if err := sw.AddTable(&excelize.Table{
-		Range: "A1:" + last, Name: fmt.Sprintf("Data%d", b.tables),
-		StyleName: "TableStyleLight1", ShowRowStripes: new(bool),
-	}); err != nil {
-		return err
 	}
 	if chart != nil {
 		if c, at := chart(sheet, t); c != nil {

@@ -325,6 +325,9 @@ func bigDataset(t testing.TB, n, cols int) *dataset.Dataset {
 			Type: dataset.Number, Format: dataset.FormatNumber, Index: c})
 	}
 	start := time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)
+	if n < 1000 {
+		start = asOf.AddDate(0, 0, -n)
+	}
 	d.Rows = make([][]dataset.Value, n)
 	for i := range n {
 		row := make([]dataset.Value, cols)
@@ -345,6 +348,26 @@ func BenchmarkLargeWorkbook(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if err := Datasets(io.Discard, Info{Title: "All", Date: asOf}, []*dataset.Dataset{d}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBriefingWorkbook writes the workbook of a briefing with a chart
+// and two tables: the per-briefing cost that a cold build pays a thousand
+// times.
+func BenchmarkBriefingWorkbook(b *testing.B) {
+	m, d := parse(b, "moves", moves), parse(b, "deals", deals)
+	big := bigDataset(b, 90, 3)
+	views := []*view.View{
+		bind(b, big, content.Block{Kind: "chart", Title: "Index"}),
+		bind(b, m, content.Block{Kind: "chart", Title: "Moves"}),
+		bind(b, d, content.Block{Kind: "table", Title: "Deals"}),
+		bind(b, m, content.Block{Kind: "table", Title: "All moves"}),
+	}
+	info := Info{SiteTitle: "Desk", Title: "Week", Date: asOf}
+	for b.Loop() {
+		if err := Briefing(io.Discard, info, views); err != nil {
 			b.Fatal(err)
 		}
 	}
