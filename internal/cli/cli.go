@@ -15,9 +15,11 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/term"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
@@ -150,13 +152,16 @@ func newFlags(name, synopsis, about string) *flag.FlagSet {
 }
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL]",
-		"Builds the site into --out (default DIR/public). The new site replaces the old one\nonly when the whole build succeeded.")
+	fs := newFlags("build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]",
+		"Builds the site into --out (default DIR/public). The new site replaces the old one\nonly when the whole build succeeded. Unchanged files keep their modification time.\nRendered pages and workbooks are cached in --cache (safe to delete).")
 	var opts site.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.StringVar(&opts.Out, "out", "", "output `DIR`ectory (default: DIR/public)")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include briefings marked draft = true")
 	fs.StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the site is published at (overrides site.toml)")
+	cacheDir := fs.String("cache", "", "`DIR`ectory of the build cache (default: DIR/.brief-cache)")
+	noCache := fs.Bool("no-cache", false, "render everything; neither read nor write the build cache")
+	quiet := fs.Bool("quiet", false, "print nothing but warnings and errors")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {
 		return helpOK(err)
@@ -164,17 +169,29 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) > 0 {
 		return &UsageError{Msg: fmt.Sprintf("build takes no arguments, got %q", pos)}
 	}
+	if !*noCache {
+		opts.CacheDir = cmpOr(*cacheDir, filepath.Join(opts.Src, ".brief-cache"))
+	}
+	var bar *progress
+	if !*quiet && isTerminal(stderr) {
+		bar = &progress{w: stderr}
+		opts.Progress = bar.update
+	}
 	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
 	if opts.Epoch, err = sourceDateEpoch(); err != nil {
 		return err
 	}
 	res, err := site.Build(ctx, opts)
+	bar.clear()
 	if err != nil {
 		return err
 	}
 	printWarnings(stderr, res.Warnings)
+	if *quiet {
+		return nil
+	}
 	for _, f := range res.Files {
-		if strings.HasSuffix(f, ".xlsx") {
+		if strings.HasSuffix(f, ".xlsx") && !res.Same[f] {
 			size := ""
 			if st, err := os.Stat(filepath.Join(res.Out, filepath.FromSlash(f))); err == nil {
 				size = fmt.Sprintf(" (%d KB)", (st.Size()+1023)/1024)
@@ -182,8 +199,54 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "wrote %s%s\n", filepath.ToSlash(filepath.Join(res.Out, f)), size)
 		}
 	}
-	fmt.Fprintf(stdout, "built %s: %d files in %s\n", res.Out, len(res.Files), res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "built %s: %d files, %d written, %d unchanged, %d removed, in %s\n",
+		res.Out, len(res.Files), res.Written, res.Unchanged, res.Removed, res.Elapsed.Round(time.Millisecond))
 	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// isTerminal reports whether w is a terminal, where a progress line helps.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress draws "rendered N of M briefings" on one line of a terminal, at
+// most ten times a second. Safe for concurrent use; a nil progress does
+// nothing.
+type progress struct {
+	w     io.Writer
+	mu    sync.Mutex
+	last  time.Time
+	shown bool
+}
+
+func (p *progress) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done < total && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.w, "\rrendered %d of %d briefings", done, total)
+	p.shown = true
+}
+
+func (p *progress) clear() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

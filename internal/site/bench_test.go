@@ -3,7 +3,9 @@ package site_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/brief-desk/brief/internal/gen"
@@ -45,5 +47,45 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	}
 	if len(res.Files) < 12 {
 		t.Errorf("only %d files", len(res.Files))
+	}
+}
+
+// BenchmarkWarmBuild measures rebuilds with the build cache after a cold
+// build: adding one new briefing, and editing one dataset row.
+func BenchmarkWarmBuild(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		src := b.TempDir()
+		if err := gen.Write(src, n); err != nil {
+			b.Fatal(err)
+		}
+		opts := site.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), ECharts: sitetest.ECharts(b), CacheDir: filepath.Join(b.TempDir(), "cache")}
+		if _, err := site.Build(context.Background(), opts); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("new-briefing/briefings=%d", n), func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				name := filepath.Join(src, "content/briefings", fmt.Sprintf("zz-new-%d.md", i))
+				text := fmt.Sprintf("+++\ntitle = \"New %d\"\ndate = %s\n+++\nNew.\n\n```table\ndataset = \"operators\"\n```\n", i, gen.Start.AddDate(0, 0, 7*n+i).Format("2006-01-02"))
+				if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := site.Build(context.Background(), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("dataset-edit/briefings=%d", n), func(b *testing.B) {
+			file := filepath.Join(src, "data/operators.toml")
+			orig, _ := os.ReadFile(file)
+			for i := 0; b.Loop(); i++ {
+				text := strings.Replace(string(orig), "sites = 1\n", fmt.Sprintf("sites = %d\n", 100+i), 1)
+				if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := site.Build(context.Background(), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

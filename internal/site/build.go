@@ -38,6 +38,11 @@ type Options struct {
 	// Epoch, when not zero, is the time stamp written into workbooks
 	// (SOURCE_DATE_EPOCH); otherwise they carry the briefing's date.
 	Epoch time.Time
+	// CacheDir, when not empty, keeps rendered pages and workbooks between
+	// builds (outside the output); see diskCache.
+	CacheDir string
+	// Progress, when not nil, is called as briefings are rendered.
+	Progress func(done, total int)
 }
 
 // Project is a loaded, validated project, ready to render.
@@ -54,13 +59,14 @@ type Project struct {
 	cache     *Cache
 	key       hash        // everything every page depends on: settings, templates, assets
 	all       []*Briefing // every briefing, drafts included
+	progress  func(done, total int)
 }
 
 // Briefing is a parsed briefing with its blocks bound to data.
 type Briefing struct {
 	*content.Briefing
 	Views []*view.View
-	key   hash // the briefing's file and the datasets its blocks name
+	key   hash // the briefing's file and the rows its blocks select
 }
 
 // Load reads and checks everything a build needs, without writing. Every
@@ -76,9 +82,12 @@ func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 	}
 	if c == nil {
 		c = &Cache{} // one build: parse and bind, keep no pages
+		if opts.CacheDir != "" {
+			c.disk = openDiskCache(opts.CacheDir)
+		}
 	}
 	var errs diag.List
-	p := &Project{byID: map[string]*dataset.Dataset{}, epoch: opts.Epoch, cache: c, dataHash: map[string]hash{}}
+	p := &Project{byID: map[string]*dataset.Dataset{}, epoch: opts.Epoch, cache: c, dataHash: map[string]hash{}, progress: opts.Progress}
 
 	var err error
 	if p.Config, err = LoadConfig(fsys); err != nil {
@@ -171,7 +180,7 @@ func (p *Project) bind(b *content.Briefing, h hash, ids []string, failed map[str
 	}
 	var errs diag.List
 	var warns []*diag.Error
-	sb := &Briefing{Briefing: b, key: key}
+	sb := &Briefing{Briefing: b}
 	for _, blk := range b.Blocks {
 		if failed[blk.Dataset] {
 			continue // the dataset's own errors are reported
@@ -189,9 +198,34 @@ func (p *Project) bind(b *content.Briefing, h hash, ids []string, failed map[str
 	err := errs.Err()
 	if err != nil {
 		sb = nil
+	} else {
+		sb.key = renderKey(h, sb.Views)
 	}
 	p.cache.views.put(b.File, key, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err
+}
+
+// renderKey is what a briefing's page and workbook depend on besides the
+// site-wide settings: its file, and for each block the dataset's metadata and
+// exactly the rows and columns the block selects as of the briefing's date.
+// A dataset edit outside every block's window leaves the key alone.
+func renderKey(file hash, views []*view.View) hash {
+	k := newHasher().sum(file)
+	for _, v := range views {
+		d := v.Data
+		k.str(d.ID).str(d.Title).str(d.Source).str(d.SourceURL).str(d.Description).str(d.Notes).str(string(d.Kind))
+		for _, c := range v.Columns {
+			k.str(c.Name).str(c.Label).str(c.Unit).str(string(c.Format)).str(c.Type.String()).bool(c.AllInt)
+		}
+		k.str(fmt.Sprint(len(v.Rows)))
+		for r := range v.Rows {
+			for _, c := range v.Columns {
+				k.str(v.Value(r, c).Literal())
+			}
+		}
+		k.str("|")
+	}
+	return k.done()
 }
 
 // listFiles lists the files of dir with the suffix, sorted; a missing folder
@@ -261,10 +295,14 @@ func parseAll[T any](ctx context.Context, fsys fs.FS, files []string, c *keyed[p
 
 // Result describes a finished build.
 type Result struct {
-	Out      string
-	Files    []string // written, slash paths relative to Out, sorted
-	Warnings []*diag.Error
-	Elapsed  time.Duration
+	Out       string
+	Files     []string        // every file of the site, slash paths relative to Out, sorted
+	Written   int             // files new or changed since the previous output
+	Unchanged int             // files with the same bytes as before: hard links to the previous output, so they keep its modification time
+	Removed   int             // files of the previous output that are gone
+	Same      map[string]bool // the unchanged files
+	Warnings  []*diag.Error
+	Elapsed   time.Duration
 }
 
 // Build loads the project, renders it into a temporary folder beside the
@@ -286,14 +324,43 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("cannot make a temporary output folder: %w", err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
-	files, err := p.Render(ctx, tmp)
-	if err != nil {
+	w := newWriter(tmp)
+	if st, err := os.Stat(opts.Out); err == nil && st.IsDir() {
+		w.prev = opts.Out
+	}
+	if err := p.render(ctx, w); err != nil {
 		return nil, err
+	}
+	res := &Result{Out: opts.Out, Files: w.list(), Warnings: p.Warnings}
+	res.Written, res.Unchanged = w.counts()
+	res.Same = w.unchanged
+	if w.prev != "" {
+		res.Removed = countRemoved(w.prev, w.files)
 	}
 	if err := swap(tmp, opts.Out); err != nil {
 		return nil, err
 	}
-	return &Result{Out: opts.Out, Files: files, Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
+	if p.cache.disk != nil {
+		p.cache.disk.prune()
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// countRemoved counts the files of the previous output that the new one lacks.
+func countRemoved(prev string, now map[string][]byte) int {
+	n := 0
+	_ = filepath.WalkDir(prev, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(prev, p)
+		if _, ok := now[filepath.ToSlash(rel)]; !ok {
+			n++
+		}
+		return nil
+	})
+	return n
 }
 
 // Check loads the project and renders it into a temporary folder that it then

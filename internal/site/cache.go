@@ -106,10 +106,10 @@ type Cache struct {
 	briefings keyed[parsed[*content.Briefing]]
 	views     keyed[bound]
 	pages     keyed[rendered]
-	allData   keyed[[]byte]
 	lists     keyed[[]byte] // list pages, feed and sitemap
 	stats     keyed[hash]   // file -> hash of its bytes, by size and time stamp
 	keepPages bool          // keep rendered pages and workbooks: worth it only across builds
+	disk      *diskCache    // rendered outputs kept between runs, or nil
 }
 
 // NewCache makes an empty cache that keeps everything, for repeated builds.

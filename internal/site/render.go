@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -35,12 +36,10 @@ func (p *Project) allDataWorkbook() ([]byte, error) {
 	})
 }
 
-// dataEpoch is the date of the all-data workbook: the latest briefing's date,
-// or the latest date in any dataset, or the Unix epoch; never the clock.
+// dataEpoch is the date of the all-data workbook: the latest date in any
+// dataset, or the Unix epoch; never the clock, and not the latest briefing,
+// so that a new briefing does not rewrite the workbook of unchanged data.
 func (p *Project) dataEpoch() time.Time {
-	if len(p.Briefings) > 0 {
-		return p.Briefings[0].Date
-	}
 	var latest time.Time
 	for _, d := range p.Datasets {
 		if t := d.LatestDate(time.Time{}); t.After(latest) {
@@ -166,6 +165,7 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 
 	var errs diag.List
 	perBriefing := make([]error, len(p.Briefings))
+	var done atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, b := range p.Briefings {
@@ -174,6 +174,9 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 				return err
 			}
 			perBriefing[i] = p.renderBriefing(w, b, infos[i])
+			if p.progress != nil {
+				p.progress(int(done.Add(1)), len(p.Briefings))
+			}
 			return nil
 		})
 	}
@@ -188,20 +191,11 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 		for _, d := range p.Datasets {
 			k.str(d.ID).sum(p.dataHash[d.ID])
 		}
-		key := k.done()
-		data, ok := p.cache.allData.get(allDataPath, key)
-		var err error
-		if !ok {
-			data, err = p.allDataWorkbook()
-			if err == nil && p.cache.keepPages {
-				p.cache.allData.put(allDataPath, key, data)
-			}
-		}
+		size, err := p.cachedFile(w, allDataPath, k.done(), p.allDataWorkbook)
 		if err != nil {
 			errs.Add(fmt.Errorf("data/datasets.xlsx: %w", err))
 		} else {
-			errs.Add(w.write(allDataPath, data))
-			allData = newDownload(allDataPath, len(data))
+			allData = newDownload(allDataPath, size)
 		}
 	}
 	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags, AllData: allData}
@@ -256,17 +250,34 @@ func listKey(base hash, infos []*briefingInfo) *hasher {
 // cached writes the file made by fn, or the bytes it made last time under
 // the same key.
 func (p *Project) cached(w *writer, rel string, key hash, fn func() ([]byte, error)) error {
+	_, err := p.cachedFile(w, rel, key, fn)
+	return err
+}
+
+// cachedFile writes the file fn makes for rel, unless the memory cache holds
+// its bytes or the disk cache shows the previous site's copy is still right,
+// and returns its size.
+func (p *Project) cachedFile(w *writer, rel string, key hash, fn func() ([]byte, error)) (int, error) {
 	if data, ok := p.cache.lists.get(rel, key); ok {
-		return w.write(rel, data)
+		return len(data), w.write(rel, data)
+	}
+	key = newHasher().sum(key).str(rel).done()
+	size := 0
+	if p.reuseFiles(w, key, func(metas map[string]fileMeta) { size = int(metas[rel].Size) }) {
+		return size, nil
 	}
 	data, err := fn()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if p.cache.keepPages {
 		p.cache.lists.put(rel, key, data)
 	}
-	return w.write(rel, data)
+	if err := w.write(rel, data); err != nil {
+		return 0, err
+	}
+	p.recordFiles(w, key, map[string][]byte{rel: data})
+	return len(data), nil
 }
 
 // listPage renders a page that lists briefings, through the cache.
@@ -395,7 +406,15 @@ func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) err
 		k.str("|")
 	}
 	key := k.done()
-	if hit, ok := p.cache.pages.get(b.Slug, key); ok {
+	if p.reuseFiles(w, key, func(metas map[string]fileMeta) {
+		if m, has := metas[workbookPath(b.Slug)]; has {
+			info.Workbook = newDownload(workbookPath(b.Slug), int(m.Size))
+		}
+	}) {
+		return nil
+	}
+	hit, ok := p.cache.pages.get(b.Slug, key)
+	if ok {
 		for name, data := range hit.files {
 			if err := w.write(name, data); err != nil {
 				return err
@@ -405,7 +424,7 @@ func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) err
 		return nil
 	}
 	out := w
-	if p.cache.keepPages {
+	if p.cache.keepPages || p.cache.disk != nil {
 		out = newWriter("")
 	}
 	if err := p.renderBriefingFiles(out, b, info); err != nil {
@@ -417,10 +436,56 @@ func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) err
 				return err
 			}
 		}
-		p.cache.pages.put(b.Slug, key, rendered{files: out.files, workbook: info.Workbook})
+		if p.cache.keepPages {
+			p.cache.pages.put(b.Slug, key, rendered{files: out.files, workbook: info.Workbook})
+		}
+		p.recordFiles(w, key, out.files)
 	}
 	return nil
 }
+
+// reuseFiles links an output's files from the previous site when the disk
+// cache has an entry for key and every file is still as recorded; found is
+// called with the entry. A partial reuse is undone.
+func (p *Project) reuseFiles(w *writer, key hash, found func(map[string]fileMeta)) bool {
+	if p.cache.disk == nil || w.prev == "" {
+		return false
+	}
+	metas, ok := p.cache.disk.getMeta(key)
+	if !ok {
+		return false
+	}
+	var linked []string
+	for rel, m := range metas {
+		if !w.reuse(rel, m) {
+			for _, l := range linked {
+				w.unlink(l)
+			}
+			return false
+		}
+		linked = append(linked, rel)
+	}
+	found(metas)
+	return true
+}
+
+// recordFiles records in the disk cache the files written for key.
+func (p *Project) recordFiles(w *writer, key hash, files map[string][]byte) {
+	if p.cache.disk == nil || w.dir == "" {
+		return
+	}
+	metas := map[string]fileMeta{}
+	for rel, data := range files {
+		m, ok := w.meta(rel, data)
+		if !ok {
+			return
+		}
+		metas[rel] = m
+	}
+	p.cache.disk.putMeta(key, metas)
+}
+
+func workbookPath(slug string) string { return "briefings/" + slug + "/" + slug + ".xlsx" }
 
 func (p *Project) renderBriefingFiles(w *writer, b *Briefing, info *briefingInfo) error {
 	tmpl := p.theme.pages["briefing.html"]
@@ -444,7 +509,7 @@ func (p *Project) renderBriefingFiles(w *writer, b *Briefing, info *briefingInfo
 	}
 	info.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
 	if len(b.Views) > 0 {
-		rel := "briefings/" + b.Slug + "/" + b.Slug + ".xlsx"
+		rel := workbookPath(b.Slug)
 		data, err := workbook.Bytes(func(out io.Writer) error {
 			return workbook.Briefing(out, workbook.Info{
 				SiteTitle: p.Config.Title, Author: p.Config.Author, Title: b.Title, Summary: b.Summary,

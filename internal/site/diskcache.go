@@ -1,0 +1,250 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+)
+
+// diskCache lets `brief build` skip rendering what has not changed since
+// the last build. It lives in a folder outside the site (by default
+// .brief-cache in the project). An entry, named by the key of an output's
+// inputs salted with a hash of the brief binary itself (so a new version of
+// the tool never reads an old entry), records the files that output made:
+// their names, sizes, SHA-256 sums and the modification times they have in
+// the published site. On a hit, the previous site's files are hard-linked
+// into the new one, but only when each still has the recorded size and time;
+// anything else (a file edited or removed by hand, a corrupt or unreadable
+// entry, which carries its own checksum) is a miss and is rendered again.
+// After a successful build, entries that build did not use are removed, so
+// the folder holds one build's worth. Deleting the folder is always safe.
+type diskCache struct {
+	dir  string
+	salt hash
+	mu   sync.Mutex
+	used map[string]bool
+}
+
+const cacheMagic = "brief-cache-v1\n"
+
+var (
+	toolOnce sync.Once
+	toolSum  hash
+)
+
+// toolHash identifies the running binary: its bytes, or, when they cannot be
+// read, nothing that could match a real binary's entries.
+func toolHash() hash {
+	toolOnce.Do(func() {
+		exe, err := os.Executable()
+		if err == nil {
+			var f *os.File
+			if f, err = os.Open(exe); err == nil {
+				h := sha256.New()
+				_, err = io.Copy(h, f)
+				f.Close()
+				copy(toolSum[:], h.Sum(nil))
+			}
+		}
+		if err != nil {
+			toolSum = sha256.Sum256([]byte("unknown tool " + err.Error()))
+		}
+	})
+	return toolSum
+}
+
+func openDiskCache(dir string) *diskCache {
+	return &diskCache{dir: dir, salt: toolHash(), used: map[string]bool{}}
+}
+
+func (d *diskCache) path(key hash) string {
+	k := newHasher().sum(d.salt).sum(key).done()
+	name := hex.EncodeToString(k[:])
+	return filepath.Join(d.dir, "v1", name[:2], name)
+}
+
+// fileMeta is what the cache records of one output file.
+type fileMeta struct {
+	Size  int64
+	Sum   hash
+	MTime int64 // nanoseconds
+}
+
+func (m fileMeta) encode() []byte {
+	b := binary.LittleEndian.AppendUint64(nil, uint64(m.Size))
+	b = append(b, m.Sum[:]...)
+	return binary.LittleEndian.AppendUint64(b, uint64(m.MTime))
+}
+
+func decodeMeta(b []byte) (fileMeta, error) {
+	if len(b) != 8+32+8 {
+		return fileMeta{}, errCorrupt
+	}
+	var m fileMeta
+	m.Size = int64(binary.LittleEndian.Uint64(b))
+	copy(m.Sum[:], b[8:40])
+	m.MTime = int64(binary.LittleEndian.Uint64(b[40:]))
+	return m, nil
+}
+
+// getMeta returns the files recorded under key, if a sound entry exists.
+func (d *diskCache) getMeta(key hash) (map[string]fileMeta, bool) {
+	raw, ok := d.get(key)
+	if !ok {
+		return nil, false
+	}
+	out := make(map[string]fileMeta, len(raw))
+	for name, b := range raw {
+		m, err := decodeMeta(b)
+		if err != nil {
+			_ = os.Remove(d.path(key))
+			return nil, false
+		}
+		out[name] = m
+	}
+	return out, true
+}
+
+// putMeta records the files an output made.
+func (d *diskCache) putMeta(key hash, files map[string]fileMeta) {
+	raw := make(map[string][]byte, len(files))
+	for name, m := range files {
+		raw[name] = m.encode()
+	}
+	d.put(key, raw)
+}
+
+// get returns the raw entry stored under key, if a sound one exists.
+func (d *diskCache) get(key hash) (map[string][]byte, bool) {
+	p := d.path(key)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, false
+	}
+	files, err := decodeEntry(data)
+	if err != nil {
+		_ = os.Remove(p) // corrupt: rebuild it
+		return nil, false
+	}
+	d.mu.Lock()
+	d.used[p] = true
+	d.mu.Unlock()
+	return files, true
+}
+
+// put stores files under key. A failure to write the cache never fails a
+// build: the entry is simply missing next time.
+func (d *diskCache) put(key hash, files map[string][]byte) {
+	p := d.path(key)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(encodeEntry(files))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return
+	}
+	d.mu.Lock()
+	d.used[p] = true
+	d.mu.Unlock()
+}
+
+// prune removes every entry the last build did not use.
+func (d *diskCache) prune() {
+	root := filepath.Join(d.dir, "v1")
+	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return nil
+		}
+		d.mu.Lock()
+		keep := d.used[p]
+		d.mu.Unlock()
+		if !keep {
+			_ = os.Remove(p)
+		}
+		return nil
+	})
+}
+
+// encodeEntry lays out files as: magic, a count, then name and data for each
+// (each length-prefixed), then a SHA-256 of all of it.
+func encodeEntry(files map[string][]byte) []byte {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b bytes.Buffer
+	b.WriteString(cacheMagic)
+	b.Write(binary.AppendUvarint(nil, uint64(len(names))))
+	for _, name := range names {
+		b.Write(binary.AppendUvarint(nil, uint64(len(name))))
+		b.WriteString(name)
+		b.Write(binary.AppendUvarint(nil, uint64(len(files[name]))))
+		b.Write(files[name])
+	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	return b.Bytes()
+}
+
+var errCorrupt = errors.New("corrupt cache entry")
+
+func decodeEntry(data []byte) (map[string][]byte, error) {
+	if len(data) < len(cacheMagic)+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
+		return nil, errCorrupt
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return nil, errCorrupt
+	}
+	rest := body[len(cacheMagic):]
+	next := func() ([]byte, error) {
+		n, k := binary.Uvarint(rest)
+		if k <= 0 || uint64(len(rest)-k) < n {
+			return nil, errCorrupt
+		}
+		out := rest[k : k+int(n)]
+		rest = rest[k+int(n):]
+		return out, nil
+	}
+	count, k := binary.Uvarint(rest)
+	if k <= 0 || count > 1<<16 {
+		return nil, errCorrupt
+	}
+	rest = rest[k:]
+	files := make(map[string][]byte, count)
+	for range count {
+		name, err := next()
+		if err != nil {
+			return nil, err
+		}
+		data, err := next()
+		if err != nil {
+			return nil, err
+		}
+		files[string(name)] = data
+	}
+	if len(rest) != 0 {
+		return nil, errCorrupt
+	}
+	return files, nil
+}
