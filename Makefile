@@ -8,7 +8,7 @@ OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site serve test check bench fuzz clean fmt vet
+.PHONY: all site serve test check bench fuzz publish clean fmt vet
 
 FUZZTIME ?= 60s
 
@@ -29,6 +29,13 @@ site: $(BIN) node_modules/.package-lock.json
 ## serve: preview the sample site with live reload at http://127.0.0.1:8080/
 serve: $(BIN) node_modules/.package-lock.json
 	$(BIN) serve --src $(SRC)
+
+## publish: build, then sync public/ to DEST with rsync, e.g.
+##   make publish DEST=deploy@host:/var/www/briefings/
+## Unchanged files keep their time stamps, so rsync sends only what changed.
+publish: site
+	@test -n "$(DEST)" || { echo "make publish needs DEST, e.g. make publish DEST=deploy@host:/var/www/briefings/" >&2; exit 2; }
+	rsync -a --delete --itemize-changes $(OUT)/ $(DEST)
 
 ## check: validate the sample site without writing it
 check: $(BIN) node_modules/.package-lock.json
