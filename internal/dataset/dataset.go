@@ -68,6 +68,7 @@ type Dataset struct {
 
 	dateCol *Column
 	byDate  []int // indices of rows that have a date, in date order (stable)
+	undated []int // indices of rows without one
 }
 
 // Column returns the named column, or nil.
@@ -538,7 +539,9 @@ func (d *Dataset) index() {
 	}
 	ci := d.dateCol.Index
 	for i, r := range d.Rows {
-		if !r[ci].IsEmpty() {
+		if r[ci].IsEmpty() {
+			d.undated = append(d.undated, i)
+		} else {
 			d.byDate = append(d.byDate, i)
 		}
 	}

@@ -207,6 +207,9 @@ func TestSelect(t *testing.T) {
 		{"where number int equals float", Query{Where: []Cond{{change, []Value{IntValue(1)}}}}, []int{3}},
 		{"sort desc and limit", Query{Sort: change, Desc: true, Limit: 2}, []int{0, 1}},
 		{"sort asc", Query{Sort: change}, []int{2, 3, 1, 0}},
+		{"date equality", Query{Where: []Cond{{d.Column("date"), []Value{DateValue(day("2026-01-02"))}}}}, []int{0, 1}},
+		{"date equality past the as-of", Query{AsOf: day("2026-01-04"), Where: []Cond{{d.Column("date"), []Value{DateValue(day("2026-01-05"))}}}}, nil},
+		{"date list", Query{Where: []Cond{{d.Column("date"), []Value{DateValue(day("2025-12-31")), DateValue(day("2026-01-05"))}}}}, []int{2, 3}},
 	}
 	for _, tt := range tests {
 		got := d.Select(tt.q)
@@ -216,6 +219,21 @@ func TestSelect(t *testing.T) {
 	}
 	if got := d.LatestDate(day("2026-01-04")); !got.Equal(day("2026-01-02")) {
 		t.Errorf("LatestDate = %v", got)
+	}
+	if got := d.LatestDate(day("2025-01-01")); !got.IsZero() {
+		t.Errorf("LatestDate before all = %v", got)
+	}
+
+	// A table with undated rows: the as-of cut keeps them, a date filter does not.
+	tbl, err := Parse("data/t.toml", []byte("title = \"t\"\nsource = \"s\"\n[[rows]]\ndate = 2026-01-01\nv = 1\n[[rows]]\nv = 2\n[[rows]]\ndate = 2026-02-01\nv = 3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tbl.Select(Query{AsOf: day("2026-01-15")}); !equalInts(got, []int{0, 1}) {
+		t.Errorf("table as of = %v", got)
+	}
+	if got := tbl.Select(Query{Where: []Cond{{tbl.Column("date"), []Value{DateValue(day("2026-01-01"))}}}}); !equalInts(got, []int{0}) {
+		t.Errorf("table date filter = %v", got)
 	}
 }
 

@@ -31,6 +31,38 @@ func (d *Dataset) Select(q Query) []int {
 	if !q.AsOf.IsZero() && (hi.IsZero() || q.AsOf.Before(hi)) {
 		hi = q.AsOf
 	}
+	// An equality filter on the date column narrows the window too, so that
+	// "the moves of one day" is a binary search, not a scan of every day.
+	dateEq := false
+	for _, c := range q.Where {
+		if c.Column != d.dateCol || len(c.Values) == 0 {
+			continue
+		}
+		first, last := time.Time{}, time.Time{}
+		for _, v := range c.Values {
+			if v.Type != Date {
+				first = time.Time{}
+				break
+			}
+			t := v.Date()
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+			if last.IsZero() || t.After(last) {
+				last = t
+			}
+		}
+		if first.IsZero() {
+			continue
+		}
+		dateEq = true
+		if lo.IsZero() || first.After(lo) {
+			lo = first
+		}
+		if hi.IsZero() || last.Before(hi) {
+			hi = last
+		}
+	}
 	if d.dateCol != nil && (!lo.IsZero() || !hi.IsZero()) {
 		ci := d.dateCol.Index
 		start, end := 0, len(d.byDate)
@@ -45,13 +77,9 @@ func (d *Dataset) Select(q Query) []int {
 		if start < end {
 			idx = slices.Clone(d.byDate[start:end])
 		}
-		if q.From.IsZero() && q.To.IsZero() {
+		if q.From.IsZero() && q.To.IsZero() && !dateEq && len(d.undated) > 0 {
 			// Only the as-of cut applies: undated rows of a table stay.
-			for i, r := range d.Rows {
-				if r[ci].IsEmpty() {
-					idx = append(idx, i)
-				}
-			}
+			idx = append(idx, d.undated...)
 		}
 		slices.Sort(idx)
 	} else {
@@ -82,6 +110,11 @@ func (d *Dataset) Select(q Query) []int {
 	if q.Limit > 0 && len(idx) > q.Limit {
 		idx = idx[:q.Limit]
 	}
+	if cap(idx) > 2*len(idx)+64 {
+		// A view lives as long as the build: do not keep a large backing
+		// array alive for a few rows.
+		idx = slices.Clone(idx)
+	}
 	return idx
 }
 
@@ -101,11 +134,13 @@ func (d *Dataset) LatestDate(asOf time.Time) time.Time {
 		return time.Time{}
 	}
 	ci := d.dateCol.Index
-	for i := len(d.byDate) - 1; i >= 0; i-- {
-		t := d.Rows[d.byDate[i]][ci].Date()
-		if asOf.IsZero() || !t.After(asOf) {
-			return t
-		}
+	end := len(d.byDate)
+	if !asOf.IsZero() {
+		day := DateValue(asOf).Num
+		end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num > day })
 	}
-	return time.Time{}
+	if end == 0 {
+		return time.Time{}
+	}
+	return d.Rows[d.byDate[end-1]][ci].Date()
 }

@@ -525,7 +525,9 @@ func (p *Project) renderBriefingFiles(w *writer, b *Briefing, info *briefingInfo
 		info.Workbook = newDownload(rel, len(data))
 	}
 	pg := &page{Site: p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info, charts: charts}
-	return p.renderPage(w, "briefing.html", info.Path, pg)
+	err = p.renderPage(w, "briefing.html", info.Path, pg)
+	info.Body = "" // only this page shows it; the list pages keep the rest of info
+	return err
 }
 
 func newBlockData(v *view.View) blockData {
