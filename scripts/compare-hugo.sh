@@ -9,7 +9,9 @@ export BRIEF_ECHARTS=$repo/node_modules/echarts/dist/echarts.min.js
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 t() { /usr/bin/time -f "%e s, %M KB" "$@" 2>&1 >/dev/null | tail -1; }
-for n in "${@:-100 1000 5000}"; do
+ns=("$@")
+[ ${#ns[@]} -gt 0 ] || ns=(100 1000 5000)
+for n in "${ns[@]}"; do
   src=$work/brief$n hugo=$work/hugo$n out=$work/out$n
   "$repo/bin/briefgen" -n "$n" "$src"
   mkdir -p "$hugo/content/briefings" "$hugo/layouts/_default"
