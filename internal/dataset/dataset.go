@@ -402,9 +402,9 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			if v.Type != c.Type {
 				how, fixed := why[c.Name]
 				if !fixed {
-					how = "like the rest of the column"
+					how = "the rest of the column holds " + c.Type.String() + "s"
 				}
-				p.errorf(cl.path, "%s: want %s (%s), got %s", cl.path, c.Type.Noun(), how, v.Describe())
+				p.errorf(cl.path, "%s: want %s, got %s (%s)", cl.path, c.Type.Noun(), v.Describe(), how)
 				continue
 			}
 			if v.Type == Number && !v.Int {

@@ -56,7 +56,7 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{"bad cell at its own line", "data/hashprice.toml", strings.Replace(hashprice, "48.5", `"fifty"`, 1),
-			[]string{`data/hashprice.toml:16:18: rows[1].usd_per_ph_day: want a number (its format is usd), got string "fifty"`}},
+			[]string{`data/hashprice.toml:16:18: rows[1].usd_per_ph_day: want a number, got string "fifty" (its format is usd)`}},
 		{"syntax", "data/x.toml", "title = \"x\"\nsource = \n",
 			[]string{`data/x.toml:2:`}},
 		{"missing metadata and rows", "data/x.toml", "kind = \"table\"\n",
@@ -84,7 +84,7 @@ func TestParseErrors(t *testing.T) {
 		{"deals missing cell", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"deals\"\n[[rows]]\nannounced = 2026-01-02\ncompany = \"Hut 8\"\n",
 			[]string{`data/x.toml:3:8: a deals dataset needs a "counterparty" column of strings`}},
 		{"wrong type for required column", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = \"2026-01-02\"\nticker = \"HUT\"\nchange_pct = 1\n",
-			[]string{`data/x.toml:5:8: rows[0].date: want a date (a moves dataset needs it), got string "2026-01-02"`}},
+			[]string{`data/x.toml:5:8: rows[0].date: want a date, got string "2026-01-02" (a moves dataset needs it)`}},
 		{"nan and inf", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = nan\nb = -inf\n",
 			[]string{`data/x.toml:4:5: rows[0].a: NaN is not a finite number`, `data/x.toml:5:5: rows[0].b: -Inf is not a finite number`}},
 		{"date-time", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 2026-01-02T10:00:00Z\n",
@@ -92,7 +92,7 @@ func TestParseErrors(t *testing.T) {
 		{"column metadata typo", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.valeu]\nlabel = \"V\"\n[columns.value]\nfromat = \"usd\"\n[[rows]]\nvalue = 1\n",
 			[]string{`data/x.toml:3:1: columns.valeu: no row has a column "valeu" (did you mean "value"?)`, `data/x.toml:6:1: columns.value: unknown key "fromat" (did you mean "format"?)`}},
 		{"format against type", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.name]\nformat = \"usd\"\n[[rows]]\nname = \"Hut 8\"\n",
-			[]string{`data/x.toml:6:8: rows[0].name: want a number (its format is usd), got string "Hut 8"`}},
+			[]string{`data/x.toml:6:8: rows[0].name: want a number, got string "Hut 8" (its format is usd)`}},
 		{"bad format", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.v]\nformat = \"dollars\"\n[[rows]]\nv = 1\n",
 			[]string{`data/x.toml:4:10: columns.v.format: unknown format "dollars"`}},
 		{"javascript url", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsource_url = \"javascript:alert(1)\"\n[[rows]]\nv = 1\n",

@@ -176,7 +176,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	_, err := sitetest.Build(t, dir, site.Options{})
 	want := []string{
 		`content/briefings/week-2.md:7:11: table block: unknown dataset "prics" (did you mean "prices"?); datasets are moves, prices`,
-		`data/prices.toml:10:9: rows[1].close: want a number (like the rest of the column), got string "n/a"`,
+		`data/prices.toml:10:9: rows[1].close: want a number, got string "n/a" (the rest of the column holds numbers)`,
 	}
 	if got := sitetest.Lines(err); !slicesEqual(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -226,6 +226,7 @@ date = 2026-01-15
 +++
 `+"```chart"+`
 dataset = "notes"
+x = "label"
 from = 2026-01-01
 `+"```"+`
 `)
@@ -236,14 +237,52 @@ from = 2026-01-01
 		`content/briefings/bad.md:9:19: chart block: where.close: column "close" holds numbers, got string "high"`,
 		`content/briefings/bad.md:10:8: chart block: sort: dataset "prices" has no column "clsoe" (did you mean "close"?); its columns are date, close`,
 		`content/briefings/bad.md:17:11: table block: columns: dataset "moves" has no column "name"; its columns are date, ticker, change_pct`,
-		`content/briefings/bad2.md:6:11: chart block: a chart of the table "notes" needs x and y: name the category column with x = "..." and the number columns with y = [...]`,
-		`content/briefings/bad2.md:7:8: chart block: from: dataset "notes" has no date column to window on`,
+		`content/briefings/bad2.md:6:11: chart block: a chart of the table "notes" needs both x and y: name the category column with x = "..." and the number columns with y = [...] (with neither, the block shows a table)`,
+		`content/briefings/bad2.md:8:8: chart block: from: dataset "notes" has no date column to window on`,
 	}
 	if got := sitetest.Lines(err); !slicesEqual(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if _, statErr := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(statErr) {
 		t.Error("a failed first build created public/")
+	}
+}
+
+// TestChartOfTableDefaultsToTable: the contract's default chart of a table
+// dataset, and of deals without value_usd, is a table.
+func TestChartOfTableDefaultsToTable(t *testing.T) {
+	dir := sitetest.MustBuild(t, project+`
+-- data/levels.toml --
+title = "Levels"
+source = "Desk"
+[[rows]]
+level = "High"
+usd = 126210
+-- data/leases.toml --
+title = "Leases"
+source = "Desk"
+kind = "deals"
+[[rows]]
+announced = 2026-01-01
+company = "TeraWulf"
+counterparty = "G42"
+capacity_mw = 70
+-- content/briefings/levels.md --
++++
+title = "Levels"
+date = 2026-01-20
++++
+`+"```chart"+`
+dataset = "levels"
+`+"```"+`
+
+`+"```chart"+`
+dataset = "leases"
+`+"```"+`
+`)
+	page := sitetest.Read(t, dir, "briefings/levels/index.html")
+	if strings.Contains(page, `class="chart"`) || strings.Count(page, `class="block block-table"`) != 2 || !strings.Contains(page, "126,210") || !strings.Contains(page, "G42") {
+		t.Errorf("chart blocks without x and y on a table and on deals without value_usd should render as tables:\n%s", page)
 	}
 }
 

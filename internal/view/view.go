@@ -113,7 +113,12 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		q.Sort = col("sort", b.Sort)
 	}
 
-	if b.Kind == "chart" {
+	if b.Kind == "chart" && tableByDefault(b, d) {
+		// The contract's default "chart" of a table, and of deals without
+		// value_usd, is a table: a chart needs x and y named.
+		v.Kind = "table"
+	}
+	if v.Kind == "chart" {
 		v.bindChart(b, d, col, errorf, &q, hasDateFilter)
 	} else {
 		v.bindTable(b, d, col)
@@ -123,6 +128,21 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 	}
 	v.Rows = d.Select(q)
 	return v, nil
+}
+
+// tableByDefault reports whether a chart block, saying nothing of how to
+// draw, asks for a dataset whose kind has no default chart.
+func tableByDefault(b *content.Block, d *dataset.Dataset) bool {
+	if b.X != "" || len(b.Y) > 0 || b.Type != "" || len(b.Marks) > 0 || b.Has("height") {
+		return false
+	}
+	switch d.Kind {
+	case dataset.KindTable:
+		return true
+	case dataset.KindDeals:
+		return d.Column("value_usd") == nil
+	}
+	return false
 }
 
 func (v *View) bindTable(b *content.Block, d *dataset.Dataset, col func(key, name string) *dataset.Column) {
@@ -185,7 +205,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		context = []string{"counterparty", "announced", "term_years", "capacity_mw", "backer"}
 	default:
 		if xName == "" || len(yNames) == 0 {
-			errorf("dataset", "a chart of the table %q needs x and y: name the category column with x = \"...\" and the number columns with y = [...]", d.ID)
+			errorf("dataset", "a chart of the table %q needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", d.ID)
 			return
 		}
 		v.Type = cmpOr(v.Type, "bar")
