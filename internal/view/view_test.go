@@ -1,0 +1,102 @@
+package view
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+)
+
+var datasets = map[string]string{
+	"prices": "title = \"Prices\"\nsource = \"S\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1.0\nopen = 0.5\n[[rows]]\ndate = 2026-01-08\nclose = 2.0\nopen = 1.5\n[[rows]]\ndate = 2026-01-15\nclose = 3.0\nopen = 2.5\n",
+	"moves":  "title = \"Moves\"\nsource = \"S\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"A\"\nname = \"Alpha\"\nchange_pct = 1.0\n[[rows]]\ndate = 2026-01-02\nticker = \"B\"\nname = \"Beta\"\nchange_pct = 5.0\n[[rows]]\ndate = 2026-01-09\nticker = \"A\"\nname = \"Alpha\"\nchange_pct = -2.0\n",
+	"deals":  "title = \"Deals\"\nsource = \"S\"\nkind = \"deals\"\n[[rows]]\nannounced = 2025-12-17\ncompany = \"Hut 8\"\ncounterparty = \"Fluidstack\"\nvalue_usd = 7e9\nterm_years = 15\n",
+	"levels": "title = \"Levels\"\nsource = \"S\"\n[[rows]]\nlevel = \"High\"\nusd = 126210\n",
+}
+
+func find(t *testing.T) Find {
+	sets := map[string]*dataset.Dataset{}
+	for id, src := range datasets {
+		d, err := dataset.Parse("data/"+id+".toml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[id] = d
+	}
+	return func(id string) *dataset.Dataset { return sets[id] }
+}
+
+func names(cols []*dataset.Column) string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.Name)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestDefaults(t *testing.T) {
+	asOf := time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name                 string
+		block                content.Block
+		kind, typ, x, y, col string
+		rows                 int
+		subtitle             string
+	}{
+		{"series: every number over date", content.Block{Kind: "chart", Dataset: "prices"}, "chart", "line", "date", "close,open", "date,close,open", 2, ""},
+		{"moves: latest day, sorted", content.Block{Kind: "chart", Dataset: "moves"}, "chart", "bar", "ticker", "change_pct", "ticker,change_pct,name,date", 2, "2 January 2026"},
+		{"deals: value by company", content.Block{Kind: "chart", Dataset: "deals"}, "chart", "bar", "company", "value_usd", "company,value_usd,counterparty,announced,term_years", 1, ""},
+		{"table chart without axes is a table", content.Block{Kind: "chart", Dataset: "levels"}, "table", "", "", "", "level,usd", 1, ""},
+		{"table chart with axes", content.Block{Kind: "chart", Dataset: "levels", X: "level", Y: []string{"usd"}}, "chart", "bar", "level", "usd", "level,usd", 1, ""},
+		{"table block: every column", content.Block{Kind: "table", Dataset: "moves"}, "table", "", "", "", "date,ticker,name,change_pct", 2, ""},
+		{"explicit type and columns", content.Block{Kind: "chart", Dataset: "prices", Type: "area", Y: []string{"open"}, Columns: []string{"close"}}, "chart", "area", "date", "open", "date,open,close", 2, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := Bind(&tt.block, find(t), nil, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := ""
+			if v.X != nil {
+				x = v.X.Name
+			}
+			if v.Kind != tt.kind || v.Type != tt.typ || x != tt.x || names(v.Y) != tt.y || names(v.Columns) != tt.col || len(v.Rows) != tt.rows || v.Subtitle != tt.subtitle {
+				t.Errorf("got kind %s type %s x %s y %s columns %s rows %d subtitle %q", v.Kind, v.Type, x, names(v.Y), names(v.Columns), len(v.Rows), v.Subtitle)
+			}
+			if v.Title == "" || v.Height != DefaultHeight {
+				t.Errorf("title %q height %d", v.Title, v.Height)
+			}
+		})
+	}
+	// The moves chart is sorted by change, descending.
+	v, _ := Bind(&content.Block{Kind: "chart", Dataset: "moves"}, find(t), nil, asOf)
+	if got := v.Value(0, v.X).Str; got != "B" {
+		t.Errorf("first bar = %s, want B", got)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	asOf := time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		block content.Block
+		want  string
+	}{
+		{content.Block{Kind: "chart", Dataset: "nope"}, `unknown dataset "nope"; datasets are prices, moves`},
+		{content.Block{Kind: "chart", Dataset: "prices", Y: []string{"date"}}, `y: column "date" holds dates; a chart plots numbers`},
+		{content.Block{Kind: "chart", Dataset: "moves", Type: "scatter"}, `x: a scatter chart needs numbers or dates on x; column "ticker" holds strings`},
+		{content.Block{Kind: "chart", Dataset: "levels", Y: []string{"usd"}}, `a chart of the table "levels" needs both x and y`},
+		{content.Block{Kind: "table", Dataset: "levels", From: asOf}, `from: dataset "levels" has no date column to window on`},
+		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(dataset.StringValue("x"))}}}, `mark_lines: x string "x" does not fit the x column "date", which holds dates`},
+	}
+	for _, tt := range tests {
+		_, err := Bind(&tt.block, find(t), []string{"prices", "moves"}, asOf)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: err = %v, want %q", tt.block, err, tt.want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
