@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"flag"
-	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -49,7 +46,7 @@ func TestCorpus(t *testing.T) {
 			if err := cli.Run(context.Background(), []string{"build", "--src", dir}, &stdout, &stderr); err != nil {
 				t.Fatalf("the base project does not build:\n%s", stderr.String())
 			}
-			before := tree(t, filepath.Join(dir, "public"))
+			before := sitetest.Tree(t, filepath.Join(dir, "public"))
 
 			var want []string
 			for _, f := range defect.Files {
@@ -89,7 +86,7 @@ func TestCorpus(t *testing.T) {
 					t.Errorf("%s errors:\n%s\nwant:\n%s", cmd, strings.Join(got, "\n"), strings.Join(want, "\n"))
 				}
 			}
-			if after := tree(t, filepath.Join(dir, "public")); !maps.Equal(before, after) {
+			if after := sitetest.Tree(t, filepath.Join(dir, "public")); !maps.Equal(before, after) {
 				t.Error("the failed build changed the previous output")
 			}
 		})
@@ -131,25 +128,6 @@ func lines(s string) []string {
 	return out
 }
 
-func tree(t *testing.T, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out[p] = fmt.Sprintf("%x", sha256.Sum256(b))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 func rewriteWant(t *testing.T, file string, got []string) {
 	a := txtar.Parse(mustRead(t, file))

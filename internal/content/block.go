@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -93,7 +94,7 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 		}
 		return pos
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		b.keys[k] = keyPos(k)
 	}
 	errorf := func(key, format string, args ...any) {
@@ -103,7 +104,7 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 		errs.Addf(at(ix.Key(key)), kind+" block: "+format, args...)
 	}
 	known := slices.Concat(commonKeys, chartKeys)
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch {
 		case slices.Contains(commonKeys, k), kind == "chart" && slices.Contains(chartKeys, k):
 		case slices.Contains(chartKeys, k):
@@ -205,7 +206,7 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 		if !isMap {
 			errorf("where", "where: want a table such as { ticker = \"HUT\" }, got %s", describe(x))
 		}
-		for _, col := range sortedKeys(w) {
+		for _, col := range slices.Sorted(maps.Keys(w)) {
 			path := "where." + col
 			cond := Where{Column: col, Pos: keyPos(path)}
 			vals := []any{w[col]}
@@ -246,7 +247,7 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 		for i, t := range list {
 			path := fmt.Sprintf("mark_lines[%d]", i)
 			ml := MarkLine{Pos: keyPos(path)}
-			for _, k := range sortedKeys(t) {
+			for _, k := range slices.Sorted(maps.Keys(t)) {
 				kp := keyPos(path + "." + k)
 				switch k {
 				case "label":

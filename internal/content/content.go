@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -79,7 +80,7 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		}
 		return at(1, 1)
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(frontKeys, k) {
 			kp := ix.Key(k)
 			errs.Addf(at(kp.Line+1, kp.Col), "front matter: unknown key %q%s; keys are %s", k, dataset.Suggest(k, frontKeys), strings.Join(frontKeys, ", "))
@@ -350,13 +351,4 @@ func describe(x any) string {
 		return fmt.Sprintf("%v", x)
 	}
 	return v.Describe()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -9,6 +9,7 @@ package dataset
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -196,7 +197,7 @@ func (p *parser) str(m map[string]any, key string, required bool) string {
 
 func (p *parser) meta(m map[string]any) {
 	d := p.d
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(topKeys, k) {
 			p.keyErrorf(k, "unknown key %q%s; a dataset's keys are %s", k, suggest(k, topKeys), strings.Join(topKeys, ", "))
 		}
@@ -273,7 +274,7 @@ func (p *parser) rows(x any) []map[string]cell {
 	for i, row := range list {
 		prefix := fmt.Sprintf("rows[%d]", i)
 		p.d.RowPos = append(p.d.RowPos, p.at(prefix))
-		keys := sortedKeys(row)
+		keys := slices.Sorted(maps.Keys(row))
 		// File order within the row, by position of each value.
 		slices.SortStableFunc(keys, func(a, b string) int {
 			pa, pb := p.ix.Find(prefix+"."+a), p.ix.Find(prefix+"."+b)
@@ -314,7 +315,7 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 	}
 	// Column metadata first: a format fixes the type that cells must have.
 	formats := map[string]Format{}
-	for _, name := range sortedKeys(meta) {
+	for _, name := range slices.Sorted(maps.Keys(meta)) {
 		path := "columns." + name
 		col := d.Column(name)
 		cm, ok := meta[name].(map[string]any)
@@ -326,7 +327,7 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			p.errorf(path, "%s: no row has a column %q%s; columns are %s", path, name, suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
 			continue
 		}
-		for _, k := range sortedKeys(cm) {
+		for _, k := range slices.Sorted(maps.Keys(cm)) {
 			if !slices.Contains(columnKeys, k) {
 				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, suggest(k, columnKeys))
 				continue
@@ -548,15 +549,6 @@ func (d *Dataset) index() {
 	sort.SliceStable(d.byDate, func(a, b int) bool {
 		return d.Rows[d.byDate[a]][ci].Num < d.Rows[d.byDate[b]][ci].Num
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // tomlType names the type of a decoded TOML value for messages.

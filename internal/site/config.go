@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -54,7 +55,7 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		p := ix.Find(key)
 		return diag.Pos{File: file, Line: p.Line, Col: p.Col}
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(configKeys, k) {
 			kp := ix.Key(k)
 			errs.Addf(diag.Pos{File: file, Line: kp.Line, Col: kp.Col}, "unknown key %q%s; site.toml keys are %s", k, dataset.Suggest(k, configKeys), strings.Join(configKeys, ", "))
@@ -116,12 +117,3 @@ func (c *Config) SetBaseURL(s string) error {
 
 // BaseURLSet reports whether the base URL came from site.toml or a flag.
 func (c *Config) BaseURLSet() bool { return c.baseURLSet }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
