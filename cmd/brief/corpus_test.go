@@ -128,7 +128,6 @@ func lines(s string) []string {
 	return out
 }
 
-
 func rewriteWant(t *testing.T, file string, got []string) {
 	a := txtar.Parse(mustRead(t, file))
 	for i := range a.Files {
