@@ -201,7 +201,7 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags, AllData: allData}
 	if len(infos) > 0 {
 		home.Latest = infos[0]
-		home.Archive = byYear(infos[1:])
+		home.Archive = byYear(infos) // every briefing, so the archive is never empty
 	}
 	// List pages, the feed and the sitemap are keyed by what they show, so a
 	// rebuild after an edit to one briefing's text renders none of them.

@@ -89,6 +89,16 @@
         axis.axisLabel.formatter = function (v) { return format(meta.xFormat, v); };
       });
     }
+    // On a narrow screen a long title would run off the canvas: the page's
+    // own caption (which wraps) shows it instead, and the plot moves up.
+    var title = [].concat(option.title || [])[0];
+    if (el.clientWidth < 560 && title) {
+      var room = title.subtext ? 64 : 44; // what the title and subtitle took
+      title.show = false;
+      [].concat(option.grid || []).forEach(function (g) { g.top = String(Math.max(16, Number(g.top) - room + 16)); });
+      var fig = el.closest('figure');
+      if (fig) { fig.classList.add('narrow'); }
+    }
     (option.series || []).forEach(function (series, i) {
       if (meta.labels && series.label && series.label.show) {
         series.label.formatter = function (p) { return meta.series[i].texts[p.dataIndex] || ''; };
