@@ -259,3 +259,33 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// TestBrowserNarrowScreen draws the sample charts on a phone-sized screen:
+// the canvas drops its title and the wrapped page caption shows instead.
+func TestBrowserNarrowScreen(t *testing.T) {
+	p := sitetest.Browser(t)
+	root, _ := filepath.Abs("../..")
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := site.Build(context.Background(), site.Options{Src: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	p.Open(t, fileURL(filepath.Join(out, "briefings/2026-01-02-miners-turn-ai-landlords/index.html")))
+	for _, c := range waitCharts(t, p) {
+		if !c.Live || c.Painted == 0 {
+			t.Errorf("narrow screen: chart %s not drawn", c.ID)
+		}
+	}
+	visible := sitetest.Eval[int](t, p, `Array.from(document.querySelectorAll('figure.is-live.narrow figcaption')).filter(f => f.getBoundingClientRect().width > 100).length`)
+	if visible < 4 {
+		t.Errorf("%d visible chart captions on a narrow screen, want every chart's", visible)
+	}
+	if overflow := sitetest.Eval[bool](t, p, `document.documentElement.scrollWidth > window.innerWidth + 1`); overflow {
+		t.Error("the page scrolls sideways on a narrow screen")
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
