@@ -31,6 +31,8 @@ type diskCache struct {
 	salt hash
 	mu   sync.Mutex
 	used map[string]bool
+
+	markOnce sync.Once
 }
 
 const cacheMagic = "brief-cache-v1\n"
@@ -63,6 +65,26 @@ func toolHash() hash {
 
 func openDiskCache(dir string) *diskCache {
 	return &diskCache{dir: dir, salt: toolHash(), used: map[string]bool{}}
+}
+
+// mark makes the cache folder ignored by git and by backup tools that honour
+// CACHEDIR.TAG, once.
+func (d *diskCache) mark() {
+	d.markOnce.Do(func() {
+		if err := os.MkdirAll(d.dir, 0o755); err != nil {
+			return
+		}
+		files := map[string]string{
+			".gitignore":   "# brief's build cache: safe to delete, never commit.\n*\n",
+			"CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is brief's build cache; see https://bford.info/cachedir/\n",
+		}
+		for name, text := range files {
+			p := filepath.Join(d.dir, name)
+			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+				_ = os.WriteFile(p, []byte(text), 0o644)
+			}
+		}
+	})
 }
 
 func (d *diskCache) path(key hash) string {
@@ -143,6 +165,7 @@ func (d *diskCache) get(key hash) (map[string][]byte, bool) {
 // put stores files under key. A failure to write the cache never fails a
 // build: the entry is simply missing next time.
 func (d *diskCache) put(key hash, files map[string][]byte) {
+	d.mark()
 	p := d.path(key)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return
