@@ -523,6 +523,10 @@ func (p *parser) checkKind() {
 	}
 }
 
+// Restore rebuilds what a dataset keeps besides its exported fields (the
+// date index), after it was decoded from a cache.
+func (d *Dataset) Restore() { d.byDate, d.undated, d.dateCol = nil, nil, nil; d.index() }
+
 // index prepares the date column and the rows in date order.
 func (d *Dataset) index() {
 	switch d.Kind {

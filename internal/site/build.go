@@ -106,7 +106,7 @@ func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 
 	dataFiles, err := listFiles(fsys, "data", ".toml")
 	errs.Add(err)
-	sets, dataHashes, dataErrs := parseAll(ctx, fsys, dataFiles, &c.datasets, &c.stats, dataset.Parse)
+	sets, dataHashes, dataErrs := parseAll(ctx, fsys, dataFiles, &c.datasets, &c.stats, c.disk.parseDataset)
 	failed := map[string]bool{}
 	var ids []string
 	for i, f := range dataFiles {

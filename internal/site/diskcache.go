@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/brief-desk/brief/internal/dataset"
 )
 
 // diskCache lets `brief build` skip rendering what has not changed since
@@ -91,6 +94,33 @@ func (d *diskCache) path(key hash) string {
 	k := newHasher().sum(d.salt).sum(key).done()
 	name := hex.EncodeToString(k[:])
 	return filepath.Join(d.dir, "v1", name[:2], name)
+}
+
+// parseDataset parses a dataset, or decodes it from the cache when a file
+// with the same bytes was parsed before (TOML parsing of years of rows is the
+// largest part of re-reading a project). A nil cache just parses.
+func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, error) {
+	if d == nil {
+		return dataset.Parse(file, src)
+	}
+	key := newHasher().str("dataset").str(file).sum(sha256.Sum256(src)).done()
+	if raw, ok := d.get(key); ok {
+		var ds dataset.Dataset
+		if err := gob.NewDecoder(bytes.NewReader(raw["gob"])).Decode(&ds); err == nil {
+			ds.Restore()
+			return &ds, nil
+		}
+		_ = os.Remove(d.path(key))
+	}
+	ds, err := dataset.Parse(file, src)
+	if err != nil {
+		return nil, err // errors are reported again next time: they are cheap
+	}
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(ds) == nil {
+		d.put(key, map[string][]byte{"gob": buf.Bytes()})
+	}
+	return ds, nil
 }
 
 // fileMeta is what the cache records of one output file.
