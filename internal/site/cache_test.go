@@ -131,6 +131,18 @@ func TestCacheNeverStale(t *testing.T) {
 		"briefings/w3/index.html", "feed.xml", "index.html", "sitemap.xml",
 	})
 
+	// The same text under another name is another page, not the old one.
+	if err := os.Rename(filepath.Join(dir, "content/briefings/w3.md"), filepath.Join(dir, "content/briefings/w4.md")); err != nil {
+		t.Fatal(err)
+	}
+	res := build()
+	check("briefing renamed", res, []string{
+		"briefings/w2/index.html", "briefings/w4/index.html", "feed.xml", "index.html", "sitemap.xml",
+	})
+	if res.Removed != 1 {
+		t.Errorf("briefing renamed: %d removed, want 1 (the old page)", res.Removed)
+	}
+
 	// Corrupt every cache entry: each is rebuilt, never trusted.
 	filepath.WalkDir(opts.CacheDir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {

@@ -398,7 +398,9 @@ func (p *Project) render404(w *writer) error {
 // and assets (p.key), the briefing and its data (b.key), and the titles and
 // places of the neighbours its page links to.
 func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) error {
-	k := newHasher().sum(p.key).sum(b.key)
+	// The slug names the output files: a renamed file with the same text is
+	// another output.
+	k := newHasher().sum(p.key).sum(b.key).str(b.Slug)
 	for _, n := range []*briefingInfo{info.Newer, info.Older} {
 		if n != nil {
 			k.str(n.Path).str(n.Title)
