@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 	// Extra tooltip columns: those the view shows beside x and y.
 	var extra []*dataset.Column
 	for _, c := range v.Columns {
-		if c != v.X && !containsCol(v.Y, c) {
+		if c != v.X && !slices.Contains(v.Y, c) {
 			extra = append(extra, c)
 		}
 	}
@@ -285,15 +286,6 @@ func yName(v *view.View) string {
 		return v.Y[0].Unit
 	}
 	return ""
-}
-
-func containsCol(cols []*dataset.Column, c *dataset.Column) bool {
-	for _, x := range cols {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 func categories(v *view.View) []string {

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -170,7 +171,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &UsageError{Msg: fmt.Sprintf("build takes no arguments, got %q", pos)}
 	}
 	if !*noCache {
-		opts.CacheDir = cmpOr(*cacheDir, filepath.Join(opts.Src, ".brief-cache"))
+		opts.CacheDir = cmp.Or(*cacheDir, filepath.Join(opts.Src, ".brief-cache"))
 	}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
@@ -202,13 +203,6 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "built %s: %d files, %d written, %d unchanged, %d removed, in %s\n",
 		res.Out, len(res.Files), res.Written, res.Unchanged, res.Removed, res.Elapsed.Round(time.Millisecond))
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // isTerminal reports whether w is a terminal, where a progress line helps.

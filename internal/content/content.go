@@ -163,8 +163,7 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		l, c := diag.LineCol(body, off)
 		return l + bodyLine - 1, c
 	}
-	b.Blocks = collectBlocks(b.doc, body, file, lineOf, &errs)
-	b.Words = countWords(b.doc, body)
+	b.Blocks, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
 	if errs.Len() > 0 {
 		return nil, &errs
 	}
@@ -249,14 +248,26 @@ func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 }
 
 // collectBlocks replaces chart and table fences with block nodes and parses their TOML.
-func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) []*Block {
+// In the same walk it counts the words of the prose, leaving out code and
+// blocks, for the reading time.
+func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, int) {
 	var fences []*ast.FencedCodeBlock
+	words := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if f, ok := n.(*ast.FencedCodeBlock); ok && entering {
-			switch string(f.Language(src)) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.FencedCodeBlock:
+			switch string(n.Language(src)) {
 			case "chart", "table":
-				fences = append(fences, f)
+				fences = append(fences, n)
 			}
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			words += len(bytes.Fields(n.Segment.Value(src)))
 		}
 		return ast.WalkContinue, nil
 	})
@@ -289,24 +300,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		n := &blockNode{block: b}
 		f.Parent().ReplaceChild(f.Parent(), f, n)
 	}
-	return blocks
-}
-
-// countWords counts the words of the prose, leaving out code and blocks.
-func countWords(doc ast.Node, src []byte) int {
-	words := 0
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		switch n := n.(type) {
-		case *blockNode, *ast.FencedCodeBlock, *ast.CodeBlock:
-			return ast.WalkSkipChildren, nil
-		case *ast.Text:
-			if entering {
-				words += len(bytes.Fields(n.Segment.Value(src)))
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	return words
+	return blocks, words
 }
 
 // TagSlug turns a tag into the name of its page: lower-case ASCII letters and

@@ -199,7 +199,7 @@ func (p *parser) meta(m map[string]any) {
 	d := p.d
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(topKeys, k) {
-			p.keyErrorf(k, "unknown key %q%s; a dataset's keys are %s", k, suggest(k, topKeys), strings.Join(topKeys, ", "))
+			p.keyErrorf(k, "unknown key %q%s; a dataset's keys are %s", k, Suggest(k, topKeys), strings.Join(topKeys, ", "))
 		}
 	}
 	d.Title = p.str(m, "title", true)
@@ -324,12 +324,12 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			continue
 		}
 		if col == nil {
-			p.errorf(path, "%s: no row has a column %q%s; columns are %s", path, name, suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+			p.errorf(path, "%s: no row has a column %q%s; columns are %s", path, name, Suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
 			continue
 		}
 		for _, k := range slices.Sorted(maps.Keys(cm)) {
 			if !slices.Contains(columnKeys, k) {
-				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, suggest(k, columnKeys))
+				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, Suggest(k, columnKeys))
 				continue
 			}
 			s, ok := cm[k].(string)
@@ -578,8 +578,8 @@ func tomlType(x any) string {
 	return v.Describe()
 }
 
-// suggest returns ` (did you mean "x"?)` for the closest known name, if any is close.
-func suggest(name string, known []string) string {
+// Suggest returns ` (did you mean "x"?)` for the closest known name, if any is close.
+func Suggest(name string, known []string) string {
 	best, bestD := "", max(1, len(name)/4)+1
 	for _, k := range known {
 		if d := distance(name, k); d < bestD {
@@ -591,9 +591,6 @@ func suggest(name string, known []string) string {
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
-
-// Suggest is suggest for other packages.
-func Suggest(name string, known []string) string { return suggest(name, known) }
 
 // distance is the edit distance between two short names, counting a swap of
 // two neighbouring letters as one edit (optimal string alignment).

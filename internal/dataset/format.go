@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,14 +33,7 @@ func (f Format) Numeric() bool {
 	return false
 }
 
-func validFormat(s string) bool {
-	for _, f := range formats {
-		if string(f) == s {
-			return true
-		}
-	}
-	return false
-}
+func validFormat(s string) bool { return slices.Contains(formats, Format(s)) }
 
 // FormatValue renders v for a reader in format f. Empty cells are "".
 func FormatValue(f Format, v Value) string {

@@ -6,6 +6,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -164,8 +165,8 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	var context []string // columns worth showing beside x and y
 	switch d.Kind {
 	case dataset.KindSeries:
-		v.Type = cmpOr(v.Type, "line")
-		xName = cmpOr(xName, "date")
+		v.Type = cmp.Or(v.Type, "line")
+		xName = cmp.Or(xName, "date")
 		if len(yNames) == 0 {
 			for _, c := range d.Columns {
 				if c.Type == dataset.Number {
@@ -174,8 +175,8 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			}
 		}
 	case dataset.KindMoves:
-		v.Type = cmpOr(v.Type, "bar")
-		xName = cmpOr(xName, "ticker")
+		v.Type = cmp.Or(v.Type, "bar")
+		xName = cmp.Or(xName, "ticker")
 		if len(yNames) == 0 {
 			yNames = []string{"change_pct"}
 		}
@@ -193,8 +194,8 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		context = []string{"name", "date"}
 	case dataset.KindDeals:
-		v.Type = cmpOr(v.Type, "bar")
-		xName = cmpOr(xName, "company")
+		v.Type = cmp.Or(v.Type, "bar")
+		xName = cmp.Or(xName, "company")
 		if len(yNames) == 0 {
 			if d.Column("value_usd") == nil {
 				errorf("y", "y: dataset %q has no value_usd column to chart by default; name the column to plot with y = \"...\"", d.ID)
@@ -208,7 +209,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			errorf("dataset", "a chart of the table %q needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", d.ID)
 			return
 		}
-		v.Type = cmpOr(v.Type, "bar")
+		v.Type = cmp.Or(v.Type, "bar")
 	}
 	v.X = col("x", xName)
 	if v.X != nil && v.Type == "scatter" && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
@@ -252,13 +253,6 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		v.Marks = append(v.Marks, mk)
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // String names the view for messages and logs.
