@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -49,6 +50,9 @@ func TestScripts(t *testing.T) {
 			"fetch":   fetch,
 			"waitfor": waitfor,
 			"cmptree": cmptree,
+			"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)

@@ -25,6 +25,7 @@ import (
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/projectfs"
 	"github.com/brief-desk/brief/internal/view"
 )
 
@@ -76,10 +77,16 @@ func Load(ctx context.Context, opts Options) (*Project, error) { return load(ctx
 // load is Load with an optional cache of parsed files and bound blocks, kept
 // between builds of one process (the preview server).
 func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
-	fsys := os.DirFS(opts.Src)
 	if st, err := os.Stat(opts.Src); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("project folder %s: %w", opts.Src, cmp.Or(err, fs.ErrInvalid))
 	}
+	// Every read goes through projectfs: nothing outside the project folder,
+	// and nothing but regular files, is ever read or published.
+	fsys, err := projectfs.Open(opts.Src)
+	if err != nil {
+		return nil, fmt.Errorf("project folder %s: %w", opts.Src, err)
+	}
+	defer fsys.Close()
 	if c == nil {
 		c = &Cache{} // one build: parse and bind, keep no pages
 		if opts.CacheDir != "" {
@@ -89,7 +96,6 @@ func load(ctx context.Context, opts Options, c *Cache) (*Project, error) {
 	var errs diag.List
 	p := &Project{byID: map[string]*dataset.Dataset{}, epoch: opts.Epoch, cache: c, dataHash: map[string]hash{}, progress: opts.Progress}
 
-	var err error
 	if p.Config, err = LoadConfig(fsys); err != nil {
 		errs.Add(err)
 	} else if opts.BaseURL != "" {

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 
@@ -37,7 +38,7 @@ func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (
 	}
 	data, err := fs.ReadFile(fsys, "templates/"+eChartsOverride)
 	if errors.Is(err, fs.ErrNotExist) && opts.ECharts != "" {
-		data, err = os.ReadFile(opts.ECharts)
+		data, err = readRegular(opts.ECharts)
 		if err != nil {
 			return echartsAsset{}, diag.Errorf(chart.Pos, "chart block: cannot read ECharts from BRIEF_ECHARTS: %v", err)
 		}
@@ -66,4 +67,17 @@ func firstChart(all []*content.Briefing) *content.Block {
 		}
 	}
 	return nil
+}
+
+// readRegular reads a file named outside the project (BRIEF_ECHARTS), which
+// must be a regular file: never a pipe or a device.
+func readRegular(name string) ([]byte, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	return os.ReadFile(name)
 }

@@ -1,0 +1,224 @@
+// Package projectfs reads a project folder without ever leaving it. Every
+// file brief reads from a project (settings, datasets, briefings, templates,
+// assets) goes through an FS, which refuses a path that a symbolic link leads
+// outside the folder, and anything that is not a regular file or folder
+// (named pipes, devices, sockets), so that a project cloned from someone else
+// cannot make a build publish the machine's files or hang on a pipe.
+package projectfs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// FS is a read-only view of one project folder. It implements fs.FS,
+// fs.ReadFileFS, fs.ReadDirFS and fs.StatFS. Safe for concurrent use.
+type FS struct {
+	root *os.Root
+	dir  string // the folder, as given
+	real string // the folder with its own symbolic links resolved
+}
+
+// Open opens the project folder dir. The folder itself may be reached
+// through a symbolic link; nothing below it may lead outside it.
+func Open(dir string) (*FS, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		root.Close()
+		return nil, err
+	}
+	return &FS{root: root, dir: dir, real: real}, nil
+}
+
+// Close releases the folder.
+func (f *FS) Close() error { return f.root.Close() }
+
+// Dir is the folder as given to Open.
+func (f *FS) Dir() string { return f.dir }
+
+// ErrOutside is wrapped by the error for a path that leads outside the project.
+var ErrOutside = errors.New("leads outside the project folder")
+
+// ErrSpecial is wrapped by the error for a path that is not a regular file or
+// folder.
+var ErrSpecial = errors.New("not a regular file")
+
+// Open opens a file or folder for reading.
+func (f *FS) Open(name string) (fs.File, error) {
+	file, err := f.open(name)
+	if err != nil {
+		return nil, err
+	}
+	return file, nil
+}
+
+func (f *FS) open(name string) (*os.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	// O_NONBLOCK: opening a named pipe must not wait for a writer; it is
+	// refused below. It changes nothing for files and folders.
+	file, err := f.root.OpenFile(name, os.O_RDONLY|nonBlock, 0)
+	if err != nil {
+		return nil, f.explain(name, err)
+	}
+	st, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() && !st.IsDir() {
+		file.Close()
+		return nil, &Error{Path: name, Msg: fmt.Sprintf("%s is %s, not a regular file; brief reads only files and folders", name, describeMode(st.Mode())), Err: ErrSpecial}
+	}
+	return file, nil
+}
+
+// ReadFile reads a whole regular file.
+func (f *FS) ReadFile(name string) ([]byte, error) {
+	file, err := f.open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &Error{Path: name, Msg: name + " is a folder, not a file"}
+	}
+	buf := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := file.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+// ReadDir lists a folder, sorted by name. Entries are not followed: a
+// symbolic link is listed as one, and refused when it is opened.
+func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
+	file, err := f.open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	entries, err := file.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	sortEntries(entries)
+	return entries, nil
+}
+
+// Stat describes a file or folder, following links inside the project.
+func (f *FS) Stat(name string) (fs.FileInfo, error) {
+	file, err := f.open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return file.Stat()
+}
+
+// Error is a path brief refuses to read, with the reason.
+type Error struct {
+	Path string // slash path inside the project
+	Msg  string // what is wrong and what to do, without the path
+	Err  error  // ErrOutside, ErrSpecial or nil
+}
+
+func (e *Error) Error() string { return e.Msg }
+func (e *Error) Unwrap() error { return e.Err }
+
+// explain turns the error of opening name into one that names the symbolic
+// link at fault, when a link is why it failed.
+func (f *FS) explain(name string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	parts := strings.Split(name, "/")
+	for i := range parts {
+		p := path.Join(parts[:i+1]...)
+		st, lerr := f.root.Lstat(p)
+		if lerr != nil || st.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		target, _ := f.root.Readlink(p)
+		real, rerr := filepath.EvalSymlinks(filepath.Join(f.dir, filepath.FromSlash(p)))
+		if rerr == nil {
+			real, _ = filepath.Abs(real)
+		}
+		if rerr != nil {
+			return &Error{Path: name, Err: ErrOutside, Msg: fmt.Sprintf(
+				"%s is a symbolic link to %s that cannot be followed inside the project (%v); fix or remove the link", p, target, unwrapPath(rerr))}
+		}
+		inside := real == f.real || strings.HasPrefix(real, f.real+string(filepath.Separator))
+		if filepath.IsAbs(target) && inside {
+			return &Error{Path: name, Err: ErrOutside, Msg: fmt.Sprintf(
+				"%s is a symbolic link with an absolute target (%s); brief follows only relative links that stay inside the project: make it relative", p, target)}
+		}
+		if !inside {
+			return &Error{Path: name, Err: ErrOutside, Msg: fmt.Sprintf(
+				"%s is a symbolic link to %s, outside the project folder; brief never reads outside the project: copy the file in instead of linking it", p, target)}
+		}
+	}
+	return err
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+func sortEntries(entries []fs.DirEntry) {
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError, which name
+// absolute paths of the machine.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
