@@ -312,39 +312,68 @@ type Result struct {
 }
 
 // Build loads the project, renders it into a temporary folder beside the
-// output and swaps it in. On any error the previous output is untouched.
+// output and exchanges it with the output (see publish.go). On any error the
+// previous output is untouched.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Src, "public")
 	}
-	if err := checkOut(opts.Src, opts.Out); err != nil {
+	if err := recoverBeside(opts.Out); err != nil {
 		return nil, err
+	}
+	t, err := resolveOut(opts.Src, opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	if opts.CacheDir != "" {
+		if err := checkCacheDir(opts.CacheDir, opts.Src, t.path); err != nil {
+			return nil, err
+		}
 	}
 	p, err := Load(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(opts.Out)), "."+filepath.Base(opts.Out)+".tmp-")
+	res := &Result{Out: opts.Out, Warnings: p.Warnings}
+	tmp, hold, err := makeTemp(t.path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot make a temporary output folder: %w", err)
+		return nil, err
 	}
+	defer hold.Close()
 	defer os.RemoveAll(tmp) // a no-op once swapped in
 	w := newWriter(tmp)
-	if st, err := os.Stat(opts.Out); err == nil && st.IsDir() {
-		w.prev = opts.Out
+	if t.exist {
+		w.prev = t.path
 	}
 	if err := p.render(ctx, w); err != nil {
 		return nil, err
 	}
-	res := &Result{Out: opts.Out, Files: w.list(), Warnings: p.Warnings}
+	res.Files = w.list()
+	if _, err := w.put(ManifestName, manifestBytes(res.Files)); err != nil {
+		return nil, err
+	}
 	res.Written, res.Unchanged = w.counts()
 	res.Same = w.unchanged
-	if w.prev != "" {
-		res.Removed = countRemoved(w.prev, w.files)
+	for f := range t.prev {
+		if _, ok := w.files[f]; !ok {
+			res.Removed++
+		}
 	}
-	if err := swap(tmp, opts.Out); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	l, err := lock(filepath.Dir(t.path), true)
+	if err != nil {
+		return nil, fmt.Errorf("cannot lock %s: %w", filepath.Dir(t.path), err)
+	}
+	warn, err := swap(tmp, t.path)
+	l.Close()
+	if err != nil {
+		return nil, err
+	}
+	if warn != nil {
+		res.Warnings = append(res.Warnings, diag.Errorf(diag.Pos{}, "%v", warn))
 	}
 	if p.cache.disk != nil {
 		p.cache.disk.prune()
@@ -353,20 +382,44 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// countRemoved counts the files of the previous output that the new one lacks.
-func countRemoved(prev string, now map[string][]byte) int {
-	n := 0
-	_ = filepath.WalkDir(prev, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(prev, p)
-		if _, ok := now[filepath.ToSlash(rel)]; !ok {
-			n++
-		}
+// recoverBeside repairs what interrupted builds left beside the output.
+func recoverBeside(out string) error {
+	real, err := realPath(out)
+	if err != nil {
+		return err
+	}
+	parent := filepath.Dir(real)
+	if _, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
 		return nil
-	})
-	return n
+	}
+	l, err := lock(parent, true)
+	if err != nil {
+		return fmt.Errorf("cannot lock %s: %w", parent, err)
+	}
+	defer l.Close()
+	if err := recoverOut(real); err != nil {
+		return fmt.Errorf("cannot clean up after an interrupted build: %w", err)
+	}
+	return nil
+}
+
+// makeTemp makes the folder this build renders into, beside out, locked
+// until the build ends so that no other build removes it.
+func makeTemp(out string) (string, *os.File, error) {
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", nil, fmt.Errorf("cannot make the output's folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, tmpPrefix(out))
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot make a temporary output folder: %w", err)
+	}
+	hold, err := lock(tmp, true)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", nil, fmt.Errorf("cannot lock %s: %w", tmp, err)
+	}
+	return tmp, hold, nil
 }
 
 // Check loads the project and renders it into a temporary folder that it then

@@ -144,7 +144,7 @@ func TestCacheNeverStale(t *testing.T) {
 	}
 
 	// Corrupt every cache entry: each is rebuilt, never trusted.
-	filepath.WalkDir(opts.CacheDir, func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(opts.CacheDir, "v1"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			os.WriteFile(p, []byte("brief-cache-v1\ngarbage that fails the checksum................................"), 0o644)
 		}

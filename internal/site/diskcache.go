@@ -7,12 +7,15 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
 )
@@ -70,21 +73,71 @@ func openDiskCache(dir string) *diskCache {
 	return &diskCache{dir: dir, salt: toolHash(), used: map[string]bool{}}
 }
 
-// mark makes the cache folder ignored by git and by backup tools that honour
-// CACHEDIR.TAG, once.
+const (
+	cacheTagName = "CACHEDIR.TAG"
+	cacheTag     = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is brief's build cache; see https://bford.info/cachedir/\n"
+)
+
+// checkCacheDir refuses a cache folder that is not brief's: one that is not
+// empty and has no CACHEDIR.TAG written by brief (so --cache content never
+// turns content/ into a cache), and one that holds, or is inside, the
+// output, or holds the project.
+func checkCacheDir(dir, src, out string) error {
+	real, err := realPath(dir)
+	if err != nil {
+		return err
+	}
+	realSrc, err := realPath(src)
+	if err != nil {
+		return err
+	}
+	sep := string(filepath.Separator)
+	within := func(a, b string) bool { return a == b || strings.HasPrefix(a, b+sep) }
+	switch {
+	case within(realSrc, real):
+		return fmt.Errorf("refusing to use %s as the build cache: it holds the project; choose another --cache", dir)
+	case within(real, out) || within(out, real):
+		return fmt.Errorf("refusing to use %s as the build cache: it overlaps the output folder; choose another --cache", dir)
+	}
+	st, err := os.Stat(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("refusing to use %s as the build cache: it is a file, not a folder", dir)
+	}
+	entries, err := os.ReadDir(real)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if tag, err := os.ReadFile(filepath.Join(real, cacheTagName)); err != nil || string(tag) != cacheTag {
+		return fmt.Errorf("refusing to use %s as the build cache: it is not empty and has no %s written by brief, so brief did not make it; choose a new or empty folder for --cache", dir, cacheTagName)
+	}
+	return nil
+}
+
+// mark makes the cache folder, tagged as brief's and ignored by git and by
+// backup tools that honour CACHEDIR.TAG, once. checkCacheDir has made sure
+// the folder is new, empty or already brief's.
 func (d *diskCache) mark() {
 	d.markOnce.Do(func() {
 		if err := os.MkdirAll(d.dir, 0o755); err != nil {
 			return
 		}
-		files := map[string]string{
-			".gitignore":   "# brief's build cache: safe to delete, never commit.\n*\n",
-			"CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is brief's build cache; see https://bford.info/cachedir/\n",
+		files := []struct{ name, text string }{
+			{cacheTagName, cacheTag}, // first: it is what makes the folder brief's
+			{".gitignore", "# brief's build cache: safe to delete, never commit.\n*\n"},
 		}
-		for name, text := range files {
-			p := filepath.Join(d.dir, name)
+		for _, f := range files {
+			p := filepath.Join(d.dir, f.name)
 			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-				_ = os.WriteFile(p, []byte(text), 0o644)
+				_ = os.WriteFile(p, []byte(f.text), 0o644)
 			}
 		}
 	})
@@ -220,21 +273,55 @@ func (d *diskCache) put(key hash, files map[string][]byte) {
 	d.mu.Unlock()
 }
 
-// prune removes every entry the last build did not use.
+// prune removes every entry the last build did not use, and temporary
+// files that interrupted builds left. It removes nothing else: only files
+// named as brief names its entries, in the folders it makes for them.
 func (d *diskCache) prune() {
 	root := filepath.Join(d.dir, "v1")
-	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return nil
+	shards, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, shard := range shards {
+		if !shard.IsDir() || !isHex(shard.Name(), 2) {
+			continue
 		}
-		d.mu.Lock()
-		keep := d.used[p]
-		d.mu.Unlock()
-		if !keep {
-			_ = os.Remove(p)
+		dir := filepath.Join(root, shard.Name())
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
 		}
-		return nil
-	})
+		for _, e := range entries {
+			p := filepath.Join(dir, e.Name())
+			switch {
+			case !e.Type().IsRegular():
+			case isHex(e.Name(), 64) && strings.HasPrefix(e.Name(), shard.Name()):
+				d.mu.Lock()
+				keep := d.used[p]
+				d.mu.Unlock()
+				if !keep {
+					_ = os.Remove(p)
+				}
+			case strings.HasPrefix(e.Name(), ".tmp-"):
+				// Another build may be writing it right now: only old ones.
+				if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+					_ = os.Remove(p)
+				}
+			}
+		}
+	}
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // encodeEntry lays out files as: magic, a count, then name and data for each

@@ -2,16 +2,10 @@ package site
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -34,21 +28,11 @@ func newWriter(dir string) *writer {
 }
 
 func (w *writer) write(rel string, data []byte) error {
-	same := false
+	same, err := w.put(rel, data)
+	if err != nil {
+		return err
+	}
 	if w.dir != "" {
-		full := filepath.Join(w.dir, filepath.FromSlash(rel))
-		if err := w.mkdir(filepath.Dir(full)); err != nil {
-			return err
-		}
-		if same = w.link(rel, full, data); !same {
-			if w.prev != "" {
-				// Never write through a hard link into the previous output.
-				_ = os.Remove(full)
-			}
-			if err := os.WriteFile(full, data, 0o644); err != nil {
-				return err
-			}
-		}
 		data = nil
 	}
 	w.mu.Lock()
@@ -58,6 +42,27 @@ func (w *writer) write(rel string, data []byte) error {
 	}
 	w.mu.Unlock()
 	return nil
+}
+
+// put writes a file on disk, or links it from the previous output when its
+// bytes are unchanged, and reports whether it did that. In memory it does
+// nothing.
+func (w *writer) put(rel string, data []byte) (same bool, err error) {
+	if w.dir == "" {
+		return false, nil
+	}
+	full := filepath.Join(w.dir, filepath.FromSlash(rel))
+	if err := w.mkdir(filepath.Dir(full)); err != nil {
+		return false, err
+	}
+	if w.link(rel, full, data) {
+		return true, nil
+	}
+	if w.prev != "" {
+		// Never write through a hard link into the previous output.
+		_ = os.Remove(full)
+	}
+	return false, os.WriteFile(full, data, 0o644)
 }
 
 // link hard-links the previous output's copy of rel to full when its bytes
@@ -152,69 +157,4 @@ func (w *writer) list() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// checkOut refuses output folders that a whole-folder swap would harm: the
-// project itself, a folder that holds the project, and a non-empty folder that
-// was not made by brief.
-func checkOut(src, out string) error {
-	absSrc, err1 := filepath.Abs(src)
-	absOut, err2 := filepath.Abs(out)
-	if err := errors.Join(err1, err2); err != nil {
-		return err
-	}
-	if absOut == absSrc || strings.HasPrefix(absSrc+string(filepath.Separator), absOut+string(filepath.Separator)) {
-		return fmt.Errorf("refusing to build into %s: it holds the project; choose another --out", out)
-	}
-	st, err := os.Stat(out)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("refusing to build into %s: it is a file, not a folder", out)
-	}
-	entries, err := os.ReadDir(out)
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
-		return fmt.Errorf("refusing to replace %s: it is not empty and has no index.html, so it does not look like brief's output; remove it or choose another --out", out)
-	}
-	return nil
-}
-
-// swap moves the finished build at tmp into place at out, and removes the
-// previous output. Both renames are within one folder, so each is atomic; if
-// the second fails the previous output is put back.
-func swap(tmp, out string) error {
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	var old string
-	if _, err := os.Stat(out); err == nil {
-		var b [6]byte
-		_, _ = rand.Read(b[:])
-		old = filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".old-"+hex.EncodeToString(b[:]))
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("cannot move the previous output aside: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			_ = os.Rename(old, out)
-		}
-		return fmt.Errorf("cannot move the new output into place: %w", err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("the site is built, but the previous output at %s could not be removed: %w", old, err)
-		}
-	}
-	return nil
 }

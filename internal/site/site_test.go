@@ -329,28 +329,134 @@ func TestTemplateError(t *testing.T) {
 	}
 }
 
+// TestOutputSafety: brief replaces only a folder it wrote, never one inside
+// the project but public/, and never deletes a file it did not write.
 func TestOutputSafety(t *testing.T) {
-	dir := sitetest.Write(t, project)
 	tests := []struct {
-		name, out, want string
+		name  string
+		setup func(t *testing.T, dir string) (out string) // returns --out
+		want  string                                     // in the error; "" for success
 	}{
-		{"project itself", dir, "it holds the project"},
-		{"parent of project", filepath.Dir(dir), "it holds the project"},
-		{"foreign folder", t.TempDir(), ""},
+		{"project itself", func(t *testing.T, dir string) string { return dir }, "it holds the project"},
+		{"parent of project", func(t *testing.T, dir string) string { return filepath.Dir(dir) }, "it holds the project"},
+		{"templates with an index.html", func(t *testing.T, dir string) string {
+			writeFiles(t, dir, map[string]string{"templates/index.html": "{{define \"main\"}}mine{{end}}"})
+			return filepath.Join(dir, "templates")
+		}, "it is inside the project, where brief writes only public/"},
+		{"an empty folder inside the project", func(t *testing.T, dir string) string {
+			return filepath.Join(dir, "site")
+		}, "it is inside the project"},
+		{"hand-made web root", func(t *testing.T, dir string) string {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{"index.html": "home", "contact.html": "call", "photos/a.jpg": "jpg"})
+			return root
+		}, "it is not empty and has no .brief-manifest"},
+		{"brief's output with a file added by hand", func(t *testing.T, dir string) string {
+			if _, err := sitetest.Build(t, dir, site.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			writeFiles(t, dir, map[string]string{"public/contact.html": "call", "public/photos/a.jpg": "jpg"})
+			return filepath.Join(dir, "public")
+		}, "contact.html, photos/a.jpg were not written by brief"},
+		{"brief's output", func(t *testing.T, dir string) string {
+			if _, err := sitetest.Build(t, dir, site.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(dir, "public")
+		}, ""},
+		{"an empty folder outside", func(t *testing.T, dir string) string { return t.TempDir() }, ""},
+		{"a new folder outside", func(t *testing.T, dir string) string { return filepath.Join(t.TempDir(), "a", "b") }, ""},
 	}
-	foreign := tests[2].out
-	if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644); err != nil {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := sitetest.Write(t, project)
+			out := tt.setup(t, dir)
+			before := map[string]string{}
+			if _, err := os.Stat(out); err == nil {
+				before = sitetest.Tree(t, out)
+			}
+			_, err := sitetest.Build(t, dir, site.Options{Out: out})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(sitetest.ReadFile(t, filepath.Join(out, ".brief-manifest")), "\nindex.html\n") {
+					t.Error("the manifest does not list index.html")
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if len(before) > 0 && !equalTrees(before, sitetest.Tree(t, out)) {
+				t.Error("a refused build changed the folder")
+			}
+		})
+	}
+}
+
+// TestOutputSymlink: an output that is a symbolic link is followed: the
+// folder it points to gets the new site and the link stays.
+func TestOutputSymlink(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	www := filepath.Join(t.TempDir(), "site")
+	if err := os.Symlink(www, filepath.Join(dir, "public")); err != nil {
 		t.Fatal(err)
 	}
-	tests[2].want = "does not look like brief's output"
-	for _, tt := range tests {
-		_, err := site.Build(context.Background(), site.Options{Src: dir, Out: tt.out})
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
+	if _, err := sitetest.Build(t, dir, site.Options{}); err == nil || !strings.Contains(err.Error(), "symbolic link to a folder that does not exist") {
+		t.Fatalf("a dangling link: err = %v", err)
+	}
+	if err := os.Mkdir(www, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if i == 1 {
+			edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
+		}
+		if _, err := sitetest.Build(t, dir, site.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Lstat(filepath.Join(dir, "public"))
+		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("public is no longer a link: %v %v", st, err)
+		}
+		page := sitetest.ReadFile(t, filepath.Join(www, "briefings/week-1/index.html"))
+		if i == 1 && !strings.Contains(page, "Changed prose") {
+			t.Error("the linked folder was not updated")
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(foreign, "notes.txt")); err != nil || string(b) != "mine" {
-		t.Error("a refused build touched the folder")
+}
+
+// TestCacheDirSafety: a folder that is not brief's is never used as the
+// cache, and pruning deletes only brief's own entries.
+func TestCacheDirSafety(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	_, err := sitetest.Build(t, dir, site.Options{CacheDir: filepath.Join(dir, "content")})
+	if err == nil || !strings.Contains(err.Error(), "refusing to use") || !strings.Contains(err.Error(), "has no CACHEDIR.TAG written by brief") {
+		t.Fatalf("--cache content: err = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content", ".gitignore")); err == nil {
+		t.Error("content/.gitignore was written")
+	}
+	for _, c := range []string{dir, filepath.Join(dir, "public"), filepath.Join(dir, "public", "cache")} {
+		if _, err := sitetest.Build(t, dir, site.Options{CacheDir: c}); err == nil {
+			t.Errorf("--cache %s was accepted", c)
+		}
+	}
+	cache := filepath.Join(dir, ".brief-cache")
+	if _, err := sitetest.Build(t, dir, site.Options{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	mine := map[string]string{"v1/notes.txt": "mine", "v1/ab/notes.txt": "mine", "v1/ab/" + strings.Repeat("0", 64): "not named for its shard"}
+	writeFiles(t, cache, mine)
+	edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
+	if _, err := sitetest.Build(t, dir, site.Options{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	for rel := range mine {
+		if _, err := os.Stat(filepath.Join(cache, filepath.FromSlash(rel))); err != nil {
+			t.Errorf("pruning removed %s, which brief did not write", rel)
+		}
 	}
 }
 
@@ -416,4 +522,35 @@ func slicesEqual(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// writeFiles writes files (slash paths) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for rel, data := range files {
+		full := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// edit replaces old with new in a file of the project, failing when old is
+// not there.
+func edit(t *testing.T, dir, rel, old, new string) {
+	t.Helper()
+	full := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", rel, old)
+	}
+	if err := os.WriteFile(full, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -89,6 +89,16 @@ func Read(t testing.TB, dir, rel string) string {
 	return string(b)
 }
 
+// ReadFile returns the text of a file, failing the test when it cannot.
+func ReadFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // Tree hashes every file under root, keyed by slash path, to compare builds.
 func Tree(t testing.TB, root string) map[string]string {
 	t.Helper()
