@@ -335,7 +335,7 @@ func TestOutputSafety(t *testing.T) {
 	tests := []struct {
 		name  string
 		setup func(t *testing.T, dir string) (out string) // returns --out
-		want  string                                     // in the error; "" for success
+		want  string                                      // in the error; "" for success
 	}{
 		{"project itself", func(t *testing.T, dir string) string { return dir }, "it holds the project"},
 		{"parent of project", func(t *testing.T, dir string) string { return filepath.Dir(dir) }, "it holds the project"},
