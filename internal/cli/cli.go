@@ -274,6 +274,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot watch %s: %w", opts.Src, err)
 	}
 	srv := preview.New(opts, stderr)
+	if h, _, err := net.SplitHostPort(*addr); err == nil {
+		srv.AllowHost(h)
+	}
 	srv.Rebuild(ctx)
 	host := ln.Addr().String()
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {

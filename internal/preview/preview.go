@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,8 @@ type Server struct {
 	mu      sync.Mutex
 	clients map[chan event]struct{}
 	version int64
+
+	hosts []string // host names answered besides loopback names and IP addresses
 }
 
 type event struct {
@@ -117,11 +120,48 @@ func (s *Server) broadcast(e event) {
 	}
 }
 
+// AllowHost makes the server answer requests for a host name other than
+// localhost: the host of --addr, when it is a name.
+func (s *Server) AllowHost(name string) {
+	if name != "" && net.ParseIP(name) == nil {
+		s.hosts = append(s.hosts, strings.ToLower(strings.TrimSuffix(name, ".")))
+	}
+}
+
+// hostAllowed reports whether a request's Host may be answered. Against DNS
+// rebinding (a page on evil.example whose name resolves to 127.0.0.1), only
+// names that cannot be rebound are answered: IP addresses, localhost and
+// *.localhost, and the names given to AllowHost.
+func (s *Server) hostAllowed(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "":
+		return false
+	case net.ParseIP(host) != nil:
+		return true
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return true
+	}
+	return slices.Contains(s.hosts, host)
+}
+
 // Handler serves the site and the preview endpoints. It does not use
 // http.ServeMux for site paths, which would redirect /../x to /x: a path with
 // a ".." segment gets the 404 page.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.hostAllowed(r.Host) {
+			http.Error(w, "brief serve answers only requests for localhost or an IP address (the Host header names another host); open http://127.0.0.1 or http://localhost", http.StatusForbidden)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
 		switch r.URL.Path {
 		case Prefix + "events":
 			s.events(w, r)
@@ -196,11 +236,6 @@ func resolve(files map[string][]byte, r *http.Request) (name string, redirect bo
 }
 
 func (s *Server) file(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
 	st := s.cur.Load()
 	name, redirect, ok := resolve(st.files, r)
 	if redirect {

@@ -400,3 +400,46 @@ func TestLoad(t *testing.T) {
 	}
 	t.Logf("%d requests during %d rebuilds", requests.Load(), rebuilds.Load())
 }
+
+// TestHostAndMethod: against DNS rebinding, only loopback names and IP
+// addresses are answered, and nothing but GET and HEAD.
+func TestHostAndMethod(t *testing.T) {
+	dir := sitetest.Write(t, project)
+	ts, srv := start(t, dir)
+	srv.AllowHost("preview.internal")
+	tests := []struct {
+		method, host, path string
+		want               int
+	}{
+		{"GET", "evil.example", "/", http.StatusForbidden},
+		{"GET", "evil.example:8080", "/__brief/status", http.StatusForbidden},
+		{"GET", "evil.example", "/__brief/events", http.StatusForbidden},
+		{"GET", "localhost.evil.example", "/", http.StatusForbidden},
+		{"GET", "localhost:8080", "/", http.StatusOK},
+		{"GET", "LOCALHOST.", "/", http.StatusOK},
+		{"GET", "app.localhost", "/", http.StatusOK},
+		{"GET", "127.0.0.1:8080", "/", http.StatusOK},
+		{"GET", "[::1]:8080", "/", http.StatusOK},
+		{"GET", "192.168.1.5:8080", "/", http.StatusOK},
+		{"GET", "preview.internal:8080", "/", http.StatusOK},
+		{"HEAD", "localhost", "/__brief/status", http.StatusOK},
+		{"POST", "localhost", "/__brief/status", http.StatusMethodNotAllowed},
+		{"DELETE", "localhost", "/__brief/events", http.StatusMethodNotAllowed},
+		{"PUT", "localhost", "/index.html", http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = tt.host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s %s with Host %q: status %d, want %d", tt.method, tt.path, tt.host, resp.StatusCode, tt.want)
+		}
+	}
+}
