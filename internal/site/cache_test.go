@@ -174,3 +174,122 @@ func equalTrees(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// staleProject has templates that show every documented field of every
+// briefing a page can reach: neighbours, tags' briefings, the latest.
+const staleProject = `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/"
+-- templates/fields.html --
+{{define "fields"}}{{with .}}[{{.Slug}}|{{.Title}}|{{.Summary}}|{{date .Date}}|{{.Draft}}|{{.Path}}|{{.URL}}|{{.Minutes}}|{{range .Tags}}{{.Name}},{{.Slug}},{{.Path}};{{end}}|{{range .Sources}}{{.ID}},{{.Title}},{{.Source}},{{.URL}},{{.Description}},{{.Notes}};{{end}}|{{with .Workbook}}{{.Path}},{{.Size}}{{end}}]{{end}}{{end}}
+{{define "full"}}{{template "fields" .}}{{with .}}{{template "fields" .Newer}}{{template "fields" .Older}}{{range .Tags}}<{{.Name}}:{{range .Briefings}}{{template "fields" .}}{{end}}>{{end}}{{end}}{{end}}
+-- templates/briefing.html --
+{{define "main"}}{{template "full" .Briefing}}{{.Briefing.Body}}{{end}}
+-- templates/index.html --
+{{define "main"}}{{template "full" .Latest}}{{range .Archive}}{{.Year}}{{range .Briefings}}{{template "fields" .}}{{end}}{{end}}{{range .Tags}}<{{.Name}}:{{range .Briefings}}{{template "fields" .}}{{end}}>{{end}}{{end}}
+-- templates/tag.html --
+{{define "main"}}{{.Tag.Name}}{{range .Tag.Briefings}}{{template "fields" .}}{{end}}{{end}}
+-- data/prices.toml --
+title = "Prices"
+source = "Exchange"
+kind = "series"
+[[rows]]
+date = 2026-01-01
+close = 1.0
+-- data/other.toml --
+title = "Other"
+source = "Somebody"
+notes = "First notes."
+[[rows]]
+date = 2026-01-01
+x = 1
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-08
+summary = "First summary."
+tags = ["Miners"]
++++
+Short.
+` + "```table" + `
+dataset = "other"
+` + "```" + `
+-- content/briefings/w2.md --
++++
+title = "Week two"
+date = 2026-01-15
+tags = ["Miners"]
++++
+` + "```chart" + `
+dataset = "prices"
+` + "```" + `
+-- content/briefings/w3.md --
++++
+title = "Week three"
+date = 2026-01-22
+tags = ["Markets"]
++++
+` + "```chart" + `
+dataset = "prices"
+` + "```" + `
+`
+
+// TestCacheCoversWhatTemplatesShow edits, one at a time, every field of a
+// briefing that other pages can show through custom templates, and checks
+// after each edit that the cached build (on disk and in the preview's
+// memory) equals a build without cache.
+func TestCacheCoversWhatTemplatesShow(t *testing.T) {
+	dir := sitetest.Write(t, staleProject)
+	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	engine := site.NewEngine(opts)
+	edits := []struct {
+		name, file, old, new string
+	}{
+		{"summary", "content/briefings/w1.md", "First summary.", "Second summary."},
+		{"date", "content/briefings/w1.md", "2026-01-08", "2026-01-09"},
+		{"title", "content/briefings/w1.md", "Week one", "Week 1"},
+		{"tags", "content/briefings/w1.md", `tags = ["Miners"]`, `tags = ["Miners", "Power"]`},
+		{"minutes", "content/briefings/w1.md", "Short.", strings.Repeat("word ", 450)},
+		{"sources", "data/other.toml", "First notes.", "Second notes."},
+		{"workbook size", "data/other.toml", "x = 1", "x = 1\ny = \"" + strings.Repeat("long text ", 400) + "\""},
+		{"slug", "content/briefings/w1.md", "+++\ntitle", "+++\nslug = \"week-one\"\ntitle"},
+		{"tag of a neighbour's neighbour", "content/briefings/w3.md", `tags = ["Markets"]`, `tags = ["Miners"]`},
+	}
+	build := func() {
+		t.Helper()
+		if _, err := site.Build(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build()
+	if _, err := engine.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		edit(t, dir, e.file, e.old, e.new)
+		build()
+		fresh := filepath.Join(t.TempDir(), "public")
+		o := opts
+		o.CacheDir, o.Out = "", fresh
+		if _, err := site.Build(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		want := sitetest.Tree(t, fresh)
+		got := sitetest.Tree(t, filepath.Join(dir, "public"))
+		for name := range want {
+			if got[name] != want[name] {
+				t.Errorf("%s edited: %s from the disk cache differs from a build without cache", e.name, name)
+			}
+		}
+		snap, err := engine.Build(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range snap.Files {
+			if string(data) != sitetest.ReadFile(t, filepath.Join(fresh, filepath.FromSlash(name))) {
+				t.Errorf("%s edited: %s in the preview differs from a build without cache", e.name, name)
+			}
+		}
+	}
+}

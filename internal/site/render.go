@@ -162,6 +162,9 @@ func (p *Project) RenderMemory(ctx context.Context) (map[string][]byte, error) {
 
 func (p *Project) render(ctx context.Context, w *writer) error {
 	infos, tags := p.index()
+	// Briefing pages see the other briefings as they are before any is
+	// rendered (without workbook sizes); list pages see them after.
+	before := summarise(infos, tags)
 
 	var errs diag.List
 	perBriefing := make([]error, len(p.Briefings))
@@ -173,7 +176,7 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			perBriefing[i] = p.renderBriefing(w, b, infos[i])
+			perBriefing[i] = p.renderBriefing(w, b, infos[i], before.page(infos, i), before.key(infos, i).done())
 			if p.progress != nil {
 				p.progress(int(done.Add(1)), len(p.Briefings))
 			}
@@ -198,26 +201,35 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 			allData = newDownload(allDataPath, size)
 		}
 	}
-	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tags, AllData: allData}
-	if len(infos) > 0 {
-		home.Latest = infos[0]
-		home.Archive = byYear(infos) // every briefing, so the archive is never empty
+	after := summarise(infos, tags)
+	tagViews := make([]*tagInfo, len(tags))
+	for i, t := range tags {
+		tagViews[i] = after.tags[t]
 	}
-	// List pages, the feed and the sitemap are keyed by what they show, so a
-	// rebuild after an edit to one briefing's text renders none of them.
-	all := listKey(p.key, infos)
+	home := &page{Site: p.Config, Canonical: p.Config.BaseURL, Description: p.Config.Description, Tags: tagViews, AllData: allData}
+	if len(infos) > 0 {
+		home.Latest = after.page(infos, 0)
+		home.Archive = byYear(after.infos) // every briefing, so the archive is never empty
+	}
+	// List pages, the feed and the sitemap are keyed by everything they can
+	// show, so a rebuild after an edit to one briefing's text renders none
+	// of them.
+	all := newHasher().sum(p.key)
+	for _, h := range after.hashes {
+		all.sum(h)
+	}
 	for _, t := range tags {
-		all.str(t.Name).str(t.Path).str(fmt.Sprint(len(t.Briefings)))
+		all.sum(after.tagHash[t])
 	}
 	if allData != nil {
 		all.str(allData.Size)
 	}
 	allKey := all.done()
 	errs.Add(p.listPage(w, "index.html", "index.html", allKey, home))
-	errs.Add(p.listPage(w, "tags.html", "tags/index.html", allKey, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/", Tags: tags}))
+	errs.Add(p.listPage(w, "tags.html", "tags/index.html", allKey, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/", Tags: tagViews}))
 	for _, t := range tags {
-		key := listKey(p.key, t.Briefings).str(t.Name).done()
-		errs.Add(p.listPage(w, "tag.html", t.Path, key, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: t}))
+		key := newHasher().sum(p.key).sum(after.tagHash[t]).done()
+		errs.Add(p.listPage(w, "tag.html", t.Path, key, &page{Site: p.Config, Canonical: p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: after.tags[t]}))
 	}
 	errs.Add(p.render404(w))
 	if p.echarts.path != "" {
@@ -231,20 +243,98 @@ func (p *Project) render(ctx context.Context, w *writer) error {
 	return errs.Err()
 }
 
-// listKey hashes what list pages show of each briefing.
-func listKey(base hash, infos []*briefingInfo) *hasher {
-	k := newHasher().sum(base)
-	for _, b := range infos {
-		k.str(b.Path).str(b.Title).str(b.Summary).str(b.Date.Format(time.DateOnly)).bool(b.Draft)
-		for _, t := range b.Tags {
-			k.str(t.Name).str(t.Path)
+// summaries are the briefings as a page sees the ones it does not show in
+// full: every field but Body, Newer and Older, with tags that list no
+// briefings. Cutting the links there bounds what a template can reach from a
+// page, so that a page's key can cover all of it (a custom template may show
+// any documented field of a neighbour or of a tag's briefings).
+type summaries struct {
+	infos   []*briefingInfo
+	hashes  []hash                // of each summary: every field it has
+	tags    map[*tagInfo]*tagInfo // a tag listing the summaries of its briefings
+	tagHash map[*tagInfo]hash
+}
+
+func summarise(infos []*briefingInfo, tags []*tagInfo) *summaries {
+	s := &summaries{infos: make([]*briefingInfo, len(infos)), hashes: make([]hash, len(infos)),
+		tags: make(map[*tagInfo]*tagInfo, len(tags)), tagHash: make(map[*tagInfo]hash, len(tags))}
+	index := make(map[*briefingInfo]int, len(infos))
+	for i, b := range infos {
+		c := *b
+		c.Body, c.Newer, c.Older = "", nil, nil
+		c.Tags = make([]*tagInfo, len(b.Tags))
+		for j, t := range b.Tags {
+			c.Tags[j] = &tagInfo{Name: t.Name, Slug: t.Slug, Path: t.Path}
 		}
-		if b.Workbook != nil {
-			k.str(b.Workbook.Size)
+		s.infos[i], s.hashes[i] = &c, summaryHash(&c)
+		index[b] = i
+	}
+	for _, t := range tags {
+		v := &tagInfo{Name: t.Name, Slug: t.Slug, Path: t.Path, Briefings: make([]*briefingInfo, len(t.Briefings))}
+		k := newHasher().str(t.Name).str(t.Slug).str(t.Path)
+		for j, b := range t.Briefings {
+			i := index[b]
+			v.Briefings[j] = s.infos[i]
+			k.sum(s.hashes[i])
+		}
+		s.tags[t], s.tagHash[t] = v, k.done()
+	}
+	return s
+}
+
+// page returns briefing i as its own page (or the home page's latest) sees
+// it: in full, with its neighbours and its tags' briefings as summaries.
+func (s *summaries) page(infos []*briefingInfo, i int) *briefingInfo {
+	c := *infos[i]
+	c.Newer, c.Older = nil, nil
+	if i > 0 {
+		c.Newer = s.infos[i-1]
+	}
+	if i+1 < len(infos) {
+		c.Older = s.infos[i+1]
+	}
+	c.Tags = make([]*tagInfo, len(infos[i].Tags))
+	for j, t := range infos[i].Tags {
+		c.Tags[j] = s.tags[t]
+	}
+	return &c
+}
+
+// key hashes everything briefing i's page can show besides its own file and
+// data: its summary, its neighbours' and its tags'.
+func (s *summaries) key(infos []*briefingInfo, i int) *hasher {
+	k := newHasher().sum(s.hashes[i])
+	for _, j := range []int{i - 1, i + 1} {
+		if j >= 0 && j < len(infos) {
+			k.sum(s.hashes[j])
 		}
 		k.str("|")
 	}
+	for _, t := range infos[i].Tags {
+		k.sum(s.tagHash[t])
+	}
 	return k
+}
+
+// summaryHash hashes every field of a summary. A field added to
+// briefingInfo must be added here (TestSummaryHashCoversEveryField).
+func summaryHash(b *briefingInfo) hash {
+	k := newHasher().str(b.Slug).str(b.Title).str(b.Summary).str(b.Date.Format(time.RFC3339Nano)).bool(b.Draft).
+		str(b.Path).str(b.URL).str(fmt.Sprint(b.Minutes))
+	k.str(fmt.Sprint(len(b.Tags)))
+	for _, t := range b.Tags {
+		k.str(t.Name).str(t.Slug).str(t.Path)
+	}
+	k.str(fmt.Sprint(len(b.Sources)))
+	for _, s := range b.Sources {
+		k.str(s.ID).str(s.Title).str(s.Source).str(s.URL).str(s.Description).str(s.Notes)
+	}
+	if b.Workbook != nil {
+		k.str(b.Workbook.Path).str(b.Workbook.Size)
+	} else {
+		k.str("-")
+	}
+	return k.done()
 }
 
 // cached writes the file made by fn, or the bytes it made last time under
@@ -395,19 +485,13 @@ func (p *Project) render404(w *writer) error {
 
 // renderBriefing writes a briefing's page and workbook, or copies them from
 // the cache when nothing they depend on has changed: the settings, templates
-// and assets (p.key), the briefing and its data (b.key), and the titles and
-// places of the neighbours its page links to.
-func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) error {
+// and assets (p.key), the briefing and its data (b.key), and everything the
+// page can show of other briefings (linked: see summaries). view is info as
+// the page's template sees it; info gets the workbook's size.
+func (p *Project) renderBriefing(w *writer, b *Briefing, info, view *briefingInfo, linked hash) error {
 	// The slug names the output files: a renamed file with the same text is
 	// another output.
-	k := newHasher().sum(p.key).sum(b.key).str(b.Slug)
-	for _, n := range []*briefingInfo{info.Newer, info.Older} {
-		if n != nil {
-			k.str(n.Path).str(n.Title)
-		}
-		k.str("|")
-	}
-	key := k.done()
+	key := newHasher().sum(p.key).sum(b.key).str(b.Slug).sum(linked).done()
 	if p.reuseFiles(w, key, func(metas map[string]fileMeta) {
 		if m, has := metas[workbookPath(b.Slug)]; has {
 			info.Workbook = newDownload(workbookPath(b.Slug), int(m.Size))
@@ -429,9 +513,10 @@ func (p *Project) renderBriefing(w *writer, b *Briefing, info *briefingInfo) err
 	if p.cache.keepPages || p.cache.disk != nil {
 		out = newWriter("")
 	}
-	if err := p.renderBriefingFiles(out, b, info); err != nil {
+	if err := p.renderBriefingFiles(out, b, view); err != nil {
 		return err
 	}
+	info.Workbook = view.Workbook
 	if out != w {
 		for name, data := range out.files {
 			if err := w.write(name, data); err != nil {
