@@ -38,6 +38,8 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "")
+			// The cache signing key goes into the work folder, not $HOME.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("BRIEF_ECHARTS", echarts)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {

@@ -68,7 +68,15 @@ func (v Value) Date() time.Time {
 }
 
 // NumberValue, StringValue, DateValue and BoolValue make values.
-func NumberValue(f float64) Value { return Value{Type: Number, Num: f} }
+// Negative zero (-0.0 in TOML) becomes zero: it means the same, and it
+// would print as "-0" from one path and "0" from another (gob, which the
+// build cache uses, does not keep the sign of zero).
+func NumberValue(f float64) Value {
+	if f == 0 {
+		f = 0
+	}
+	return Value{Type: Number, Num: f}
+}
 
 // IntValue makes a number written as an integer.
 func IntValue(i int64) Value { return Value{Type: Number, Num: float64(i), Int: true} }

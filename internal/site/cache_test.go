@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,7 +147,7 @@ func TestCacheNeverStale(t *testing.T) {
 	// Corrupt every cache entry: each is rebuilt, never trusted.
 	filepath.WalkDir(filepath.Join(opts.CacheDir, "v1"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			os.WriteFile(p, []byte("brief-cache-v1\ngarbage that fails the checksum................................"), 0o644)
+			os.WriteFile(p, []byte("brief-cache-v2\ngarbage that fails the signature................................"), 0o644)
 		}
 		return nil
 	})
@@ -290,6 +291,98 @@ func TestCacheCoversWhatTemplatesShow(t *testing.T) {
 			if string(data) != sitetest.ReadFile(t, filepath.Join(fresh, filepath.FromSlash(name))) {
 				t.Errorf("%s edited: %s in the preview differs from a build without cache", e.name, name)
 			}
+		}
+	}
+}
+
+// cacheEntries returns the paths of the disk cache's entries.
+func cacheEntries(t *testing.T, cache string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(filepath.Join(cache, "v1"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if len(out) < 2 {
+		t.Fatalf("only %d cache entries", len(out))
+	}
+	return out
+}
+
+// TestCacheEntriesAreVerified: entries swapped between names, and an entry
+// edited with its checksum recomputed, are not trusted.
+func TestCacheEntriesAreVerified(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	cache := filepath.Join(dir, ".brief-cache")
+	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: cache}
+	build := func(step string) {
+		t.Helper()
+		if _, err := site.Build(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		fresh := filepath.Join(t.TempDir(), "public")
+		o := opts
+		o.CacheDir, o.Out = "", fresh
+		if _, err := site.Build(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		if !equalTrees(sitetest.Tree(t, fresh), sitetest.Tree(t, filepath.Join(dir, "public"))) {
+			t.Errorf("%s: the cached build differs from a build without cache", step)
+		}
+	}
+	build("first")
+
+	// Rotate the names of all intact entries.
+	entries := cacheEntries(t, cache)
+	data := make([][]byte, len(entries))
+	for i, p := range entries {
+		data[i], _ = os.ReadFile(p)
+	}
+	for i, p := range entries {
+		os.WriteFile(p, data[(i+1)%len(data)], 0o644)
+	}
+	build("entries swapped")
+
+	// Edit the dataset inside its entry, and recompute a SHA-256 checksum
+	// of the edited content.
+	edited := 0
+	for _, p := range cacheEntries(t, cache) {
+		b, _ := os.ReadFile(p)
+		if i := strings.Index(string(b), "Exchange"); i >= 0 {
+			body := []byte(strings.Replace(string(b[:len(b)-32]), "Exchange", "Exchanxe", 1))
+			sum := sha256.Sum256(body)
+			os.WriteFile(p, append(body, sum[:]...), 0o644)
+			edited++
+		}
+	}
+	if edited == 0 {
+		t.Fatal("no cache entry holds the dataset")
+	}
+	build("dataset entry edited")
+	if strings.Contains(sitetest.Read(t, dir, "briefings/w1/index.html"), "Exchanxe") {
+		t.Error("a value no TOML file holds was published")
+	}
+}
+
+// TestNegativeZero: -0.0 in a dataset publishes the same bytes whether the
+// dataset is parsed or comes from the cache.
+func TestNegativeZero(t *testing.T) {
+	dir := sitetest.Write(t, strings.Replace(cacheProject, "close = 1.0", "close = -0.0", 1))
+	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	var trees []map[string]string
+	for _, step := range []string{"cold", "from the cache"} {
+		out := filepath.Join(t.TempDir(), "public")
+		opts.Out = out
+		if _, err := site.Build(context.Background(), opts); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		trees = append(trees, sitetest.Tree(t, out))
+	}
+	for name, sum := range trees[0] {
+		if trees[1][name] != sum {
+			t.Errorf("%s differs between a cold build and one from the cache", name)
 		}
 	}
 }

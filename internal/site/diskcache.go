@@ -2,6 +2,8 @@ package site
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/gob"
@@ -34,14 +36,15 @@ import (
 // the folder holds one build's worth. Deleting the folder is always safe.
 type diskCache struct {
 	dir  string
-	salt hash
-	mu   sync.Mutex
+	salt   hash
+	secret []byte // signs entries: see cacheSecret
+	mu     sync.Mutex
 	used map[string]bool
 
 	markOnce sync.Once
 }
 
-const cacheMagic = "brief-cache-v1\n"
+const cacheMagic = "brief-cache-v2\n"
 
 var (
 	toolOnce sync.Once
@@ -70,7 +73,85 @@ func toolHash() hash {
 }
 
 func openDiskCache(dir string) *diskCache {
-	return &diskCache{dir: dir, salt: toolHash(), used: map[string]bool{}}
+	return &diskCache{dir: dir, salt: toolHash(), secret: cacheSecret(), used: map[string]bool{}}
+}
+
+var (
+	secretOnce sync.Once
+	secret     []byte
+)
+
+// cacheSecret is the key that signs this user's cache entries, so that an
+// entry brief did not write for this user (edited by hand, planted in a
+// shared folder, restored from another machine's CI cache) is never trusted:
+// its signature does not match and it is rendered again. The key is
+// BRIEF_CACHE_KEY when set (for a CI that keeps its cache between runs), or
+// 32 random bytes kept in the user's cache folder (~/.cache/brief/cache-key),
+// made on first use. When neither can be had, the key lives only as long as
+// the process, and the disk cache is never read back.
+func cacheSecret() []byte {
+	secretOnce.Do(func() {
+		if k := os.Getenv("BRIEF_CACHE_KEY"); k != "" {
+			sum := sha256.Sum256([]byte("brief-cache-key\n" + k))
+			secret = sum[:]
+			return
+		}
+		if k, err := userSecret(); err == nil {
+			secret = k
+			return
+		}
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret)
+	})
+	return secret
+}
+
+// userSecret reads, or makes, the key file in the user's cache folder.
+func userSecret() ([]byte, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.Join(base, "brief", "cache-key")
+	if k, err := os.ReadFile(p); err == nil && len(k) == 32 {
+		return k, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		// Made by another build just now.
+		if k, err := os.ReadFile(p); err == nil && len(k) == 32 {
+			return k, nil
+		}
+		return nil, errors.New("unreadable cache key")
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = f.Write(k)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(p)
+		return nil, err
+	}
+	return k, nil
+}
+
+// sign is the signature of an entry's content for key.
+func (d *diskCache) sign(key hash, content []byte) []byte {
+	m := hmac.New(sha256.New, d.secret)
+	m.Write(d.salt[:])
+	m.Write(key[:])
+	m.Write(content)
+	return m.Sum(nil)
 }
 
 const (
@@ -234,7 +315,7 @@ func (d *diskCache) get(key hash) (map[string][]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	files, err := decodeEntry(data)
+	files, err := d.decodeEntry(key, data)
 	if err != nil {
 		_ = os.Remove(p) // corrupt: rebuild it
 		return nil, false
@@ -257,7 +338,7 @@ func (d *diskCache) put(key hash, files map[string][]byte) {
 	if err != nil {
 		return
 	}
-	_, err = tmp.Write(encodeEntry(files))
+	_, err = tmp.Write(d.encodeEntry(key, files))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -325,8 +406,9 @@ func isHex(s string, n int) bool {
 }
 
 // encodeEntry lays out files as: magic, a count, then name and data for each
-// (each length-prefixed), then a SHA-256 of all of it.
-func encodeEntry(files map[string][]byte) []byte {
+// (each length-prefixed), then a signature of all of it for key (see sign),
+// so that an entry is valid only under the key it was written for.
+func (d *diskCache) encodeEntry(key hash, files map[string][]byte) []byte {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
@@ -341,19 +423,18 @@ func encodeEntry(files map[string][]byte) []byte {
 		b.Write(binary.AppendUvarint(nil, uint64(len(files[name]))))
 		b.Write(files[name])
 	}
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
+	b.Write(d.sign(key, b.Bytes()))
 	return b.Bytes()
 }
 
 var errCorrupt = errors.New("corrupt cache entry")
 
-func decodeEntry(data []byte) (map[string][]byte, error) {
+func (d *diskCache) decodeEntry(key hash, data []byte) (map[string][]byte, error) {
 	if len(data) < len(cacheMagic)+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
 		return nil, errCorrupt
 	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+	body, sig := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if !hmac.Equal(d.sign(key, body), sig) {
 		return nil, errCorrupt
 	}
 	rest := body[len(cacheMagic):]
