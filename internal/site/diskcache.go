@@ -35,11 +35,11 @@ import (
 // After a successful build, entries that build did not use are removed, so
 // the folder holds one build's worth. Deleting the folder is always safe.
 type diskCache struct {
-	dir  string
+	dir    string
 	salt   hash
 	secret []byte // signs entries: see cacheSecret
 	mu     sync.Mutex
-	used map[string]bool
+	used   map[string]bool
 
 	markOnce sync.Once
 }
