@@ -37,6 +37,9 @@ func (e *SyntaxError) Error() string { return e.Msg }
 // Decode parses src into a generic map and indexes the positions of its values.
 // A syntax error is returned as *SyntaxError.
 func Decode(src []byte) (map[string]any, *Index, error) {
+	if err := checkDepth(src); err != nil {
+		return nil, nil, err
+	}
 	var m map[string]any
 	if _, err := toml.Decode(string(src), &m); err != nil {
 		var pe toml.ParseError
