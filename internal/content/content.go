@@ -55,6 +55,11 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // ValidSlug reports whether s may name a briefing's page.
 func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
 
+// MaxBlocks is the most chart and table blocks a briefing holds: each is a
+// sheet of its workbook, and excelize's cost per sheet table grows with the
+// number of tables before it.
+const MaxBlocks = 200
+
 // Parse reads a briefing. file is the slash path used in messages; its stem is
 // the default slug. The error, if any, is a *diag.List.
 func Parse(file string, src []byte) (*Briefing, error) {
@@ -272,7 +277,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		return ast.WalkContinue, nil
 	})
 	var blocks []*Block
-	for _, f := range fences {
+	for i, f := range fences {
 		kind := string(f.Language(src))
 		// The block's place is the first character of its opening fence line.
 		start := f.Info.Segment.Start
@@ -291,6 +296,10 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 			body.Write(seg.Value(src))
 		}
 		pos := diag.Pos{File: file, Line: line, Col: fenceCol}
+		if i == MaxBlocks {
+			errs.Addf(pos, "%s block: a briefing holds at most %d chart and table blocks (its workbook has a sheet for each); split it into several briefings", kind, MaxBlocks)
+			break
+		}
 		b, err := parseBlock(kind, pos, body.Bytes(), bodyCol, len(blocks))
 		errs.Add(err)
 		if b == nil {

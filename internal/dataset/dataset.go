@@ -137,6 +137,18 @@ func (p *parser) errorf(path, format string, args ...any) {
 	p.errs.Add(diag.Errorf(p.at(path), format, args...))
 }
 
+// MaxRows and MaxColumns are the most a dataset holds: what one Excel
+// sheet holds (1,048,576 rows, one of them the header, and 16,384 columns),
+// since every dataset is a sheet of data/datasets.xlsx.
+const (
+	MaxRows    = 1<<20 - 1
+	MaxColumns = 1 << 14
+)
+
+// maxRows is MaxRows; a test lowers it, since a dataset of a million rows
+// takes seconds to parse.
+var maxRows = MaxRows
+
 // Parse reads one dataset. file is the slash path used in messages; its stem is
 // the dataset id. The error, if any, is a *diag.List with every problem found.
 func Parse(file string, src []byte) (*Dataset, error) {
@@ -269,6 +281,10 @@ func (p *parser) rows(x any) []map[string]cell {
 	if len(list) == 0 {
 		p.errorf("rows", "dataset has no rows: add at least one [[rows]] table")
 	}
+	if len(list) > maxRows {
+		p.errorf(fmt.Sprintf("rows[%d]", maxRows), "rows[%d]: a dataset holds at most %s rows, what one Excel sheet holds under its header; split the data into several datasets", maxRows, group(fmt.Sprint(maxRows)))
+		return nil
+	}
 	out := make([]map[string]cell, len(list))
 	seen := map[string]bool{}
 	for i, row := range list {
@@ -294,6 +310,10 @@ func (p *parser) rows(x any) []map[string]cell {
 			}
 			cells[k] = cell{v, path}
 			if !seen[k] {
+				if len(p.d.Columns) == MaxColumns {
+					p.errorf(path, "%s: a dataset holds at most %s columns, as many as an Excel sheet; split the data into several datasets", path, group(fmt.Sprint(MaxColumns)))
+					return nil
+				}
 				seen[k] = true
 				p.d.Columns = append(p.d.Columns, &Column{Name: k, Index: len(p.d.Columns)})
 			}

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -247,4 +248,31 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestExcelLimits: a dataset beyond what an Excel sheet holds is refused at
+// the first row or column too many (the row limit is lowered here: a dataset
+// of a million rows takes seconds to parse; the limits themselves are
+// checked against excelize's in the workbook tests).
+func TestExcelLimits(t *testing.T) {
+	defer func(n int) { maxRows = n }(maxRows)
+	maxRows = 3
+	var rows strings.Builder
+	rows.WriteString("title = \"R\"\nsource = \"S\"\n")
+	for range 4 {
+		rows.WriteString("[[rows]]\na = 1\n")
+	}
+	_, err := Parse("data/r.toml", []byte(rows.String()))
+	if got, want := fmt.Sprint(err), "data/r.toml:9:1: rows[3]: a dataset holds at most 3 rows, what one Excel sheet holds under its header; split the data into several datasets"; got != want {
+		t.Errorf("rows:\n got %s\nwant %s", got, want)
+	}
+	var cols strings.Builder
+	cols.WriteString("title = \"C\"\nsource = \"S\"\n[[rows]]\n")
+	for i := range MaxColumns + 1 {
+		fmt.Fprintf(&cols, "c%d = %d\n", i, i)
+	}
+	_, err = Parse("data/c.toml", []byte(cols.String()))
+	if got, want := fmt.Sprint(err), "data/c.toml:16388:10: rows[0].c16384: a dataset holds at most 16,384 columns, as many as an Excel sheet; split the data into several datasets"; got != want {
+		t.Errorf("columns:\n got %s\nwant %s", got, want)
+	}
 }

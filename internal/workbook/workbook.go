@@ -259,9 +259,10 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 		for r := 0; r < t.rows; r += step {
 			widths[i] = max(widths[i], width(c.FormatValue(t.value(r, c)))+2)
 		}
-		if err := sw.SetColWidth(i+1, i+1, min(max(widths[i], 8), 60)); err != nil {
-			return err
-		}
+		widths[i] = min(max(widths[i], 8), 60)
+	}
+	if err := setWidths(sw, widths); err != nil {
+		return err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
@@ -316,6 +317,22 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 		}
 	}
 	return sw.Flush()
+}
+
+// maxFitted is how many columns of a sheet get fitted widths; the rest
+// keep Excel's default. excelize merges each width into the sheet's column
+// list with a pass over all of it, so fitting every column of a wide sheet
+// is quadratic (4,000 columns took 25 s).
+const maxFitted = 256
+
+// setWidths sets the width of the first maxFitted columns.
+func setWidths(sw *excelize.StreamWriter, widths []float64) error {
+	for i, w := range widths[:min(len(widths), maxFitted)] {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // width estimates a column width in characters.

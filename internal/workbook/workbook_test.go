@@ -372,3 +372,39 @@ func BenchmarkBriefingWorkbook(b *testing.B) {
 		}
 	}
 }
+
+// TestLimitsMatchExcel: the most rows and columns a dataset may hold are
+// what one sheet holds, under its header row.
+func TestLimitsMatchExcel(t *testing.T) {
+	if dataset.MaxRows != excelize.TotalRows-1 || dataset.MaxColumns != excelize.MaxColumns {
+		t.Errorf("dataset limits %d rows, %d columns; Excel's %d rows (with the header), %d columns",
+			dataset.MaxRows, dataset.MaxColumns, excelize.TotalRows, excelize.MaxColumns)
+	}
+}
+
+// TestWidestSheet writes a dataset as wide as a sheet: every column is
+// there, the first columns have fitted widths and the rest Excel's default
+// (fitting all of them is quadratic in excelize: 4,000 columns took 25 s).
+func TestWidestSheet(t *testing.T) {
+	d := bigDataset(t, 3, dataset.MaxColumns)
+	data, err := Bytes(func(w io.Writer) error { return Datasets(w, Info{Title: "All", Date: asOf}, []*dataset.Dataset{d}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, data)
+	rows, err := f.GetRows("big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || len(rows[0]) != dataset.MaxColumns || rows[0][dataset.MaxColumns-1] != "V16383 (USD)" {
+		t.Fatalf("got %d rows, %d columns, last header %q", len(rows), len(rows[0]), rows[0][len(rows[0])-1])
+	}
+	fitted, _ := f.GetColWidth("big", "A")
+	rest, _ := f.GetColWidth("big", "XFD")
+	if rest != 9.140625 || fitted == rest {
+		t.Errorf("widths: A %v (want a fitted width), XFD %v (want Excel's default, 9.140625)", fitted, rest)
+	}
+	if last, _ := f.GetColWidth("big", "IV"); last == rest { // column 256
+		t.Errorf("column 256 has the default width, want a fitted one")
+	}
+}
