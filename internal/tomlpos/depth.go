@@ -18,9 +18,9 @@ func checkDepth(src []byte) error {
 	}
 	var stack []level
 	depth := 0
-	key := true  // reading a key, not a value
-	parts := 1   // parts of the key read so far
-	header := 0  // inside a [table] header: its opening brackets
+	key := true // reading a key, not a value
+	parts := 1  // parts of the key read so far
+	header := 0 // inside a [table] header: its opening brackets
 	line, col := 1, 0
 	tooDeep := func() error {
 		return &SyntaxError{Pos: Pos{line, max(col, 1)}, Msg: fmt.Sprintf("nested more than %d levels deep (arrays, inline tables and dotted keys together); brief reads at most %d", MaxDepth, MaxDepth)}
