@@ -73,6 +73,13 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		return nil, &errs
 	}
 	b.body = body
+	// The markdown is copied into the page as it is: refuse what the TOML
+	// values are refused for, and bytes that are not UTF-8.
+	bodyStart := len(src) - len(body)
+	for _, bad := range dataset.FindBadText(body, 10) {
+		line, col := diag.LineCol(src, bodyStart+bad.Offset)
+		errs.Addf(at(line, col), "the text %s", bad.Msg)
+	}
 	m, ix, err := tomlpos.Decode(front)
 	if err != nil {
 		se := err.(*tomlpos.SyntaxError)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Type is the type of a cell or a column.
@@ -151,22 +152,69 @@ func (v Value) Describe() string { return v.Type.String() + " " + v.Literal() }
 
 // CheckText refuses characters that have no business in published text:
 // control characters other than tab and line breaks (they are invalid in
-// XML and invisible on a page), and the bidirectional embeddings and
-// overrides U+202A to U+202E, which can make text read differently from what
-// it says. Right-to-left and left-to-right marks are fine.
+// XML and invisible on a page), and the bidirectional embeddings, overrides
+// and isolates U+202A to U+202E and U+2066 to U+2069, which can make text
+// read differently from what it says ("Trojan Source"). Right-to-left and
+// left-to-right marks are fine.
 func CheckText(s string) error {
 	for i, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
-			return fmt.Errorf("contains the control character U+%04X at byte %d; remove it (it is often pasted in from other programs)", r, i)
-		case r >= 0x202a && r <= 0x202e:
-			return fmt.Errorf("contains the bidirectional override U+%04X at byte %d, which can disguise text; remove it", r, i)
-		case r == 0xfffd:
-			return fmt.Errorf("contains U+FFFD at byte %d, the mark of text that was not valid UTF-8; fix the text where it was copied from", i)
+		if msg := badRune(r); msg != "" {
+			return fmt.Errorf("contains %s at byte %d; %s", msg, i, fixFor(r))
 		}
 	}
 	return nil
+}
+
+// BadText is a character CheckText would refuse, found in a longer text.
+type BadText struct {
+	Offset int    // byte offset in the text
+	Msg    string // what it is and what to do
+}
+
+// FindBadText finds, in text that is not TOML (a briefing's markdown),
+// what CheckText refuses and bytes that are not UTF-8, at most limit of
+// them.
+func FindBadText(b []byte, limit int) []BadText {
+	var out []BadText
+	for i := 0; i < len(b) && len(out) < limit; {
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			out = append(out, BadText{i, fmt.Sprintf("holds the byte 0x%02X, which is not UTF-8; save the file as UTF-8 text", b[i])})
+		default:
+			if msg := badRune(r); msg != "" {
+				out = append(out, BadText{i, "contains " + msg + "; " + fixFor(r)})
+			}
+		}
+		i += n
+	}
+	return out
+}
+
+// badRune describes a character published text must not hold, or is "".
+func badRune(r rune) string {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+		return fmt.Sprintf("the control character U+%04X", r)
+	case r >= 0x202a && r <= 0x202e:
+		return fmt.Sprintf("the bidirectional override U+%04X", r)
+	case r >= 0x2066 && r <= 0x2069:
+		return fmt.Sprintf("the bidirectional isolate U+%04X", r)
+	case r == 0xfffd:
+		return "U+FFFD"
+	}
+	return ""
+}
+
+func fixFor(r rune) string {
+	switch {
+	case r == 0xfffd:
+		return "it marks text that was not valid UTF-8: fix the text where it was copied from"
+	case r >= 0x202a:
+		return "it can disguise text: remove it"
+	}
+	return "remove it (it is often pasted in from other programs)"
 }
 
 // maxExactInt is the largest integer a float64 holds exactly.
