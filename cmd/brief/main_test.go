@@ -38,6 +38,9 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "")
+			// Titles that scripts cannot spell.
+			env.Setenv("RLO_TITLE", "Evil\u202etitle")
+			env.Setenv("ESC_TITLE", "Red \x1b[31m title")
 			// The cache signing key goes into the work folder, not $HOME.
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("BRIEF_ECHARTS", echarts)

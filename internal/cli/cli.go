@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,7 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"golang.org/x/term"
 
 	"github.com/brief-desk/brief/internal/content"
@@ -323,36 +323,23 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 || strings.TrimSpace(pos[0]) == "" {
 		return &UsageError{Msg: `new takes one argument, the title: brief new "Miners turn AI landlords"`}
 	}
-	title := strings.TrimSpace(pos[0])
 	day := time.Now()
 	if *date != "" {
 		if day, err = time.Parse(time.DateOnly, *date); err != nil {
 			return &UsageError{Msg: fmt.Sprintf("new: --date: want YYYY-MM-DD, got %q", *date)}
 		}
 	}
-	slug := content.Slugify(title)
-	if slug == "" {
-		return &UsageError{Msg: fmt.Sprintf("new: the title %q has no letters or digits to make a file name from", title)}
+	if err := checkProject(*src); err != nil {
+		return err
 	}
-	name := day.Format(time.DateOnly) + "-" + slug + ".md"
+	name, text, err := content.Draft(pos[0], day)
+	if err != nil {
+		return fmt.Errorf("new: %w", err)
+	}
 	dir := filepath.Join(*src, "content", "briefings")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	var front strings.Builder
-	if err := toml.NewEncoder(&front).Encode(map[string]string{"title": title}); err != nil {
-		return err
-	}
-	text := "+++\n" + front.String() +
-		"date    = " + day.Format(time.DateOnly) + "\n" +
-		"summary = \"\"\n" +
-		"tags    = []\n" +
-		"draft   = true\n" +
-		"+++\n\n" +
-		"Write the commentary here.\n\n" +
-		"<!-- Embed data with a fenced chart or table block, for example:\n\n" +
-		"```chart\ndataset = \"hashprice\"\nfrom    = 2025-07-01\n```\n\n" +
-		"The dataset is the name of a file in data/ without .toml. See docs/format.md. -->\n"
 	full := filepath.Join(dir, name)
 	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -361,7 +348,7 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if _, err := f.WriteString(text); err != nil {
+	if _, err := f.Write(text); err != nil {
 		f.Close()
 		return err
 	}
@@ -369,7 +356,34 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (a draft: build it with --drafts, publish it with draft = false)\n", filepath.ToSlash(full))
+	if content.Slugify(pos[0]) == "" {
+		fmt.Fprintf(stdout, "the title has no letters or digits to name the file after: rename the file, or set slug = \"...\" in it, to choose its address\n")
+	}
 	return nil
+}
+
+// checkProject refuses a --src that does not exist, or that is a folder
+// with files but none of a project's (site.toml, data/, content/), so that
+// a mistyped --src never makes folders in the wrong place. An empty folder
+// is a new project.
+func checkProject(src string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("project folder %s does not exist; check --src", src)
+		}
+		return fmt.Errorf("project folder %s: %w", src, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	for _, e := range entries {
+		switch e.Name() {
+		case "site.toml", "data", "content":
+			return nil
+		}
+	}
+	return fmt.Errorf("%s does not look like a brief project (it has no site.toml, data/ or content/); check --src, or run brief new inside your project", src)
 }
 
 // sourceDateEpoch reads SOURCE_DATE_EPOCH (seconds since 1970, UTC), the

@@ -9,6 +9,8 @@ package content
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -18,6 +20,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/BurntSushi/toml"
+	"github.com/gosimple/slug"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -338,13 +342,49 @@ func TagSlug(tag string) string {
 	return b.String()
 }
 
-// Slugify turns a title into a file-name slug, as `brief new` does.
+// Slugify turns a title into a file-name slug, as `brief new` does: letters
+// with accents lose them and other scripts are transliterated ("Ünïcödé –
+// café" becomes unicode-cafe, "日本語" ri-ben-yu), at most 60 characters. It
+// returns "" when nothing is left.
 func Slugify(title string) string {
-	s := TagSlug(title)
+	s := slug.Make(strings.ReplaceAll(title, "&", " and "))
 	if len(s) > 60 {
-		s = strings.TrimRight(s[:60], "-")
+		s = s[:60]
+	}
+	s = strings.Trim(s, "-_")
+	if !dataset.ValidID(s) {
+		return ""
 	}
 	return s
+}
+
+// Draft is the file `brief new` writes for a title and date: its name under
+// content/briefings/ and its text, a draft with front matter and a hint on
+// blocks. A title with nothing to make a slug of is named "briefing".
+func Draft(title string, day time.Time) (name string, text []byte, err error) {
+	title = strings.TrimSpace(title)
+	if err := dataset.CheckText(title); err != nil {
+		return "", nil, fmt.Errorf("the title %v", err)
+	}
+	if strings.ContainsAny(title, "\r\n") {
+		return "", nil, errors.New("the title holds a line break: give it on one line")
+	}
+	s := cmp.Or(Slugify(title), "briefing")
+	var front strings.Builder
+	if err := toml.NewEncoder(&front).Encode(map[string]string{"title": title}); err != nil {
+		return "", nil, err
+	}
+	text = []byte("+++\n" + front.String() +
+		"date    = " + day.Format(time.DateOnly) + "\n" +
+		"summary = \"\"\n" +
+		"tags    = []\n" +
+		"draft   = true\n" +
+		"+++\n\n" +
+		"Write the commentary here.\n\n" +
+		"<!-- Embed data with a fenced chart or table block, for example:\n\n" +
+		"```chart\ndataset = \"hashprice\"\nfrom    = 2025-07-01\n```\n\n" +
+		"The dataset is the name of a file in data/ without .toml. See docs/format.md. -->\n")
+	return day.Format(time.DateOnly) + "-" + s + ".md", text, nil
 }
 
 func describe(x any) string {

@@ -158,3 +158,20 @@ func TestMaxBlocks(t *testing.T) {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
 }
+
+func TestSlugify(t *testing.T) {
+	tests := []struct{ title, want string }{
+		{"Miners turn AI landlords", "miners-turn-ai-landlords"},
+		{`Miners "turn" AI landlords`, "miners-turn-ai-landlords"},
+		{"Ünïcödé – café", "unicode-cafe"},
+		{"日本語のタイトル", "ri-ben-yu-notaitoru"},
+		{"M&A in 2026", "m-and-a-in-2026"},
+		{"***", ""},
+		{strings.Repeat("long ", 20), "long-long-long-long-long-long-long-long-long-long-long-long"},
+	}
+	for _, tt := range tests {
+		if got := Slugify(tt.title); got != tt.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+}
