@@ -68,6 +68,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err == nil || errors.Is(err, errPrinted) {
 		return err
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// Ctrl-C: builds write nothing until the end, so nothing changed.
+		fmt.Fprintln(stderr, "brief: interrupted; nothing was written")
+		return err
+	}
 	var ue *UsageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "brief: %s\n", ue.Msg)

@@ -104,10 +104,16 @@ func ignored(name string) bool {
 }
 
 // Run calls rebuild after each burst of relevant changes until ctx ends.
+// When the project folder itself is removed or renamed away, it rebuilds
+// (showing the error) and then polls until a folder is back at the path,
+// watches that one, and rebuilds again.
 func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
 	defer w.fw.Close()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	poll := time.NewTicker(PollInterval)
+	poll.Stop()
+	lost := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -115,6 +121,13 @@ func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
 		case ev, ok := <-w.fw.Events:
 			if !ok {
 				return nil
+			}
+			if filepath.Clean(ev.Name) == filepath.Clean(w.root) && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+				_ = w.fw.Remove(w.root)
+				lost = true
+				poll.Reset(PollInterval)
+				timer.Reset(Debounce)
+				continue
 			}
 			if ev.Has(fsnotify.Create) {
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() && w.relevant(ev.Name) {
@@ -127,6 +140,19 @@ func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
 			if w.relevant(ev.Name) {
 				timer.Reset(Debounce)
 			}
+		case <-poll.C:
+			if st, err := os.Stat(w.root); !lost || err != nil || !st.IsDir() {
+				continue
+			}
+			if err := w.fw.Add(w.root); err != nil {
+				continue
+			}
+			for _, d := range watched {
+				w.addTree(filepath.Join(w.root, d))
+			}
+			lost = false
+			poll.Stop()
+			timer.Reset(Debounce)
 		case <-w.fw.Errors:
 			// An overflow loses events: rebuild to be safe.
 			timer.Reset(Debounce)
@@ -135,3 +161,7 @@ func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
 		}
 	}
 }
+
+// PollInterval is how often a watcher whose project folder is gone looks
+// for it again.
+const PollInterval = 250 * time.Millisecond

@@ -3,8 +3,10 @@ package site
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -107,6 +109,11 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 func (c *Config) SetBaseURL(s string) error {
 	if err := dataset.CheckURL(s); err != nil {
 		return err
+	}
+	// Pages' addresses are made by appending paths: a query, a fragment or
+	// a user name would end up in the middle of every one.
+	if u, _ := url.Parse(s); u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("want the address of the site's folder, without a query (?), fragment (#) or user name, got %q", s)
 	}
 	if !strings.HasSuffix(s, "/") {
 		s += "/"
