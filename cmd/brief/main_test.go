@@ -23,6 +23,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(asBrief) == "1" {
+		// The crash test runs the test binary as brief, to kill it.
+		os.Exit(cli.ExitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
+	}
 	testscript.Main(m, map[string]func(){
 		"brief": func() {
 			os.Exit(cli.ExitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
