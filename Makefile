@@ -8,7 +8,7 @@ OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site serve test check bench fuzz publish clean fmt vet
+.PHONY: all site serve test race check bench fuzz publish clean fmt vet
 
 FUZZTIME ?= 60s
 
@@ -41,13 +41,18 @@ publish: site
 check: $(BIN) node_modules/.package-lock.json
 	$(BIN) check --src $(SRC)
 
-## test: vet, then every test (set BRIEF_REQUIRE_BROWSER=1 to make browser skips fail)
+## test: vet, then every test (set BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing
+## Chromium or LibreOffice fail)
 test: node_modules/.package-lock.json
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-## bench: node_modules/.package-lock.json the full-build benchmark on a generated project of 1,000 briefings
-bench:
+## race: every test under the race detector (CI runs it after make test)
+race: node_modules/.package-lock.json
+	$(GO) test -race -count=1 ./...
+
+## bench: the full-build benchmark on a generated project of 1,000 briefings
+bench: node_modules/.package-lock.json
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/site/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 60s); findings land in testdata/fuzz
