@@ -23,6 +23,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
+	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/view"
 )
@@ -68,7 +69,7 @@ type payload struct {
 // Build makes the chart for a chart view. id is the element id, used to keep
 // the go-echarts chart id deterministic.
 func Build(v *view.View, id string) (*Chart, error) {
-	if v.Kind != "chart" || v.X == nil || len(v.Y) == 0 {
+	if v.Kind != content.KindChart || v.X == nil || len(v.Y) == 0 {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
 	meta := Meta{XFormat: string(v.X.Format), YFormat: string(v.Y[0].Format)}
@@ -80,7 +81,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 	default:
 		meta.XType = "category"
 	}
-	if v.Type != "scatter" && meta.XType == "value" {
+	if v.Type != content.ChartScatter && meta.XType == "value" {
 		meta.XType = "category" // bars and lines over numbers read as categories
 	}
 	if len(v.Y) == 1 {
@@ -107,7 +108,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		charts.WithXAxisOpts(opts.XAxis{Type: meta.XType, AxisLabel: xLabels(v, meta.XType)}),
 		// Bars start at zero; lines and points use the data's own range.
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(v), NameLocation: "end", NameGap: 12,
-			Scale: opts.Bool(v.Type != "bar"), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
+			Scale: opts.Bool(v.Type != content.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
 		charts.WithAnimation(false),
 	}
 	if len(v.Rows) > zoomAbove && meta.XType != "category" {
@@ -119,7 +120,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 
 	var option map[string]any
 	switch v.Type {
-	case "bar":
+	case content.ChartBar:
 		c := charts.NewBar()
 		c.SetGlobalOptions(global...)
 		if meta.XType == "category" {
@@ -143,7 +144,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		}
 		c.Validate()
 		option = c.JSON()
-	case "line", "area":
+	case content.ChartLine, content.ChartArea:
 		c := charts.NewLine()
 		c.SetGlobalOptions(global...)
 		if meta.XType == "category" {
@@ -156,14 +157,14 @@ func Build(v *view.View, id string) (*Chart, error) {
 			}
 			so := seriesOpts(v, i, false)
 			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
-			if v.Type == "area" {
+			if v.Type == content.ChartArea {
 				so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
 			}
 			c.AddSeries(y.Header(), data, so...)
 		}
 		c.Validate()
 		option = c.JSON()
-	case "scatter":
+	case content.ChartScatter:
 		c := charts.NewScatter()
 		c.SetGlobalOptions(global...)
 		if meta.XType == "category" {
@@ -244,7 +245,7 @@ func seriesOpts(v *view.View, i int, labels bool) []charts.SeriesOpts {
 }
 
 func trigger(v *view.View) string {
-	if v.Type == "line" || v.Type == "area" {
+	if v.Type == content.ChartLine || v.Type == content.ChartArea {
 		return "axis"
 	}
 	return "item"
@@ -364,7 +365,7 @@ func fileName(title string) string {
 // Alt describes what a chart shows, for screen readers and as the text
 // alternative of the chart element.
 func Alt(v *view.View) string {
-	kind := map[string]string{"line": "Line chart", "area": "Area chart", "bar": "Bar chart", "scatter": "Scatter chart"}[v.Type]
+	kind := map[content.ChartType]string{content.ChartLine: "Line chart", content.ChartArea: "Area chart", content.ChartBar: "Bar chart", content.ChartScatter: "Scatter chart"}[v.Type]
 	var names []string
 	for _, y := range v.Y {
 		names = append(names, y.Label)

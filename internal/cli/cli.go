@@ -25,7 +25,7 @@ import (
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/preview"
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 )
 
 // UsageError is a mistake in the command line itself: exit status 2.
@@ -160,7 +160,7 @@ func newFlags(name, synopsis, about string) *flag.FlagSet {
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]",
 		"Builds the site into --out (default DIR/public). The new site replaces the old one\nonly when the whole build succeeded. Unchanged files keep their modification time.\nRendered pages and workbooks are cached in --cache (safe to delete).")
-	var opts site.Options
+	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.StringVar(&opts.Out, "out", "", "output `DIR`ectory (default: DIR/public)")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include briefings marked draft = true")
@@ -187,7 +187,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if opts.Epoch, err = sourceDateEpoch(); err != nil {
 		return err
 	}
-	res, err := site.Build(ctx, opts)
+	res, err := build.Build(ctx, opts)
 	bar.clear()
 	if err != nil {
 		return err
@@ -251,7 +251,7 @@ func (p *progress) clear() {
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]",
 		"Builds the site in memory and serves it, rebuilding and reloading open pages\nwhen a file changes. Build errors show on every page; the server keeps running.\nNothing is written to the project. Ctrl-C stops it.")
-	var opts site.Options
+	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; loopback unless you say otherwise")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include briefings marked draft = true")
@@ -296,7 +296,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "check [--src DIR]",
 		"Validates the project as a build would, including rendering, without writing\nanything into the project.")
-	var opts site.Options
+	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "also list drafts as published (they are always checked)")
 	pos, err := parse(fs, args, stdout)
@@ -307,7 +307,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &UsageError{Msg: fmt.Sprintf("check takes no arguments, got %q", pos)}
 	}
 	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
-	res, err := site.Check(ctx, opts)
+	res, err := build.Check(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,13 @@ import (
 // Block is a ```chart or ```table fence: what data to show and how. Keys left
 // out are zero; package view fills in the defaults of the dataset's kind.
 type Block struct {
-	Kind     string   // "chart" or "table"
+	Kind     Kind
 	Pos      diag.Pos // the opening fence
 	Index    int      // 0-based among the briefing's blocks
 	Dataset  string
 	Title    string
 	Subtitle string
-	Type     string   // line, bar, area, scatter; "" for the kind's default
+	Type     ChartType // "" for the kind's default
 	X        string   // column
 	Y        []string // columns
 	Where    []Where
@@ -52,8 +52,28 @@ type MarkLine struct {
 	Pos   diag.Pos
 }
 
-// ChartTypes are the chart types a block may ask for.
-var ChartTypes = []string{"line", "bar", "area", "scatter"}
+// Kind is what a block shows: a chart or a table.
+type Kind string
+
+// The kinds of block, named by the fence's info string.
+const (
+	KindChart Kind = "chart"
+	KindTable Kind = "table"
+)
+
+// ChartType is how a chart draws its series.
+type ChartType string
+
+// The chart types a block may ask for.
+const (
+	ChartLine    ChartType = "line"
+	ChartBar     ChartType = "bar"
+	ChartArea    ChartType = "area"
+	ChartScatter ChartType = "scatter"
+)
+
+// chartTypes lists them, for checks and messages.
+var chartTypes = []ChartType{ChartLine, ChartBar, ChartArea, ChartScatter}
 
 var (
 	commonKeys = []string{"dataset", "title", "subtitle", "where", "from", "to", "sort", "limit", "columns"}
@@ -76,7 +96,7 @@ func (b *Block) Has(key string) bool {
 
 // parseBlock reads the TOML body of a block. The body starts on the line after
 // pos, at column bodyCol.
-func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Block, error) {
+func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Block, error) {
 	var errs diag.List
 	at := func(p tomlpos.Pos) diag.Pos {
 		return diag.Pos{File: pos.File, Line: pos.Line + p.Line, Col: p.Col + bodyCol - 1}
@@ -98,15 +118,15 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 		b.keys[k] = keyPos(k)
 	}
 	errorf := func(key, format string, args ...any) {
-		errs.Addf(keyPos(key), kind+" block: "+format, args...)
+		errs.Addf(keyPos(key), string(kind)+" block: "+format, args...)
 	}
 	keyErrorf := func(key, format string, args ...any) {
-		errs.Addf(at(ix.Key(key)), kind+" block: "+format, args...)
+		errs.Addf(at(ix.Key(key)), string(kind)+" block: "+format, args...)
 	}
 	known := slices.Concat(commonKeys, chartKeys)
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch {
-		case slices.Contains(commonKeys, k), kind == "chart" && slices.Contains(chartKeys, k):
+		case slices.Contains(commonKeys, k), kind == KindChart && slices.Contains(chartKeys, k):
 		case slices.Contains(chartKeys, k):
 			keyErrorf(k, "%q applies to chart blocks only; use ```chart, or remove it", k)
 		default:
@@ -184,8 +204,8 @@ func parseBlock(kind string, pos diag.Pos, body []byte, bodyCol, index int) (*Bl
 	}
 	b.Title = str("title")
 	b.Subtitle = str("subtitle")
-	b.Type = str("type")
-	if b.Type != "" && !slices.Contains(ChartTypes, b.Type) {
+	b.Type = ChartType(str("type"))
+	if b.Type != "" && !slices.Contains(chartTypes, b.Type) {
 		errorf("type", "type: unknown chart type %q; use line, bar, area or scatter", b.Type)
 	}
 	b.X = str("x")

@@ -276,7 +276,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock:
 			switch string(n.Language(src)) {
-			case "chart", "table":
+			case string(KindChart), string(KindTable):
 				fences = append(fences, n)
 			}
 			return ast.WalkSkipChildren, nil
@@ -289,7 +289,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 	})
 	var blocks []*Block
 	for i, f := range fences {
-		kind := string(f.Language(src))
+		kind := Kind(f.Language(src))
 		// The block's place is the first character of its opening fence line.
 		start := f.Info.Segment.Start
 		fc := bytes.LastIndexByte(src[:start], '\n') + 1

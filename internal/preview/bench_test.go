@@ -11,7 +11,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/preview"
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -24,7 +24,7 @@ func BenchmarkSaveToReload(b *testing.B) {
 	if err := gen.Write(dir, 1000); err != nil {
 		b.Fatal(err)
 	}
-	srv := preview.New(site.Options{Src: dir, ECharts: sitetest.ECharts(b)}, io.Discard)
+	srv := preview.New(build.Options{Src: dir, ECharts: sitetest.ECharts(b)}, io.Discard)
 	if !srv.Rebuild(context.Background()) {
 		b.Fatal("first build failed")
 	}

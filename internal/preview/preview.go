@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/diag"
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 )
 
 // Prefix is where the preview's own endpoints live; no site file can be there.
@@ -41,7 +41,7 @@ type state struct {
 
 // Server serves the latest good build and pushes reloads.
 type Server struct {
-	engine *site.Engine
+	engine *build.Engine
 	log    io.Writer
 
 	cur atomic.Pointer[state]
@@ -59,8 +59,8 @@ type event struct {
 }
 
 // New makes a server for the project. log receives one line per rebuild.
-func New(opts site.Options, log io.Writer) *Server {
-	s := &Server{engine: site.NewEngine(opts), log: log, clients: map[chan event]struct{}{}}
+func New(opts build.Options, log io.Writer) *Server {
+	s := &Server{engine: build.NewEngine(opts), log: log, clients: map[chan event]struct{}{}}
 	s.cur.Store(&state{files: map[string][]byte{}})
 	return s
 }

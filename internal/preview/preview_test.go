@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/preview"
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -62,8 +62,8 @@ dataset = "prices"
 ` + "```" + `
 `
 
-func opts(t *testing.T, dir string) site.Options {
-	return site.Options{Src: dir, ECharts: sitetest.ECharts(t)}
+func opts(t *testing.T, dir string) build.Options {
+	return build.Options{Src: dir, ECharts: sitetest.ECharts(t)}
 }
 
 // start runs a preview server with a watcher on the project; it stops with
@@ -150,7 +150,7 @@ func TestServing(t *testing.T) {
 		}
 	}
 	// The built site on disk never carries the reload client.
-	if _, err := site.Build(context.Background(), opts(t, dir)); err != nil {
+	if _, err := build.Build(context.Background(), opts(t, dir)); err != nil {
 		t.Fatal(err)
 	}
 	filepath.WalkDir(filepath.Join(dir, "public"), func(p string, d os.DirEntry, err error) error {
@@ -290,14 +290,14 @@ func TestEditBreakFix(t *testing.T) {
 // byte for byte what a full build writes, after each kind of change.
 func TestIncrementalMatchesBuild(t *testing.T) {
 	dir := sitetest.Write(t, project)
-	eng := site.NewEngine(opts(t, dir))
+	eng := build.NewEngine(opts(t, dir))
 	check := func(step string) {
 		t.Helper()
 		snap, err := eng.Build(context.Background())
 		if err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
-		if _, err := site.Build(context.Background(), opts(t, dir)); err != nil {
+		if _, err := build.Build(context.Background(), opts(t, dir)); err != nil {
 			t.Fatal(err)
 		}
 		disk := map[string][]byte{}
@@ -309,7 +309,7 @@ func TestIncrementalMatchesBuild(t *testing.T) {
 			}
 			return nil
 		})
-		delete(disk, site.ManifestName) // only a folder on disk has one
+		delete(disk, build.ManifestName) // only a folder on disk has one
 		if !maps.EqualFunc(disk, snap.Files, func(a, b []byte) bool { return string(a) == string(b) }) {
 			for name := range disk {
 				if string(disk[name]) != string(snap.Files[name]) {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 )
 
 // Write unpacks a txtar archive into a new temporary project folder.
@@ -59,13 +59,13 @@ func ECharts(t testing.TB) string {
 }
 
 // Build builds the project in dir into dir/public, with the repository's ECharts.
-func Build(t testing.TB, dir string, opts site.Options) (*site.Result, error) {
+func Build(t testing.TB, dir string, opts build.Options) (*build.Result, error) {
 	t.Helper()
 	opts.Src = dir
 	if opts.ECharts == "" {
 		opts.ECharts = ECharts(t)
 	}
-	return site.Build(context.Background(), opts)
+	return build.Build(context.Background(), opts)
 }
 
 // MustBuild writes and builds an archive, failing the test on any error, and
@@ -73,7 +73,7 @@ func Build(t testing.TB, dir string, opts site.Options) (*site.Result, error) {
 func MustBuild(t testing.TB, archive string) string {
 	t.Helper()
 	dir := Write(t, archive)
-	if _, err := Build(t, dir, site.Options{}); err != nil {
+	if _, err := Build(t, dir, build.Options{}); err != nil {
 		t.Fatalf("build failed:\n%v", err)
 	}
 	return dir

@@ -19,11 +19,11 @@ import (
 
 // View is a block bound to its data.
 type View struct {
-	Kind     string // "chart" or "table"
+	Kind     content.Kind
 	Index    int    // the block's index in its briefing
 	Title    string
 	Subtitle string
-	Type     string // chart type: line, bar, area or scatter
+	Type     content.ChartType
 	Height   int    // pixels
 	Data     *dataset.Dataset
 	X        *dataset.Column   // charts only
@@ -57,7 +57,7 @@ type Find func(id string) *dataset.Dataset
 func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, error) {
 	var errs diag.List
 	errorf := func(key, format string, args ...any) {
-		errs.Addf(b.KeyPos(key), b.Kind+" block: "+format, args...)
+		errs.Addf(b.KeyPos(key), string(b.Kind)+" block: "+format, args...)
 	}
 	d := find(b.Dataset)
 	if d == nil {
@@ -114,12 +114,12 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		q.Sort = col("sort", b.Sort)
 	}
 
-	if b.Kind == "chart" && tableByDefault(b, d) {
+	if b.Kind == content.KindChart && tableByDefault(b, d) {
 		// The contract's default "chart" of a table, and of deals without
 		// value_usd, is a table: a chart needs x and y named.
-		v.Kind = "table"
+		v.Kind = content.KindTable
 	}
-	if v.Kind == "chart" {
+	if v.Kind == content.KindChart {
 		v.bindChart(b, d, col, errorf, &q, hasDateFilter)
 	} else {
 		v.bindTable(b, d, col)
@@ -165,7 +165,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	var context []string // columns worth showing beside x and y
 	switch d.Kind {
 	case dataset.KindSeries:
-		v.Type = cmp.Or(v.Type, "line")
+		v.Type = cmp.Or(v.Type, content.ChartLine)
 		xName = cmp.Or(xName, "date")
 		if len(yNames) == 0 {
 			for _, c := range d.Columns {
@@ -175,7 +175,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			}
 		}
 	case dataset.KindMoves:
-		v.Type = cmp.Or(v.Type, "bar")
+		v.Type = cmp.Or(v.Type, content.ChartBar)
 		xName = cmp.Or(xName, "ticker")
 		if len(yNames) == 0 {
 			yNames = []string{"change_pct"}
@@ -194,7 +194,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		context = []string{"name", "date"}
 	case dataset.KindDeals:
-		v.Type = cmp.Or(v.Type, "bar")
+		v.Type = cmp.Or(v.Type, content.ChartBar)
 		xName = cmp.Or(xName, "company")
 		if len(yNames) == 0 {
 			if d.Column("value_usd") == nil {
@@ -209,10 +209,10 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			errorf("dataset", "a chart of the table %q needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", d.ID)
 			return
 		}
-		v.Type = cmp.Or(v.Type, "bar")
+		v.Type = cmp.Or(v.Type, content.ChartBar)
 	}
 	v.X = col("x", xName)
-	if v.X != nil && v.Type == "scatter" && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
+	if v.X != nil && v.Type == content.ChartScatter && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
 		errorf("x", "x: a scatter chart needs numbers or dates on x; column %q holds %ss", v.X.Name, v.X.Type)
 	}
 	for _, name := range yNames {

@@ -39,11 +39,13 @@ func names(cols []*dataset.Column) string {
 func TestDefaults(t *testing.T) {
 	asOf := time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name                 string
-		block                content.Block
-		kind, typ, x, y, col string
-		rows                 int
-		subtitle             string
+		name      string
+		block     content.Block
+		kind      content.Kind
+		typ       content.ChartType
+		x, y, col string
+		rows      int
+		subtitle  string
 	}{
 		{"series: every number over date", content.Block{Kind: "chart", Dataset: "prices"}, "chart", "line", "date", "close,open", "date,close,open", 2, ""},
 		{"moves: latest day, sorted", content.Block{Kind: "chart", Dataset: "moves"}, "chart", "bar", "ticker", "change_pct", "ticker,change_pct,name,date", 2, "2 January 2026"},

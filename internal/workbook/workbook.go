@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/view"
 )
@@ -379,11 +380,11 @@ func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, str
 			ch.Legend.Position = "none"
 		}
 		switch v.Type {
-		case "line":
+		case content.ChartLine:
 			ch.Type = excelize.Line
-		case "area":
+		case content.ChartArea:
 			ch.Type = excelize.Area
-		case "scatter":
+		case content.ChartScatter:
 			ch.Type = excelize.Scatter
 		default:
 			ch.Type = excelize.Col
@@ -545,7 +546,7 @@ func Briefing(w io.Writer, info Info, views []*view.View) error {
 	}
 	var sheets []pending
 	for _, v := range views {
-		name := b.sheetName(v.Title, fmt.Sprintf("%s %d", strings.ToUpper(v.Kind[:1])+v.Kind[1:], v.Index+1))
+		name := b.sheetName(v.Title, fmt.Sprintf("%s %d", strings.ToUpper(string(v.Kind[:1]))+string(v.Kind[1:]), v.Index+1))
 		sheets = append(sheets, pending{name, v})
 		contents = append(contents, [2]string{name, fmt.Sprintf("%s of %s: %d rows as of %s", v.Kind, v.Data.Title, len(v.Rows), v.AsOf.Format(time.DateOnly))})
 		if !seen[v.Data.ID] {
@@ -561,7 +562,7 @@ func Briefing(w io.Writer, info Info, views []*view.View) error {
 		v := s.v
 		t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
 		var chart func(string, table) (*excelize.Chart, string)
-		if v.Kind == "chart" {
+		if v.Kind == content.KindChart {
 			chart = nativeChart(v)
 		}
 		if err := b.writeTable(s.name, t, chart); err != nil {

@@ -1,4 +1,4 @@
-package site_test
+package build_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -33,7 +33,7 @@ func FuzzBuild(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		snap, err := site.NewEngine(site.Options{Src: dir, ECharts: echarts}).Build(context.Background())
+		snap, err := build.NewEngine(build.Options{Src: dir, ECharts: echarts}).Build(context.Background())
 		if err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				if !strings.HasPrefix(line, "content/briefings/b.md:") && !strings.HasPrefix(line, "data/d.toml:") {

@@ -1,4 +1,4 @@
-package site_test
+package build_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -152,7 +152,7 @@ func TestBuildSite(t *testing.T) {
 	if nf := sitetest.Read(t, dir, "404.html"); !strings.Contains(nf, `href="https://example.org/sub/index.html"`) {
 		t.Errorf("404 page links are not absolute:\n%s", nf)
 	}
-	broken, err := site.CheckLinks(filepath.Join(dir, "public"))
+	broken, err := build.CheckLinks(filepath.Join(dir, "public"))
 	if err != nil || len(broken) > 0 {
 		t.Errorf("broken links: %v %v", broken, err)
 	}
@@ -160,7 +160,7 @@ func TestBuildSite(t *testing.T) {
 
 func TestDrafts(t *testing.T) {
 	dir := sitetest.Write(t, project)
-	if _, err := sitetest.Build(t, dir, site.Options{Drafts: true}); err != nil {
+	if _, err := sitetest.Build(t, dir, build.Options{Drafts: true}); err != nil {
 		t.Fatal(err)
 	}
 	if index := sitetest.Read(t, dir, "index.html"); !strings.Contains(index, "Week three") {
@@ -173,7 +173,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	before := sitetest.Tree(t, filepath.Join(dir, "public"))
 	breakFile(t, filepath.Join(dir, "data/prices.toml"), "close = 11.25", `close = "n/a"`)
 	breakFile(t, filepath.Join(dir, "content/briefings/week-2.md"), `dataset = "prices"`, `dataset = "prics"`)
-	_, err := sitetest.Build(t, dir, site.Options{})
+	_, err := sitetest.Build(t, dir, build.Options{})
 	want := []string{
 		`content/briefings/week-2.md:7:11: table block: unknown dataset "prics" (did you mean "prices"?); datasets are moves, prices`,
 		`data/prices.toml:10:9: rows[1].close: want a number, got string "n/a" (the rest of the column holds numbers)`,
@@ -230,7 +230,7 @@ x = "label"
 from = 2026-01-01
 `+"```"+`
 `)
-	_, err := sitetest.Build(t, dir, site.Options{})
+	_, err := sitetest.Build(t, dir, build.Options{})
 	want := []string{
 		`content/briefings/bad.md:7:5: chart block: x: dataset "prices" has no column "dat" (did you mean "date"?); its columns are date, close`,
 		`content/briefings/bad.md:8:5: chart block: y: dataset "prices" has no column "volume"; its columns are date, close`,
@@ -295,7 +295,7 @@ date = 2026-01-01
 slug = "week-1"
 +++
 `)
-	_, err := sitetest.Build(t, dir, site.Options{})
+	_, err := sitetest.Build(t, dir, build.Options{})
 	if got := sitetest.Lines(err); len(got) != 1 || !strings.HasPrefix(got[0], `content/briefings/zz.md:1:1: slug "week-1" is already used by content/briefings/week-1.md`) {
 		t.Errorf("got %v", got)
 	}
@@ -323,7 +323,7 @@ func TestTemplateError(t *testing.T) {
 -- templates/tag.html --
 {{define "main"}}{{.Nope}{{end}}
 `)
-	_, err := sitetest.Build(t, dir, site.Options{})
+	_, err := sitetest.Build(t, dir, build.Options{})
 	if got := sitetest.Lines(err); len(got) != 1 || !strings.HasPrefix(got[0], "templates/tag.html: template: tag.html:1:") {
 		t.Errorf("got %v", got)
 	}
@@ -352,14 +352,14 @@ func TestOutputSafety(t *testing.T) {
 			return root
 		}, "it is not empty and has no .brief-manifest"},
 		{"brief's output with a file added by hand", func(t *testing.T, dir string) string {
-			if _, err := sitetest.Build(t, dir, site.Options{}); err != nil {
+			if _, err := sitetest.Build(t, dir, build.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			writeFiles(t, dir, map[string]string{"public/contact.html": "call", "public/photos/a.jpg": "jpg"})
 			return filepath.Join(dir, "public")
 		}, "contact.html, photos/a.jpg were not written by brief"},
 		{"brief's output", func(t *testing.T, dir string) string {
-			if _, err := sitetest.Build(t, dir, site.Options{}); err != nil {
+			if _, err := sitetest.Build(t, dir, build.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			return filepath.Join(dir, "public")
@@ -375,7 +375,7 @@ func TestOutputSafety(t *testing.T) {
 			if _, err := os.Stat(out); err == nil {
 				before = sitetest.Tree(t, out)
 			}
-			_, err := sitetest.Build(t, dir, site.Options{Out: out})
+			_, err := sitetest.Build(t, dir, build.Options{Out: out})
 			if tt.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -403,7 +403,7 @@ func TestOutputSymlink(t *testing.T) {
 	if err := os.Symlink(www, filepath.Join(dir, "public")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sitetest.Build(t, dir, site.Options{}); err == nil || !strings.Contains(err.Error(), "symbolic link to a folder that does not exist") {
+	if _, err := sitetest.Build(t, dir, build.Options{}); err == nil || !strings.Contains(err.Error(), "symbolic link to a folder that does not exist") {
 		t.Fatalf("a dangling link: err = %v", err)
 	}
 	if err := os.Mkdir(www, 0o755); err != nil {
@@ -413,7 +413,7 @@ func TestOutputSymlink(t *testing.T) {
 		if i == 1 {
 			edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
 		}
-		if _, err := sitetest.Build(t, dir, site.Options{}); err != nil {
+		if _, err := sitetest.Build(t, dir, build.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		st, err := os.Lstat(filepath.Join(dir, "public"))
@@ -431,7 +431,7 @@ func TestOutputSymlink(t *testing.T) {
 // cache, and pruning deletes only brief's own entries.
 func TestCacheDirSafety(t *testing.T) {
 	dir := sitetest.Write(t, project)
-	_, err := sitetest.Build(t, dir, site.Options{CacheDir: filepath.Join(dir, "content")})
+	_, err := sitetest.Build(t, dir, build.Options{CacheDir: filepath.Join(dir, "content")})
 	if err == nil || !strings.Contains(err.Error(), "refusing to use") || !strings.Contains(err.Error(), "has no CACHEDIR.TAG written by brief") {
 		t.Fatalf("--cache content: err = %v", err)
 	}
@@ -439,18 +439,18 @@ func TestCacheDirSafety(t *testing.T) {
 		t.Error("content/.gitignore was written")
 	}
 	for _, c := range []string{dir, filepath.Join(dir, "public"), filepath.Join(dir, "public", "cache")} {
-		if _, err := sitetest.Build(t, dir, site.Options{CacheDir: c}); err == nil {
+		if _, err := sitetest.Build(t, dir, build.Options{CacheDir: c}); err == nil {
 			t.Errorf("--cache %s was accepted", c)
 		}
 	}
 	cache := filepath.Join(dir, ".brief-cache")
-	if _, err := sitetest.Build(t, dir, site.Options{CacheDir: cache}); err != nil {
+	if _, err := sitetest.Build(t, dir, build.Options{CacheDir: cache}); err != nil {
 		t.Fatal(err)
 	}
 	mine := map[string]string{"v1/notes.txt": "mine", "v1/ab/notes.txt": "mine", "v1/ab/" + strings.Repeat("0", 64): "not named for its shard"}
 	writeFiles(t, cache, mine)
 	edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
-	if _, err := sitetest.Build(t, dir, site.Options{CacheDir: cache}); err != nil {
+	if _, err := sitetest.Build(t, dir, build.Options{CacheDir: cache}); err != nil {
 		t.Fatal(err)
 	}
 	for rel := range mine {
@@ -465,11 +465,11 @@ func TestCacheDirSafety(t *testing.T) {
 func TestSampleGolden(t *testing.T) {
 	root, _ := filepath.Abs("../..")
 	out := t.TempDir()
-	res, err := site.Build(context.Background(), site.Options{Src: root, Out: filepath.Join(out, "public")})
+	res, err := build.Build(context.Background(), build.Options{Src: root, Out: filepath.Join(out, "public")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	broken, err := site.CheckLinks(res.Out)
+	broken, err := build.CheckLinks(res.Out)
 	if err != nil || len(broken) > 0 {
 		t.Errorf("broken links in the sample site: %v %v", broken, err)
 	}

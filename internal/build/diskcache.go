@@ -1,4 +1,4 @@
-package site
+package build
 
 import (
 	"bytes"
@@ -20,12 +20,13 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/key"
 )
 
 // diskCache lets `brief build` skip rendering what has not changed since
 // the last build. It lives in a folder outside the site (by default
 // .brief-cache in the project). An entry, named by the key of an output's
-// inputs salted with a hash of the brief binary itself (so a new version of
+// inputs salted with a key.Hash of the brief binary itself (so a new version of
 // the tool never reads an old entry), records the files that output made:
 // their names, sizes, SHA-256 sums and the modification times they have in
 // the published site. On a hit, the previous site's files are hard-linked
@@ -36,7 +37,7 @@ import (
 // the folder holds one build's worth. Deleting the folder is always safe.
 type diskCache struct {
 	dir    string
-	salt   hash
+	salt   key.Hash
 	secret []byte // signs entries: see cacheSecret
 	mu     sync.Mutex
 	used   map[string]bool
@@ -48,12 +49,12 @@ const cacheMagic = "brief-cache-v2\n"
 
 var (
 	toolOnce sync.Once
-	toolSum  hash
+	toolSum  key.Hash
 )
 
 // toolHash identifies the running binary: its bytes, or, when they cannot be
 // read, nothing that could match a real binary's entries.
-func toolHash() hash {
+func toolHash() key.Hash {
 	toolOnce.Do(func() {
 		exe, err := os.Executable()
 		if err == nil {
@@ -146,10 +147,10 @@ func userSecret() ([]byte, error) {
 }
 
 // sign is the signature of an entry's content for key.
-func (d *diskCache) sign(key hash, content []byte) []byte {
+func (d *diskCache) sign(k key.Hash, content []byte) []byte {
 	m := hmac.New(sha256.New, d.secret)
 	m.Write(d.salt[:])
-	m.Write(key[:])
+	m.Write(k[:])
 	m.Write(content)
 	return m.Sum(nil)
 }
@@ -224,8 +225,8 @@ func (d *diskCache) mark() {
 	})
 }
 
-func (d *diskCache) path(key hash) string {
-	k := newHasher().sum(d.salt).sum(key).done()
+func (d *diskCache) path(k0 key.Hash) string {
+	k := key.New().Sum(d.salt).Sum(k0).Done()
 	name := hex.EncodeToString(k[:])
 	return filepath.Join(d.dir, "v1", name[:2], name)
 }
@@ -237,14 +238,14 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 	if d == nil {
 		return dataset.Parse(file, src)
 	}
-	key := newHasher().str("dataset").str(file).sum(sha256.Sum256(src)).done()
-	if raw, ok := d.get(key); ok {
+	k := key.New().Str("dataset").Str(file).Sum(key.Of(src)).Done()
+	if raw, ok := d.get(k); ok {
 		var ds dataset.Dataset
 		if err := gob.NewDecoder(bytes.NewReader(raw["gob"])).Decode(&ds); err == nil {
 			ds.Restore()
 			return &ds, nil
 		}
-		_ = os.Remove(d.path(key))
+		_ = os.Remove(d.path(k))
 	}
 	ds, err := dataset.Parse(file, src)
 	if err != nil {
@@ -252,7 +253,7 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 	}
 	var buf bytes.Buffer
 	if gob.NewEncoder(&buf).Encode(ds) == nil {
-		d.put(key, map[string][]byte{"gob": buf.Bytes()})
+		d.put(k, map[string][]byte{"gob": buf.Bytes()})
 	}
 	return ds, nil
 }
@@ -260,7 +261,7 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 // fileMeta is what the cache records of one output file.
 type fileMeta struct {
 	Size  int64
-	Sum   hash
+	Sum   key.Hash
 	MTime int64 // nanoseconds
 }
 
@@ -282,8 +283,8 @@ func decodeMeta(b []byte) (fileMeta, error) {
 }
 
 // getMeta returns the files recorded under key, if a sound entry exists.
-func (d *diskCache) getMeta(key hash) (map[string]fileMeta, bool) {
-	raw, ok := d.get(key)
+func (d *diskCache) getMeta(k key.Hash) (map[string]fileMeta, bool) {
+	raw, ok := d.get(k)
 	if !ok {
 		return nil, false
 	}
@@ -291,7 +292,7 @@ func (d *diskCache) getMeta(key hash) (map[string]fileMeta, bool) {
 	for name, b := range raw {
 		m, err := decodeMeta(b)
 		if err != nil {
-			_ = os.Remove(d.path(key))
+			_ = os.Remove(d.path(k))
 			return nil, false
 		}
 		out[name] = m
@@ -300,22 +301,22 @@ func (d *diskCache) getMeta(key hash) (map[string]fileMeta, bool) {
 }
 
 // putMeta records the files an output made.
-func (d *diskCache) putMeta(key hash, files map[string]fileMeta) {
+func (d *diskCache) putMeta(k key.Hash, files map[string]fileMeta) {
 	raw := make(map[string][]byte, len(files))
 	for name, m := range files {
 		raw[name] = m.encode()
 	}
-	d.put(key, raw)
+	d.put(k, raw)
 }
 
 // get returns the raw entry stored under key, if a sound one exists.
-func (d *diskCache) get(key hash) (map[string][]byte, bool) {
-	p := d.path(key)
+func (d *diskCache) get(k key.Hash) (map[string][]byte, bool) {
+	p := d.path(k)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, false
 	}
-	files, err := d.decodeEntry(key, data)
+	files, err := d.decodeEntry(k, data)
 	if err != nil {
 		_ = os.Remove(p) // corrupt: rebuild it
 		return nil, false
@@ -328,9 +329,9 @@ func (d *diskCache) get(key hash) (map[string][]byte, bool) {
 
 // put stores files under key. A failure to write the cache never fails a
 // build: the entry is simply missing next time.
-func (d *diskCache) put(key hash, files map[string][]byte) {
+func (d *diskCache) put(k key.Hash, files map[string][]byte) {
 	d.mark()
-	p := d.path(key)
+	p := d.path(k)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return
 	}
@@ -338,7 +339,7 @@ func (d *diskCache) put(key hash, files map[string][]byte) {
 	if err != nil {
 		return
 	}
-	_, err = tmp.Write(d.encodeEntry(key, files))
+	_, err = tmp.Write(d.encodeEntry(k, files))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -408,7 +409,7 @@ func isHex(s string, n int) bool {
 // encodeEntry lays out files as: magic, a count, then name and data for each
 // (each length-prefixed), then a signature of all of it for key (see sign),
 // so that an entry is valid only under the key it was written for.
-func (d *diskCache) encodeEntry(key hash, files map[string][]byte) []byte {
+func (d *diskCache) encodeEntry(k key.Hash, files map[string][]byte) []byte {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
@@ -423,35 +424,35 @@ func (d *diskCache) encodeEntry(key hash, files map[string][]byte) []byte {
 		b.Write(binary.AppendUvarint(nil, uint64(len(files[name]))))
 		b.Write(files[name])
 	}
-	b.Write(d.sign(key, b.Bytes()))
+	b.Write(d.sign(k, b.Bytes()))
 	return b.Bytes()
 }
 
 var errCorrupt = errors.New("corrupt cache entry")
 
-func (d *diskCache) decodeEntry(key hash, data []byte) (map[string][]byte, error) {
+func (d *diskCache) decodeEntry(k key.Hash, data []byte) (map[string][]byte, error) {
 	if len(data) < len(cacheMagic)+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
 		return nil, errCorrupt
 	}
 	body, sig := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if !hmac.Equal(d.sign(key, body), sig) {
+	if !hmac.Equal(d.sign(k, body), sig) {
 		return nil, errCorrupt
 	}
 	rest := body[len(cacheMagic):]
 	next := func() ([]byte, error) {
-		n, k := binary.Uvarint(rest)
-		if k <= 0 || uint64(len(rest)-k) < n {
+		n, w := binary.Uvarint(rest)
+		if w <= 0 || uint64(len(rest)-w) < n {
 			return nil, errCorrupt
 		}
-		out := rest[k : k+int(n)]
-		rest = rest[k+int(n):]
+		out := rest[w : w+int(n)]
+		rest = rest[w+int(n):]
 		return out, nil
 	}
-	count, k := binary.Uvarint(rest)
-	if k <= 0 || count > 1<<16 {
+	count, w := binary.Uvarint(rest)
+	if w <= 0 || count > 1<<16 {
 		return nil, errCorrupt
 	}
-	rest = rest[k:]
+	rest = rest[w:]
 	files := make(map[string][]byte, count)
 	for range count {
 		name, err := next()

@@ -1,4 +1,4 @@
-package site
+package build
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -27,25 +26,47 @@ func (b BrokenLink) String() string { return b.Page + ": " + b.Problem }
 // Links to other hosts are not followed; they are listed only when their
 // scheme is neither http nor https nor mailto.
 func CheckLinks(dir string) ([]BrokenLink, error) {
-	var broken []BrokenLink
+	files := map[string][]byte{}
 	root := os.DirFS(dir)
 	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || p == "404.html" {
+		if err != nil || d.IsDir() {
 			return err
 		}
-		src, err := fs.ReadFile(root, p)
-		if err != nil {
-			return err
+		var data []byte
+		if strings.HasSuffix(p, ".html") {
+			data, err = fs.ReadFile(root, p)
+		}
+		files[p] = data
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return brokenLinks(files), nil
+}
+
+// brokenLinks checks the links of a site in memory (slash path -> bytes).
+func brokenLinks(files map[string][]byte) []BrokenLink {
+	var broken []BrokenLink
+	dirs := map[string]bool{".": true}
+	for p := range files {
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	exists := func(p string) bool { _, ok := files[p]; return ok || dirs[p] }
+	for p, src := range files {
+		if !strings.HasSuffix(p, ".html") || p == "404.html" {
+			continue
 		}
 		for _, link := range pageLinks(src) {
-			if problem := resolve(root, p, link); problem != "" {
+			if problem := resolve(exists, p, link); problem != "" {
 				broken = append(broken, BrokenLink{Page: p, Link: link, Problem: problem})
 			}
 		}
-		return nil
-	})
+	}
 	slices.SortFunc(broken, func(a, b BrokenLink) int { return strings.Compare(a.String(), b.String()) })
-	return broken, err
+	return broken
 }
 
 func pageLinks(src []byte) []string {
@@ -69,7 +90,7 @@ func pageLinks(src []byte) []string {
 	}
 }
 
-func resolve(root fs.FS, page, link string) string {
+func resolve(exists func(string) bool, page, link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
 		return link + " (not a URL)"
@@ -91,7 +112,7 @@ func resolve(root fs.FS, page, link string) string {
 	if strings.HasSuffix(u.Path, "/") {
 		target = path.Join(target, "index.html")
 	}
-	if _, err := fs.Stat(root, filepath.ToSlash(target)); err != nil {
+	if !exists(target) {
 		return link + " (no such file)"
 	}
 	return ""

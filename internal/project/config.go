@@ -1,7 +1,6 @@
-package site
+package project
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/tomlpos"
 )
 
@@ -25,7 +25,7 @@ type Config struct {
 	EChartsURL  string // load ECharts from this URL instead of a local copy
 
 	baseURLSet bool
-	hash       hash // of site.toml's bytes
+	hash       key.Hash // of site.toml's bytes
 }
 
 // DefaultBaseURL is used when site.toml gives no base_url; the build warns.
@@ -46,7 +46,7 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		errs.Addf(diag.Pos{File: file}, "cannot read site settings: %v", err)
 		return nil, &errs
 	}
-	c.hash = sha256.Sum256(src)
+	c.hash = key.Of(src)
 	m, ix, err := tomlpos.Decode(src)
 	if err != nil {
 		se := err.(*tomlpos.SyntaxError)
@@ -121,6 +121,9 @@ func (c *Config) SetBaseURL(s string) error {
 	c.BaseURL, c.baseURLSet = s, true
 	return nil
 }
+
+// Hash is the hash of site.toml's bytes (zero without one).
+func (c *Config) Hash() key.Hash { return c.hash }
 
 // BaseURLSet reports whether the base URL came from site.toml or a flag.
 func (c *Config) BaseURLSet() bool { return c.baseURLSet }

@@ -1,4 +1,4 @@
-package site
+package project
 
 import (
 	"bytes"
@@ -15,13 +15,15 @@ import (
 // package.json.
 const EChartsVersion = "5.6.0"
 
-// eChartsOverride is where a project may put its own copy of ECharts.
-const eChartsOverride = "assets/echarts.min.js"
+// EChartsOverride is where, under templates/, a project may put its own copy
+// of ECharts.
+const EChartsOverride = "assets/echarts.min.js"
 
-type echartsAsset struct {
-	path string // output path, with a content hash; empty when href is used
-	href string // absolute URL from site.toml's echarts_url
-	data []byte
+// ECharts is the script that pages with charts load: a URL, or the bytes of
+// a copy to self-host. Both are empty in a project without charts.
+type ECharts struct {
+	Href string // absolute URL from site.toml's echarts_url
+	Data []byte
 }
 
 // resolveECharts finds the ECharts script that pages with charts load. In
@@ -29,39 +31,39 @@ type echartsAsset struct {
 // the file named by Options.ECharts (the CLI passes $BRIEF_ECHARTS); the
 // project's node_modules/echarts/dist/echarts.min.js, as `npm ci` installs it.
 // A project without chart blocks needs none of them.
-func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (echartsAsset, error) {
+func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (ECharts, error) {
 	if chart == nil {
-		return echartsAsset{}, nil
+		return ECharts{}, nil
 	}
 	if c.EChartsURL != "" {
-		return echartsAsset{href: c.EChartsURL}, nil
+		return ECharts{Href: c.EChartsURL}, nil
 	}
-	data, err := fs.ReadFile(fsys, "templates/"+eChartsOverride)
+	data, err := fs.ReadFile(fsys, "templates/"+EChartsOverride)
 	if errors.Is(err, fs.ErrNotExist) && opts.ECharts != "" {
 		data, err = readRegular(opts.ECharts)
 		if err != nil {
-			return echartsAsset{}, diag.Errorf(chart.Pos, "chart block: cannot read ECharts from BRIEF_ECHARTS: %v", err)
+			return ECharts{}, diag.Errorf(chart.Pos, "chart block: cannot read ECharts from BRIEF_ECHARTS: %v", err)
 		}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		data, err = fs.ReadFile(fsys, "node_modules/echarts/dist/echarts.min.js")
 	}
 	if err != nil {
-		return echartsAsset{}, diag.Errorf(chart.Pos,
+		return ECharts{}, diag.Errorf(chart.Pos,
 			"chart block: ECharts %s is not available to copy into the site: run `npm install echarts@%s` (or `npm ci`) in the project folder, set BRIEF_ECHARTS to the path of echarts.min.js, or set echarts_url in site.toml",
 			EChartsVersion, EChartsVersion)
 	}
 	if !bytes.Contains(data, []byte("echarts")) {
-		return echartsAsset{}, diag.Errorf(chart.Pos, "chart block: the ECharts file found does not look like echarts.min.js")
+		return ECharts{}, diag.Errorf(chart.Pos, "chart block: the ECharts file found does not look like echarts.min.js")
 	}
-	return echartsAsset{path: hashed("assets/echarts.min.js", data), data: data}, nil
+	return ECharts{Data: data}, nil
 }
 
 // firstChart returns the first chart block of any briefing, or nil.
 func firstChart(all []*content.Briefing) *content.Block {
 	for _, b := range all {
 		for _, blk := range b.Blocks {
-			if blk.Kind == "chart" {
+			if blk.Kind == content.KindChart {
 				return blk
 			}
 		}

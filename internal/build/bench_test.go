@@ -1,4 +1,4 @@
-package site_test
+package build_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/brief-desk/brief/internal/gen"
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -27,7 +27,7 @@ func BenchmarkBuild(b *testing.B) {
 			echarts := sitetest.ECharts(b)
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := site.Build(context.Background(), site.Options{Src: src, Out: out, ECharts: echarts}); err != nil {
+				if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out, ECharts: echarts}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -41,7 +41,7 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	if err := gen.Write(src, 12); err != nil {
 		t.Fatal(err)
 	}
-	res, err := site.Build(context.Background(), site.Options{Src: src, ECharts: sitetest.ECharts(t)})
+	res, err := build.Build(context.Background(), build.Options{Src: src, ECharts: sitetest.ECharts(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,8 +58,8 @@ func BenchmarkWarmBuild(b *testing.B) {
 		if err := gen.Write(src, n); err != nil {
 			b.Fatal(err)
 		}
-		opts := site.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), ECharts: sitetest.ECharts(b), CacheDir: filepath.Join(b.TempDir(), "cache")}
-		if _, err := site.Build(context.Background(), opts); err != nil {
+		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), ECharts: sitetest.ECharts(b), CacheDir: filepath.Join(b.TempDir(), "cache")}
+		if _, err := build.Build(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("new-briefing/briefings=%d", n), func(b *testing.B) {
@@ -69,7 +69,7 @@ func BenchmarkWarmBuild(b *testing.B) {
 				if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := site.Build(context.Background(), opts); err != nil {
+				if _, err := build.Build(context.Background(), opts); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -82,7 +82,7 @@ func BenchmarkWarmBuild(b *testing.B) {
 				if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := site.Build(context.Background(), opts); err != nil {
+				if _, err := build.Build(context.Background(), opts); err != nil {
 					b.Fatal(err)
 				}
 			}

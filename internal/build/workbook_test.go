@@ -1,4 +1,4 @@
-package site_test
+package build_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -65,7 +65,7 @@ func TestWorkbooksInLibreOffice(t *testing.T) {
 	}
 	root, _ := filepath.Abs("../..")
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(context.Background(), site.Options{Src: root, Out: out}); err != nil {
+	if _, err := build.Build(context.Background(), build.Options{Src: root, Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	csvDir := t.TempDir()

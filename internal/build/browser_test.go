@@ -1,4 +1,4 @@
-package site_test
+package build_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -78,7 +78,7 @@ func TestBrowserSampleSite(t *testing.T) {
 	p := sitetest.Browser(t)
 	root, _ := filepath.Abs("../..")
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := site.Build(context.Background(), site.Options{Src: root, Out: out})
+	res, err := build.Build(context.Background(), build.Options{Src: root, Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestBrowserDarkMode(t *testing.T) {
 	p := sitetest.Browser(t)
 	root, _ := filepath.Abs("../..")
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(context.Background(), site.Options{Src: root, Out: out}); err != nil {
+	if _, err := build.Build(context.Background(), build.Options{Src: root, Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Call(p.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -266,7 +266,7 @@ func TestBrowserNarrowScreen(t *testing.T) {
 	p := sitetest.Browser(t)
 	root, _ := filepath.Abs("../..")
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(context.Background(), site.Options{Src: root, Out: out}); err != nil {
+	if _, err := build.Build(context.Background(), build.Options{Src: root, Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1}); err != nil {

@@ -1,9 +1,8 @@
-package site
+package render
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"html/template"
 	"io/fs"
 	"path"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/templates"
 )
 
@@ -25,7 +26,7 @@ type theme struct {
 	assets map[string][]byte // output path under public/ -> bytes
 	css    string            // output path of the stylesheet
 	js     string            // output path of the chart script
-	hash   hash              // of every template and asset, built-in or not
+	hash   key.Hash          // of every template and asset, built-in or not
 }
 
 var funcs = template.FuncMap{
@@ -36,41 +37,25 @@ var funcs = template.FuncMap{
 	},
 }
 
-// loadTheme reads the built-in templates, replaced file by file by the
-// project's templates/ folder.
-func loadTheme(project fs.FS) (*theme, error) {
+// loadTheme parses the built-in templates, replaced file by file by the
+// project's (project.Project.Templates: paths below templates/).
+func loadTheme(overrides map[string][]byte) (*theme, error) {
 	var errs diag.List
 	files := map[string][]byte{} // name -> source
 	origin := map[string]string{}
-	read := func(fsys fs.FS, dir, label string) {
-		_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if !errors.Is(err, fs.ErrNotExist) {
-					errs.Addf(diag.Pos{File: p}, "cannot read templates: %v", err)
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
-			if !strings.HasSuffix(rel, ".html") && !strings.HasPrefix(rel, "assets/") {
-				return nil
-			}
-			src, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				errs.Addf(diag.Pos{File: p}, "cannot read template: %v", err)
-				return nil
-			}
-			files[rel] = src
-			origin[rel] = path.Join(label, rel)
-			return nil
-		})
-	}
-	read(templates.FS, ".", "(built-in)")
-	read(project, "templates", "templates")
-	if errs.Len() > 0 {
-		return nil, &errs
+	_ = fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || (!strings.HasSuffix(p, ".html") && !strings.HasPrefix(p, "assets/")) {
+			return err
+		}
+		src, err := fs.ReadFile(templates.FS, p)
+		if err != nil {
+			return err
+		}
+		files[p], origin[p] = src, path.Join("(built-in)", p)
+		return nil
+	})
+	for rel, src := range overrides {
+		files[rel], origin[rel] = src, path.Join("templates", rel)
 	}
 
 	common := template.New("").Funcs(funcs)
@@ -88,11 +73,11 @@ func loadTheme(project fs.FS) (*theme, error) {
 		}
 	}
 	t := &theme{pages: map[string]*template.Template{}, assets: map[string][]byte{}}
-	k := newHasher()
+	k := key.New()
 	for _, name := range names {
-		k.str(name).str(string(files[name]))
+		k.Str(name).Str(string(files[name]))
 	}
-	t.hash = k.done()
+	t.hash = k.Done()
 	for _, name := range pageNames {
 		set, err := common.Clone()
 		if err != nil {
@@ -121,7 +106,7 @@ func loadTheme(project fs.FS) (*theme, error) {
 		case "assets/brief.js":
 			out = hashed(name, files[name])
 			t.js = out
-		case eChartsOverride:
+		case project.EChartsOverride:
 			continue // resolved with the other ways of getting ECharts
 		}
 		t.assets[out] = files[name]

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package site
+package build
 
 // renameExchange is not available: swap falls back to two renames.
 func renameExchange(a, b string) error { return errNoExchange }

@@ -1,9 +1,11 @@
-package site
+package render
 
 import (
 	"bytes"
 	"encoding/xml"
 	"time"
+
+	"github.com/brief-desk/brief/internal/project"
 )
 
 // feedEntries is how many of the latest briefings the Atom feed carries.
@@ -48,7 +50,7 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // atomFeed writes the Atom feed. Its time stamps come from the briefings'
 // dates, never the clock, so the same content gives the same feed.
-func atomFeed(c *Config, infos []*briefingInfo) ([]byte, error) {
+func atomFeed(c *project.Config, infos []*briefingInfo) ([]byte, error) {
 	doc := atomFeedDoc{
 		Title:    c.Title,
 		Subtitle: c.Description,
@@ -93,7 +95,7 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-func sitemap(c *Config, infos []*briefingInfo, tags []*tagInfo) ([]byte, error) {
+func sitemap(c *project.Config, infos []*briefingInfo, tags []*tagInfo) ([]byte, error) {
 	var s urlset
 	home := sitemapURL{Loc: c.BaseURL}
 	if len(infos) > 0 {

@@ -1,4 +1,4 @@
-package site_test
+package build_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brief-desk/brief/internal/site"
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -53,7 +53,7 @@ dataset = "prices"
 
 // written returns the files a build wrote, rather than linked unchanged
 // from the previous output.
-func written(res *site.Result) []string {
+func written(res *build.Result) []string {
 	var out []string
 	for _, f := range res.Files {
 		if !res.Same[f] {
@@ -69,10 +69,10 @@ func written(res *site.Result) []string {
 // neither is trusted.
 func TestCacheNeverStale(t *testing.T) {
 	dir := sitetest.Write(t, cacheProject)
-	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
-	build := func() *site.Result {
+	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	rebuild := func() *build.Result {
 		t.Helper()
-		res, err := site.Build(context.Background(), opts)
+		res, err := build.Build(context.Background(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestCacheNeverStale(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "public")
 		o := opts
 		o.CacheDir, o.Out = "", out
-		if _, err := site.Build(context.Background(), o); err != nil {
+		if _, err := build.Build(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
 		return sitetest.Tree(t, out)
@@ -96,7 +96,7 @@ func TestCacheNeverStale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	check := func(step string, res *site.Result, want []string) {
+	check := func(step string, res *build.Result, want []string) {
 		t.Helper()
 		got := written(res)
 		if !slices.Equal(got, want) {
@@ -107,18 +107,18 @@ func TestCacheNeverStale(t *testing.T) {
 		}
 	}
 
-	build()
-	check("no change", build(), nil)
+	rebuild()
+	check("no change", rebuild(), nil)
 
 	// 2026-01-15 is after week one's date: only week three sees it.
 	edit("close = 3.0", "close = 3.5")
-	check("row outside week one's window", build(), []string{
+	check("row outside week one's window", rebuild(), []string{
 		"briefings/w2/index.html", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
 
 	// 2026-01-01 is in both windows.
 	edit("close = 1.0", "close = 1.5")
-	check("row inside both windows", build(), []string{
+	check("row inside both windows", rebuild(), []string{
 		"briefings/w1/index.html", "briefings/w1/w1.xlsx",
 		"briefings/w2/index.html", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
@@ -127,7 +127,7 @@ func TestCacheNeverStale(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "content/briefings/w3.md"), []byte("+++\ntitle = \"Week four\"\ndate = 2026-01-29\n+++\nText.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	check("new briefing", build(), []string{
+	check("new briefing", rebuild(), []string{
 		"briefings/w2/index.html", // its pager now links to a newer briefing
 		"briefings/w3/index.html", "feed.xml", "index.html", "sitemap.xml",
 	})
@@ -136,7 +136,7 @@ func TestCacheNeverStale(t *testing.T) {
 	if err := os.Rename(filepath.Join(dir, "content/briefings/w3.md"), filepath.Join(dir, "content/briefings/w4.md")); err != nil {
 		t.Fatal(err)
 	}
-	res := build()
+	res := rebuild()
 	check("briefing renamed", res, []string{
 		"briefings/w2/index.html", "briefings/w4/index.html", "feed.xml", "index.html", "sitemap.xml",
 	})
@@ -152,7 +152,7 @@ func TestCacheNeverStale(t *testing.T) {
 		return nil
 	})
 	edit("close = 4.0", "close = 4.5")
-	check("corrupt cache", build(), []string{
+	check("corrupt cache", rebuild(), []string{
 		"briefings/w2/index.html", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
 
@@ -161,7 +161,7 @@ func TestCacheNeverStale(t *testing.T) {
 	if err := os.WriteFile(page, []byte("edited by hand"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	check("output edited by hand", build(), []string{"briefings/w1/index.html"})
+	check("output edited by hand", rebuild(), []string{"briefings/w1/index.html"})
 }
 
 func equalTrees(a, b map[string]string) bool {
@@ -242,8 +242,8 @@ dataset = "prices"
 // memory) equals a build without cache.
 func TestCacheCoversWhatTemplatesShow(t *testing.T) {
 	dir := sitetest.Write(t, staleProject)
-	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
-	engine := site.NewEngine(opts)
+	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	engine := build.NewEngine(opts)
 	edits := []struct {
 		name, file, old, new string
 	}{
@@ -257,23 +257,23 @@ func TestCacheCoversWhatTemplatesShow(t *testing.T) {
 		{"slug", "content/briefings/w1.md", "+++\ntitle", "+++\nslug = \"week-one\"\ntitle"},
 		{"tag of a neighbour's neighbour", "content/briefings/w3.md", `tags = ["Markets"]`, `tags = ["Miners"]`},
 	}
-	build := func() {
+	rebuild := func() {
 		t.Helper()
-		if _, err := site.Build(context.Background(), opts); err != nil {
+		if _, err := build.Build(context.Background(), opts); err != nil {
 			t.Fatal(err)
 		}
 	}
-	build()
+	rebuild()
 	if _, err := engine.Build(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range edits {
 		edit(t, dir, e.file, e.old, e.new)
-		build()
+		rebuild()
 		fresh := filepath.Join(t.TempDir(), "public")
 		o := opts
 		o.CacheDir, o.Out = "", fresh
-		if _, err := site.Build(context.Background(), o); err != nil {
+		if _, err := build.Build(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
 		want := sitetest.Tree(t, fresh)
@@ -316,23 +316,23 @@ func cacheEntries(t *testing.T, cache string) []string {
 func TestCacheEntriesAreVerified(t *testing.T) {
 	dir := sitetest.Write(t, cacheProject)
 	cache := filepath.Join(dir, ".brief-cache")
-	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: cache}
-	build := func(step string) {
+	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: cache}
+	rebuild := func(step string) {
 		t.Helper()
-		if _, err := site.Build(context.Background(), opts); err != nil {
+		if _, err := build.Build(context.Background(), opts); err != nil {
 			t.Fatal(err)
 		}
 		fresh := filepath.Join(t.TempDir(), "public")
 		o := opts
 		o.CacheDir, o.Out = "", fresh
-		if _, err := site.Build(context.Background(), o); err != nil {
+		if _, err := build.Build(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
 		if !equalTrees(sitetest.Tree(t, fresh), sitetest.Tree(t, filepath.Join(dir, "public"))) {
 			t.Errorf("%s: the cached build differs from a build without cache", step)
 		}
 	}
-	build("first")
+	rebuild("first")
 
 	// Rotate the names of all intact entries.
 	entries := cacheEntries(t, cache)
@@ -343,7 +343,7 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 	for i, p := range entries {
 		os.WriteFile(p, data[(i+1)%len(data)], 0o644)
 	}
-	build("entries swapped")
+	rebuild("entries swapped")
 
 	// Edit the dataset inside its entry, and recompute a SHA-256 checksum
 	// of the edited content.
@@ -360,7 +360,7 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 	if edited == 0 {
 		t.Fatal("no cache entry holds the dataset")
 	}
-	build("dataset entry edited")
+	rebuild("dataset entry edited")
 	if strings.Contains(sitetest.Read(t, dir, "briefings/w1/index.html"), "Exchanxe") {
 		t.Error("a value no TOML file holds was published")
 	}
@@ -370,12 +370,12 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 // dataset is parsed or comes from the cache.
 func TestNegativeZero(t *testing.T) {
 	dir := sitetest.Write(t, strings.Replace(cacheProject, "close = 1.0", "close = -0.0", 1))
-	opts := site.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
 	var trees []map[string]string
 	for _, step := range []string{"cold", "from the cache"} {
 		out := filepath.Join(t.TempDir(), "public")
 		opts.Out = out
-		if _, err := site.Build(context.Background(), opts); err != nil {
+		if _, err := build.Build(context.Background(), opts); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
 		trees = append(trees, sitetest.Tree(t, out))

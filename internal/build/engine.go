@@ -1,0 +1,99 @@
+package build
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/render"
+)
+
+// Engine builds one project again and again in memory, reusing what did not
+// change since the last build: files are re-read and hashed every time (so
+// no change is ever missed), but only changed files are parsed, and only
+// outputs whose keys changed are made. The result is byte for byte what
+// Build writes to disk (but for the manifest, which only a folder has). Not
+// safe for concurrent use.
+type Engine struct {
+	opts Options
+	memo project.Memo
+	mem  memCache
+}
+
+// NewEngine makes an engine for the project in opts.Src.
+func NewEngine(opts Options) *Engine { return &Engine{opts: opts} }
+
+// Snapshot is one complete build in memory.
+type Snapshot struct {
+	Files    map[string][]byte // slash path under the site root -> bytes
+	Warnings []*diag.Error
+	Elapsed  time.Duration
+}
+
+// Build builds the project. On error the previous snapshot stays valid.
+func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
+	start := time.Now()
+	p, err := project.Load(ctx, e.opts.project(dataset.Parse), &e.memo)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := render.New(p, e.opts.render())
+	if err != nil {
+		return nil, err
+	}
+	w := newWriter("")
+	if err := run(ctx, pl, w, caches{mem: &e.mem}, nil); err != nil {
+		return nil, err
+	}
+	e.mem.keep(w.files)
+	return &Snapshot{Files: w.files, Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
+}
+
+// memCache holds the bytes each output path had and the key that made
+// them. A nil memCache holds nothing. Safe for concurrent use.
+type memCache struct {
+	mu sync.Mutex
+	m  map[string]memEntry
+}
+
+type memEntry struct {
+	key  key.Hash
+	data []byte
+}
+
+func (c *memCache) get(path string, k key.Hash) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[path]
+	return e.data, ok && e.key == k
+}
+
+func (c *memCache) put(path string, k key.Hash, data []byte) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]memEntry{}
+	}
+	c.m[path] = memEntry{k, data}
+}
+
+// keep forgets the paths that the last build no longer has.
+func (c *memCache) keep(files map[string][]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for path := range c.m {
+		if _, ok := files[path]; !ok {
+			delete(c.m, path)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package project
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/projectfs"
+)
+
+// Memo keeps, between loads in one process (the preview server), what did
+// not change: parsed datasets and briefings by the hash of their bytes, and
+// bound briefings by the hashes of the briefing and of the datasets it
+// names. Every entry is found by a key that covers all of its inputs, so it
+// is never stale. The zero Memo is empty; it is safe for concurrent use.
+type Memo struct {
+	datasets  keyed[parsed[*dataset.Dataset]]
+	briefings keyed[parsed[*content.Briefing]]
+	views     keyed[bound]
+	stats     keyed[key.Hash] // file -> hash of its bytes, by size and time stamp
+}
+
+// keyed holds one value per name, valid while its key is unchanged.
+type keyed[T any] struct {
+	mu sync.Mutex
+	m  map[string]keyedEntry[T]
+}
+
+type keyedEntry[T any] struct {
+	key key.Hash
+	v   T
+}
+
+func (c *keyed[T]) get(name string, k key.Hash) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[name]
+	if !ok || e.key != k {
+		var zero T
+		return zero, false
+	}
+	return e.v, true
+}
+
+func (c *keyed[T]) put(name string, k key.Hash, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]keyedEntry[T]{}
+	}
+	c.m[name] = keyedEntry[T]{k, v}
+}
+
+// parsed is a parsed file and its error.
+type parsed[T any] struct {
+	v   T
+	err error
+}
+
+// bound is a briefing with its blocks bound, or the binding errors.
+type bound struct {
+	briefing *Briefing
+	warnings []*diag.Error
+	err      error
+}
+
+// parseAll reads and parses files in parallel, reusing the memo's result
+// for a file whose bytes have not changed. A file whose size and
+// modification time are those seen last time, and which was last modified
+// more than a second ago, is not even read (the rule git uses against "racy"
+// files: time stamps are coarse, so a recent file is always read). It
+// returns each file's value, hash and error, or ctx's error when cancelled.
+func parseAll[T any](ctx context.Context, fsys *projectfs.FS, files []string, c *keyed[parsed[T]], stats *keyed[key.Hash], parse func(string, []byte) (T, error)) ([]T, []key.Hash, []error, error) {
+	now := time.Now()
+	vals := make([]T, len(files))
+	hashes := make([]key.Hash, len(files))
+	errs := make([]error, len(files))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var statKey key.Hash
+			if fi, err := fsys.Stat(f); err == nil && now.Sub(fi.ModTime()) > time.Second {
+				statKey = key.New().Str(strconv.FormatInt(fi.Size(), 10)).Str(strconv.FormatInt(fi.ModTime().UnixNano(), 10)).Done()
+				if h, ok := stats.get(f, statKey); ok {
+					if hit, ok := c.get(f, h); ok {
+						vals[i], hashes[i], errs[i] = hit.v, h, hit.err
+						return nil
+					}
+				}
+			}
+			src, err := fsys.ReadFile(f)
+			if err != nil {
+				errs[i] = diag.Errorf(diag.Pos{File: f}, "cannot read: %w", err)
+				return nil
+			}
+			hashes[i] = key.Of(src)
+			if statKey != (key.Hash{}) {
+				stats.put(f, statKey, hashes[i])
+			}
+			if hit, ok := c.get(f, hashes[i]); ok {
+				vals[i], errs[i] = hit.v, hit.err
+				return nil
+			}
+			vals[i], errs[i] = parse(f, src)
+			c.put(f, hashes[i], parsed[T]{v: vals[i], err: errs[i]})
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, nil, err
+	}
+	return vals, hashes, errs, nil
+}

@@ -1,0 +1,297 @@
+// Package project loads a project folder into a validated model: the
+// settings, the datasets, the briefings with every block bound to its data,
+// the template files and the ECharts script. It only reads (through
+// projectfs, so nothing outside the folder) and checks; it knows nothing of
+// pages, caches, clocks or progress. Every problem found is returned at once,
+// as a *diag.List.
+package project
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/projectfs"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// Options say which project to load and how.
+type Options struct {
+	Src     string // project folder
+	Drafts  bool   // publish briefings marked draft
+	BaseURL string // overrides site.toml's base_url
+	ECharts string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
+	// ParseDataset parses a dataset file; nil is dataset.Parse. The build
+	// passes one that decodes unchanged files from its cache.
+	ParseDataset func(file string, src []byte) (*dataset.Dataset, error)
+}
+
+// Project is a loaded, validated project.
+type Project struct {
+	Config    *Config
+	Datasets  []*dataset.Dataset
+	Briefings []*Briefing // published, newest first
+	All       []*Briefing // every briefing that bound, drafts included, in file order
+	Warnings  []*diag.Error
+	// Templates are the files under templates/ that layouts and assets come
+	// from (slash paths below templates/), read through projectfs.
+	Templates map[string][]byte
+	ECharts   ECharts
+	DataHash  map[string]key.Hash // dataset id -> hash of its file
+}
+
+// Briefing is a parsed briefing with its blocks bound to data.
+type Briefing struct {
+	*content.Briefing
+	Views []*view.View
+	// Key covers the briefing's file and, for each block, the dataset's
+	// metadata and exactly the rows and columns it selects as of the
+	// briefing's date: a dataset edit outside every block's window leaves
+	// it alone.
+	Key key.Hash
+}
+
+// Load reads and checks the project in opts.Src. memo, when not nil, keeps
+// parsed files and bound briefings between loads (the preview).
+func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
+	if st, err := os.Stat(opts.Src); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("project folder %s: %w", opts.Src, cmp.Or(err, fs.ErrInvalid))
+	}
+	fsys, err := projectfs.Open(opts.Src)
+	if err != nil {
+		return nil, fmt.Errorf("project folder %s: %w", opts.Src, err)
+	}
+	defer fsys.Close()
+	if memo == nil {
+		memo = &Memo{}
+	}
+	l := &loader{opts: opts, fsys: fsys, memo: memo, p: &Project{DataHash: map[string]key.Hash{}}, byID: map[string]*dataset.Dataset{}}
+	l.config()
+	l.p.Templates = l.templates()
+	if err := l.datasets(ctx); err != nil {
+		return nil, err
+	}
+	parsed, err := l.briefings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if l.errs.Len() == 0 {
+		l.p.ECharts, err = resolveECharts(fsys, opts, l.p.Config, firstChart(parsed))
+		l.errs.Add(err)
+	}
+	if l.errs.Len() > 0 {
+		return nil, &l.errs
+	}
+	slices.SortStableFunc(l.p.Briefings, func(a, b *Briefing) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Slug, b.Slug))
+	})
+	return l.p, nil
+}
+
+// loader is one Load's state.
+type loader struct {
+	opts   Options
+	fsys   *projectfs.FS
+	memo   *Memo
+	p      *Project
+	errs   diag.List
+	byID   map[string]*dataset.Dataset
+	ids    []string        // every dataset file's id, sorted
+	failed map[string]bool // datasets with errors: their blocks are not bound
+}
+
+func (l *loader) config() {
+	var err error
+	if l.p.Config, err = LoadConfig(l.fsys); err != nil {
+		l.errs.Add(err)
+		return
+	}
+	if l.opts.BaseURL != "" {
+		if err := l.p.Config.SetBaseURL(l.opts.BaseURL); err != nil {
+			l.errs.Add(fmt.Errorf("--base-url: %w", err))
+		}
+	}
+	if !l.p.Config.BaseURLSet() {
+		l.p.Warnings = append(l.p.Warnings, diag.Errorf(diag.Pos{File: "site.toml"},
+			"no base_url: the feed and sitemap use %s; set base_url in site.toml or pass --base-url", DefaultBaseURL))
+	}
+}
+
+// templates reads templates/: layouts (*.html at the top) and assets/.
+func (l *loader) templates() map[string][]byte {
+	files := map[string][]byte{}
+	_ = fs.WalkDir(l.fsys, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				l.errs.Addf(diag.Pos{File: p}, "cannot read templates: %v", err)
+			}
+			return nil
+		}
+		rel := strings.TrimPrefix(p, "templates/")
+		if d.IsDir() || (!strings.HasSuffix(rel, ".html") && !strings.HasPrefix(rel, "assets/")) {
+			return nil
+		}
+		src, err := l.fsys.ReadFile(p)
+		if err != nil {
+			l.errs.Addf(diag.Pos{File: p}, "cannot read template: %v", err)
+			return nil
+		}
+		files[rel] = src
+		return nil
+	})
+	return files
+}
+
+func (l *loader) datasets(ctx context.Context) error {
+	files, err := listFiles(l.fsys, "data", ".toml")
+	l.errs.Add(err)
+	parse := l.opts.ParseDataset
+	if parse == nil {
+		parse = dataset.Parse
+	}
+	sets, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.datasets, &l.memo.stats, parse)
+	if err != nil {
+		return err
+	}
+	l.failed = map[string]bool{}
+	for i, f := range files {
+		id := strings.TrimSuffix(path.Base(f), ".toml")
+		l.ids = append(l.ids, id)
+		if errs[i] != nil {
+			l.errs.Add(errs[i])
+			l.failed[id] = true
+			continue
+		}
+		l.p.Datasets = append(l.p.Datasets, sets[i])
+		l.byID[id] = sets[i]
+		l.p.DataHash[id] = hashes[i]
+	}
+	slices.Sort(l.ids)
+	return nil
+}
+
+// briefings parses every briefing and binds its blocks, drafts included, so
+// that `check` and `build` refuse the same things. It returns the briefings
+// that parsed.
+func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
+	files, err := listFiles(l.fsys, "content/briefings", ".md")
+	l.errs.Add(err)
+	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, content.Parse)
+	if err != nil {
+		return nil, err
+	}
+	l.errs.Add(errs...)
+	seen := map[string]string{}
+	var parsed []*content.Briefing
+	for i, b := range all {
+		if b == nil {
+			continue
+		}
+		parsed = append(parsed, b)
+		if first, dup := seen[b.Slug]; dup {
+			l.errs.Addf(diag.Pos{File: b.File, Line: 1, Col: 1}, "slug %q is already used by %s; rename one of the files or set slug = \"...\"", b.Slug, first)
+			continue
+		}
+		seen[b.Slug] = b.File
+		sb, warns, err := l.bind(b, hashes[i])
+		l.errs.Add(err)
+		l.p.Warnings = append(l.p.Warnings, warns...)
+		if sb == nil {
+			continue
+		}
+		l.p.All = append(l.p.All, sb)
+		if !b.Draft || l.opts.Drafts {
+			l.p.Briefings = append(l.p.Briefings, sb)
+		}
+	}
+	return parsed, nil
+}
+
+// bind binds a briefing's blocks, or takes them from the memo when neither
+// the briefing nor any dataset it names has changed.
+func (l *loader) bind(b *content.Briefing, h key.Hash) (*Briefing, []*diag.Error, error) {
+	k := key.New().Sum(h).Str(strings.Join(l.ids, ","))
+	for _, blk := range b.Blocks {
+		k.Str(blk.Dataset).Sum(l.p.DataHash[blk.Dataset]).Bool(l.failed[blk.Dataset])
+	}
+	memoKey := k.Done()
+	if hit, ok := l.memo.views.get(b.File, memoKey); ok {
+		return hit.briefing, hit.warnings, hit.err
+	}
+	var errs diag.List
+	var warns []*diag.Error
+	sb := &Briefing{Briefing: b}
+	for _, blk := range b.Blocks {
+		if l.failed[blk.Dataset] {
+			continue // the dataset's own errors are reported
+		}
+		v, err := view.Bind(blk, func(id string) *dataset.Dataset { return l.byID[id] }, l.ids, b.Date)
+		if err != nil {
+			errs.Add(err)
+			continue
+		}
+		if len(v.Rows) == 0 {
+			warns = append(warns, diag.Errorf(blk.Pos, "%s block: no rows of %q match as of %s", blk.Kind, v.Data.ID, b.Date.Format(time.DateOnly)))
+		}
+		sb.Views = append(sb.Views, v)
+	}
+	err := errs.Err()
+	if err != nil {
+		sb = nil
+	} else {
+		sb.Key = rowsKey(h, sb.Views)
+	}
+	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
+	return sb, warns, err
+}
+
+// rowsKey is Briefing.Key: the briefing's file, and for each block the
+// dataset's metadata and exactly the rows and columns the block selects.
+func rowsKey(file key.Hash, views []*view.View) key.Hash {
+	k := key.New().Sum(file)
+	for _, v := range views {
+		d := v.Data
+		k.Str(d.ID).Str(d.Title).Str(d.Source).Str(d.SourceURL).Str(d.Description).Str(d.Notes).Str(string(d.Kind))
+		for _, c := range v.Columns {
+			k.Str(c.Name).Str(c.Label).Str(c.Unit).Str(string(c.Format)).Str(c.Type.String()).Bool(c.AllInt)
+		}
+		k.Int(len(v.Rows))
+		for r := range v.Rows {
+			for _, c := range v.Columns {
+				k.Str(v.Value(r, c).Literal())
+			}
+		}
+		k.Str("|")
+	}
+	return k.Done()
+}
+
+// listFiles lists the files of dir with the suffix, sorted; a missing folder
+// has none.
+func listFiles(fsys *projectfs.FS, dir, suffix string) ([]string, error) {
+	entries, err := fsys.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, diag.Errorf(diag.Pos{File: dir}, "cannot list: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), suffix) {
+			files = append(files, path.Join(dir, e.Name()))
+		}
+	}
+	return files, nil
+}

@@ -1,0 +1,283 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// page is what every layout receives.
+type page struct {
+	Site        *project.Config
+	Root        string // relative path from the page to the site root: "" or "../../"
+	Canonical   string // absolute URL of the page
+	Description string
+	Assets      assetPaths
+	Latest      *briefingInfo
+	Archive     []yearGroup
+	Briefing    *briefingInfo
+	Tag         *tagInfo
+	Tags        []*tagInfo
+	AllData     *download // data/datasets.xlsx, when there are datasets
+	charts      bool
+}
+
+// assetPaths are the hrefs of the assets, relative to the page (or absolute).
+type assetPaths struct {
+	CSS     string
+	JS      string
+	ECharts string // empty on pages without charts
+}
+
+type briefingInfo struct {
+	Slug, Title, Summary string
+	Date                 time.Time
+	Draft                bool
+	Path                 string // from the root: briefings/<slug>/index.html
+	URL                  string // absolute, pretty: <base>briefings/<slug>/
+	Tags                 []*tagInfo
+	Body                 template.HTML
+	Sources              []sourceInfo
+	Minutes              int
+	Newer, Older         *briefingInfo
+	Workbook             *download // nil for a briefing without blocks
+}
+
+// download is a file offered for download, with its size for the link.
+type download struct {
+	Path string // from the site root
+	Size string // "16 KB"
+}
+
+func newDownload(path string, n int) *download {
+	size := fmt.Sprintf("%d KB", (n+1023)/1024)
+	if n >= 1<<20 {
+		size = fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return &download{Path: path, Size: size}
+}
+
+type sourceInfo struct {
+	ID, Title, Source, URL, Description, Notes string
+}
+
+type tagInfo struct {
+	Name      string
+	Slug      string
+	Path      string // tags/<slug>/index.html
+	Briefings []*briefingInfo
+}
+
+type yearGroup struct {
+	Year      int
+	Briefings []*briefingInfo
+}
+
+// blockData is what the "block" template receives.
+type blockData struct {
+	ID, Title, Subtitle      string
+	Kind                     content.Kind
+	Source, SourceURL, Notes string
+	Headers                  []header
+	Rows                     [][]cellData
+	AsOf                     time.Time
+	Chart                    template.JS // the option payload: JSON with <, > and & escaped
+	Alt                      string
+	Height                   int
+}
+
+type header struct {
+	Label   string
+	Numeric bool
+}
+
+type cellData struct {
+	Text    string
+	Numeric bool
+}
+
+// summaries are the briefings as a page sees the ones it does not show in
+// full: every field but Body, Newer and Older, with tags that list no
+// briefings. Cutting the links there bounds what a template can reach from a
+// page, so that a page's key can cover all of it (a custom template may show
+// any documented field of a neighbour or of a tag's briefings).
+type summaries struct {
+	infos   []*briefingInfo
+	hashes  []key.Hash            // of each summary: every field it has
+	tags    map[*tagInfo]*tagInfo // a tag listing the summaries of its briefings
+	tagHash map[*tagInfo]key.Hash
+}
+
+func summarise(infos []*briefingInfo, tags []*tagInfo) *summaries {
+	s := &summaries{infos: make([]*briefingInfo, len(infos)), hashes: make([]key.Hash, len(infos)),
+		tags: make(map[*tagInfo]*tagInfo, len(tags)), tagHash: make(map[*tagInfo]key.Hash, len(tags))}
+	index := make(map[*briefingInfo]int, len(infos))
+	for i, b := range infos {
+		c := *b
+		c.Body, c.Newer, c.Older = "", nil, nil
+		c.Tags = make([]*tagInfo, len(b.Tags))
+		for j, t := range b.Tags {
+			c.Tags[j] = &tagInfo{Name: t.Name, Slug: t.Slug, Path: t.Path}
+		}
+		s.infos[i], s.hashes[i] = &c, summaryHash(&c)
+		index[b] = i
+	}
+	for _, t := range tags {
+		v := &tagInfo{Name: t.Name, Slug: t.Slug, Path: t.Path, Briefings: make([]*briefingInfo, len(t.Briefings))}
+		k := key.New().Str(t.Name).Str(t.Slug).Str(t.Path)
+		for j, b := range t.Briefings {
+			i := index[b]
+			v.Briefings[j] = s.infos[i]
+			k.Sum(s.hashes[i])
+		}
+		s.tags[t], s.tagHash[t] = v, k.Done()
+	}
+	return s
+}
+
+// page returns briefing i as its own page (or the home page's latest) sees
+// it: in full, with its neighbours and its tags' briefings as summaries.
+func (s *summaries) page(infos []*briefingInfo, i int) *briefingInfo {
+	c := *infos[i]
+	c.Newer, c.Older = nil, nil
+	if i > 0 {
+		c.Newer = s.infos[i-1]
+	}
+	if i+1 < len(infos) {
+		c.Older = s.infos[i+1]
+	}
+	c.Tags = make([]*tagInfo, len(infos[i].Tags))
+	for j, t := range infos[i].Tags {
+		c.Tags[j] = s.tags[t]
+	}
+	return &c
+}
+
+// key hashes everything briefing i's page can show besides its own file and
+// data: its summary, its neighbours' and its tags'.
+func (s *summaries) key(infos []*briefingInfo, i int) *key.Builder {
+	k := key.New().Sum(s.hashes[i])
+	for _, j := range []int{i - 1, i + 1} {
+		if j >= 0 && j < len(infos) {
+			k.Sum(s.hashes[j])
+		}
+		k.Str("|")
+	}
+	for _, t := range infos[i].Tags {
+		k.Sum(s.tagHash[t])
+	}
+	return k
+}
+
+// summaryHash hashes every field of a summary. A field added to
+// briefingInfo must be added here (TestSummaryHashCoversEveryField).
+func summaryHash(b *briefingInfo) key.Hash {
+	k := key.New().Str(b.Slug).Str(b.Title).Str(b.Summary).Str(b.Date.Format(time.RFC3339Nano)).Bool(b.Draft).
+		Str(b.Path).Str(b.URL).Int(b.Minutes)
+	k.Int(len(b.Tags))
+	for _, t := range b.Tags {
+		k.Str(t.Name).Str(t.Slug).Str(t.Path)
+	}
+	k.Int(len(b.Sources))
+	for _, s := range b.Sources {
+		k.Str(s.ID).Str(s.Title).Str(s.Source).Str(s.URL).Str(s.Description).Str(s.Notes)
+	}
+	if b.Workbook != nil {
+		k.Str(b.Workbook.Path).Str(b.Workbook.Size)
+	} else {
+		k.Str("-")
+	}
+	return k.Done()
+}
+
+// index makes the template view of every briefing and tag.
+func (r *renderer) index() ([]*briefingInfo, []*tagInfo) {
+	infos := make([]*briefingInfo, len(r.p.Briefings))
+	tagBySlug := map[string]*tagInfo{}
+	var tags []*tagInfo
+	for i, b := range r.p.Briefings {
+		info := &briefingInfo{
+			Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Draft: b.Draft,
+			Path:    "briefings/" + b.Slug + "/index.html",
+			URL:     r.p.Config.BaseURL + "briefings/" + b.Slug + "/",
+			Minutes: max(1, (b.Words+199)/200),
+		}
+		for _, name := range b.Tags {
+			slug := content.TagSlug(name)
+			t := tagBySlug[slug]
+			if t == nil {
+				t = &tagInfo{Name: name, Slug: slug, Path: "tags/" + slug + "/index.html"}
+				tagBySlug[slug] = t
+				tags = append(tags, t)
+			}
+			if !slices.Contains(info.Tags, t) {
+				info.Tags = append(info.Tags, t)
+				t.Briefings = append(t.Briefings, info)
+			}
+		}
+		seen := map[string]bool{}
+		for _, v := range b.Views {
+			d := v.Data
+			if !seen[d.ID] {
+				seen[d.ID] = true
+				info.Sources = append(info.Sources, sourceInfo{ID: d.ID, Title: d.Title, Source: d.Source, URL: d.SourceURL, Description: d.Description, Notes: d.Notes})
+			}
+		}
+		infos[i] = info
+	}
+	for i, info := range infos {
+		if i > 0 {
+			info.Newer = infos[i-1]
+		}
+		if i+1 < len(infos) {
+			info.Older = infos[i+1]
+		}
+	}
+	slices.SortFunc(tags, func(a, b *tagInfo) int { return strings.Compare(a.Slug, b.Slug) })
+	return infos, tags
+}
+
+func byYear(infos []*briefingInfo) []yearGroup {
+	var groups []yearGroup
+	for _, b := range infos {
+		if len(groups) == 0 || groups[len(groups)-1].Year != b.Date.Year() {
+			groups = append(groups, yearGroup{Year: b.Date.Year()})
+		}
+		g := &groups[len(groups)-1]
+		g.Briefings = append(g.Briefings, b)
+	}
+	return groups
+}
+
+// rootOf is the relative path from a page at rel back to the site root.
+func rootOf(rel string) string {
+	return strings.Repeat("../", strings.Count(rel, "/"))
+}
+
+func newBlockData(v *view.View) blockData {
+	bd := blockData{
+		ID: fmt.Sprintf("%s-%d", v.Kind, v.Index+1), Kind: v.Kind, Title: v.Title, Subtitle: v.Subtitle,
+		Source: v.Data.Source, SourceURL: v.Data.SourceURL, Notes: v.Data.Notes, AsOf: v.AsOf,
+	}
+	for _, c := range v.Columns {
+		bd.Headers = append(bd.Headers, header{Label: c.Header(), Numeric: c.Type == dataset.Number})
+	}
+	bd.Rows = make([][]cellData, len(v.Rows))
+	for r := range v.Rows {
+		row := make([]cellData, len(v.Columns))
+		for i, c := range v.Columns {
+			val := v.Value(r, c)
+			row[i] = cellData{Text: c.FormatValue(val), Numeric: c.Type == dataset.Number}
+		}
+		bd.Rows[r] = row
+	}
+	return bd
+}

@@ -1,0 +1,142 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/brief-desk/brief/internal/chart"
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/project"
+)
+
+// briefingPage is briefing i's page. Its key covers the settings,
+// templates and assets, the briefing and the rows it shows, its workbook
+// (whose size it shows), and everything it can show of other briefings: its
+// neighbours' and its tags' summaries (see summaries).
+func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output) *Output {
+	info := r.infos[i]
+	// The slug names the output files: a renamed file with the same text is
+	// another output.
+	k := key.New().Str(info.Path).Sum(r.site).Sum(b.Key).Str(b.Slug).Sum(r.before.key(r.infos, i).Done()).Sum(keyOf(wb))
+	return &Output{
+		Path: info.Path, Stage: StagePages, Key: k.Done(),
+		Make: func(sizes Sizes) ([]byte, error) {
+			view := r.before.page(r.infos, i)
+			if wb != nil {
+				view.Workbook = newDownload(wb.Path, sizes(wb.Path))
+			}
+			return r.briefingBytes(b, view)
+		},
+	}
+}
+
+// briefingBytes renders a briefing's page: its markdown with the blocks
+// drawn as charts and tables, in the briefing layout.
+func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo) ([]byte, error) {
+	tmpl := r.theme.pages["briefing.html"]
+	var body bytes.Buffer
+	charts := false
+	err := b.Render(&body, func(out io.Writer, blk *content.Block) error {
+		v := b.Views[blk.Index]
+		bd := newBlockData(v)
+		if v.Kind == content.KindChart {
+			c, err := chart.Build(v, bd.ID)
+			if err != nil {
+				return err
+			}
+			bd.Chart, bd.Alt, bd.Height = template.JS(c.Payload), c.Alt, v.Height
+			charts = true
+		}
+		return tmpl.ExecuteTemplate(out, "block", bd)
+	})
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
+	}
+	view.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
+	pg := &page{Site: r.p.Config, Canonical: view.URL, Description: b.Summary, Briefing: view, charts: charts}
+	return r.pageBytes("briefing.html", view.Path, pg)
+}
+
+// lists are the pages that list briefings, the feed and the sitemap. They
+// show every briefing's summary with its workbook's size, and the size of
+// datasets.xlsx, so their keys cover the summaries and those workbooks'
+// keys: a rebuild after an edit to one briefing's text renders none of them.
+func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
+	all := key.New().Sum(r.site)
+	for i := range r.infos {
+		all.Sum(r.before.hashes[i]).Sum(keyOf(workbooks[i]))
+	}
+	for _, t := range r.tags {
+		all.Sum(r.before.tagHash[t])
+	}
+	allKey := all.Sum(keyOf(allData)).Done()
+	list := func(rel string, k key.Hash, make func() ([]byte, error)) *Output {
+		return &Output{
+			Path: rel, Stage: StageLists, Key: key.New().Str(rel).Sum(k).Done(),
+			Make: func(sizes Sizes) ([]byte, error) {
+				r.listsOnce.Do(func() { r.withSizes(sizes, workbooks, allData) })
+				return make()
+			},
+		}
+	}
+	tagViews := func() []*tagInfo {
+		out := make([]*tagInfo, len(r.tags))
+		for i, t := range r.tags {
+			out[i] = r.after.tags[t]
+		}
+		return out
+	}
+	out := []*Output{
+		list("index.html", allKey, func() ([]byte, error) {
+			home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description, Tags: tagViews(), AllData: r.allDataLink}
+			if len(r.infos) > 0 {
+				home.Latest = r.after.page(r.infos, 0)
+				home.Archive = byYear(r.after.infos) // every briefing, so the archive is never empty
+			}
+			return r.pageBytes("index.html", "index.html", home)
+		}),
+		list("tags/index.html", allKey, func() ([]byte, error) {
+			return r.pageBytes("tags.html", "tags/index.html", &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/", Tags: tagViews()})
+		}),
+	}
+	index := map[*briefingInfo]int{}
+	for i, b := range r.infos {
+		index[b] = i
+	}
+	for _, t := range r.tags {
+		k := key.New().Sum(r.site).Sum(r.before.tagHash[t])
+		for _, b := range t.Briefings {
+			k.Sum(keyOf(workbooks[index[b]]))
+		}
+		out = append(out, list(t.Path, k.Done(), func() ([]byte, error) {
+			return r.pageBytes("tag.html", t.Path, &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: r.after.tags[t]})
+		}))
+	}
+	out = append(out,
+		list("feed.xml", allKey, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }),
+		list("sitemap.xml", allKey, func() ([]byte, error) { return sitemap(r.p.Config, r.infos, r.tags) }),
+	)
+	return out
+}
+
+// withSizes gives every briefing its workbook's size and makes the
+// summaries list pages show. It runs once, when the first list page is
+// made, after every workbook.
+func (r *renderer) withSizes(sizes Sizes, workbooks []*Output, allData *Output) {
+	for i, wb := range workbooks {
+		if wb != nil {
+			r.infos[i].Workbook = newDownload(wb.Path, sizes(wb.Path))
+		}
+	}
+	if allData != nil {
+		r.allDataLink = newDownload(allData.Path, sizes(allData.Path))
+	}
+	r.after = summarise(r.infos, r.tags)
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

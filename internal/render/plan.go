@@ -1,0 +1,268 @@
+// Package render turns a loaded project into a plan: the list of the site's
+// files, each an Output with its path, a key computed where its inputs are
+// gathered, and a function that makes its bytes. It writes nothing and
+// caches nothing: package build runs a plan, reusing what the keys say has
+// not changed. Adding a kind of page means adding one output here.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/workbook"
+)
+
+// Options are what the site depends on besides the project.
+type Options struct {
+	// Epoch, when not zero, is the time stamp written into workbooks
+	// (SOURCE_DATE_EPOCH); otherwise they carry the briefing's date.
+	Epoch   time.Time
+	Drafts  bool   // drafts are published
+	BaseURL string // the --base-url override, already applied to the project
+}
+
+// Stage orders a plan: an output may read the sizes of files made in an
+// earlier stage, and outputs of one stage may be made in parallel.
+type Stage int
+
+const (
+	// StageFiles: workbooks, assets and the 404 page.
+	StageFiles Stage = iota
+	// StagePages: briefing pages, which link their workbook with its size.
+	StagePages
+	// StageLists: the home page, tag pages, feed and sitemap, which show
+	// every workbook's size.
+	StageLists
+	stages
+)
+
+// Output is one file of the site.
+type Output struct {
+	Path  string   // slash path under the site root
+	Key   key.Hash // covers everything the bytes depend on
+	Stage Stage
+	// Make makes the bytes; sizes gives the size of any file of an earlier
+	// stage. Errors are located (*diag.Error or *diag.List).
+	Make func(sizes Sizes) ([]byte, error)
+}
+
+// Sizes reports the size in bytes of a file made in an earlier stage.
+type Sizes func(path string) int
+
+// Plan is every output of a site, in stage order.
+type Plan struct {
+	Outputs []*Output
+}
+
+// Stages returns the outputs of each stage.
+func (pl *Plan) Stages() [][]*Output {
+	out := make([][]*Output, stages)
+	for _, o := range pl.Outputs {
+		out[o.Stage] = append(out[o.Stage], o)
+	}
+	return out
+}
+
+// renderer holds what every output of one plan shares.
+type renderer struct {
+	p       *project.Project
+	theme   *theme
+	opts    Options
+	site    key.Hash // the settings, options, templates, assets and ECharts
+	echarts string   // output path of the self-hosted ECharts, or ""
+	infos   []*briefingInfo
+	tags    []*tagInfo
+	before  *summaries // as briefing pages see the others
+
+	listsOnce   sync.Once
+	after       *summaries // as list pages see them, with workbook sizes
+	allDataLink *download
+}
+
+// New plans the site of a project. Only template errors can stop it.
+func New(p *project.Project, opts Options) (*Plan, error) {
+	th, err := loadTheme(p.Templates)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{p: p, theme: th, opts: opts}
+	if len(p.ECharts.Data) > 0 {
+		r.echarts = hashed("assets/echarts.min.js", p.ECharts.Data)
+	}
+	r.site = key.New().Str(opts.BaseURL).Bool(opts.Drafts).Str(opts.Epoch.String()).
+		Sum(p.Config.Hash()).Sum(th.hash).Str(r.echarts).Str(p.ECharts.Href).Done()
+	r.infos, r.tags = r.index()
+	r.before = summarise(r.infos, r.tags)
+
+	pl := &Plan{}
+	add := func(o *Output) { pl.Outputs = append(pl.Outputs, o) }
+	workbooks := make([]*Output, len(r.infos))
+	for i, b := range p.Briefings {
+		if len(b.Views) > 0 {
+			workbooks[i] = r.workbook(b, r.infos[i])
+			add(workbooks[i])
+		}
+	}
+	allData := r.allData()
+	if allData != nil {
+		add(allData)
+	}
+	for _, o := range r.assets() {
+		add(o)
+	}
+	add(r.notFound())
+	for i, b := range p.Briefings {
+		add(r.briefingPage(b, i, workbooks[i]))
+	}
+	for _, o := range r.lists(workbooks, allData) {
+		add(o)
+	}
+	return pl, nil
+}
+
+// keyOf is the key of an output, or zero for none.
+func keyOf(o *Output) key.Hash {
+	if o == nil {
+		return key.Hash{}
+	}
+	return o.Key
+}
+
+func workbookPath(slug string) string { return "briefings/" + slug + "/" + slug + ".xlsx" }
+
+// workbook is a briefing's workbook: a sheet per block.
+func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
+	rel := workbookPath(b.Slug)
+	return &Output{
+		Path: rel, Stage: StageFiles,
+		Key: key.New().Str(rel).Sum(r.site).Sum(b.Key).Str(b.Slug).Done(),
+		Make: func(Sizes) ([]byte, error) {
+			data, err := workbook.Bytes(func(out io.Writer) error {
+				return workbook.Briefing(out, workbook.Info{
+					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: b.Title, Summary: b.Summary,
+					URL: info.URL, Date: b.Date, Modified: r.opts.Epoch,
+				}, b.Views)
+			})
+			if err != nil {
+				return nil, diag.Errorf(diag.Pos{File: b.File}, "writing the workbook: %w", err)
+			}
+			return data, nil
+		},
+	}
+}
+
+// allDataPath is the workbook with every dataset.
+const allDataPath = "data/datasets.xlsx"
+
+// allData is data/datasets.xlsx, or nil for a project without datasets.
+func (r *renderer) allData() *Output {
+	if len(r.p.Datasets) == 0 {
+		return nil
+	}
+	epoch := r.dataEpoch()
+	k := key.New().Str(allDataPath).Sum(r.site).Str(epoch.String())
+	for _, d := range r.p.Datasets {
+		k.Str(d.ID).Sum(r.p.DataHash[d.ID])
+	}
+	return &Output{
+		Path: allDataPath, Stage: StageFiles, Key: k.Done(),
+		Make: func(Sizes) ([]byte, error) {
+			data, err := workbook.Bytes(func(out io.Writer) error {
+				return workbook.Datasets(out, workbook.Info{
+					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: r.p.Config.Title + ": all data",
+					Summary: "Every dataset in full, as of the build.", URL: r.p.Config.BaseURL,
+					Date: epoch, Modified: r.opts.Epoch,
+				}, r.p.Datasets)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("data/datasets.xlsx: %w", err)
+			}
+			return data, nil
+		},
+	}
+}
+
+// dataEpoch is the date of the all-data workbook: the latest date in any
+// dataset, or the Unix epoch; never the clock, and not the latest briefing,
+// so that a new briefing does not rewrite the workbook of unchanged data.
+func (r *renderer) dataEpoch() time.Time {
+	var latest time.Time
+	for _, d := range r.p.Datasets {
+		if t := d.LatestDate(time.Time{}); t.After(latest) {
+			latest = t
+		}
+	}
+	if latest.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return latest
+}
+
+// assets are the stylesheet, the chart script, the other files of
+// templates/assets/ and the self-hosted ECharts.
+func (r *renderer) assets() []*Output {
+	files := map[string][]byte{}
+	for name, data := range r.theme.assets {
+		files[name] = data
+	}
+	if r.echarts != "" {
+		files[r.echarts] = r.p.ECharts.Data
+	}
+	var out []*Output
+	for _, name := range sortedKeys(files) {
+		data := files[name]
+		out = append(out, &Output{
+			Path: name, Stage: StageFiles, Key: key.New().Str(name).Sum(key.Of(data)).Done(),
+			Make: func(Sizes) ([]byte, error) { return data, nil },
+		})
+	}
+	return out
+}
+
+// notFound is a page that hosts serve at any depth, so its links are
+// absolute from base_url.
+func (r *renderer) notFound() *Output {
+	return &Output{
+		Path: "404.html", Stage: StageFiles, Key: key.New().Str("404.html").Sum(r.site).Done(),
+		Make: func(Sizes) ([]byte, error) {
+			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "404.html"}
+			pg.Root = r.p.Config.BaseURL
+			pg.Assets = r.assetPaths(pg.Root, false)
+			var buf bytes.Buffer
+			if err := r.theme.pages["404.html"].ExecuteTemplate(&buf, "base", pg); err != nil {
+				return nil, diag.Errorf(diag.Pos{File: "templates/404.html"}, "rendering 404.html: %w", err)
+			}
+			return buf.Bytes(), nil
+		},
+	}
+}
+
+// assetPaths computes the asset hrefs for a page whose root prefix is root.
+func (r *renderer) assetPaths(root string, charts bool) assetPaths {
+	a := assetPaths{CSS: root + r.theme.css}
+	if charts {
+		a.JS = root + r.theme.js
+		a.ECharts = r.p.ECharts.Href
+		if r.echarts != "" {
+			a.ECharts = root + r.echarts
+		}
+	}
+	return a
+}
+
+// pageBytes executes a layout for the page at rel.
+func (r *renderer) pageBytes(layout, rel string, pg *page) ([]byte, error) {
+	pg.Root = rootOf(rel)
+	pg.Assets = r.assetPaths(pg.Root, pg.charts)
+	var buf bytes.Buffer
+	if err := r.theme.pages[layout].ExecuteTemplate(&buf, "base", pg); err != nil {
+		return nil, diag.Errorf(diag.Pos{File: "templates/" + layout}, "rendering %s: %w", rel, err)
+	}
+	return buf.Bytes(), nil
+}
