@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 

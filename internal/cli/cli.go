@@ -22,10 +22,10 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/preview"
-	"github.com/brief-desk/brief/internal/build"
 )
 
 // UsageError is a mistake in the command line itself: exit status 2.

@@ -22,8 +22,8 @@ type Block struct {
 	Title    string
 	Subtitle string
 	Type     ChartType // "" for the kind's default
-	X        string   // column
-	Y        []string // columns
+	X        string    // column
+	Y        []string  // columns
 	Where    []Where
 	From, To time.Time
 	Sort     string // column name, without the '-'

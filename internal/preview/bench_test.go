@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/preview"
-	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 

@@ -24,8 +24,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/diag"
 )
 
 // Prefix is where the preview's own endpoints live; no site file can be there.

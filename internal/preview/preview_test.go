@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 

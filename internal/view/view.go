@@ -20,11 +20,11 @@ import (
 // View is a block bound to its data.
 type View struct {
 	Kind     content.Kind
-	Index    int    // the block's index in its briefing
+	Index    int // the block's index in its briefing
 	Title    string
 	Subtitle string
 	Type     content.ChartType
-	Height   int    // pixels
+	Height   int // pixels
 	Data     *dataset.Dataset
 	X        *dataset.Column   // charts only
 	Y        []*dataset.Column // charts only
