@@ -49,10 +49,10 @@ func ExitCode(err error) int {
 const usage = `brief turns datasets and markdown commentary into a static briefing site.
 
 Usage:
-  brief build [--src DIR] [--out DIR] [--drafts] [--base-url URL]
+  brief build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]
   brief serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]
-  brief check [--src DIR]
-  brief new   [--src DIR] "Title of the briefing"
+  brief check [--src DIR] [--drafts]
+  brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
   brief version
   brief help [command]
 
@@ -65,8 +65,8 @@ Exit status: 0 success, 1 invalid input or failed build, 2 wrong usage.
 // status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	err := run(ctx, args, stdout, stderr)
-	if err == nil || errors.Is(err, errPrinted) {
-		return err
+	if err == nil {
+		return nil
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		// Ctrl-C: builds write nothing until the end, so nothing changed.
@@ -81,9 +81,6 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printErrors(stderr, err)
 	return err
 }
-
-// errPrinted marks an error whose text was already written.
-var errPrinted = errors.New("failed")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -216,7 +213,7 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// progress draws "rendered N of M briefings" on one line of a terminal, at
+// progress draws "made N of M files" on one line of a terminal, at
 // most ten times a second. Safe for concurrent use; a nil progress does
 // nothing.
 type progress struct {
@@ -233,7 +230,7 @@ func (p *progress) update(done, total int) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\rrendered %d of %d briefings", done, total)
+	fmt.Fprintf(p.w, "\rmade %d of %d files", done, total)
 	p.shown = true
 }
 
@@ -294,7 +291,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [--src DIR]",
+	fs := newFlags("check", "check [--src DIR] [--drafts]",
 		"Validates the project as a build would, including rendering, without writing\nanything into the project.")
 	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
