@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,7 +99,7 @@ func bind(t *testing.T, src string, b content.Block) *view.View {
 
 func TestGolden(t *testing.T) {
 	y := 35.0
-	x := dataset.DateValue(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC))
+	x := tomlval.DateValue(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC))
 	tests := []struct {
 		name    string
 		src     string

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlpos"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // Block is a ```chart or ```table fence: what data to show and how. Keys left
@@ -39,7 +39,7 @@ type Block struct {
 // Where is one equality filter: the column equals any of Values.
 type Where struct {
 	Column string
-	Values []dataset.Value
+	Values []tomlval.Value
 	Pos    diag.Pos
 }
 
@@ -47,7 +47,7 @@ type Where struct {
 // a category).
 type MarkLine struct {
 	Y     *float64
-	X     *dataset.Value
+	X     *tomlval.Value
 	Label string
 	Pos   diag.Pos
 }
@@ -101,9 +101,8 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 	at := func(p tomlpos.Pos) diag.Pos {
 		return diag.Pos{File: pos.File, Line: pos.Line + p.Line, Col: p.Col + bodyCol - 1}
 	}
-	m, ix, err := tomlpos.Decode(body)
-	if err != nil {
-		se := err.(*tomlpos.SyntaxError)
+	m, ix, se := tomlpos.Decode(body)
+	if se != nil {
 		errs.Addf(at(se.Pos), "%s block: invalid TOML: %s", kind, se.Msg)
 		return nil, &errs
 	}
@@ -130,7 +129,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 		case slices.Contains(chartKeys, k):
 			keyErrorf(k, "%q applies to chart blocks only; use ```chart, or remove it", k)
 		default:
-			keyErrorf(k, "unknown key %q%s; keys are %s", k, dataset.Suggest(k, known), strings.Join(known, ", "))
+			keyErrorf(k, "%s", tomlval.UnknownKey(k, known, "keys"))
 		}
 	}
 	str := func(key string) string {
@@ -138,15 +137,11 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 		if !ok {
 			return ""
 		}
-		s, ok := x.(string)
-		if !ok {
-			errorf(key, "%s: want a string, got %s", key, describe(x))
-		}
-		if err := dataset.CheckText(s); err != nil {
+		s, err := tomlval.Text(x)
+		if err != nil {
 			errorf(key, "%s: %v", key, err)
-			return ""
 		}
-		return strings.TrimSpace(s)
+		return s
 	}
 	strs := func(key string) []string {
 		switch x := m[key].(type) {
@@ -159,7 +154,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 			for i, e := range x {
 				s, ok := e.(string)
 				if !ok {
-					errs.Addf(keyPos(fmt.Sprintf("%s[%d]", key, i)), "%s block: %s[%d]: want a column name, got %s", kind, key, i, describe(e))
+					errs.Addf(keyPos(fmt.Sprintf("%s[%d]", key, i)), "%s block: %s[%d]: want a column name, got %s", kind, key, i, tomlval.Describe(e))
 					continue
 				}
 				out = append(out, s)
@@ -169,7 +164,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 			}
 			return out
 		default:
-			errorf(key, "%s: want a column name or a list of them, got %s", key, describe(x))
+			errorf(key, "%s: want a column name or a list of them, got %s", key, tomlval.Describe(x))
 			return nil
 		}
 	}
@@ -178,9 +173,9 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 		if !ok {
 			return time.Time{}
 		}
-		v, err := dataset.FromTOML(x)
-		if err != nil || v.Type != dataset.Date {
-			errorf(key, "%s: want a date such as 2026-01-02, got %s", key, describe(x))
+		v, err := tomlval.FromTOML(x)
+		if err != nil || v.Type != tomlval.Date {
+			errorf(key, "%s: want a date such as 2026-01-02, got %s", key, tomlval.Describe(x))
 			return time.Time{}
 		}
 		return v.Date()
@@ -192,7 +187,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 		}
 		n, isInt := x.(int64)
 		if !isInt || n < lo || n > hi {
-			errorf(key, "%s: want a whole number from %d to %d, got %s", key, lo, hi, describe(x))
+			errorf(key, "%s: want a whole number from %d to %d, got %s", key, lo, hi, tomlval.Describe(x))
 			return 0
 		}
 		return int(n)
@@ -224,7 +219,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 	if x, ok := m["where"]; ok {
 		w, isMap := x.(map[string]any)
 		if !isMap {
-			errorf("where", "where: want a table such as { ticker = \"HUT\" }, got %s", describe(x))
+			errorf("where", "where: want a table such as { ticker = \"HUT\" }, got %s", tomlval.Describe(x))
 		}
 		for _, col := range slices.Sorted(maps.Keys(w)) {
 			path := "where." + col
@@ -237,7 +232,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 				}
 			}
 			for _, e := range vals {
-				v, err := dataset.FromTOML(e)
+				v, err := tomlval.FromTOML(e)
 				if err != nil {
 					errs.Addf(cond.Pos, "%s block: %s: %v", kind, path, err)
 					continue
@@ -262,7 +257,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 			}
 		}
 		if !isList {
-			errorf("mark_lines", "mark_lines: want a list such as [{ y = 35.0, label = \"Early January\" }], got %s", describe(x))
+			errorf("mark_lines", "mark_lines: want a list such as [{ y = 35.0, label = \"Early January\" }], got %s", tomlval.Describe(x))
 		}
 		for i, t := range list {
 			path := fmt.Sprintf("mark_lines[%d]", i)
@@ -273,20 +268,20 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 				case "label":
 					s, isStr := t[k].(string)
 					if !isStr {
-						errs.Addf(kp, "%s block: %s.label: want a string, got %s", kind, path, describe(t[k]))
-					} else if err := dataset.CheckText(s); err != nil {
+						errs.Addf(kp, "%s block: %s.label: want a string, got %s", kind, path, tomlval.Describe(t[k]))
+					} else if err := tomlval.CheckText(s); err != nil {
 						errs.Addf(kp, "%s block: %s.label: %v", kind, path, err)
 					}
 					ml.Label = s
 				case "y":
-					v, err := dataset.FromTOML(t[k])
-					if err != nil || v.Type != dataset.Number {
-						errs.Addf(kp, "%s block: %s.y: want a number, got %s", kind, path, describe(t[k]))
+					v, err := tomlval.FromTOML(t[k])
+					if err != nil || v.Type != tomlval.Number {
+						errs.Addf(kp, "%s block: %s.y: want a number, got %s", kind, path, tomlval.Describe(t[k]))
 						continue
 					}
 					ml.Y = &v.Num
 				case "x":
-					v, err := dataset.FromTOML(t[k])
+					v, err := tomlval.FromTOML(t[k])
 					if err != nil {
 						errs.Addf(kp, "%s block: %s.x: %v", kind, path, err)
 						continue

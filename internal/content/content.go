@@ -31,9 +31,9 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlpos"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // Briefing is one parsed content/briefings/<slug>.md file.
@@ -80,13 +80,12 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	// The markdown is copied into the page as it is: refuse what the TOML
 	// values are refused for, and bytes that are not UTF-8.
 	bodyStart := len(src) - len(body)
-	for _, bad := range dataset.FindBadText(body, 10) {
+	for _, bad := range tomlval.FindBadText(body, 10) {
 		line, col := diag.LineCol(src, bodyStart+bad.Offset)
 		errs.Addf(at(line, col), "the text %s", bad.Msg)
 	}
-	m, ix, err := tomlpos.Decode(front)
-	if err != nil {
-		se := err.(*tomlpos.SyntaxError)
+	m, ix, se := tomlpos.Decode(front)
+	if se != nil {
 		errs.Addf(at(se.Pos.Line+1, se.Pos.Col), "front matter: invalid TOML: %s", se.Msg)
 		return nil, &errs
 	}
@@ -99,7 +98,7 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(frontKeys, k) {
 			kp := ix.Key(k)
-			errs.Addf(at(kp.Line+1, kp.Col), "front matter: unknown key %q%s; keys are %s", k, dataset.Suggest(k, frontKeys), strings.Join(frontKeys, ", "))
+			errs.Addf(at(kp.Line+1, kp.Col), "front matter: %s", tomlval.UnknownKey(k, frontKeys, "keys"))
 		}
 	}
 	str := func(key string) string {
@@ -107,20 +106,16 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		if !ok {
 			return ""
 		}
-		s, ok := x.(string)
-		if !ok {
-			errs.Addf(keyAt(key), "front matter: %s: want a string, got %s", key, describe(x))
-		}
-		if err := dataset.CheckText(s); err != nil {
+		s, err := tomlval.Text(x)
+		if err != nil {
 			errs.Addf(keyAt(key), "front matter: %s: %v", key, err)
-			return ""
 		}
-		return strings.TrimSpace(s)
+		return s
 	}
 	b.Title = str("title")
 	if m["title"] == nil {
 		errs.Addf(keyAt("title"), "front matter: a briefing needs a title: add title = \"...\"")
-	} else if t, isStr := m["title"].(string); isStr && b.Title == "" && dataset.CheckText(t) == nil {
+	} else if t, isStr := m["title"].(string); isStr && b.Title == "" && tomlval.CheckText(t) == nil {
 		errs.Addf(keyAt("title"), "front matter: title must not be empty")
 	}
 	b.Summary = str("summary")
@@ -128,30 +123,30 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	case nil:
 		errs.Addf(keyAt("date"), "front matter: a briefing needs a date: add date = 2026-01-02")
 	case time.Time:
-		b.Date = dataset.DateValue(x).Date()
+		b.Date = tomlval.DateValue(x).Date()
 	default:
-		errs.Addf(keyAt("date"), "front matter: date: want a date such as 2026-01-02, got %s", describe(x))
+		errs.Addf(keyAt("date"), "front matter: date: want a date such as 2026-01-02, got %s", tomlval.Describe(x))
 	}
 	if x, ok := m["draft"]; ok {
 		d, isBool := x.(bool)
 		if !isBool {
-			errs.Addf(keyAt("draft"), "front matter: draft: want true or false, got %s", describe(x))
+			errs.Addf(keyAt("draft"), "front matter: draft: want true or false, got %s", tomlval.Describe(x))
 		}
 		b.Draft = d
 	}
 	if x, ok := m["tags"]; ok {
 		list, isList := x.([]any)
 		if !isList {
-			errs.Addf(keyAt("tags"), "front matter: tags: want a list of strings such as [\"miners\"], got %s", describe(x))
+			errs.Addf(keyAt("tags"), "front matter: tags: want a list of strings such as [\"miners\"], got %s", tomlval.Describe(x))
 		}
 		for i, t := range list {
 			s, isStr := t.(string)
 			s = strings.TrimSpace(s)
 			switch {
 			case !isStr:
-				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: want a string, got %s", i, describe(t))
-			case dataset.CheckText(s) != nil:
-				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %v", i, dataset.CheckText(s))
+				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: want a string, got %s", i, tomlval.Describe(t))
+			case tomlval.CheckText(s) != nil:
+				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %v", i, tomlval.CheckText(s))
 			case len(s) > 80:
 				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: a tag is a short label; this one has %d characters (at most 80)", i, len(s))
 			case TagSlug(s) == "":
@@ -352,7 +347,7 @@ func Slugify(title string) string {
 		s = s[:60]
 	}
 	s = strings.Trim(s, "-_")
-	if !dataset.ValidID(s) {
+	if !tomlval.ValidID(s) {
 		return ""
 	}
 	return s
@@ -363,7 +358,7 @@ func Slugify(title string) string {
 // blocks. A title with nothing to make a slug of is named "briefing".
 func Draft(title string, day time.Time) (name string, text []byte, err error) {
 	title = strings.TrimSpace(title)
-	if err := dataset.CheckText(title); err != nil {
+	if err := tomlval.CheckText(title); err != nil {
 		return "", nil, fmt.Errorf("the title %v", err)
 	}
 	if strings.ContainsAny(title, "\r\n") {
@@ -385,20 +380,4 @@ func Draft(title string, day time.Time) (name string, text []byte, err error) {
 		"```chart\ndataset = \"hashprice\"\nfrom    = 2025-07-01\n```\n\n" +
 		"The dataset is the name of a file in data/ without .toml. See docs/format.md. -->\n")
 	return day.Format(time.DateOnly) + "-" + s + ".md", text, nil
-}
-
-func describe(x any) string {
-	switch x := x.(type) {
-	case string:
-		return fmt.Sprintf("string %q", x)
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a table"
-	}
-	v, err := dataset.FromTOML(x)
-	if err != nil {
-		return fmt.Sprintf("%v", x)
-	}
-	return v.Describe()
 }

@@ -10,14 +10,13 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlpos"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // Kind is what a dataset holds; it adds required columns, checks and a default chart.
@@ -94,11 +93,6 @@ func (d *Dataset) ColumnNames() []string {
 	return names
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
-// ValidID reports whether s may name a dataset.
-func ValidID(s string) bool { return idPattern.MatchString(s) }
-
 var topKeys = []string{"title", "source", "source_url", "kind", "description", "notes", "columns", "rows"}
 var columnKeys = []string{"label", "unit", "format"}
 
@@ -155,13 +149,12 @@ func Parse(file string, src []byte) (*Dataset, error) {
 	base := file[strings.LastIndexByte(file, '/')+1:]
 	d := &Dataset{ID: strings.TrimSuffix(base, ".toml"), File: file, Kind: KindTable}
 	p := &parser{d: d}
-	if !ValidID(d.ID) {
+	if !tomlval.ValidID(d.ID) {
 		p.errs.Addf(diag.Pos{File: file, Line: 1, Col: 1},
 			"invalid dataset id %q: rename the file to lower-case letters, digits, '-' and '_', starting with a letter or digit", d.ID)
 	}
-	m, ix, err := tomlpos.Decode(src)
-	if err != nil {
-		se := err.(*tomlpos.SyntaxError)
+	m, ix, se := tomlpos.Decode(src)
+	if se != nil {
 		p.errs.Addf(diag.Pos{File: file, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
 		return nil, &p.errs
 	}
@@ -191,16 +184,11 @@ func (p *parser) str(m map[string]any, key string, required bool) string {
 		}
 		return ""
 	}
-	s, ok := x.(string)
-	if !ok {
-		p.errorf(key, "%s: want a string, got %s", key, tomlType(x))
-		return ""
-	}
-	if err := CheckText(s); err != nil {
+	s, err := tomlval.Text(x)
+	if err != nil {
 		p.errorf(key, "%s: %v", key, err)
 		return ""
 	}
-	s = strings.TrimSpace(s)
 	if required && s == "" {
 		p.errorf(key, "%s must not be empty", key)
 	}
@@ -211,14 +199,14 @@ func (p *parser) meta(m map[string]any) {
 	d := p.d
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(topKeys, k) {
-			p.keyErrorf(k, "unknown key %q%s; a dataset's keys are %s", k, Suggest(k, topKeys), strings.Join(topKeys, ", "))
+			p.keyErrorf(k, "%s", tomlval.UnknownKey(k, topKeys, "a dataset's keys"))
 		}
 	}
 	d.Title = p.str(m, "title", true)
 	d.Source = p.str(m, "source", true)
 	d.SourceURL = p.str(m, "source_url", false)
 	if d.SourceURL != "" {
-		if err := CheckURL(d.SourceURL); err != nil {
+		if err := tomlval.CheckURL(d.SourceURL); err != nil {
 			p.errorf("source_url", "source_url: %v", err)
 		}
 	}
@@ -233,19 +221,9 @@ func (p *parser) meta(m map[string]any) {
 	}
 	if x, ok := m["columns"]; ok {
 		if _, ok := x.(map[string]any); !ok {
-			p.errorf("columns", "columns: want a table such as [columns.price], got %s", tomlType(x))
+			p.errorf("columns", "columns: want a table such as [columns.price], got %s", tomlval.Describe(x))
 		}
 	}
-}
-
-// CheckURL accepts absolute http and https URLs only, so that a link from data
-// can never run script.
-func CheckURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("want an absolute http:// or https:// URL, got %q", s)
-	}
-	return nil
 }
 
 type cell struct {
@@ -275,7 +253,7 @@ func (p *parser) rows(x any) []map[string]cell {
 			p.errorf("rows", "dataset has no rows: add at least one [[rows]] table")
 			return nil
 		}
-		p.errorf("rows", "rows: want [[rows]] tables, got %s", tomlType(x))
+		p.errorf("rows", "rows: want [[rows]] tables, got %s", tomlval.Describe(x))
 		return nil
 	}
 	if len(list) == 0 {
@@ -299,11 +277,11 @@ func (p *parser) rows(x any) []map[string]cell {
 		cells := make(map[string]cell, len(row))
 		for _, k := range keys {
 			path := prefix + "." + k
-			if !ValidID(k) {
+			if !tomlval.ValidID(k) {
 				p.errorf(path, "%s: invalid column name %q: use lower-case letters, digits, '-' and '_'", path, k)
 				continue
 			}
-			v, err := FromTOML(row[k])
+			v, err := tomlval.FromTOML(row[k])
 			if err != nil {
 				p.errorf(path, "%s: %v", path, err)
 				continue
@@ -340,24 +318,24 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 		col := d.Column(name)
 		cm, ok := meta[name].(map[string]any)
 		if !ok {
-			p.errorf(path, "%s: want a table such as [columns.%s] with label, unit and format, got %s", path, name, tomlType(meta[name]))
+			p.errorf(path, "%s: want a table such as [columns.%s] with label, unit and format, got %s", path, name, tomlval.Describe(meta[name]))
 			continue
 		}
 		if col == nil {
-			p.errorf(path, "%s: no row has a column %q%s; columns are %s", path, name, Suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+			p.errorf(path, "%s: no row has a column %q%s; columns are %s", path, name, tomlval.Suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
 			continue
 		}
 		for _, k := range slices.Sorted(maps.Keys(cm)) {
 			if !slices.Contains(columnKeys, k) {
-				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, Suggest(k, columnKeys))
+				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, tomlval.Suggest(k, columnKeys))
 				continue
 			}
 			s, ok := cm[k].(string)
 			if !ok {
-				p.errorf(path+"."+k, "%s.%s: want a string, got %s", path, k, tomlType(cm[k]))
+				p.errorf(path+"."+k, "%s.%s: want a string, got %s", path, k, tomlval.Describe(cm[k]))
 				continue
 			}
-			if err := CheckText(s); err != nil {
+			if err := tomlval.CheckText(s); err != nil {
 				p.errorf(path+"."+k, "%s.%s: %v", path, k, err)
 				continue
 			}
@@ -573,67 +551,4 @@ func (d *Dataset) index() {
 	sort.SliceStable(d.byDate, func(a, b int) bool {
 		return d.Rows[d.byDate[a]][ci].Num < d.Rows[d.byDate[b]][ci].Num
 	})
-}
-
-// tomlType names the type of a decoded TOML value for messages.
-func tomlType(x any) string {
-	switch x := x.(type) {
-	case string:
-		return fmt.Sprintf("string %q", x)
-	case int64, float64:
-		return fmt.Sprintf("number %v", x)
-	case bool:
-		return fmt.Sprintf("boolean %v", x)
-	case []map[string]any:
-		return "an array of tables"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	}
-	v, err := FromTOML(x)
-	if err != nil {
-		return fmt.Sprintf("%v", x)
-	}
-	return v.Describe()
-}
-
-// Suggest returns ` (did you mean "x"?)` for the closest known name, if any is close.
-func Suggest(name string, known []string) string {
-	best, bestD := "", max(1, len(name)/4)+1
-	for _, k := range known {
-		if d := distance(name, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// distance is the edit distance between two short names, counting a swap of
-// two neighbouring letters as one edit (optimal string alignment).
-func distance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

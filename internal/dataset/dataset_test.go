@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"strings"
 	"testing"
 	"time"
@@ -127,7 +128,7 @@ func TestParseErrors(t *testing.T) {
 func TestDatesIgnoreTimezone(t *testing.T) {
 	// BurntSushi/toml decodes local dates in the process's zone; the value must
 	// still be the written calendar date at UTC midnight.
-	v, err := FromTOML(time.Date(2026, 1, 2, 0, 0, 0, 0, time.FixedZone("date-local", -10*3600)))
+	v, err := tomlval.FromTOML(time.Date(2026, 1, 2, 0, 0, 0, 0, time.FixedZone("date-local", -10*3600)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,13 +205,13 @@ func TestSelect(t *testing.T) {
 		{"as of", Query{AsOf: day("2026-01-02")}, []int{0, 1, 3}},
 		{"window", Query{From: day("2026-01-01"), To: day("2026-01-31")}, []int{0, 1, 2}},
 		{"window and as of", Query{From: day("2026-01-01"), AsOf: day("2026-01-04")}, []int{0, 1}},
-		{"where list", Query{Where: []Cond{{ticker, []Value{StringValue("COIN"), StringValue("XYZ")}}}}, []int{1}},
-		{"where number int equals float", Query{Where: []Cond{{change, []Value{IntValue(1)}}}}, []int{3}},
+		{"where list", Query{Where: []Cond{{ticker, []Value{tomlval.StringValue("COIN"), tomlval.StringValue("XYZ")}}}}, []int{1}},
+		{"where number int equals float", Query{Where: []Cond{{change, []Value{tomlval.IntValue(1)}}}}, []int{3}},
 		{"sort desc and limit", Query{Sort: change, Desc: true, Limit: 2}, []int{0, 1}},
 		{"sort asc", Query{Sort: change}, []int{2, 3, 1, 0}},
-		{"date equality", Query{Where: []Cond{{d.Column("date"), []Value{DateValue(day("2026-01-02"))}}}}, []int{0, 1}},
-		{"date equality past the as-of", Query{AsOf: day("2026-01-04"), Where: []Cond{{d.Column("date"), []Value{DateValue(day("2026-01-05"))}}}}, nil},
-		{"date list", Query{Where: []Cond{{d.Column("date"), []Value{DateValue(day("2025-12-31")), DateValue(day("2026-01-05"))}}}}, []int{2, 3}},
+		{"date equality", Query{Where: []Cond{{d.Column("date"), []Value{tomlval.DateValue(day("2026-01-02"))}}}}, []int{0, 1}},
+		{"date equality past the as-of", Query{AsOf: day("2026-01-04"), Where: []Cond{{d.Column("date"), []Value{tomlval.DateValue(day("2026-01-05"))}}}}, nil},
+		{"date list", Query{Where: []Cond{{d.Column("date"), []Value{tomlval.DateValue(day("2025-12-31")), tomlval.DateValue(day("2026-01-05"))}}}}, []int{2, 3}},
 	}
 	for _, tt := range tests {
 		got := d.Select(tt.q)
@@ -233,7 +234,7 @@ func TestSelect(t *testing.T) {
 	if got := tbl.Select(Query{AsOf: day("2026-01-15")}); !equalInts(got, []int{0, 1}) {
 		t.Errorf("table as of = %v", got)
 	}
-	if got := tbl.Select(Query{Where: []Cond{{tbl.Column("date"), []Value{DateValue(day("2026-01-01"))}}}}); !equalInts(got, []int{0}) {
+	if got := tbl.Select(Query{Where: []Cond{{tbl.Column("date"), []Value{tomlval.DateValue(day("2026-01-01"))}}}}); !equalInts(got, []int{0}) {
 		t.Errorf("table date filter = %v", got)
 	}
 }

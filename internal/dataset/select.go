@@ -1,6 +1,8 @@
 package dataset
 
 import (
+	"github.com/brief-desk/brief/internal/tomlval"
+
 	"slices"
 	"sort"
 	"time"
@@ -67,11 +69,11 @@ func (d *Dataset) Select(q Query) []int {
 		ci := d.dateCol.Index
 		start, end := 0, len(d.byDate)
 		if !lo.IsZero() {
-			day := DateValue(lo).Num
+			day := tomlval.DateValue(lo).Num
 			start = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num >= day })
 		}
 		if !hi.IsZero() {
-			day := DateValue(hi).Num
+			day := tomlval.DateValue(hi).Num
 			end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num > day })
 		}
 		if start < end {
@@ -136,7 +138,7 @@ func (d *Dataset) LatestDate(asOf time.Time) time.Time {
 	ci := d.dateCol.Index
 	end := len(d.byDate)
 	if !asOf.IsZero() {
-		day := DateValue(asOf).Num
+		day := tomlval.DateValue(asOf).Num
 		end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num > day })
 	}
 	if end == 0 {

@@ -3,13 +3,13 @@ package project
 import (
 	"errors"
 	"fmt"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"io/fs"
 	"maps"
 	"net/url"
 	"slices"
 	"strings"
 
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/tomlpos"
@@ -47,9 +47,8 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		return nil, &errs
 	}
 	c.hash = key.Of(src)
-	m, ix, err := tomlpos.Decode(src)
-	if err != nil {
-		se := err.(*tomlpos.SyntaxError)
+	m, ix, se := tomlpos.Decode(src)
+	if se != nil {
 		errs.Addf(diag.Pos{File: file, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
 		return nil, &errs
 	}
@@ -60,19 +59,14 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(configKeys, k) {
 			kp := ix.Key(k)
-			errs.Addf(diag.Pos{File: file, Line: kp.Line, Col: kp.Col}, "unknown key %q%s; site.toml keys are %s", k, dataset.Suggest(k, configKeys), strings.Join(configKeys, ", "))
+			errs.Addf(diag.Pos{File: file, Line: kp.Line, Col: kp.Col}, "%s", tomlval.UnknownKey(k, configKeys, "site.toml keys"))
 			continue
 		}
-		s, ok := m[k].(string)
-		if !ok {
-			errs.Addf(at(k), "%s: want a string", k)
-			continue
-		}
-		if err := dataset.CheckText(s); err != nil {
+		s, err := tomlval.Text(m[k])
+		if err != nil {
 			errs.Addf(at(k), "%s: %v", k, err)
 			continue
 		}
-		s = strings.TrimSpace(s)
 		switch k {
 		case "title":
 			if s == "" {
@@ -93,7 +87,7 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		case "author":
 			c.Author = s
 		case "echarts_url":
-			if err := dataset.CheckURL(s); err != nil || !strings.HasPrefix(s, "https://") {
+			if err := tomlval.CheckURL(s); err != nil || !strings.HasPrefix(s, "https://") {
 				errs.Addf(at(k), "echarts_url: want an absolute https:// URL of echarts.min.js, got %q", s)
 			}
 			c.EChartsURL = s
@@ -107,7 +101,7 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 
 // SetBaseURL checks and sets the absolute URL the site is published at.
 func (c *Config) SetBaseURL(s string) error {
-	if err := dataset.CheckURL(s); err != nil {
+	if err := tomlval.CheckURL(s); err != nil {
 		return err
 	}
 	// Pages' addresses are made by appending paths: a query, a fragment or

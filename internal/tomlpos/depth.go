@@ -11,7 +11,7 @@ const MaxDepth = 64
 // checkDepth refuses TOML that nests deeper than MaxDepth, in one linear
 // pass that understands just enough of the syntax (strings, comments, keys
 // and values) to count levels: what is left is for the parser to judge.
-func checkDepth(src []byte) error {
+func checkDepth(src []byte) *SyntaxError {
 	type level struct {
 		add    int  // depth this level added
 		inline bool // an inline table (keys follow '{' and ','), not an array
@@ -22,7 +22,7 @@ func checkDepth(src []byte) error {
 	parts := 1  // parts of the key read so far
 	header := 0 // inside a [table] header: its opening brackets
 	line, col := 1, 0
-	tooDeep := func() error {
+	tooDeep := func() *SyntaxError {
 		return &SyntaxError{Pos: Pos{line, max(col, 1)}, Msg: fmt.Sprintf("nested more than %d levels deep (arrays, inline tables and dotted keys together); brief reads at most %d", MaxDepth, MaxDepth)}
 	}
 	for i := 0; i < len(src); i++ {

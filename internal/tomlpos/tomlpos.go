@@ -34,9 +34,9 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.Msg }
 
-// Decode parses src into a generic map and indexes the positions of its values.
-// A syntax error is returned as *SyntaxError.
-func Decode(src []byte) (map[string]any, *Index, error) {
+// Decode parses src into a generic map and indexes the positions of its
+// values. Every error is a syntax error with its place.
+func Decode(src []byte) (map[string]any, *Index, *SyntaxError) {
 	if err := checkDepth(src); err != nil {
 		return nil, nil, err
 	}

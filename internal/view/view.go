@@ -8,6 +8,7 @@ package view
 import (
 	"cmp"
 	"fmt"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"slices"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		if len(ids) > 0 {
 			known = "datasets are " + strings.Join(ids, ", ")
 		}
-		errorf("dataset", "unknown dataset %q%s; %s", b.Dataset, dataset.Suggest(b.Dataset, ids), known)
+		errorf("dataset", "unknown dataset %q%s; %s", b.Dataset, tomlval.Suggest(b.Dataset, ids), known)
 		return nil, &errs
 	}
 	v := &View{Kind: b.Kind, Index: b.Index, Title: b.Title, Subtitle: b.Subtitle, Data: d, AsOf: asOf, Height: b.Height}
@@ -79,7 +80,7 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		c := d.Column(name)
 		if c == nil {
 			errorf(key, "%s: dataset %q has no column %q%s; its columns are %s", key, d.ID, name,
-				dataset.Suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+				tomlval.Suggest(name, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
 		}
 		return c
 	}
@@ -97,7 +98,7 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		c := d.Column(w.Column)
 		if c == nil {
 			errs.Addf(w.Pos, "%s block: where: dataset %q has no column %q%s; its columns are %s", b.Kind, d.ID, w.Column,
-				dataset.Suggest(w.Column, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+				tomlval.Suggest(w.Column, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
 			continue
 		}
 		for _, val := range w.Values {
@@ -186,7 +187,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		if !hasDateFilter {
 			// One bar per ticker: the latest trading day the briefing can see.
 			if day := d.LatestDate(v.AsOf); !day.IsZero() {
-				q.Where = append(q.Where, dataset.Cond{Column: d.DateColumn(), Values: []dataset.Value{dataset.DateValue(day)}})
+				q.Where = append(q.Where, dataset.Cond{Column: d.DateColumn(), Values: []dataset.Value{tomlval.DateValue(day)}})
 				if v.Subtitle == "" {
 					v.Subtitle = day.Format("2 January 2006")
 				}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"github.com/brief-desk/brief/internal/tomlval"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,7 @@ func TestErrors(t *testing.T) {
 		{content.Block{Kind: "chart", Dataset: "moves", Type: "scatter"}, `x: a scatter chart needs numbers or dates on x; column "ticker" holds strings`},
 		{content.Block{Kind: "chart", Dataset: "levels", Y: []string{"usd"}}, `a chart of the table "levels" needs both x and y`},
 		{content.Block{Kind: "table", Dataset: "levels", From: asOf}, `from: dataset "levels" has no date column to window on`},
-		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(dataset.StringValue("x"))}}}, `mark_lines: x string "x" does not fit the x column "date", which holds dates`},
+		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(tomlval.StringValue("x"))}}}, `mark_lines: x string "x" does not fit the x column "date", which holds dates`},
 	}
 	for _, tt := range tests {
 		_, err := Bind(&tt.block, find(t), []string{"prices", "moves"}, asOf)

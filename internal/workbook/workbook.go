@@ -9,6 +9,7 @@ package workbook
 import (
 	"bytes"
 	"fmt"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"io"
 	"math"
 	"strconv"
@@ -499,7 +500,7 @@ func (b *book) sources(sets []*dataset.Dataset) error {
 	}
 	t := table{cols: cols, rows: len(sets), value: func(r int, c *dataset.Column) dataset.Value {
 		d := sets[r]
-		return dataset.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes}[c.Index])
+		return tomlval.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes}[c.Index])
 	}}
 	return b.writeTable("Sources", t, nil)
 }

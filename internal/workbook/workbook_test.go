@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"io"
 	"strings"
 	"testing"
@@ -93,7 +94,7 @@ func briefingBook(t testing.TB) []byte {
 	m, d := parse(t, "moves", moves), parse(t, "deals", deals)
 	// Parsing refuses control characters; the workbook still drops them if
 	// one ever gets through.
-	m.Rows[2][m.Column("name").Index] = dataset.StringValue("bad\x01control")
+	m.Rows[2][m.Column("name").Index] = tomlval.StringValue("bad\x01control")
 	views := []*view.View{
 		bind(t, m, content.Block{Kind: "chart", Title: "Miners led: the first day [of] 2026 / a very long title indeed"}),
 		bind(t, d, content.Block{Kind: "table", Title: "Deals"}),
@@ -331,10 +332,10 @@ func bigDataset(t testing.TB, n, cols int) *dataset.Dataset {
 	d.Rows = make([][]dataset.Value, n)
 	for i := range n {
 		row := make([]dataset.Value, cols)
-		row[0] = dataset.DateValue(start.AddDate(0, 0, i))
-		row[1] = dataset.IntValue(int64(i))
+		row[0] = tomlval.DateValue(start.AddDate(0, 0, i))
+		row[1] = tomlval.IntValue(int64(i))
 		for c := 2; c < cols; c++ {
-			row[c] = dataset.NumberValue(float64(i%1000) + float64(c)/10)
+			row[c] = tomlval.NumberValue(float64(i%1000) + float64(c)/10)
 		}
 		d.Rows[i] = row
 	}

@@ -1,4 +1,8 @@
-package dataset
+// Package tomlval is what every TOML input shares below dataset and
+// content: typed values (the cells of datasets, the filter values of
+// blocks), the checks on text, URLs and ids, and the wording of type and
+// unknown-key errors, so that the same mistake reads the same everywhere.
+package tomlval
 
 import (
 	"cmp"
