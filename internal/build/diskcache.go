@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -240,10 +239,9 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 	}
 	k := key.New().Str("dataset").Str(file).Sum(key.Of(src)).Done()
 	if raw, ok := d.get(k); ok {
-		var ds dataset.Dataset
-		if err := gob.NewDecoder(bytes.NewReader(raw["gob"])).Decode(&ds); err == nil {
-			ds.Restore()
-			return &ds, nil
+		ds := new(dataset.Dataset)
+		if err := ds.GobDecode(raw["gob"]); err == nil {
+			return ds, nil
 		}
 		_ = os.Remove(d.path(k))
 	}
@@ -251,9 +249,8 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 	if err != nil {
 		return nil, err // errors are reported again next time: they are cheap
 	}
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(ds) == nil {
-		d.put(k, map[string][]byte{"gob": buf.Bytes()})
+	if data, err := ds.GobEncode(); err == nil {
+		d.put(k, map[string][]byte{"gob": data})
 	}
 	return ds, nil
 }

@@ -126,7 +126,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		if meta.XType == "category" {
 			c.SetXAxis(categories(v))
 		}
-		moves := v.Data.Kind == dataset.KindMoves && len(v.Y) == 1
+		moves := v.Data.Kind() == dataset.KindMoves && len(v.Y) == 1
 		meta.Labels = len(v.Y) == 1 && len(v.Rows) <= 24
 		for i, y := range v.Y {
 			data := make([]opts.BarData, len(v.Rows))

@@ -7,9 +7,12 @@
 package dataset
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/gob"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -52,28 +55,76 @@ func (c *Column) Header() string {
 // Format renders a value of this column.
 func (c *Column) FormatValue(v Value) string { return FormatValue(c.Format, v) }
 
-// Dataset is one parsed, validated data file.
+// Dataset is one parsed, validated data file. Its kind, columns and rows
+// are fixed when it is made (by Parse, New or GobDecode), together with the
+// date index that selections use, so the two can never disagree.
 type Dataset struct {
 	ID          string
 	File        string // slash path relative to the project, for messages
 	Title       string
 	Source      string
 	SourceURL   string
-	Kind        Kind
 	Description string
 	Notes       string
-	Columns     []*Column
-	Rows        [][]Value // Rows[i][c.Index]
-	RowPos      []diag.Pos
 
+	kind    Kind
+	columns []*Column
+	rows    [][]Value // rows[i][c.Index]
+	rowPos  []diag.Pos
 	dateCol *Column
 	byDate  []int // indices of rows that have a date, in date order (stable)
 	undated []int // indices of rows without one
 }
 
+// New makes a dataset from its parts, checking that they fit together:
+// every column's Index is its place, every row has a cell per column, and
+// every cell is empty or of its column's type. Parse makes datasets from
+// files; New is for datasets made in code.
+func New(meta Dataset, kind Kind, columns []*Column, rows [][]Value) (*Dataset, error) {
+	for i, c := range columns {
+		if c.Index != i {
+			return nil, fmt.Errorf("column %q has index %d at place %d", c.Name, c.Index, i)
+		}
+	}
+	for r, row := range rows {
+		if len(row) != len(columns) {
+			return nil, fmt.Errorf("row %d has %d cells for %d columns", r, len(row), len(columns))
+		}
+		for i, v := range row {
+			if !v.IsEmpty() && v.Type != columns[i].Type {
+				return nil, fmt.Errorf("row %d: column %q holds %ss, got %s", r, columns[i].Name, columns[i].Type, v.Describe())
+			}
+		}
+	}
+	d := &Dataset{ID: meta.ID, File: meta.File, Title: meta.Title, Source: meta.Source, SourceURL: meta.SourceURL,
+		Description: meta.Description, Notes: meta.Notes, kind: kind, columns: columns, rows: rows}
+	d.index()
+	return d, nil
+}
+
+// Kind is what the dataset holds.
+func (d *Dataset) Kind() Kind { return d.kind }
+
+// Columns are the columns in file order.
+func (d *Dataset) Columns() []*Column { return d.columns }
+
+// Len is the number of rows.
+func (d *Dataset) Len() int { return len(d.rows) }
+
+// Value is row r's cell in column c.
+func (d *Dataset) Value(r int, c *Column) Value { return d.rows[r][c.Index] }
+
+// RowPos is where row r starts in the file; zero for a dataset made in code.
+func (d *Dataset) RowPos(r int) diag.Pos {
+	if r < len(d.rowPos) {
+		return d.rowPos[r]
+	}
+	return diag.Pos{File: d.File}
+}
+
 // Column returns the named column, or nil.
 func (d *Dataset) Column(name string) *Column {
-	for _, c := range d.Columns {
+	for _, c := range d.columns {
 		if c.Name == name {
 			return c
 		}
@@ -86,8 +137,8 @@ func (d *Dataset) DateColumn() *Column { return d.dateCol }
 
 // ColumnNames lists the column names in file order, for messages.
 func (d *Dataset) ColumnNames() []string {
-	names := make([]string, len(d.Columns))
-	for i, c := range d.Columns {
+	names := make([]string, len(d.columns))
+	for i, c := range d.columns {
 		names[i] = c.Name
 	}
 	return names
@@ -147,7 +198,7 @@ var maxRows = MaxRows
 // the dataset id. The error, if any, is a *diag.List with every problem found.
 func Parse(file string, src []byte) (*Dataset, error) {
 	base := file[strings.LastIndexByte(file, '/')+1:]
-	d := &Dataset{ID: strings.TrimSuffix(base, ".toml"), File: file, Kind: KindTable}
+	d := &Dataset{ID: strings.TrimSuffix(base, ".toml"), File: file, kind: KindTable}
 	p := &parser{d: d}
 	if !tomlval.ValidID(d.ID) {
 		p.errs.Addf(diag.Pos{File: file, Line: 1, Col: 1},
@@ -163,7 +214,7 @@ func Parse(file string, src []byte) (*Dataset, error) {
 	rows := p.rows(m["rows"])
 	columnMeta, _ := m["columns"].(map[string]any)
 	p.columns(rows, columnMeta)
-	if len(rows) > 0 && len(d.Columns) == 0 && p.errs.Len() == 0 {
+	if len(rows) > 0 && len(d.columns) == 0 && p.errs.Len() == 0 {
 		p.errorf("rows", "the rows hold no values: give each [[rows]] table at least one key = value")
 	}
 	if p.errs.Len() == 0 {
@@ -216,7 +267,7 @@ func (p *parser) meta(m map[string]any) {
 		if _, ok := kindColumns[Kind(k)]; !ok {
 			p.errorf("kind", "unknown kind %q; use series, moves, deals or table", k)
 		} else {
-			d.Kind = Kind(k)
+			d.kind = Kind(k)
 		}
 	}
 	if x, ok := m["columns"]; ok {
@@ -267,7 +318,7 @@ func (p *parser) rows(x any) []map[string]cell {
 	seen := map[string]bool{}
 	for i, row := range list {
 		prefix := fmt.Sprintf("rows[%d]", i)
-		p.d.RowPos = append(p.d.RowPos, p.at(prefix))
+		p.d.rowPos = append(p.d.rowPos, p.at(prefix))
 		keys := slices.Sorted(maps.Keys(row))
 		// File order within the row, by position of each value.
 		slices.SortStableFunc(keys, func(a, b string) int {
@@ -288,12 +339,12 @@ func (p *parser) rows(x any) []map[string]cell {
 			}
 			cells[k] = cell{v, path}
 			if !seen[k] {
-				if len(p.d.Columns) == MaxColumns {
+				if len(p.d.columns) == MaxColumns {
 					p.errorf(path, "%s: a dataset holds at most %s columns, as many as an Excel sheet; split the data into several datasets", path, group(fmt.Sprint(MaxColumns)))
 					return nil
 				}
 				seen[k] = true
-				p.d.Columns = append(p.d.Columns, &Column{Name: k, Index: len(p.d.Columns)})
+				p.d.columns = append(p.d.columns, &Column{Name: k, Index: len(p.d.columns)})
 			}
 		}
 		out[i] = cells
@@ -307,9 +358,9 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 	d := p.d
 	want := map[string]Type{}
 	why := map[string]string{}
-	for _, r := range kindColumns[d.Kind] {
+	for _, r := range kindColumns[d.kind] {
 		want[r.name] = r.typ
-		why[r.name] = "a " + string(d.Kind) + " dataset needs it"
+		why[r.name] = "a " + string(d.kind) + " dataset needs it"
 	}
 	// Column metadata first: a format fixes the type that cells must have.
 	formats := map[string]Format{}
@@ -367,16 +418,16 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 	// A column's type, unless the kind or a format fixes it, is the type most
 	// of its cells have, so that the odd one out is the cell reported. On a
 	// tie, a string loses: a quoted number or "n/a" is the usual slip.
-	counts := make([][5]int, len(d.Columns))
+	counts := make([][5]int, len(d.columns))
 	for _, row := range rows {
-		for _, c := range d.Columns {
+		for _, c := range d.columns {
 			if cl, ok := row[c.Name]; ok {
 				counts[c.Index][cl.v.Type]++
 			}
 		}
 	}
-	d.Rows = make([][]Value, len(rows))
-	for _, c := range d.Columns {
+	d.rows = make([][]Value, len(rows))
+	for _, c := range d.columns {
 		c.Type = want[c.Name]
 		c.AllInt = true
 		if c.Type == Empty {
@@ -388,8 +439,8 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 		}
 	}
 	for i, row := range rows {
-		vals := make([]Value, len(d.Columns))
-		for _, c := range d.Columns {
+		vals := make([]Value, len(d.columns))
+		for _, c := range d.columns {
 			cl, ok := row[c.Name]
 			if !ok {
 				continue
@@ -411,9 +462,9 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			}
 			vals[c.Index] = v
 		}
-		d.Rows[i] = vals
+		d.rows[i] = vals
 	}
-	for _, c := range d.Columns {
+	for _, c := range d.columns {
 		if c.Label == "" {
 			c.Label = defaultLabel(c.Name)
 		}
@@ -423,7 +474,7 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			}
 			continue
 		}
-		c.Format = defaultFormat(c, d.Rows)
+		c.Format = defaultFormat(c, d.rows)
 	}
 }
 
@@ -464,30 +515,30 @@ func defaultFormat(c *Column, rows [][]Value) Format {
 // checkKind enforces the required columns and rules of the dataset's kind.
 func (p *parser) checkKind() {
 	d := p.d
-	for _, r := range kindColumns[d.Kind] {
+	for _, r := range kindColumns[d.kind] {
 		c := d.Column(r.name)
 		if c == nil {
-			p.errorf("kind", "a %s dataset needs a %q column of %ss; columns are %s", d.Kind, r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
+			p.errorf("kind", "a %s dataset needs a %q column of %ss; columns are %s", d.kind, r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
 			continue
 		}
-		for i, row := range d.Rows {
+		for i, row := range d.rows {
 			if row[c.Index].IsEmpty() {
-				p.errorf(fmt.Sprintf("rows[%d]", i), "rows[%d]: missing %q, which every row of a %s dataset needs", i, r.name, d.Kind)
+				p.errorf(fmt.Sprintf("rows[%d]", i), "rows[%d]: missing %q, which every row of a %s dataset needs", i, r.name, d.kind)
 			}
 		}
 	}
 	if p.errs.Len() > 0 {
 		return
 	}
-	switch d.Kind {
+	switch d.kind {
 	case KindSeries:
 		hasNumber := false
-		for _, c := range d.Columns {
+		for _, c := range d.columns {
 			hasNumber = hasNumber || c.Type == Number
 		}
 		if !hasNumber {
 			var quoted []string
-			for _, c := range d.Columns {
+			for _, c := range d.columns {
 				if c.Type == String {
 					quoted = append(quoted, c.Name)
 				}
@@ -499,8 +550,8 @@ func (p *parser) checkKind() {
 			p.errorf("kind", "a series dataset needs at least one number column besides date%s", hint)
 		}
 		date := d.Column("date")
-		for i := 1; i < len(d.Rows); i++ {
-			prev, cur := d.Rows[i-1][date.Index], d.Rows[i][date.Index]
+		for i := 1; i < len(d.rows); i++ {
+			prev, cur := d.rows[i-1][date.Index], d.rows[i][date.Index]
 			if cur.Compare(prev) <= 0 {
 				p.errorf(fmt.Sprintf("rows[%d].date", i), "rows[%d].date: %s does not come after the previous row's %s; a series needs unique dates in ascending order",
 					i, cur.Literal(), prev.Literal())
@@ -509,7 +560,7 @@ func (p *parser) checkKind() {
 	case KindMoves:
 		date, ticker := d.Column("date"), d.Column("ticker")
 		first := map[[2]string]int{}
-		for i, row := range d.Rows {
+		for i, row := range d.rows {
 			key := [2]string{row[date.Index].Literal(), row[ticker.Index].Str}
 			if j, dup := first[key]; dup {
 				p.errorf(fmt.Sprintf("rows[%d].ticker", i), "rows[%d]: a second move for %s on %s (the first is rows[%d]); a moves dataset has one row per date and ticker",
@@ -521,13 +572,75 @@ func (p *parser) checkKind() {
 	}
 }
 
-// Restore rebuilds what a dataset keeps besides its exported fields (the
-// date index), after it was decoded from a cache.
-func (d *Dataset) Restore() { d.byDate, d.undated, d.dateCol = nil, nil, nil; d.index() }
+// gobDataset is what GobEncode writes: everything but the index, which
+// GobDecode rebuilds through New. Numbers travel as their bits, since gob
+// drops the sign of a zero it finds in a struct.
+type gobDataset struct {
+	Meta    gobMeta
+	Kind    Kind
+	Columns []*Column
+	Cells   [][]gobCell
+	RowPos  []diag.Pos
+}
+
+type gobMeta struct {
+	ID, File, Title, Source, SourceURL, Description, Notes string
+}
+
+type gobCell struct {
+	Str  string
+	Bits uint64
+	Type Type
+	Int  bool
+	Bool bool
+}
+
+// GobEncode encodes the dataset for the build cache.
+func (d *Dataset) GobEncode() ([]byte, error) {
+	g := gobDataset{Meta: gobMeta{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
+		Description: d.Description, Notes: d.Notes}, Kind: d.kind, Columns: d.columns, RowPos: d.rowPos}
+	g.Cells = make([][]gobCell, len(d.rows))
+	for r, row := range d.rows {
+		cells := make([]gobCell, len(row))
+		for i, v := range row {
+			cells[i] = gobCell{Str: v.Str, Bits: math.Float64bits(v.Num), Type: v.Type, Int: v.Int, Bool: v.Bool}
+		}
+		g.Cells[r] = cells
+	}
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(g)
+	return buf.Bytes(), err
+}
+
+// GobDecode decodes a dataset through New, so that a decoded dataset holds
+// the same invariants as a parsed one.
+func (d *Dataset) GobDecode(data []byte) error {
+	var g gobDataset
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&g); err != nil {
+		return err
+	}
+	rows := make([][]Value, len(g.Cells))
+	for r, cells := range g.Cells {
+		row := make([]Value, len(cells))
+		for i, c := range cells {
+			row[i] = Value{Str: c.Str, Num: math.Float64frombits(c.Bits), Type: c.Type, Int: c.Int, Bool: c.Bool}
+		}
+		rows[r] = row
+	}
+	m := g.Meta
+	nd, err := New(Dataset{ID: m.ID, File: m.File, Title: m.Title, Source: m.Source, SourceURL: m.SourceURL,
+		Description: m.Description, Notes: m.Notes}, g.Kind, g.Columns, rows)
+	if err != nil {
+		return err
+	}
+	nd.rowPos = g.RowPos
+	*d = *nd
+	return nil
+}
 
 // index prepares the date column and the rows in date order.
 func (d *Dataset) index() {
-	switch d.Kind {
+	switch d.kind {
 	case KindSeries, KindMoves:
 		d.dateCol = d.Column("date")
 	case KindDeals:
@@ -541,7 +654,7 @@ func (d *Dataset) index() {
 		return
 	}
 	ci := d.dateCol.Index
-	for i, r := range d.Rows {
+	for i, r := range d.rows {
 		if r[ci].IsEmpty() {
 			d.undated = append(d.undated, i)
 		} else {
@@ -549,6 +662,6 @@ func (d *Dataset) index() {
 		}
 	}
 	sort.SliceStable(d.byDate, func(a, b int) bool {
-		return d.Rows[d.byDate[a]][ci].Num < d.Rows[d.byDate[b]][ci].Num
+		return d.rows[d.byDate[a]][ci].Num < d.rows[d.byDate[b]][ci].Num
 	})
 }

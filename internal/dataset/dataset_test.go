@@ -3,6 +3,8 @@ package dataset
 import (
 	"fmt"
 	"github.com/brief-desk/brief/internal/tomlval"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -35,17 +37,17 @@ func TestParseSeries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ID != "hashprice" || d.Kind != KindSeries || len(d.Rows) != 3 {
-		t.Fatalf("got id %q kind %q rows %d", d.ID, d.Kind, len(d.Rows))
+	if d.ID != "hashprice" || d.Kind() != KindSeries || d.Len() != 3 {
+		t.Fatalf("got id %q kind %q rows %d", d.ID, d.Kind(), d.Len())
 	}
 	c := d.Column("usd_per_ph_day")
 	if c.Type != Number || c.Format != FormatUSD || c.Header() != "Hashprice (USD/PH/s/day)" {
 		t.Errorf("column = %+v", c)
 	}
-	if got := d.Rows[0][d.Column("date").Index].Date(); !got.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
+	if got := d.Value(0, d.Column("date")).Date(); !got.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
 		t.Errorf("date = %v, want 2025-07-01 UTC", got)
 	}
-	if got := c.FormatValue(d.Rows[2][c.Index]); got != "$35.00" {
+	if got := c.FormatValue(d.Value(2, c)); got != "$35.00" {
 		t.Errorf("formatted = %q", got)
 	}
 }
@@ -275,5 +277,60 @@ func TestExcelLimits(t *testing.T) {
 	_, err = Parse("data/c.toml", []byte(cols.String()))
 	if got, want := fmt.Sprint(err), "data/c.toml:16388:10: rows[0].c16384: a dataset holds at most 16,384 columns, as many as an Excel sheet; split the data into several datasets"; got != want {
 		t.Errorf("columns:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestNewChecksItsParts: a dataset made in code must fit together, and gets
+// the date index that selections use.
+func TestNewChecksItsParts(t *testing.T) {
+	date := &Column{Name: "date", Type: Date, Index: 0}
+	v := &Column{Name: "v", Type: Number, Index: 1}
+	day := func(s string) Value { d, _ := time.Parse(time.DateOnly, s); return tomlval.DateValue(d) }
+	tests := []struct {
+		name string
+		cols []*Column
+		rows [][]Value
+		want string
+	}{
+		{"index out of place", []*Column{v}, nil, `column "v" has index 1 at place 0`},
+		{"short row", []*Column{date, v}, [][]Value{{day("2026-01-02")}}, "row 0 has 1 cells for 2 columns"},
+		{"wrong type", []*Column{date, v}, [][]Value{{day("2026-01-02"), tomlval.StringValue("x")}}, `row 0: column "v" holds numbers, got string "x"`},
+	}
+	for _, tt := range tests {
+		if _, err := New(Dataset{ID: "d"}, KindSeries, tt.cols, tt.rows); fmt.Sprint(err) != tt.want {
+			t.Errorf("%s: err = %v, want %s", tt.name, err, tt.want)
+		}
+	}
+	d, err := New(Dataset{ID: "d"}, KindSeries, []*Column{date, v}, [][]Value{{day("2026-01-05"), tomlval.NumberValue(2)}, {day("2026-01-02"), tomlval.NumberValue(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf, _ := time.Parse(time.DateOnly, "2026-01-03")
+	if got := d.Select(Query{AsOf: asOf}); len(got) != 1 || got[0] != 1 {
+		t.Errorf("as of 2026-01-03: rows %v, want [1]: the date index was not built", got)
+	}
+}
+
+// TestGobRoundTrip: a dataset decoded from the cache is the dataset that
+// was parsed, negative zero and date index included.
+func TestGobRoundTrip(t *testing.T) {
+	d, err := Parse("data/x.toml", []byte("title = \"X\"\nsource = \"S\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = 1.5\n[[rows]]\ndate = 2026-01-09\nv = 0.0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.rows[1][1].Num = math.Copysign(0, -1) // what NumberValue would never make
+	data, err := d.GobEncode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Dataset
+	if err := back.GobDecode(data); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&back, d) {
+		t.Errorf("decoded:\n%+v\nparsed:\n%+v", back, *d)
+	}
+	if !math.Signbit(back.rows[1][1].Num) {
+		t.Error("the sign of zero was lost")
 	}
 }

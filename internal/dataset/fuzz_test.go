@@ -24,20 +24,20 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for i, row := range d.Rows {
-			if len(row) != len(d.Columns) {
-				t.Fatalf("row %d has %d cells for %d columns", i, len(row), len(d.Columns))
+		for i, row := range d.rows {
+			if len(row) != len(d.columns) {
+				t.Fatalf("row %d has %d cells for %d columns", i, len(row), len(d.columns))
 			}
-			for _, c := range d.Columns {
+			for _, c := range d.columns {
 				if v := row[c.Index]; !v.IsEmpty() && v.Type != c.Type {
 					t.Fatalf("row %d column %s: %v in a column of %v", i, c.Name, v.Type, c.Type)
 				}
 				_ = c.FormatValue(row[c.Index])
 			}
 		}
-		if len(d.Columns) == 0 {
+		if len(d.columns) == 0 {
 			t.Fatal("a dataset without columns was accepted")
 		}
-		_ = d.Select(Query{Sort: d.Columns[0], Desc: true, Limit: 3})
+		_ = d.Select(Query{Sort: d.columns[0], Desc: true, Limit: 3})
 	})
 }

@@ -70,11 +70,11 @@ func (d *Dataset) Select(q Query) []int {
 		start, end := 0, len(d.byDate)
 		if !lo.IsZero() {
 			day := tomlval.DateValue(lo).Num
-			start = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num >= day })
+			start = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num >= day })
 		}
 		if !hi.IsZero() {
 			day := tomlval.DateValue(hi).Num
-			end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num > day })
+			end = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num > day })
 		}
 		if start < end {
 			idx = slices.Clone(d.byDate[start:end])
@@ -85,7 +85,7 @@ func (d *Dataset) Select(q Query) []int {
 		}
 		slices.Sort(idx)
 	} else {
-		idx = make([]int, len(d.Rows))
+		idx = make([]int, len(d.rows))
 		for i := range idx {
 			idx[i] = i
 		}
@@ -102,7 +102,7 @@ func (d *Dataset) Select(q Query) []int {
 	if q.Sort != nil {
 		ci := q.Sort.Index
 		slices.SortStableFunc(idx, func(a, b int) int {
-			va, vb := d.Rows[a][ci], d.Rows[b][ci]
+			va, vb := d.rows[a][ci], d.rows[b][ci]
 			if q.Desc && !va.IsEmpty() && !vb.IsEmpty() {
 				return vb.Compare(va)
 			}
@@ -122,7 +122,7 @@ func (d *Dataset) Select(q Query) []int {
 
 func (d *Dataset) match(i int, where []Cond) bool {
 	for _, c := range where {
-		v := d.Rows[i][c.Column.Index]
+		v := d.rows[i][c.Column.Index]
 		if !slices.ContainsFunc(c.Values, v.Equal) {
 			return false
 		}
@@ -139,10 +139,10 @@ func (d *Dataset) LatestDate(asOf time.Time) time.Time {
 	end := len(d.byDate)
 	if !asOf.IsZero() {
 		day := tomlval.DateValue(asOf).Num
-		end = sort.Search(len(d.byDate), func(i int) bool { return d.Rows[d.byDate[i]][ci].Num > day })
+		end = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num > day })
 	}
 	if end == 0 {
 		return time.Time{}
 	}
-	return d.Rows[d.byDate[end-1]][ci].Date()
+	return d.rows[d.byDate[end-1]][ci].Date()
 }

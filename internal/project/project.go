@@ -262,7 +262,7 @@ func rowsKey(file key.Hash, views []*view.View) key.Hash {
 	k := key.New().Sum(file)
 	for _, v := range views {
 		d := v.Data
-		k.Str(d.ID).Str(d.Title).Str(d.Source).Str(d.SourceURL).Str(d.Description).Str(d.Notes).Str(string(d.Kind))
+		k.Str(d.ID).Str(d.Title).Str(d.Source).Str(d.SourceURL).Str(d.Description).Str(d.Notes).Str(string(d.Kind()))
 		for _, c := range v.Columns {
 			k.Str(c.Name).Str(c.Label).Str(c.Unit).Str(string(c.Format)).Str(c.Type.String()).Bool(c.AllInt)
 		}

@@ -47,7 +47,7 @@ const DefaultHeight = 380
 
 // Value is the cell of row r (an index into Rows) in column c.
 func (v *View) Value(r int, c *dataset.Column) dataset.Value {
-	return v.Data.Rows[v.Rows[r]][c.Index]
+	return v.Data.Value(v.Rows[r], c)
 }
 
 // Find returns the dataset with the id, or nil.
@@ -138,7 +138,7 @@ func tableByDefault(b *content.Block, d *dataset.Dataset) bool {
 	if b.X != "" || len(b.Y) > 0 || b.Type != "" || len(b.Marks) > 0 || b.Has("height") {
 		return false
 	}
-	switch d.Kind {
+	switch d.Kind() {
 	case dataset.KindTable:
 		return true
 	case dataset.KindDeals:
@@ -149,7 +149,7 @@ func tableByDefault(b *content.Block, d *dataset.Dataset) bool {
 
 func (v *View) bindTable(b *content.Block, d *dataset.Dataset, col func(key, name string) *dataset.Column) {
 	if len(b.Columns) == 0 {
-		v.Columns = d.Columns
+		v.Columns = d.Columns()
 		return
 	}
 	for _, name := range b.Columns {
@@ -164,12 +164,12 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	v.Type = b.Type
 	xName, yNames := b.X, b.Y
 	var context []string // columns worth showing beside x and y
-	switch d.Kind {
+	switch d.Kind() {
 	case dataset.KindSeries:
 		v.Type = cmp.Or(v.Type, content.ChartLine)
 		xName = cmp.Or(xName, "date")
 		if len(yNames) == 0 {
-			for _, c := range d.Columns {
+			for _, c := range d.Columns() {
 				if c.Type == dataset.Number {
 					yNames = append(yNames, c.Name)
 				}

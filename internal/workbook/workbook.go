@@ -586,14 +586,14 @@ func Datasets(w io.Writer, info Info, sets []*dataset.Dataset) error {
 	names := make([]string, len(sets))
 	for i, d := range sets {
 		names[i] = b.sheetName(d.ID, "Data")
-		contents = append(contents, [2]string{names[i], fmt.Sprintf("%s: %d rows", d.Title, len(d.Rows))})
+		contents = append(contents, [2]string{names[i], fmt.Sprintf("%s: %d rows", d.Title, d.Len())})
 	}
 	contents = append(contents, [2]string{"Sources", "where every number comes from"})
 	if err := b.cover(info, contents); err != nil {
 		return err
 	}
 	for i, d := range sets {
-		t := table{cols: d.Columns, rows: len(d.Rows), value: func(r int, c *dataset.Column) dataset.Value { return d.Rows[r][c.Index] }}
+		t := table{cols: d.Columns(), rows: d.Len(), value: func(r int, c *dataset.Column) dataset.Value { return d.Value(r, c) }}
 		if err := b.writeTable(names[i], t, nil); err != nil {
 			return fmt.Errorf("sheet %q: %w", names[i], err)
 		}

@@ -94,7 +94,7 @@ func briefingBook(t testing.TB) []byte {
 	m, d := parse(t, "moves", moves), parse(t, "deals", deals)
 	// Parsing refuses control characters; the workbook still drops them if
 	// one ever gets through.
-	m.Rows[2][m.Column("name").Index] = tomlval.StringValue("bad\x01control")
+	m = withCell(t, m, 2, "name", tomlval.StringValue("bad\x01control"))
 	views := []*view.View{
 		bind(t, m, content.Block{Kind: "chart", Title: "Miners led: the first day [of] 2026 / a very long title indeed"}),
 		bind(t, d, content.Block{Kind: "table", Title: "Deals"}),
@@ -317,19 +317,19 @@ func TestDatesBefore1900AreText(t *testing.T) {
 // integer and floats) in memory, as dataset.Parse would leave it.
 func bigDataset(t testing.TB, n, cols int) *dataset.Dataset {
 	t.Helper()
-	d := &dataset.Dataset{ID: "big", Title: "Big", Source: "Generated", Kind: dataset.KindSeries}
-	d.Columns = append(d.Columns,
-		&dataset.Column{Name: "date", Label: "Date", Type: dataset.Date, Format: dataset.FormatDate, Index: 0},
-		&dataset.Column{Name: "i", Label: "I", Type: dataset.Number, Format: dataset.FormatInteger, AllInt: true, Index: 1})
+	columns := []*dataset.Column{
+		{Name: "date", Label: "Date", Type: dataset.Date, Format: dataset.FormatDate, Index: 0},
+		{Name: "i", Label: "I", Type: dataset.Number, Format: dataset.FormatInteger, AllInt: true, Index: 1},
+	}
 	for c := 2; c < cols; c++ {
-		d.Columns = append(d.Columns, &dataset.Column{Name: fmt.Sprintf("v%d", c), Label: fmt.Sprintf("V%d", c), Unit: "USD",
+		columns = append(columns, &dataset.Column{Name: fmt.Sprintf("v%d", c), Label: fmt.Sprintf("V%d", c), Unit: "USD",
 			Type: dataset.Number, Format: dataset.FormatNumber, Index: c})
 	}
 	start := time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)
 	if n < 1000 {
 		start = asOf.AddDate(0, 0, -n)
 	}
-	d.Rows = make([][]dataset.Value, n)
+	rows := make([][]dataset.Value, n)
 	for i := range n {
 		row := make([]dataset.Value, cols)
 		row[0] = tomlval.DateValue(start.AddDate(0, 0, i))
@@ -337,9 +337,31 @@ func bigDataset(t testing.TB, n, cols int) *dataset.Dataset {
 		for c := 2; c < cols; c++ {
 			row[c] = tomlval.NumberValue(float64(i%1000) + float64(c)/10)
 		}
-		d.Rows[i] = row
+		rows[i] = row
+	}
+	d, err := dataset.New(dataset.Dataset{ID: "big", Title: "Big", Source: "Generated"}, dataset.KindSeries, columns, rows)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return d
+}
+
+// withCell returns a copy of d with one cell changed, for values that
+// parsing would refuse.
+func withCell(t testing.TB, d *dataset.Dataset, r int, col string, v dataset.Value) *dataset.Dataset {
+	t.Helper()
+	rows := make([][]dataset.Value, d.Len())
+	for i := range rows {
+		for _, c := range d.Columns() {
+			rows[i] = append(rows[i], d.Value(i, c))
+		}
+	}
+	rows[r][d.Column(col).Index] = v
+	nd, err := dataset.New(*d, d.Kind(), d.Columns(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nd
 }
 
 // BenchmarkLargeWorkbook writes a 100,000-row, 8-column dataset to a workbook.
