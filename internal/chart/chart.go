@@ -69,11 +69,11 @@ type payload struct {
 // Build makes the chart for a chart view. id is the element id, used to keep
 // the go-echarts chart id deterministic.
 func Build(v *view.View, id string) (*Chart, error) {
-	if v.Kind != content.KindChart || v.X == nil || len(v.Y) == 0 {
+	if v.Kind != content.KindChart || v.Chart.X == nil || len(v.Chart.Y) == 0 {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
-	meta := Meta{XFormat: string(v.X.Format), YFormat: string(v.Y[0].Format)}
-	switch v.X.Type {
+	meta := Meta{XFormat: string(v.Chart.X.Format), YFormat: string(v.Chart.Y[0].Format)}
+	switch v.Chart.X.Type {
 	case dataset.Date:
 		meta.XType = "time"
 	case dataset.Number:
@@ -81,17 +81,17 @@ func Build(v *view.View, id string) (*Chart, error) {
 	default:
 		meta.XType = "category"
 	}
-	if v.Type != content.ChartScatter && meta.XType == "value" {
+	if v.Chart.Type != content.ChartScatter && meta.XType == "value" {
 		meta.XType = "category" // bars and lines over numbers read as categories
 	}
-	if len(v.Y) == 1 {
-		meta.YUnit = v.Y[0].Unit
+	if len(v.Chart.Y) == 1 {
+		meta.YUnit = v.Chart.Y[0].Unit
 	}
 
 	// Extra tooltip columns: those the view shows beside x and y.
 	var extra []*dataset.Column
 	for _, c := range v.Columns {
-		if c != v.X && !slices.Contains(v.Y, c) {
+		if c != v.Chart.X && !slices.Contains(v.Chart.Y, c) {
 			extra = append(extra, c)
 		}
 	}
@@ -100,7 +100,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		charts.WithInitializationOpts(opts.Initialization{ChartID: jsID(id)}),
 		charts.WithTitleOpts(opts.Title{Title: v.Title, Subtitle: v.Subtitle, Left: "0", Top: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger(v)}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(v.Y) > 1), Bottom: "30", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(v.Chart.Y) > 1), Bottom: "30", Type: "scroll"}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: fileName(v.Title), Title: "Save as PNG"},
 		}}),
@@ -108,7 +108,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		charts.WithXAxisOpts(opts.XAxis{Type: meta.XType, AxisLabel: xLabels(v, meta.XType)}),
 		// Bars start at zero; lines and points use the data's own range.
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(v), NameLocation: "end", NameGap: 12,
-			Scale: opts.Bool(v.Type != content.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
+			Scale: opts.Bool(v.Chart.Type != content.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
 		charts.WithAnimation(false),
 	}
 	if len(v.Rows) > zoomAbove && meta.XType != "category" {
@@ -119,16 +119,16 @@ func Build(v *view.View, id string) (*Chart, error) {
 	}
 
 	var option map[string]any
-	switch v.Type {
+	switch v.Chart.Type {
 	case content.ChartBar:
 		c := charts.NewBar()
 		c.SetGlobalOptions(global...)
 		if meta.XType == "category" {
 			c.SetXAxis(categories(v))
 		}
-		moves := v.Data.Kind() == dataset.KindMoves && len(v.Y) == 1
-		meta.Labels = len(v.Y) == 1 && len(v.Rows) <= 24
-		for i, y := range v.Y {
+		moves := v.Data.Kind() == dataset.KindMoves && len(v.Chart.Y) == 1
+		meta.Labels = len(v.Chart.Y) == 1 && len(v.Rows) <= 24
+		for i, y := range v.Chart.Y {
 			data := make([]opts.BarData, len(v.Rows))
 			for r := range v.Rows {
 				d := opts.BarData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
@@ -150,14 +150,14 @@ func Build(v *view.View, id string) (*Chart, error) {
 		if meta.XType == "category" {
 			c.SetXAxis(categories(v))
 		}
-		for i, y := range v.Y {
+		for i, y := range v.Chart.Y {
 			data := make([]opts.LineData, len(v.Rows))
 			for r := range v.Rows {
 				data[r] = opts.LineData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
 			}
 			so := seriesOpts(v, i, false)
 			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
-			if v.Type == content.ChartArea {
+			if v.Chart.Type == content.ChartArea {
 				so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
 			}
 			c.AddSeries(y.Header(), data, so...)
@@ -170,7 +170,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		if meta.XType == "category" {
 			c.SetXAxis(categories(v))
 		}
-		for i, y := range v.Y {
+		for i, y := range v.Chart.Y {
 			data := make([]opts.ScatterData, len(v.Rows))
 			for r := range v.Rows {
 				data[r] = opts.ScatterData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
@@ -180,7 +180,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		c.Validate()
 		option = c.JSON()
 	default:
-		return nil, fmt.Errorf("chart: unknown type %q", v.Type)
+		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
 	}
 	option["backgroundColor"] = "transparent"
 	option["graphic"] = []map[string]any{{
@@ -188,7 +188,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		"style": map[string]any{"text": "Source: " + v.Data.Source, "fontSize": 11, "fill": "#8a8d93"},
 	}}
 
-	for _, y := range v.Y {
+	for _, y := range v.Chart.Y {
 		sm := SeriesMeta{Name: y.Header(), Texts: make([]string, len(v.Rows)), XText: make([]string, len(v.Rows))}
 		if len(extra) > 0 {
 			sm.Extra = make([][][2]string, len(v.Rows))
@@ -219,12 +219,12 @@ func seriesOpts(v *view.View, i int, labels bool) []charts.SeriesOpts {
 	if labels {
 		so = append(so, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
 	}
-	if i != 0 || len(v.Marks) == 0 {
+	if i != 0 || len(v.Chart.Marks) == 0 {
 		return so
 	}
 	var ys []opts.MarkLineNameYAxisItem
 	var xs []opts.MarkLineNameXAxisItem
-	for _, m := range v.Marks {
+	for _, m := range v.Chart.Marks {
 		if m.Y != nil {
 			ys = append(ys, opts.MarkLineNameYAxisItem{Name: m.Label, YAxis: *m.Y})
 			continue
@@ -245,7 +245,7 @@ func seriesOpts(v *view.View, i int, labels bool) []charts.SeriesOpts {
 }
 
 func trigger(v *view.View) string {
-	if v.Type == content.ChartLine || v.Type == content.ChartArea {
+	if v.Chart.Type == content.ChartLine || v.Chart.Type == content.ChartArea {
 		return "axis"
 	}
 	return "item"
@@ -273,18 +273,18 @@ func xLabels(v *view.View, xType string) *opts.AxisLabel {
 
 func gridBottom(v *view.View) string {
 	b := 24
-	if len(v.Y) > 1 {
+	if len(v.Chart.Y) > 1 {
 		b += 30
 	}
-	if len(v.Rows) > zoomAbove && v.X.Type != dataset.String {
+	if len(v.Rows) > zoomAbove && v.Chart.X.Type != dataset.String {
 		b += 30
 	}
 	return fmt.Sprint(b)
 }
 
 func yName(v *view.View) string {
-	if len(v.Y) == 1 {
-		return v.Y[0].Unit
+	if len(v.Chart.Y) == 1 {
+		return v.Chart.Y[0].Unit
 	}
 	return ""
 }
@@ -297,7 +297,7 @@ func categories(v *view.View) []string {
 	return out
 }
 
-func xText(v *view.View, r int) string { return v.X.FormatValue(v.Value(r, v.X)) }
+func xText(v *view.View, r int) string { return v.Chart.X.FormatValue(v.Value(r, v.Chart.X)) }
 
 // point is a data item's value: y alone on a category axis, [x, y] otherwise.
 // Missing values are "-", which ECharts draws as a gap.
@@ -306,7 +306,7 @@ func point(v *view.View, r int, y *dataset.Column, xType string) any {
 	if xType == "category" {
 		return yv
 	}
-	return []any{rawValue(v.Value(r, v.X)), yv}
+	return []any{rawValue(v.Value(r, v.Chart.X)), yv}
 }
 
 func rawValue(val dataset.Value) any {
@@ -365,29 +365,29 @@ func fileName(title string) string {
 // Alt describes what a chart shows, for screen readers and as the text
 // alternative of the chart element.
 func Alt(v *view.View) string {
-	kind := map[content.ChartType]string{content.ChartLine: "Line chart", content.ChartArea: "Area chart", content.ChartBar: "Bar chart", content.ChartScatter: "Scatter chart"}[v.Type]
+	kind := map[content.ChartType]string{content.ChartLine: "Line chart", content.ChartArea: "Area chart", content.ChartBar: "Bar chart", content.ChartScatter: "Scatter chart"}[v.Chart.Type]
 	var names []string
-	for _, y := range v.Y {
+	for _, y := range v.Chart.Y {
 		names = append(names, y.Label)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s of %s by %s", kind, strings.Join(names, " and "), v.X.Label)
+	fmt.Fprintf(&b, "%s of %s by %s", kind, strings.Join(names, " and "), v.Chart.X.Label)
 	n := len(v.Rows)
 	if n == 0 {
 		b.WriteString(": no data.")
 		return b.String()
 	}
-	if v.X.Type == dataset.Date {
+	if v.Chart.X.Type == dataset.Date {
 		fmt.Fprintf(&b, ", %s to %s", xText(v, 0), xText(v, n-1))
 	}
 	fmt.Fprintf(&b, ", %d %s", n, plural(n, "point", "points"))
-	if n <= 12 && len(v.Y) == 1 {
+	if n <= 12 && len(v.Chart.Y) == 1 {
 		b.WriteString(": ")
 		for r := range n {
 			if r > 0 {
 				b.WriteString(", ")
 			}
-			text := v.Y[0].FormatValue(v.Value(r, v.Y[0]))
+			text := v.Chart.Y[0].FormatValue(v.Value(r, v.Chart.Y[0]))
 			if text == "" {
 				text = "no value"
 			}
@@ -396,7 +396,7 @@ func Alt(v *view.View) string {
 		b.WriteString(".")
 		return b.String()
 	}
-	for _, y := range v.Y {
+	for _, y := range v.Chart.Y {
 		lo, hi := -1, -1
 		for r := range n {
 			val := v.Value(r, y)

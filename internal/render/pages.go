@@ -49,7 +49,7 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo) ([]byt
 			if err != nil {
 				return err
 			}
-			bd.Chart, bd.Alt, bd.Height = template.JS(c.Payload), c.Alt, v.Height
+			bd.Chart, bd.Alt, bd.Height = template.JS(c.Payload), c.Alt, v.Chart.Height
 			charts = true
 		}
 		return tmpl.ExecuteTemplate(out, "block", bd)

@@ -20,19 +20,24 @@ import (
 
 // View is a block bound to its data.
 type View struct {
-	Kind     content.Kind
-	Index    int // the block's index in its briefing
+	Kind     content.Kind // KindChart exactly when Chart is set
+	Index    int          // the block's index in its briefing
 	Title    string
 	Subtitle string
-	Type     content.ChartType
-	Height   int // pixels
 	Data     *dataset.Dataset
-	X        *dataset.Column   // charts only
-	Y        []*dataset.Column // charts only
-	Columns  []*dataset.Column // what the table, the fallback and the sheet show
-	Rows     []int             // indices into Data.Rows, in display order
-	Marks    []Mark
+	Columns  []*dataset.Column // what the table, the chart's fallback and the sheet show
+	Rows     []int             // row indices into Data, in display order
 	AsOf     time.Time
+	Chart    *Chart // how a chart draws; nil for a table
+}
+
+// Chart is what only a chart view has.
+type Chart struct {
+	Type   content.ChartType
+	Height int // pixels
+	X      *dataset.Column
+	Y      []*dataset.Column
+	Marks  []Mark
 }
 
 // Mark is a labelled reference line.
@@ -69,12 +74,9 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		errorf("dataset", "unknown dataset %q%s; %s", b.Dataset, tomlval.Suggest(b.Dataset, ids), known)
 		return nil, &errs
 	}
-	v := &View{Kind: b.Kind, Index: b.Index, Title: b.Title, Subtitle: b.Subtitle, Data: d, AsOf: asOf, Height: b.Height}
+	v := &View{Kind: b.Kind, Index: b.Index, Title: b.Title, Subtitle: b.Subtitle, Data: d, AsOf: asOf}
 	if v.Title == "" {
 		v.Title = d.Title
-	}
-	if v.Height == 0 {
-		v.Height = DefaultHeight
 	}
 	col := func(key, name string) *dataset.Column {
 		c := d.Column(name)
@@ -161,12 +163,13 @@ func (v *View) bindTable(b *content.Block, d *dataset.Dataset, col func(key, nam
 
 func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, name string) *dataset.Column,
 	errorf func(key, format string, args ...any), q *dataset.Query, hasDateFilter bool) {
-	v.Type = b.Type
+	c := &Chart{Type: b.Type, Height: cmp.Or(b.Height, DefaultHeight)}
+	v.Chart = c
 	xName, yNames := b.X, b.Y
 	var context []string // columns worth showing beside x and y
 	switch d.Kind() {
 	case dataset.KindSeries:
-		v.Type = cmp.Or(v.Type, content.ChartLine)
+		c.Type = cmp.Or(c.Type, content.ChartLine)
 		xName = cmp.Or(xName, "date")
 		if len(yNames) == 0 {
 			for _, c := range d.Columns() {
@@ -176,7 +179,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			}
 		}
 	case dataset.KindMoves:
-		v.Type = cmp.Or(v.Type, content.ChartBar)
+		c.Type = cmp.Or(c.Type, content.ChartBar)
 		xName = cmp.Or(xName, "ticker")
 		if len(yNames) == 0 {
 			yNames = []string{"change_pct"}
@@ -195,7 +198,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		context = []string{"name", "date"}
 	case dataset.KindDeals:
-		v.Type = cmp.Or(v.Type, content.ChartBar)
+		c.Type = cmp.Or(c.Type, content.ChartBar)
 		xName = cmp.Or(xName, "company")
 		if len(yNames) == 0 {
 			if d.Column("value_usd") == nil {
@@ -210,30 +213,30 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			errorf("dataset", "a chart of the table %q needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", d.ID)
 			return
 		}
-		v.Type = cmp.Or(v.Type, content.ChartBar)
+		c.Type = cmp.Or(c.Type, content.ChartBar)
 	}
-	v.X = col("x", xName)
-	if v.X != nil && v.Type == content.ChartScatter && v.X.Type != dataset.Number && v.X.Type != dataset.Date {
-		errorf("x", "x: a scatter chart needs numbers or dates on x; column %q holds %ss", v.X.Name, v.X.Type)
+	c.X = col("x", xName)
+	if c.X != nil && c.Type == content.ChartScatter && c.X.Type != dataset.Number && c.X.Type != dataset.Date {
+		errorf("x", "x: a scatter chart needs numbers or dates on x; column %q holds %ss", c.X.Name, c.X.Type)
 	}
 	for _, name := range yNames {
-		c := col("y", name)
-		if c == nil {
+		y := col("y", name)
+		if y == nil {
 			continue
 		}
-		if c.Type != dataset.Number {
-			errorf("y", "y: column %q holds %ss; a chart plots numbers", name, c.Type)
+		if y.Type != dataset.Number {
+			errorf("y", "y: column %q holds %ss; a chart plots numbers", name, y.Type)
 			continue
 		}
-		v.Y = append(v.Y, c)
+		c.Y = append(c.Y, y)
 	}
-	if len(v.Y) == 0 && !b.Has("y") {
+	if len(c.Y) == 0 && !b.Has("y") {
 		errorf("dataset", "dataset %q has no number column to plot", d.ID)
 	}
-	if v.X == nil {
+	if c.X == nil {
 		return
 	}
-	v.Columns = append([]*dataset.Column{v.X}, v.Y...)
+	v.Columns = append([]*dataset.Column{c.X}, c.Y...)
 	add := func(c *dataset.Column) {
 		if c != nil && !slices.Contains(v.Columns, c) {
 			v.Columns = append(v.Columns, c)
@@ -249,10 +252,10 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	}
 	for _, m := range b.Marks {
 		mk := Mark{Y: m.Y, X: m.X, Label: m.Label}
-		if m.X != nil && m.X.Type != v.X.Type {
-			errorf("mark_lines", "mark_lines: x %s does not fit the x column %q, which holds %ss", m.X.Describe(), v.X.Name, v.X.Type)
+		if m.X != nil && m.X.Type != c.X.Type {
+			errorf("mark_lines", "mark_lines: x %s does not fit the x column %q, which holds %ss", m.X.Describe(), c.X.Name, c.X.Type)
 		}
-		v.Marks = append(v.Marks, mk)
+		c.Marks = append(c.Marks, mk)
 	}
 }
 

@@ -62,21 +62,28 @@ func TestDefaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if (v.Chart != nil) != (v.Kind == content.KindChart) {
+				t.Fatalf("kind %s with chart %v", v.Kind, v.Chart)
+			}
+			c := v.Chart
+			if c == nil {
+				c = &Chart{} // a table: no chart parts
+			}
 			x := ""
-			if v.X != nil {
-				x = v.X.Name
+			if c.X != nil {
+				x = c.X.Name
 			}
-			if v.Kind != tt.kind || v.Type != tt.typ || x != tt.x || names(v.Y) != tt.y || names(v.Columns) != tt.col || len(v.Rows) != tt.rows || v.Subtitle != tt.subtitle {
-				t.Errorf("got kind %s type %s x %s y %s columns %s rows %d subtitle %q", v.Kind, v.Type, x, names(v.Y), names(v.Columns), len(v.Rows), v.Subtitle)
+			if v.Kind != tt.kind || c.Type != tt.typ || x != tt.x || names(c.Y) != tt.y || names(v.Columns) != tt.col || len(v.Rows) != tt.rows || v.Subtitle != tt.subtitle {
+				t.Errorf("got kind %s type %s x %s y %s columns %s rows %d subtitle %q", v.Kind, c.Type, x, names(c.Y), names(v.Columns), len(v.Rows), v.Subtitle)
 			}
-			if v.Title == "" || v.Height != DefaultHeight {
-				t.Errorf("title %q height %d", v.Title, v.Height)
+			if v.Title == "" || v.Chart != nil && c.Height != DefaultHeight {
+				t.Errorf("title %q height %d", v.Title, c.Height)
 			}
 		})
 	}
 	// The moves chart is sorted by change, descending.
 	v, _ := Bind(&content.Block{Kind: "chart", Dataset: "moves"}, find(t), nil, asOf)
-	if got := v.Value(0, v.X).Str; got != "B" {
+	if got := v.Value(0, v.Chart.X).Str; got != "B" {
 		t.Errorf("first bar = %s, want B", got)
 	}
 }

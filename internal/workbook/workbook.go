@@ -365,7 +365,7 @@ func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, str
 			}
 			return ""
 		}
-		x := col(v.X)
+		x := col(v.Chart.X)
 		ref := func(column string) string {
 			return fmt.Sprintf("%s!$%s$2:$%s$%d", quote(sheet), column, column, t.rows+1)
 		}
@@ -373,14 +373,14 @@ func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, str
 			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: text(v.Title)}}},
 			Legend:     excelize.ChartLegend{Position: "bottom"},
 			Dimension:  excelize.ChartDimension{Width: 720, Height: 400},
-			XAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.X, 0, true)}},
-			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Y[0], 0, true)}},
+			XAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Chart.X, 0, true)}},
+			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Chart.Y[0], 0, true)}},
 			VaryColors: new(bool),
 		}
-		if len(v.Y) == 1 {
+		if len(v.Chart.Y) == 1 {
 			ch.Legend.Position = "none"
 		}
-		switch v.Type {
+		switch v.Chart.Type {
 		case content.ChartLine:
 			ch.Type = excelize.Line
 		case content.ChartArea:
@@ -390,7 +390,7 @@ func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, str
 		default:
 			ch.Type = excelize.Col
 		}
-		for _, y := range v.Y {
+		for _, y := range v.Chart.Y {
 			yc := col(y)
 			s := excelize.ChartSeries{
 				Name:       fmt.Sprintf("%s!$%s$1", quote(sheet), yc),
