@@ -1,8 +1,15 @@
 package build_test
 
 import (
+	"regexp"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+
 	"context"
 	"fmt"
+	"github.com/brief-desk/brief/internal/content"
+	model "github.com/brief-desk/brief/internal/project"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +42,9 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// TestGeneratedProjectBuilds keeps the generator honest: its output must build.
+// TestGeneratedProjectBuilds keeps the generator honest: its output must
+// build into exactly the site the contract describes, every briefing with its
+// page and workbook and every tag with its page.
 func TestGeneratedProjectBuilds(t *testing.T) {
 	src := t.TempDir()
 	if err := gen.Write(src, 12); err != nil {
@@ -45,8 +54,37 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) < 12 {
-		t.Errorf("only %d files", len(res.Files))
+	p, err := model.Load(context.Background(), model.Options{Src: src, ECharts: sitetest.ECharts(t)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"404.html", "assets/brief.css", "assets/brief.js", "assets/echarts.min.js", "data/datasets.xlsx",
+		"feed.xml", "index.html", "sitemap.xml", "tags/index.html"}
+	tags := map[string]bool{}
+	for _, b := range p.Briefings {
+		if len(b.Views) != 4 {
+			t.Errorf("%s: %d blocks, want 3 charts and a table", b.File, len(b.Views))
+		}
+		want = append(want, "briefings/"+b.Slug+"/index.html", "briefings/"+b.Slug+"/"+b.Slug+".xlsx")
+		for _, tag := range b.Tags {
+			tags[content.TagSlug(tag)] = true
+		}
+	}
+	for tag := range tags {
+		want = append(want, "tags/"+tag+"/index.html")
+	}
+	slices.Sort(want)
+	hash := regexp.MustCompile(`\.[0-9a-f]{8}(\.[a-z]+)$`) // assets carry a content hash
+	var got []string
+	for _, f := range res.Files {
+		got = append(got, hash.ReplaceAllString(f, "$1"))
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	if len(p.Briefings) != 12 || len(tags) < 2 {
+		t.Errorf("%d briefings, %d tags", len(p.Briefings), len(tags))
 	}
 }
 

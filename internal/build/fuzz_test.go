@@ -1,7 +1,13 @@
 package build_test
 
 import (
+	"bytes"
+	"regexp"
+
+	"github.com/xuri/excelize/v2"
+
 	"context"
+	model "github.com/brief-desk/brief/internal/project"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +16,9 @@ import (
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
+
+// located is a located error line: file:line:col: message.
+var located = regexp.MustCompile(`^(content/briefings/b\.md|data/d\.toml):\d+:\d+: \S`)
 
 // FuzzBuild builds a one-briefing project whose briefing and dataset are
 // arbitrary: the build must never panic or hang, and must either succeed or
@@ -36,14 +45,48 @@ func FuzzBuild(f *testing.F) {
 		snap, err := build.NewEngine(build.Options{Src: dir, ECharts: echarts}).Build(context.Background())
 		if err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "content/briefings/b.md:") && !strings.HasPrefix(line, "data/d.toml:") {
-					t.Fatalf("error without a place: %q", line)
+				if !located.MatchString(line) {
+					t.Fatalf("error without a place (file:line:col): %q", line)
 				}
 			}
 			return
 		}
-		if len(snap.Files) == 0 {
-			t.Fatal("no files")
+		// A build that succeeds is complete: the briefing's page with a
+		// figure per block, and its workbook with a sheet per block.
+		p, err := model.Load(context.Background(), model.Options{Src: dir, ECharts: echarts, Drafts: true}, nil)
+		if err != nil {
+			t.Fatalf("the engine built what Load refuses: %v", err)
+		}
+		for _, name := range []string{"index.html", "404.html", "feed.xml", "sitemap.xml", "tags/index.html"} {
+			if len(snap.Files[name]) == 0 {
+				t.Fatalf("%s is missing", name)
+			}
+		}
+		for _, b := range p.Briefings {
+			page := snap.Files["briefings/"+b.Slug+"/index.html"]
+			if b.Draft {
+				if page != nil {
+					t.Fatal("a draft was published")
+				}
+				continue
+			}
+			if !bytes.HasSuffix(bytes.TrimSpace(page), []byte("</html>")) {
+				t.Fatalf("the briefing's page is missing or cut short: %q", page)
+			}
+			if n := bytes.Count(page, []byte("<figure class=\"block ")); n != len(b.Views) {
+				t.Fatalf("%d figures for %d blocks", n, len(b.Views))
+			}
+			if len(b.Views) == 0 {
+				continue
+			}
+			wb, err := excelize.OpenReader(bytes.NewReader(snap.Files["briefings/"+b.Slug+"/"+b.Slug+".xlsx"]))
+			if err != nil {
+				t.Fatalf("the workbook does not open: %v", err)
+			}
+			if n := len(wb.GetSheetList()); n != len(b.Views)+2 {
+				t.Fatalf("%d sheets for %d blocks (and the cover and sources)", n, len(b.Views))
+			}
+			wb.Close()
 		}
 	})
 }

@@ -3,9 +3,8 @@ package chart
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/brief-desk/brief/internal/golden"
 	"github.com/brief-desk/brief/internal/tomlval"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,8 +14,6 @@ import (
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/view"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const series = `title = "Hashprice"
 source = "Hashrate Index"
@@ -131,23 +128,7 @@ func TestGolden(t *testing.T) {
 			if err := json.Indent(&pretty, c.Payload, "", "  "); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./internal/chart -update)", err)
-			}
-			if pretty.String() != string(want) {
-				t.Errorf("option differs from %s (run go test ./internal/chart -update if intended):\n%s", golden, pretty.String())
-			}
+			golden.Check(t, filepath.Join("testdata", tt.name+".json"), pretty.Bytes())
 		})
 	}
 }

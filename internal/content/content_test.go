@@ -91,31 +91,31 @@ func TestParseErrors(t *testing.T) {
 		name, file, src string
 		want            []string
 	}{
-		{"no front matter", "content/briefings/a.md", "# Hello\n", []string{"content/briefings/a.md:1:1: missing front matter"}},
-		{"unclosed", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\n\nBody text.\n", []string{"content/briefings/a.md:1:1: front matter opened with +++ on line 1 is never closed"}},
-		{"front syntax", "content/briefings/a.md", "+++\ntitle = \"T\ndate = 2026-01-02\n+++\n", []string{"content/briefings/a.md:2:"}},
+		{"no front matter", "content/briefings/a.md", "# Hello\n", []string{"content/briefings/a.md:1:1: missing front matter: start the file with a line +++, then title = \"...\" and date = 2026-01-02, then a closing +++"}},
+		{"unclosed", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\n\nBody text.\n", []string{"content/briefings/a.md:1:1: front matter opened with +++ on line 1 is never closed: add a line +++ after the last key"}},
+		{"front syntax", "content/briefings/a.md", "+++\ntitle = \"T\ndate = 2026-01-02\n+++\n", []string{"content/briefings/a.md:2:11: front matter: invalid TOML: strings cannot contain newlines"}},
 		{"front unknown and missing", "content/briefings/a.md", "+++\ntitel = \"T\"\n+++\n", []string{
-			`content/briefings/a.md:1:1: front matter: a briefing needs a date`,
-			`content/briefings/a.md:1:1: front matter: a briefing needs a title`,
-			`content/briefings/a.md:2:1: front matter: unknown key "titel" (did you mean "title"?)`}},
+			`content/briefings/a.md:1:1: front matter: a briefing needs a date: add date = 2026-01-02`,
+			`content/briefings/a.md:1:1: front matter: a briefing needs a title: add title = "..."`,
+			`content/briefings/a.md:2:1: front matter: unknown key "titel" (did you mean "title"?); keys are title, date, summary, tags, draft, slug`}},
 		{"bad types", "content/briefings/a.md", "+++\ntitle = 1\ndate = \"2026-01-02\"\ndraft = \"no\"\ntags = \"x\"\n+++\n", []string{
 			`content/briefings/a.md:2:9: front matter: title: want a string, got number 1`,
 			`content/briefings/a.md:3:8: front matter: date: want a date such as 2026-01-02, got string "2026-01-02"`,
-			`content/briefings/a.md:4:9: front matter: draft: want true or false`,
-			`content/briefings/a.md:5:8: front matter: tags: want a list of strings`}},
-		{"bad slug", "content/briefings/Hello World.md", front, []string{`content/briefings/Hello World.md:1:1: invalid slug "Hello World"`}},
-		{"slug traversal", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\nslug = \"../../etc\"\n+++\n", []string{`content/briefings/a.md:4:8: invalid slug "../../etc"`}},
-		{"empty tag", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\ntags = [\"../\"]\n+++\n", []string{`content/briefings/a.md:4:9: front matter: tags[0]: "../" has no letters or digits`}},
-		{"block syntax", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntitle = \n"), []string{"content/briefings/a.md:8:"}},
-		{"block missing dataset", "content/briefings/a.md", fence("table", "title = \"x\"\n"), []string{"content/briefings/a.md:6:1: table block: missing dataset"}},
-		{"block unknown key", "content/briefings/a.md", fence("chart", "dataset = \"x\"\nsrot = \"-y\"\n"), []string{`content/briefings/a.md:8:1: chart block: unknown key "srot" (did you mean "sort"?)`}},
-		{"chart key in table", "content/briefings/a.md", fence("table", "dataset = \"x\"\ny = \"v\"\n"), []string{`content/briefings/a.md:8:1: table block: "y" applies to chart blocks only`}},
+			`content/briefings/a.md:4:9: front matter: draft: want true or false, got string "no"`,
+			`content/briefings/a.md:5:8: front matter: tags: want a list of strings such as ["miners"], got string "x"`}},
+		{"bad slug", "content/briefings/Hello World.md", front, []string{`content/briefings/Hello World.md:1:1: invalid slug "Hello World": a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = "...")`}},
+		{"slug traversal", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\nslug = \"../../etc\"\n+++\n", []string{`content/briefings/a.md:4:8: invalid slug "../../etc": a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = "...")`}},
+		{"empty tag", "content/briefings/a.md", "+++\ntitle = \"T\"\ndate = 2026-01-02\ntags = [\"../\"]\n+++\n", []string{`content/briefings/a.md:4:9: front matter: tags[0]: "../" has no letters or digits to name its page`}},
+		{"block syntax", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntitle = \n"), []string{"content/briefings/a.md:8:9: chart block: invalid TOML: expected value but found '\\n' instead"}},
+		{"block missing dataset", "content/briefings/a.md", fence("table", "title = \"x\"\n"), []string{"content/briefings/a.md:6:1: table block: missing dataset: add dataset = \"<id>\", the name of a file in data/ without .toml"}},
+		{"block unknown key", "content/briefings/a.md", fence("chart", "dataset = \"x\"\nsrot = \"-y\"\n"), []string{`content/briefings/a.md:8:1: chart block: unknown key "srot" (did you mean "sort"?); keys are dataset, title, subtitle, where, from, to, sort, limit, columns, type, x, y, mark_lines, height`}},
+		{"chart key in table", "content/briefings/a.md", fence("table", "dataset = \"x\"\ny = \"v\"\n"), []string{"content/briefings/a.md:8:1: table block: \"y\" applies to chart blocks only; use ```chart, or remove it"}},
 		{"block bad values", "content/briefings/a.md", fence("chart", "dataset = \"x\"\ntype = \"pie\"\nlimit = 0\nfrom = \"2026\"\nwhere = { t = [] }\nmark_lines = [{ label = \"x\" }]\n"), []string{
-			`content/briefings/a.md:8:8: chart block: type: unknown chart type "pie"`,
+			`content/briefings/a.md:8:8: chart block: type: unknown chart type "pie"; use line, bar, area or scatter`,
 			`content/briefings/a.md:9:9: chart block: limit: want a whole number from 1 to 1000000, got number 0`,
-			`content/briefings/a.md:10:8: chart block: from: want a date`,
-			`content/briefings/a.md:11:15: chart block: where.t: the list is empty`,
-			`content/briefings/a.md:12:15: chart block: mark_lines[0]: give exactly one of y`}},
+			`content/briefings/a.md:10:8: chart block: from: want a date such as 2026-01-02, got string "2026"`,
+			`content/briefings/a.md:11:15: chart block: where.t: the list is empty, so no row could match`,
+			`content/briefings/a.md:12:15: chart block: mark_lines[0]: give exactly one of y (a value) or x (a date or category)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,8 +128,8 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("got %d errors, want %d:\n%s", len(lines), len(tt.want), err)
 			}
 			for i, w := range tt.want {
-				if !strings.HasPrefix(lines[i], w) {
-					t.Errorf("error %d:\n got %s\nwant %s...", i, lines[i], w)
+				if lines[i] != w {
+					t.Errorf("error %d:\n got %s\nwant %s", i, lines[i], w)
 				}
 			}
 		})

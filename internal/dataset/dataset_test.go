@@ -62,51 +62,51 @@ func TestParseErrors(t *testing.T) {
 		{"bad cell at its own line", "data/hashprice.toml", strings.Replace(hashprice, "48.5", `"fifty"`, 1),
 			[]string{`data/hashprice.toml:16:18: rows[1].usd_per_ph_day: want a number, got string "fifty" (its format is usd)`}},
 		{"syntax", "data/x.toml", "title = \"x\"\nsource = \n",
-			[]string{`data/x.toml:2:`}},
+			[]string{`data/x.toml:2:10: invalid TOML: expected value but found '\n' instead`}},
 		{"missing metadata and rows", "data/x.toml", "kind = \"table\"\n",
 			[]string{
 				`data/x.toml:1:1: dataset has no rows: add at least one [[rows]] table`,
-				`data/x.toml:1:1: missing required key "source"`,
-				`data/x.toml:1:1: missing required key "title"`,
+				`data/x.toml:1:1: missing required key "source": add source = "..." at the top of the file`,
+				`data/x.toml:1:1: missing required key "title": add title = "..." at the top of the file`,
 			}},
 		{"unknown key with suggestion", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsoruce_url = \"https://x.org\"\n[[rows]]\na = 1\n",
-			[]string{`data/x.toml:3:1: unknown key "soruce_url" (did you mean "source_url"?)`}},
+			[]string{`data/x.toml:3:1: unknown key "soruce_url" (did you mean "source_url"?); a dataset's keys are title, source, source_url, kind, description, notes, columns, rows`}},
 		{"bad id", "data/Hash Price.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 1\n",
-			[]string{`data/Hash Price.toml:1:1: invalid dataset id "Hash Price"`}},
+			[]string{`data/Hash Price.toml:1:1: invalid dataset id "Hash Price": rename the file to lower-case letters, digits, '-' and '_', starting with a letter or digit`}},
 		{"unknown kind", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"serie\"\n[[rows]]\na = 1\n",
-			[]string{`data/x.toml:3:8: unknown kind "serie"`}},
+			[]string{`data/x.toml:3:8: unknown kind "serie"; use series, moves, deals or table`}},
 		{"series out of order", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = 1\n[[rows]]\ndate = 2026-01-01\nv = 2\n",
-			[]string{`data/x.toml:8:8: rows[1].date: 2026-01-01 does not come after the previous row's 2026-01-02`}},
+			[]string{`data/x.toml:8:8: rows[1].date: 2026-01-01 does not come after the previous row's 2026-01-02; a series needs unique dates in ascending order`}},
 		{"series without numbers", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\n",
-			[]string{`data/x.toml:3:8: a series dataset needs at least one number column`}},
+			[]string{`data/x.toml:3:8: a series dataset needs at least one number column besides date`}},
 		{"series of quoted numbers", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = \"1.5\"\n",
 			[]string{`data/x.toml:3:8: a series dataset needs at least one number column besides date (v holds text: write numbers without quotes)`}},
 		{"moves missing column", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\n",
-			[]string{`data/x.toml:3:8: a moves dataset needs a "change_pct" column of numbers`}},
+			[]string{`data/x.toml:3:8: a moves dataset needs a "change_pct" column of numbers; columns are date, ticker`}},
 		{"moves duplicate", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\nchange_pct = 1\n[[rows]]\ndate = 2026-01-02\nticker = \"HUT\"\nchange_pct = 2\n",
-			[]string{`data/x.toml:10:10: rows[1]: a second move for HUT on 2026-01-02 (the first is rows[0])`}},
+			[]string{`data/x.toml:10:10: rows[1]: a second move for HUT on 2026-01-02 (the first is rows[0]); a moves dataset has one row per date and ticker`}},
 		{"deals missing cell", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"deals\"\n[[rows]]\nannounced = 2026-01-02\ncompany = \"Hut 8\"\n",
-			[]string{`data/x.toml:3:8: a deals dataset needs a "counterparty" column of strings`}},
+			[]string{`data/x.toml:3:8: a deals dataset needs a "counterparty" column of strings; columns are announced, company`}},
 		{"wrong type for required column", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"moves\"\n[[rows]]\ndate = \"2026-01-02\"\nticker = \"HUT\"\nchange_pct = 1\n",
 			[]string{`data/x.toml:5:8: rows[0].date: want a date, got string "2026-01-02" (a moves dataset needs it)`}},
 		{"nan and inf", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = nan\nb = -inf\n",
-			[]string{`data/x.toml:4:5: rows[0].a: NaN is not a finite number`, `data/x.toml:5:5: rows[0].b: -Inf is not a finite number`}},
+			[]string{`data/x.toml:4:5: rows[0].a: NaN is not a finite number; leave the cell out to mark it missing`, `data/x.toml:5:5: rows[0].b: -Inf is not a finite number; leave the cell out to mark it missing`}},
 		{"date-time", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 2026-01-02T10:00:00Z\n",
-			[]string{`data/x.toml:4:5: rows[0].a: want a date such as 2026-01-02, got the date-time`}},
+			[]string{`data/x.toml:4:5: rows[0].a: want a date such as 2026-01-02, got the date-time 2026-01-02T10:00:00Z`}},
 		{"column metadata typo", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.valeu]\nlabel = \"V\"\n[columns.value]\nfromat = \"usd\"\n[[rows]]\nvalue = 1\n",
-			[]string{`data/x.toml:3:1: columns.valeu: no row has a column "valeu" (did you mean "value"?)`, `data/x.toml:6:1: columns.value: unknown key "fromat" (did you mean "format"?)`}},
+			[]string{`data/x.toml:3:1: columns.valeu: no row has a column "valeu" (did you mean "value"?); columns are value`, `data/x.toml:6:1: columns.value: unknown key "fromat" (did you mean "format"?); column keys are label, unit and format`}},
 		{"format against type", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.name]\nformat = \"usd\"\n[[rows]]\nname = \"Hut 8\"\n",
 			[]string{`data/x.toml:6:8: rows[0].name: want a number, got string "Hut 8" (its format is usd)`}},
 		{"bad format", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.v]\nformat = \"dollars\"\n[[rows]]\nv = 1\n",
-			[]string{`data/x.toml:4:10: columns.v.format: unknown format "dollars"`}},
+			[]string{`data/x.toml:4:10: columns.v.format: unknown format "dollars"; use number, integer, usd, usd_compact, percent, date or text`}},
 		{"javascript url", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsource_url = \"javascript:alert(1)\"\n[[rows]]\nv = 1\n",
-			[]string{`data/x.toml:3:14: source_url: want an absolute http:// or https:// URL`}},
+			[]string{`data/x.toml:3:14: source_url: want an absolute http:// or https:// URL, got "javascript:alert(1)"`}},
 		{"array cell", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\nv = [1, 2]\n",
 			[]string{`data/x.toml:4:5: rows[0].v: a cell holds one value, got an array`}},
 		{"huge integer", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\nv = 9007199254740993\n",
-			[]string{`data/x.toml:4:5: rows[0].v: integer 9007199254740993 is too large`}},
+			[]string{`data/x.toml:4:5: rows[0].v: integer 9007199254740993 is too large to keep exactly; write it as a float or in larger units`}},
 		{"empty rows", "data/x.toml", "title = \"t\"\nsource = \"s\"\nrows = []\n",
-			[]string{`data/x.toml:3:8: dataset has no rows`}},
+			[]string{`data/x.toml:3:8: dataset has no rows: add at least one [[rows]] table`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,8 +119,8 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("got %d errors, want %d:\n%s", len(lines), len(tt.want), err)
 			}
 			for i, w := range tt.want {
-				if !strings.HasPrefix(lines[i], w) {
-					t.Errorf("error %d:\n got %s\nwant %s...", i, lines[i], w)
+				if lines[i] != w {
+					t.Errorf("error %d:\n got %s\nwant %s", i, lines[i], w)
 				}
 			}
 		})

@@ -6,7 +6,9 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +71,7 @@ func loadTheme(overrides map[string][]byte) (*theme, error) {
 			continue
 		}
 		if _, err := common.New(name).Parse(string(files[name])); err != nil {
-			errs.Addf(diag.Pos{File: origin[name]}, "%v", err)
+			errs.Add(templateError(origin[name], err))
 		}
 	}
 	t := &theme{pages: map[string]*template.Template{}, assets: map[string][]byte{}}
@@ -81,11 +83,11 @@ func loadTheme(overrides map[string][]byte) (*theme, error) {
 	for _, name := range pageNames {
 		set, err := common.Clone()
 		if err != nil {
-			errs.Addf(diag.Pos{File: origin[name]}, "%v", err)
+			errs.Add(templateError(origin[name], err))
 			continue
 		}
 		if _, err := set.New(name).Parse(string(files[name])); err != nil {
-			errs.Addf(diag.Pos{File: origin[name]}, "%v", err)
+			errs.Add(templateError(origin[name], err))
 			continue
 		}
 		if set.Lookup("base") == nil {
@@ -123,4 +125,19 @@ func hashed(name string, data []byte) string {
 	sum := sha256.Sum256(data)
 	ext := path.Ext(name)
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+}
+
+// templateParseError matches html/template's "template: name:line:col:
+// message" (the column is not always there).
+var templateParseError = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? (.*)$`)
+
+// templateError places a template's parse error at its line and column.
+func templateError(file string, err error) *diag.Error {
+	m := templateParseError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return diag.Errorf(diag.Pos{File: file}, "%v", err)
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	return diag.Errorf(diag.Pos{File: file, Line: line, Col: max(col, 1)}, "template: %s", m[3])
 }

@@ -230,7 +230,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		c.Y = append(c.Y, y)
 	}
-	if len(c.Y) == 0 && !b.Has("y") {
+	if len(c.Y) == 0 && len(b.Y) == 0 && !b.Has("y") {
 		errorf("dataset", "dataset %q has no number column to plot", d.ID)
 	}
 	if c.X == nil {

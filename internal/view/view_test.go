@@ -1,6 +1,8 @@
 package view
 
 import (
+	"fmt"
+	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlval"
 	"strings"
 	"testing"
@@ -82,7 +84,10 @@ func TestDefaults(t *testing.T) {
 		})
 	}
 	// The moves chart is sorted by change, descending.
-	v, _ := Bind(&content.Block{Kind: "chart", Dataset: "moves"}, find(t), nil, asOf)
+	v, err := Bind(&content.Block{Kind: "chart", Dataset: "moves"}, find(t), nil, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := v.Value(0, v.Chart.X).Str; got != "B" {
 		t.Errorf("first bar = %s, want B", got)
 	}
@@ -94,17 +99,18 @@ func TestErrors(t *testing.T) {
 		block content.Block
 		want  string
 	}{
-		{content.Block{Kind: "chart", Dataset: "nope"}, `unknown dataset "nope"; datasets are prices, moves`},
-		{content.Block{Kind: "chart", Dataset: "prices", Y: []string{"date"}}, `y: column "date" holds dates; a chart plots numbers`},
-		{content.Block{Kind: "chart", Dataset: "moves", Type: "scatter"}, `x: a scatter chart needs numbers or dates on x; column "ticker" holds strings`},
-		{content.Block{Kind: "chart", Dataset: "levels", Y: []string{"usd"}}, `a chart of the table "levels" needs both x and y`},
-		{content.Block{Kind: "table", Dataset: "levels", From: asOf}, `from: dataset "levels" has no date column to window on`},
-		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(tomlval.StringValue("x"))}}}, `mark_lines: x string "x" does not fit the x column "date", which holds dates`},
+		{content.Block{Kind: "chart", Dataset: "nope"}, `content/briefings/b.md:7:1: chart block: unknown dataset "nope"; datasets are prices, moves`},
+		{content.Block{Kind: "chart", Dataset: "prices", Y: []string{"date"}}, `content/briefings/b.md:7:1: chart block: y: column "date" holds dates; a chart plots numbers`},
+		{content.Block{Kind: "chart", Dataset: "moves", Type: "scatter"}, `content/briefings/b.md:7:1: chart block: x: a scatter chart needs numbers or dates on x; column "ticker" holds strings`},
+		{content.Block{Kind: "chart", Dataset: "levels", Y: []string{"usd"}}, `content/briefings/b.md:7:1: chart block: a chart of the table "levels" needs both x and y: name the category column with x = "..." and the number columns with y = [...] (with neither, the block shows a table)`},
+		{content.Block{Kind: "table", Dataset: "levels", From: asOf}, `content/briefings/b.md:7:1: table block: from: dataset "levels" has no date column to window on`},
+		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(tomlval.StringValue("x"))}}}, `content/briefings/b.md:7:1: chart block: mark_lines: x string "x" does not fit the x column "date", which holds dates`},
 	}
 	for _, tt := range tests {
+		tt.block.Pos = diag.Pos{File: "content/briefings/b.md", Line: 7, Col: 1}
 		_, err := Bind(&tt.block, find(t), []string{"prices", "moves"}, asOf)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%+v: err = %v, want %q", tt.block, err, tt.want)
+		if got := fmt.Sprint(err); got != tt.want {
+			t.Errorf("%+v:\n got %s\nwant %s", tt.block, got, tt.want)
 		}
 	}
 }

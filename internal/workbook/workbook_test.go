@@ -179,9 +179,10 @@ func TestBriefingWorkbook(t *testing.T) {
 	if v, _ := f.GetCellValue(chartSheet, "B2"); v != "+11.6%" {
 		t.Errorf("formatted percent = %q", v)
 	}
-	if v, _ := f.GetCellValue("Deals", "D2"); !strings.Contains(v, "7") {
-		t.Errorf("formatted money = %q", v)
-	}
+	// Money's format scales by thousands ("$7.0B"), which excelize's own
+	// formatter does not apply; the cell's value and format are checked
+	// above, and LibreOffice's rendering of them in the build package's
+	// TestWorkbooksInLibreOffice.
 
 	// Header: bold, frozen, with units; a filterable table.
 	for _, sheet := range wantSheets[1:] {
