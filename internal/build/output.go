@@ -109,15 +109,6 @@ func (w *writer) reuse(rel string, m fileMeta) bool {
 	return true
 }
 
-// unlink undoes a reuse.
-func (w *writer) unlink(rel string) {
-	_ = os.Remove(filepath.Join(w.dir, filepath.FromSlash(rel)))
-	w.mu.Lock()
-	delete(w.files, rel)
-	delete(w.unchanged, rel)
-	w.mu.Unlock()
-}
-
 // meta stats a file this writer wrote, for the cache.
 func (w *writer) meta(rel string, data []byte) (fileMeta, bool) {
 	st, err := os.Stat(filepath.Join(w.dir, filepath.FromSlash(rel)))

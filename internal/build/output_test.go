@@ -1,0 +1,54 @@
+package build
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestWriterReusesOnlyWhatIsUnchanged: a file with the same bytes, or with
+// the size and time the cache recorded, is linked from the previous output;
+// anything else is written, and never through a link into the previous
+// output.
+func TestWriterReusesOnlyWhatIsUnchanged(t *testing.T) {
+	prev, next := t.TempDir(), t.TempDir()
+	for name, text := range map[string]string{"same.html": "same", "changed.html": "old", "meta.xlsx": "workbook", "touched.xlsx": "workbook"} {
+		if err := os.WriteFile(filepath.Join(prev, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := newWriter(next)
+	w.prev = prev
+	for name, text := range map[string]string{"same.html": "same", "changed.html": "new", "a/new.html": "new"} {
+		if err := w.write(name, []byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, _ := os.Stat(filepath.Join(prev, "meta.xlsx"))
+	if !w.reuse("meta.xlsx", fileMeta{Size: st.Size(), MTime: st.ModTime().UnixNano()}) {
+		t.Error("a file with the recorded size and time was not reused")
+	}
+	if w.reuse("touched.xlsx", fileMeta{Size: st.Size(), MTime: st.ModTime().UnixNano() - 1}) {
+		t.Error("a file whose time changed was reused")
+	}
+	if w.reuse("gone.xlsx", fileMeta{Size: 1}) {
+		t.Error("a missing file was reused")
+	}
+	if written, unchanged := w.counts(); written != 2 || unchanged != 2 {
+		t.Errorf("%d written, %d unchanged; want 2 and 2", written, unchanged)
+	}
+	linked := func(name string) bool {
+		a, _ := os.Stat(filepath.Join(prev, name))
+		b, _ := os.Stat(filepath.Join(next, name))
+		return a != nil && b != nil && os.SameFile(a, b)
+	}
+	if !linked("same.html") || !linked("meta.xlsx") || linked("changed.html") {
+		t.Error("links: want same.html and meta.xlsx linked, changed.html written")
+	}
+	if b, _ := os.ReadFile(filepath.Join(prev, "changed.html")); string(b) != "old" {
+		t.Errorf("the previous output was written through: %q", b)
+	}
+	if got := w.list(); len(got) != 4 || got[0] != "a/new.html" {
+		t.Errorf("list = %v", got)
+	}
+}
