@@ -3,6 +3,7 @@ package build_test
 import (
 	"context"
 	"crypto/sha256"
+	"github.com/brief-desk/brief/internal/fixture"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,43 +14,11 @@ import (
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
-const cacheProject = `
--- site.toml --
-title = "Desk"
-base_url = "https://example.org/"
--- data/prices.toml --
-title = "Prices"
-source = "Exchange"
-kind = "series"
-[[rows]]
-date = 2026-01-01
-close = 1.0
-[[rows]]
-date = 2026-01-08
-close = 2.0
-[[rows]]
-date = 2026-01-15
-close = 3.0
-[[rows]]
-date = 2026-01-22
-close = 4.0
--- content/briefings/w1.md --
-+++
-title = "Week one"
-date = 2026-01-08
-+++
-` + "```chart" + `
-dataset = "prices"
-` + "```" + `
--- content/briefings/w2.md --
-+++
-title = "Week three"
-date = 2026-01-22
-+++
-` + "```chart" + `
-dataset = "prices"
-` + "```" + `
-`
+// cacheProject and staleProject are the weekly and neighbours fixtures.
+var (
+	cacheProject = fixture.Archive("weekly")
+	staleProject = fixture.Archive("neighbours")
+)
 
 // written returns the files a build wrote, rather than linked unchanged
 // from the previous output.
@@ -178,64 +147,6 @@ func equalTrees(a, b map[string]string) bool {
 
 // staleProject has templates that show every documented field of every
 // briefing a page can reach: neighbours, tags' briefings, the latest.
-const staleProject = `
--- site.toml --
-title = "Desk"
-base_url = "https://example.org/"
--- templates/fields.html --
-{{define "fields"}}{{with .}}[{{.Slug}}|{{.Title}}|{{.Summary}}|{{date .Date}}|{{.Draft}}|{{.Path}}|{{.URL}}|{{.Minutes}}|{{range .Tags}}{{.Name}},{{.Slug}},{{.Path}};{{end}}|{{range .Sources}}{{.ID}},{{.Title}},{{.Source}},{{.URL}},{{.Description}},{{.Notes}};{{end}}|{{with .Workbook}}{{.Path}},{{.Size}}{{end}}]{{end}}{{end}}
-{{define "full"}}{{template "fields" .}}{{with .}}{{template "fields" .Newer}}{{template "fields" .Older}}{{range .Tags}}<{{.Name}}:{{range .Briefings}}{{template "fields" .}}{{end}}>{{end}}{{end}}{{end}}
--- templates/briefing.html --
-{{define "main"}}{{template "full" .Briefing}}{{.Briefing.Body}}{{end}}
--- templates/index.html --
-{{define "main"}}{{template "full" .Latest}}{{range .Archive}}{{.Year}}{{range .Briefings}}{{template "fields" .}}{{end}}{{end}}{{range .Tags}}<{{.Name}}:{{range .Briefings}}{{template "fields" .}}{{end}}>{{end}}{{end}}
--- templates/tag.html --
-{{define "main"}}{{.Tag.Name}}{{range .Tag.Briefings}}{{template "fields" .}}{{end}}{{end}}
--- data/prices.toml --
-title = "Prices"
-source = "Exchange"
-kind = "series"
-[[rows]]
-date = 2026-01-01
-close = 1.0
--- data/other.toml --
-title = "Other"
-source = "Somebody"
-notes = "First notes."
-[[rows]]
-date = 2026-01-01
-x = 1
--- content/briefings/w1.md --
-+++
-title = "Week one"
-date = 2026-01-08
-summary = "First summary."
-tags = ["Miners"]
-+++
-Short.
-` + "```table" + `
-dataset = "other"
-` + "```" + `
--- content/briefings/w2.md --
-+++
-title = "Week two"
-date = 2026-01-15
-tags = ["Miners"]
-+++
-` + "```chart" + `
-dataset = "prices"
-` + "```" + `
--- content/briefings/w3.md --
-+++
-title = "Week three"
-date = 2026-01-22
-tags = ["Markets"]
-+++
-` + "```chart" + `
-dataset = "prices"
-` + "```" + `
-`
-
 // TestCacheCoversWhatTemplatesShow edits, one at a time, every field of a
 // briefing that other pages can show through custom templates, and checks
 // after each edit that the cached build (on disk and in the preview's

@@ -3,6 +3,7 @@ package build_test
 import (
 	"context"
 	"encoding/xml"
+	"github.com/brief-desk/brief/internal/fixture"
 	"github.com/brief-desk/brief/internal/golden"
 	"maps"
 	"os"
@@ -17,75 +18,8 @@ import (
 
 // project is a small site with two briefings, a draft, and data dated after
 // the older briefing.
-const project = `
--- site.toml --
-title = "Desk <Notes>"
-base_url = "https://example.org/sub/"
--- data/prices.toml --
-title = "Prices"
-source = "Exchange"
-source_url = "https://example.org/prices"
-kind = "series"
-[[rows]]
-date = 2026-01-01
-close = 10.5
-[[rows]]
-date = 2026-01-08
-close = 11.25
-[[rows]]
-date = 2026-01-15
-close = 12
--- data/moves.toml --
-title = "Moves"
-source = "Exchange"
-kind = "moves"
-[[rows]]
-date = 2026-01-02
-ticker = "AAA"
-change_pct = -4.5
-[[rows]]
-date = 2026-01-02
-ticker = "BBB"
-change_pct = 10.8
-[[rows]]
-date = 2026-01-09
-ticker = "AAA"
-change_pct = 2
--- content/briefings/week-1.md --
-+++
-title = "Week one"
-date = 2026-01-08
-summary = "The first week."
-tags = ["Markets", "AI hosting"]
-+++
-Prose with a [link](https://example.com) and <b>raw html</b>.
-
-` + "```chart" + `
-dataset = "prices"
-` + "```" + `
-
-` + "```chart" + `
-dataset = "moves"
-` + "```" + `
--- content/briefings/week-2.md --
-+++
-title = "Week two"
-date = 2026-01-15
-tags = ["markets"]
-+++
-` + "```table" + `
-dataset = "prices"
-sort = "-close"
-limit = 2
-` + "```" + `
--- content/briefings/week-3.md --
-+++
-title = "Week three, unfinished"
-date = 2026-01-22
-draft = true
-+++
-Draft.
-`
+// project is the desk fixture: two datasets, two briefings and a draft.
+var project = fixture.Archive("desk")
 
 func TestBuildSite(t *testing.T) {
 	dir := sitetest.MustBuild(t, project)

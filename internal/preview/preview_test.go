@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/brief-desk/brief/internal/fixture"
 	"io"
 	"maps"
 	"net/http"
@@ -22,45 +23,8 @@ import (
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
-const project = `
--- site.toml --
-title = "Desk"
-base_url = "https://example.org/"
--- data/prices.toml --
-title = "Prices"
-source = "Exchange"
-kind = "series"
-[[rows]]
-date = 2026-01-01
-close = 10.5
-[[rows]]
-date = 2026-01-08
-close = 11.25
-[[rows]]
-date = 2026-01-15
-close = 12
--- content/briefings/week-1.md --
-+++
-title = "Week one"
-date = 2026-01-08
-tags = ["markets"]
-+++
-First week.
-
-` + "```chart" + `
-dataset = "prices"
-` + "```" + `
--- content/briefings/week-2.md --
-+++
-title = "Week two"
-date = 2026-01-15
-+++
-Second week.
-
-` + "```table" + `
-dataset = "prices"
-` + "```" + `
-`
+// project is the desk fixture, shared with the build's tests.
+var project = fixture.Archive("desk")
 
 func opts(t *testing.T, dir string) build.Options {
 	return build.Options{Src: dir, ECharts: sitetest.ECharts(t)}
@@ -112,7 +76,7 @@ func TestServing(t *testing.T) {
 	}{
 		{"/", 200, "text/html; charset=utf-8", "Week two"},
 		{"/index.html", 200, "text/html; charset=utf-8", `<script src="/__brief/reload.js"></script></body>`},
-		{"/briefings/week-1/", 200, "text/html; charset=utf-8", "First week."},
+		{"/briefings/week-1/", 200, "text/html; charset=utf-8", "Prose with a"},
 		{"/briefings/week-1/week-1.xlsx", 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"},
 		{"/feed.xml", 200, "application/xml; charset=utf-8", "<feed"},
 		{"/data/datasets.xlsx", 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"},
@@ -259,7 +223,7 @@ func TestEditBreakFix(t *testing.T) {
 		t.Errorf("errors event = %s", errs)
 	}
 	status, _, body := get(t, ts.URL+"/briefings/week-2/")
-	if status != 200 || !strings.Contains(body, "Second week.") || !strings.Contains(body, "11.25") {
+	if status != 200 || !strings.Contains(body, "Week two") || !strings.Contains(body, "11.25") {
 		t.Error("the last good site is not served while the build is broken")
 	}
 	// A page opened now gets the errors on connect.
