@@ -94,211 +94,254 @@ func (b *Block) Has(key string) bool {
 	return ok
 }
 
+// blockParser reads one block's TOML, reporting every problem at its place.
+type blockParser struct {
+	kind    Kind
+	pos     diag.Pos // the opening fence
+	bodyCol int      // the column the body starts at
+	m       map[string]any
+	ix      *tomlpos.Index
+	errs    diag.List
+}
+
+// at turns a position in the block's body into one in the file.
+func (p *blockParser) at(tp tomlpos.Pos) diag.Pos {
+	return diag.Pos{File: p.pos.File, Line: p.pos.Line + tp.Line, Col: tp.Col + p.bodyCol - 1}
+}
+
+// keyPos is where a key's value is, or the fence for a key not written.
+func (p *blockParser) keyPos(path string) diag.Pos {
+	if tp, ok := p.ix.Lookup(path); ok {
+		return p.at(tp)
+	}
+	return p.pos
+}
+
+// addf reports a problem at pos, as "<kind> block: ...".
+func (p *blockParser) addf(pos diag.Pos, format string, args ...any) {
+	p.errs.Addf(pos, string(p.kind)+" block: "+format, args...)
+}
+
+// errorf reports a problem with a key's value.
+func (p *blockParser) errorf(key, format string, args ...any) { p.addf(p.keyPos(key), format, args...) }
+
 // parseBlock reads the TOML body of a block. The body starts on the line after
 // pos, at column bodyCol.
 func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Block, error) {
-	var errs diag.List
-	at := func(p tomlpos.Pos) diag.Pos {
-		return diag.Pos{File: pos.File, Line: pos.Line + p.Line, Col: p.Col + bodyCol - 1}
-	}
+	p := &blockParser{kind: kind, pos: pos, bodyCol: bodyCol}
 	m, ix, se := tomlpos.Decode(body)
 	if se != nil {
-		errs.Addf(at(se.Pos), "%s block: invalid TOML: %s", kind, se.Msg)
-		return nil, &errs
+		p.addf(p.at(se.Pos), "invalid TOML: %s", se.Msg)
+		return nil, &p.errs
 	}
+	p.m, p.ix = m, ix
 	b := &Block{Kind: kind, Pos: pos, Index: index, keys: map[string]diag.Pos{}}
-	keyPos := func(path string) diag.Pos {
-		if p, ok := ix.Lookup(path); ok {
-			return at(p)
-		}
-		return pos
-	}
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		b.keys[k] = keyPos(k)
+		b.keys[k] = p.keyPos(k)
 	}
-	errorf := func(key, format string, args ...any) {
-		errs.Addf(keyPos(key), string(kind)+" block: "+format, args...)
-	}
-	keyErrorf := func(key, format string, args ...any) {
-		errs.Addf(at(ix.Key(key)), string(kind)+" block: "+format, args...)
-	}
-	known := slices.Concat(commonKeys, chartKeys)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		switch {
-		case slices.Contains(commonKeys, k), kind == KindChart && slices.Contains(chartKeys, k):
-		case slices.Contains(chartKeys, k):
-			keyErrorf(k, "%q applies to chart blocks only; use ```chart, or remove it", k)
-		default:
-			keyErrorf(k, "%s", tomlval.UnknownKey(k, known, "keys"))
-		}
-	}
-	str := func(key string) string {
-		x, ok := m[key]
-		if !ok {
-			return ""
-		}
-		s, err := tomlval.Text(x)
-		if err != nil {
-			errorf(key, "%s: %v", key, err)
-		}
-		return s
-	}
-	strs := func(key string) []string {
-		switch x := m[key].(type) {
-		case nil:
-			return nil
-		case string:
-			return []string{x}
-		case []any:
-			var out []string
-			for i, e := range x {
-				s, ok := e.(string)
-				if !ok {
-					errs.Addf(keyPos(fmt.Sprintf("%s[%d]", key, i)), "%s block: %s[%d]: want a column name, got %s", kind, key, i, tomlval.Describe(e))
-					continue
-				}
-				out = append(out, s)
-			}
-			if len(out) == 0 && len(x) == 0 {
-				errorf(key, "%s: the list is empty; name at least one column or leave %s out", key, key)
-			}
-			return out
-		default:
-			errorf(key, "%s: want a column name or a list of them, got %s", key, tomlval.Describe(x))
-			return nil
-		}
-	}
-	date := func(key string) time.Time {
-		x, ok := m[key]
-		if !ok {
-			return time.Time{}
-		}
-		v, err := tomlval.FromTOML(x)
-		if err != nil || v.Type != tomlval.Date {
-			errorf(key, "%s: want a date such as 2026-01-02, got %s", key, tomlval.Describe(x))
-			return time.Time{}
-		}
-		return v.Date()
-	}
-	integer := func(key string, lo, hi int64) int {
-		x, ok := m[key]
-		if !ok {
-			return 0
-		}
-		n, isInt := x.(int64)
-		if !isInt || n < lo || n > hi {
-			errorf(key, "%s: want a whole number from %d to %d, got %s", key, lo, hi, tomlval.Describe(x))
-			return 0
-		}
-		return int(n)
-	}
-
-	b.Dataset = str("dataset")
+	p.checkKeys()
+	b.Dataset = p.str("dataset")
 	if b.Dataset == "" && m["dataset"] == nil {
-		errs.Addf(pos, "%s block: missing dataset: add dataset = \"<id>\", the name of a file in data/ without .toml", kind)
+		p.addf(pos, "missing dataset: add dataset = \"<id>\", the name of a file in data/ without .toml")
 	}
-	b.Title = str("title")
-	b.Subtitle = str("subtitle")
-	b.Type = ChartType(str("type"))
+	b.Title = p.str("title")
+	b.Subtitle = p.str("subtitle")
+	b.Type = ChartType(p.str("type"))
 	if b.Type != "" && !slices.Contains(chartTypes, b.Type) {
-		errorf("type", "type: unknown chart type %q; use line, bar, area or scatter", b.Type)
+		p.errorf("type", "type: unknown chart type %q; use line, bar, area or scatter", b.Type)
 	}
-	b.X = str("x")
-	b.Y = strs("y")
-	b.Columns = strs("columns")
-	if s := str("sort"); s != "" {
+	b.X = p.str("x")
+	b.Y = p.strs("y")
+	b.Columns = p.strs("columns")
+	if s := p.str("sort"); s != "" {
 		b.Sort, b.Desc = strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
 	}
-	b.From, b.To = date("from"), date("to")
+	b.From, b.To = p.date("from"), p.date("to")
 	if !b.From.IsZero() && !b.To.IsZero() && b.To.Before(b.From) {
-		errorf("to", "to: %s is before from %s", b.To.Format(time.DateOnly), b.From.Format(time.DateOnly))
+		p.errorf("to", "to: %s is before from %s", b.To.Format(time.DateOnly), b.From.Format(time.DateOnly))
 	}
-	b.Limit = integer("limit", 1, 1_000_000)
-	b.Height = integer("height", 120, 2000)
-
-	if x, ok := m["where"]; ok {
-		w, isMap := x.(map[string]any)
-		if !isMap {
-			errorf("where", "where: want a table such as { ticker = \"HUT\" }, got %s", tomlval.Describe(x))
-		}
-		for _, col := range slices.Sorted(maps.Keys(w)) {
-			path := "where." + col
-			cond := Where{Column: col, Pos: keyPos(path)}
-			vals := []any{w[col]}
-			if list, isList := w[col].([]any); isList {
-				vals = list
-				if len(list) == 0 {
-					errs.Addf(cond.Pos, "%s block: %s: the list is empty, so no row could match", kind, path)
-				}
-			}
-			for _, e := range vals {
-				v, err := tomlval.FromTOML(e)
-				if err != nil {
-					errs.Addf(cond.Pos, "%s block: %s: %v", kind, path, err)
-					continue
-				}
-				cond.Values = append(cond.Values, v)
-			}
-			b.Where = append(b.Where, cond)
-		}
-	}
-
-	if x, ok := m["mark_lines"]; ok {
-		list, isList := x.([]map[string]any)
-		if anyList, isAny := x.([]any); isAny {
-			isList = true
-			for _, e := range anyList {
-				t, isMap := e.(map[string]any)
-				if !isMap {
-					isList = false
-					break
-				}
-				list = append(list, t)
-			}
-		}
-		if !isList {
-			errorf("mark_lines", "mark_lines: want a list such as [{ y = 35.0, label = \"Early January\" }], got %s", tomlval.Describe(x))
-		}
-		for i, t := range list {
-			path := fmt.Sprintf("mark_lines[%d]", i)
-			ml := MarkLine{Pos: keyPos(path)}
-			for _, k := range slices.Sorted(maps.Keys(t)) {
-				kp := keyPos(path + "." + k)
-				switch k {
-				case "label":
-					s, isStr := t[k].(string)
-					if !isStr {
-						errs.Addf(kp, "%s block: %s.label: want a string, got %s", kind, path, tomlval.Describe(t[k]))
-					} else if err := tomlval.CheckText(s); err != nil {
-						errs.Addf(kp, "%s block: %s.label: %v", kind, path, err)
-					}
-					ml.Label = s
-				case "y":
-					v, err := tomlval.FromTOML(t[k])
-					if err != nil || v.Type != tomlval.Number {
-						errs.Addf(kp, "%s block: %s.y: want a number, got %s", kind, path, tomlval.Describe(t[k]))
-						continue
-					}
-					ml.Y = &v.Num
-				case "x":
-					v, err := tomlval.FromTOML(t[k])
-					if err != nil {
-						errs.Addf(kp, "%s block: %s.x: %v", kind, path, err)
-						continue
-					}
-					ml.X = &v
-				default:
-					errs.Addf(at(ix.Key(path+"."+k)), "%s block: %s: unknown key %q; a mark line has y or x, and label", kind, path, k)
-				}
-			}
-			if (ml.Y == nil) == (ml.X == nil) {
-				errs.Addf(ml.Pos, "%s block: %s: give exactly one of y (a value) or x (a date or category)", kind, path)
-			}
-			b.Marks = append(b.Marks, ml)
-		}
-	}
-	if errs.Len() > 0 {
-		return nil, &errs
+	b.Limit = p.integer("limit", 1, 1_000_000)
+	b.Height = p.integer("height", 120, 2000)
+	b.Where = p.where()
+	b.Marks = p.markLines()
+	if p.errs.Len() > 0 {
+		return nil, &p.errs
 	}
 	return b, nil
+}
+
+// checkKeys reports unknown keys, and chart keys in a table block.
+func (p *blockParser) checkKeys() {
+	known := slices.Concat(commonKeys, chartKeys)
+	for _, k := range slices.Sorted(maps.Keys(p.m)) {
+		switch {
+		case slices.Contains(commonKeys, k), p.kind == KindChart && slices.Contains(chartKeys, k):
+		case slices.Contains(chartKeys, k):
+			p.addf(p.at(p.ix.Key(k)), "%q applies to chart blocks only; use ```chart, or remove it", k)
+		default:
+			p.addf(p.at(p.ix.Key(k)), "%s", tomlval.UnknownKey(k, known, "keys"))
+		}
+	}
+}
+
+func (p *blockParser) str(key string) string {
+	x, ok := p.m[key]
+	if !ok {
+		return ""
+	}
+	s, err := tomlval.Text(x)
+	if err != nil {
+		p.errorf(key, "%s: %v", key, err)
+	}
+	return s
+}
+
+// strs reads a column name or a list of them.
+func (p *blockParser) strs(key string) []string {
+	switch x := p.m[key].(type) {
+	case nil:
+		return nil
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				p.addf(p.keyPos(fmt.Sprintf("%s[%d]", key, i)), "%s[%d]: want a column name, got %s", key, i, tomlval.Describe(e))
+				continue
+			}
+			out = append(out, s)
+		}
+		if len(out) == 0 && len(x) == 0 {
+			p.errorf(key, "%s: the list is empty; name at least one column or leave %s out", key, key)
+		}
+		return out
+	default:
+		p.errorf(key, "%s: want a column name or a list of them, got %s", key, tomlval.Describe(x))
+		return nil
+	}
+}
+
+func (p *blockParser) date(key string) time.Time {
+	x, ok := p.m[key]
+	if !ok {
+		return time.Time{}
+	}
+	v, err := tomlval.FromTOML(x)
+	if err != nil || v.Type != tomlval.Date {
+		p.errorf(key, "%s: want a date such as 2026-01-02, got %s", key, tomlval.Describe(x))
+		return time.Time{}
+	}
+	return v.Date()
+}
+
+func (p *blockParser) integer(key string, lo, hi int64) int {
+	x, ok := p.m[key]
+	if !ok {
+		return 0
+	}
+	n, isInt := x.(int64)
+	if !isInt || n < lo || n > hi {
+		p.errorf(key, "%s: want a whole number from %d to %d, got %s", key, lo, hi, tomlval.Describe(x))
+		return 0
+	}
+	return int(n)
+}
+
+// where reads the equality filters: a value, or a list of values, a column.
+func (p *blockParser) where() []Where {
+	x, ok := p.m["where"]
+	if !ok {
+		return nil
+	}
+	w, isMap := x.(map[string]any)
+	if !isMap {
+		p.errorf("where", "where: want a table such as { ticker = \"HUT\" }, got %s", tomlval.Describe(x))
+	}
+	var out []Where
+	for _, col := range slices.Sorted(maps.Keys(w)) {
+		path := "where." + col
+		cond := Where{Column: col, Pos: p.keyPos(path)}
+		vals := []any{w[col]}
+		if list, isList := w[col].([]any); isList {
+			vals = list
+			if len(list) == 0 {
+				p.addf(cond.Pos, "%s: the list is empty, so no row could match", path)
+			}
+		}
+		for _, e := range vals {
+			v, err := tomlval.FromTOML(e)
+			if err != nil {
+				p.addf(cond.Pos, "%s: %v", path, err)
+				continue
+			}
+			cond.Values = append(cond.Values, v)
+		}
+		out = append(out, cond)
+	}
+	return out
+}
+
+// markLines reads the list of reference lines.
+func (p *blockParser) markLines() []MarkLine {
+	x, ok := p.m["mark_lines"]
+	if !ok {
+		return nil
+	}
+	list, isList := x.([]map[string]any)
+	if anyList, isAny := x.([]any); isAny {
+		isList = true
+		for _, e := range anyList {
+			t, isMap := e.(map[string]any)
+			if !isMap {
+				isList = false
+				break
+			}
+			list = append(list, t)
+		}
+	}
+	if !isList {
+		p.errorf("mark_lines", "mark_lines: want a list such as [{ y = 35.0, label = \"Early January\" }], got %s", tomlval.Describe(x))
+	}
+	var out []MarkLine
+	for i, t := range list {
+		out = append(out, p.markLine(fmt.Sprintf("mark_lines[%d]", i), t))
+	}
+	return out
+}
+
+func (p *blockParser) markLine(path string, t map[string]any) MarkLine {
+	ml := MarkLine{Pos: p.keyPos(path)}
+	for _, k := range slices.Sorted(maps.Keys(t)) {
+		kp := p.keyPos(path + "." + k)
+		switch k {
+		case "label":
+			s, err := tomlval.Text(t[k])
+			if err != nil {
+				p.addf(kp, "%s.label: %v", path, err)
+			}
+			ml.Label = s
+		case "y":
+			v, err := tomlval.FromTOML(t[k])
+			if err != nil || v.Type != tomlval.Number {
+				p.addf(kp, "%s.y: want a number, got %s", path, tomlval.Describe(t[k]))
+				continue
+			}
+			ml.Y = &v.Num
+		case "x":
+			v, err := tomlval.FromTOML(t[k])
+			if err != nil {
+				p.addf(kp, "%s.x: %v", path, err)
+				continue
+			}
+			ml.X = &v
+		default:
+			p.addf(p.at(p.ix.Key(path+"."+k)), "%s: unknown key %q; a mark line has y or x, and label", path, k)
+		}
+	}
+	if (ml.Y == nil) == (ml.X == nil) {
+		p.addf(ml.Pos, "%s: give exactly one of y (a value) or x (a date or category)", path)
+	}
+	return ml
 }

@@ -89,84 +89,10 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		errs.Addf(at(se.Pos.Line+1, se.Pos.Col), "front matter: invalid TOML: %s", se.Msg)
 		return nil, &errs
 	}
-	keyAt := func(key string) diag.Pos {
-		if p, ok := ix.Lookup(key); ok {
-			return at(p.Line+1, p.Col)
-		}
-		return at(1, 1)
-	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if !slices.Contains(frontKeys, k) {
-			kp := ix.Key(k)
-			errs.Addf(at(kp.Line+1, kp.Col), "front matter: %s", tomlval.UnknownKey(k, frontKeys, "keys"))
-		}
-	}
-	str := func(key string) string {
-		x, ok := m[key]
-		if !ok {
-			return ""
-		}
-		s, err := tomlval.Text(x)
-		if err != nil {
-			errs.Addf(keyAt(key), "front matter: %s: %v", key, err)
-		}
-		return s
-	}
-	b.Title = str("title")
-	if m["title"] == nil {
-		errs.Addf(keyAt("title"), "front matter: a briefing needs a title: add title = \"...\"")
-	} else if t, isStr := m["title"].(string); isStr && b.Title == "" && tomlval.CheckText(t) == nil {
-		errs.Addf(keyAt("title"), "front matter: title must not be empty")
-	}
-	b.Summary = str("summary")
-	switch x := m["date"].(type) {
-	case nil:
-		errs.Addf(keyAt("date"), "front matter: a briefing needs a date: add date = 2026-01-02")
-	case time.Time:
-		b.Date = tomlval.DateValue(x).Date()
-	default:
-		errs.Addf(keyAt("date"), "front matter: date: want a date such as 2026-01-02, got %s", tomlval.Describe(x))
-	}
-	if x, ok := m["draft"]; ok {
-		d, isBool := x.(bool)
-		if !isBool {
-			errs.Addf(keyAt("draft"), "front matter: draft: want true or false, got %s", tomlval.Describe(x))
-		}
-		b.Draft = d
-	}
-	if x, ok := m["tags"]; ok {
-		list, isList := x.([]any)
-		if !isList {
-			errs.Addf(keyAt("tags"), "front matter: tags: want a list of strings such as [\"miners\"], got %s", tomlval.Describe(x))
-		}
-		for i, t := range list {
-			s, isStr := t.(string)
-			s = strings.TrimSpace(s)
-			switch {
-			case !isStr:
-				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: want a string, got %s", i, tomlval.Describe(t))
-			case tomlval.CheckText(s) != nil:
-				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %v", i, tomlval.CheckText(s))
-			case len(s) > 80:
-				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: a tag is a short label; this one has %d characters (at most 80)", i, len(s))
-			case TagSlug(s) == "":
-				errs.Addf(keyAt(fmt.Sprintf("tags[%d]", i)), "front matter: tags[%d]: %q has no letters or digits to name its page", i, s)
-			case !slices.Contains(b.Tags, s):
-				b.Tags = append(b.Tags, s)
-			}
-		}
-	}
-	base := file[strings.LastIndexByte(file, '/')+1:]
-	b.Slug = strings.TrimSuffix(base, ".md")
-	slugPos := at(1, 1)
-	if s := str("slug"); s != "" {
-		b.Slug, slugPos = s, keyAt("slug")
-	}
-	if len(b.Slug) > 100 {
-		errs.Addf(slugPos, "slug %q is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", b.Slug[:40]+"...")
-	} else if !ValidSlug(b.Slug) {
-		errs.Addf(slugPos, "invalid slug %q: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", b.Slug)
-	}
+	f := &frontParser{file: file, m: m, ix: ix, errs: &errs}
+	f.fill(b)
+	f.tags(b)
+	f.slug(b)
 
 	md := newMarkdown(nil)
 	b.doc = md.Parser().Parse(text.NewReader(body))
@@ -179,6 +105,117 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		return nil, &errs
 	}
 	return b, nil
+}
+
+// frontParser reads a briefing's front matter, reporting every problem at
+// its place (lines count from the file's first line, the opening +++).
+type frontParser struct {
+	file string
+	m    map[string]any
+	ix   *tomlpos.Index
+	errs *diag.List
+}
+
+func (f *frontParser) at(line, col int) diag.Pos { return diag.Pos{File: f.file, Line: line, Col: col} }
+
+func (f *frontParser) keyAt(key string) diag.Pos {
+	if p, ok := f.ix.Lookup(key); ok {
+		return f.at(p.Line+1, p.Col)
+	}
+	return f.at(1, 1)
+}
+
+func (f *frontParser) errorf(key, format string, args ...any) {
+	f.errs.Addf(f.keyAt(key), "front matter: "+format, args...)
+}
+
+func (f *frontParser) str(key string) string {
+	x, ok := f.m[key]
+	if !ok {
+		return ""
+	}
+	s, err := tomlval.Text(x)
+	if err != nil {
+		f.errorf(key, "%s: %v", key, err)
+	}
+	return s
+}
+
+// fill checks the keys and reads title, summary, date and draft.
+func (f *frontParser) fill(b *Briefing) {
+	for _, k := range slices.Sorted(maps.Keys(f.m)) {
+		if !slices.Contains(frontKeys, k) {
+			kp := f.ix.Key(k)
+			f.errs.Addf(f.at(kp.Line+1, kp.Col), "front matter: %s", tomlval.UnknownKey(k, frontKeys, "keys"))
+		}
+	}
+	b.Title = f.str("title")
+	if f.m["title"] == nil {
+		f.errorf("title", "a briefing needs a title: add title = \"...\"")
+	} else if t, isStr := f.m["title"].(string); isStr && b.Title == "" && tomlval.CheckText(t) == nil {
+		f.errorf("title", "title must not be empty")
+	}
+	b.Summary = f.str("summary")
+	switch x := f.m["date"].(type) {
+	case nil:
+		f.errorf("date", "a briefing needs a date: add date = 2026-01-02")
+	case time.Time:
+		b.Date = tomlval.DateValue(x).Date()
+	default:
+		f.errorf("date", "date: want a date such as 2026-01-02, got %s", tomlval.Describe(x))
+	}
+	if x, ok := f.m["draft"]; ok {
+		d, isBool := x.(bool)
+		if !isBool {
+			f.errorf("draft", "draft: want true or false, got %s", tomlval.Describe(x))
+		}
+		b.Draft = d
+	}
+}
+
+// tags reads the tags: short labels with letters or digits, without
+// repeats.
+func (f *frontParser) tags(b *Briefing) {
+	x, ok := f.m["tags"]
+	if !ok {
+		return
+	}
+	list, isList := x.([]any)
+	if !isList {
+		f.errorf("tags", "tags: want a list of strings such as [\"miners\"], got %s", tomlval.Describe(x))
+	}
+	for i, t := range list {
+		key := fmt.Sprintf("tags[%d]", i)
+		s, isStr := t.(string)
+		s = strings.TrimSpace(s)
+		switch {
+		case !isStr:
+			f.errorf(key, "%s: want a string, got %s", key, tomlval.Describe(t))
+		case tomlval.CheckText(s) != nil:
+			f.errorf(key, "%s: %v", key, tomlval.CheckText(s))
+		case len(s) > 80:
+			f.errorf(key, "%s: a tag is a short label; this one has %d characters (at most 80)", key, len(s))
+		case TagSlug(s) == "":
+			f.errorf(key, "%s: %q has no letters or digits to name its page", key, s)
+		case !slices.Contains(b.Tags, s):
+			b.Tags = append(b.Tags, s)
+		}
+	}
+}
+
+// slug is the file's name without .md, or the slug key.
+func (f *frontParser) slug(b *Briefing) {
+	base := f.file[strings.LastIndexByte(f.file, '/')+1:]
+	b.Slug = strings.TrimSuffix(base, ".md")
+	slugPos := f.at(1, 1)
+	if s := f.str("slug"); s != "" {
+		b.Slug, slugPos = s, f.keyAt("slug")
+	}
+	if len(b.Slug) > 100 {
+		f.errs.Addf(slugPos, "slug %q is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", b.Slug[:40]+"...")
+	} else if !ValidSlug(b.Slug) {
+		f.errs.Addf(slugPos, "invalid slug %q: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", b.Slug)
+	}
 }
 
 // splitFront cuts the +++ front matter off the file. bodyLine is the file line
