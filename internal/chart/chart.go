@@ -72,6 +72,37 @@ func Build(v *view.View, id string) (*Chart, error) {
 	if v.Kind != content.KindChart || v.Chart.X == nil || len(v.Chart.Y) == 0 {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
+	meta := axisMeta(v)
+	global := globalOpts(v, id, meta.XType)
+	var option map[string]any
+	switch v.Chart.Type {
+	case content.ChartBar:
+		option = barOption(v, global, &meta)
+	case content.ChartLine, content.ChartArea:
+		option = lineOption(v, global, meta.XType)
+	case content.ChartScatter:
+		option = scatterOption(v, global, meta.XType)
+	default:
+		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
+	}
+	option["backgroundColor"] = "transparent"
+	option["graphic"] = []map[string]any{{
+		"type": "text", "left": 0, "bottom": 0, "silent": true,
+		"style": map[string]any{"text": "Source: " + v.Data.Source, "fontSize": 11, "fill": "#8a8d93"},
+	}}
+	meta.Series = seriesMeta(v)
+
+	// encoding/json escapes <, > and & (and U+2028/9), so the payload cannot
+	// end its script element whatever the data holds.
+	b, err := json.Marshal(payload{Option: option, Meta: meta})
+	if err != nil {
+		return nil, fmt.Errorf("chart: %w", err)
+	}
+	return &Chart{Payload: b, Alt: Alt(v)}, nil
+}
+
+// axisMeta describes the axes for the chart script.
+func axisMeta(v *view.View) Meta {
 	meta := Meta{XFormat: string(v.Chart.X.Format), YFormat: string(v.Chart.Y[0].Format)}
 	switch v.Chart.X.Type {
 	case dataset.Date:
@@ -87,15 +118,12 @@ func Build(v *view.View, id string) (*Chart, error) {
 	if len(v.Chart.Y) == 1 {
 		meta.YUnit = v.Chart.Y[0].Unit
 	}
+	return meta
+}
 
-	// Extra tooltip columns: those the view shows beside x and y.
-	var extra []*dataset.Column
-	for _, c := range v.Columns {
-		if c != v.Chart.X && !slices.Contains(v.Chart.Y, c) {
-			extra = append(extra, c)
-		}
-	}
-
+// globalOpts are the options of every chart: title, tooltip, legend, the
+// save-as-image button, grid, axes and, for long series, zoom.
+func globalOpts(v *view.View, id, xType string) []charts.GlobalOpts {
 	global := []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{ChartID: jsID(id)}),
 		charts.WithTitleOpts(opts.Title{Title: v.Title, Subtitle: v.Subtitle, Left: "0", Top: "0"}),
@@ -105,89 +133,100 @@ func Build(v *view.View, id string) (*Chart, error) {
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: fileName(v.Title), Title: "Save as PNG"},
 		}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(v), Bottom: gridBottom(v), ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: meta.XType, AxisLabel: xLabels(v, meta.XType)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: xType, AxisLabel: xLabels(v, xType)}),
 		// Bars start at zero; lines and points use the data's own range.
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(v), NameLocation: "end", NameGap: 12,
 			Scale: opts.Bool(v.Chart.Type != content.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
 		charts.WithAnimation(false),
 	}
-	if len(v.Rows) > zoomAbove && meta.XType != "category" {
+	if len(v.Rows) > zoomAbove && xType != "category" {
 		global = append(global, charts.WithDataZoomOpts(
 			opts.DataZoom{Type: "inside", Start: 0, End: 100},
 			opts.DataZoom{Type: "slider", Start: 0, End: 100},
 		))
 	}
+	return global
+}
 
-	var option map[string]any
-	switch v.Chart.Type {
-	case content.ChartBar:
-		c := charts.NewBar()
-		c.SetGlobalOptions(global...)
-		if meta.XType == "category" {
-			c.SetXAxis(categories(v))
-		}
-		moves := v.Data.Kind() == dataset.KindMoves && len(v.Chart.Y) == 1
-		meta.Labels = len(v.Chart.Y) == 1 && len(v.Rows) <= 24
-		for i, y := range v.Chart.Y {
-			data := make([]opts.BarData, len(v.Rows))
-			for r := range v.Rows {
-				d := opts.BarData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
-				if moves {
-					d.ItemStyle = &opts.ItemStyle{Color: ColorUp}
-					if val := v.Value(r, y); val.Type == dataset.Number && val.Num < 0 {
-						d.ItemStyle.Color = ColorDown
-					}
-				}
-				data[r] = d
-			}
-			c.AddSeries(y.Header(), data, seriesOpts(v, i, meta.Labels)...)
-		}
-		c.Validate()
-		option = c.JSON()
-	case content.ChartLine, content.ChartArea:
-		c := charts.NewLine()
-		c.SetGlobalOptions(global...)
-		if meta.XType == "category" {
-			c.SetXAxis(categories(v))
-		}
-		for i, y := range v.Chart.Y {
-			data := make([]opts.LineData, len(v.Rows))
-			for r := range v.Rows {
-				data[r] = opts.LineData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
-			}
-			so := seriesOpts(v, i, false)
-			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
-			if v.Chart.Type == content.ChartArea {
-				so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
-			}
-			c.AddSeries(y.Header(), data, so...)
-		}
-		c.Validate()
-		option = c.JSON()
-	case content.ChartScatter:
-		c := charts.NewScatter()
-		c.SetGlobalOptions(global...)
-		if meta.XType == "category" {
-			c.SetXAxis(categories(v))
-		}
-		for i, y := range v.Chart.Y {
-			data := make([]opts.ScatterData, len(v.Rows))
-			for r := range v.Rows {
-				data[r] = opts.ScatterData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
-			}
-			c.AddSeries(y.Header(), data, seriesOpts(v, i, false)...)
-		}
-		c.Validate()
-		option = c.JSON()
-	default:
-		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
+// barOption draws bars; moves get gains and losses in two colours, and
+// short single series their value labels (noted in meta for the script).
+func barOption(v *view.View, global []charts.GlobalOpts, meta *Meta) map[string]any {
+	c := charts.NewBar()
+	c.SetGlobalOptions(global...)
+	if meta.XType == "category" {
+		c.SetXAxis(categories(v))
 	}
-	option["backgroundColor"] = "transparent"
-	option["graphic"] = []map[string]any{{
-		"type": "text", "left": 0, "bottom": 0, "silent": true,
-		"style": map[string]any{"text": "Source: " + v.Data.Source, "fontSize": 11, "fill": "#8a8d93"},
-	}}
+	moves := v.Data.Kind() == dataset.KindMoves && len(v.Chart.Y) == 1
+	meta.Labels = len(v.Chart.Y) == 1 && len(v.Rows) <= 24
+	for i, y := range v.Chart.Y {
+		data := make([]opts.BarData, len(v.Rows))
+		for r := range v.Rows {
+			d := opts.BarData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
+			if moves {
+				d.ItemStyle = &opts.ItemStyle{Color: ColorUp}
+				if val := v.Value(r, y); val.Type == dataset.Number && val.Num < 0 {
+					d.ItemStyle.Color = ColorDown
+				}
+			}
+			data[r] = d
+		}
+		c.AddSeries(y.Header(), data, seriesOpts(v, i, meta.Labels)...)
+	}
+	c.Validate()
+	return c.JSON()
+}
 
+// lineOption draws lines, or areas.
+func lineOption(v *view.View, global []charts.GlobalOpts, xType string) map[string]any {
+	c := charts.NewLine()
+	c.SetGlobalOptions(global...)
+	if xType == "category" {
+		c.SetXAxis(categories(v))
+	}
+	for i, y := range v.Chart.Y {
+		data := make([]opts.LineData, len(v.Rows))
+		for r := range v.Rows {
+			data[r] = opts.LineData{Name: xText(v, r), Value: point(v, r, y, xType)}
+		}
+		so := seriesOpts(v, i, false)
+		so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
+		if v.Chart.Type == content.ChartArea {
+			so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
+		}
+		c.AddSeries(y.Header(), data, so...)
+	}
+	c.Validate()
+	return c.JSON()
+}
+
+// scatterOption draws points.
+func scatterOption(v *view.View, global []charts.GlobalOpts, xType string) map[string]any {
+	c := charts.NewScatter()
+	c.SetGlobalOptions(global...)
+	if xType == "category" {
+		c.SetXAxis(categories(v))
+	}
+	for i, y := range v.Chart.Y {
+		data := make([]opts.ScatterData, len(v.Rows))
+		for r := range v.Rows {
+			data[r] = opts.ScatterData{Name: xText(v, r), Value: point(v, r, y, xType)}
+		}
+		c.AddSeries(y.Header(), data, seriesOpts(v, i, false)...)
+	}
+	c.Validate()
+	return c.JSON()
+}
+
+// seriesMeta is what the chart script shows in tooltips: each point's
+// formatted value and x, and the other columns the view shows.
+func seriesMeta(v *view.View) []SeriesMeta {
+	var extra []*dataset.Column
+	for _, c := range v.Columns {
+		if c != v.Chart.X && !slices.Contains(v.Chart.Y, c) {
+			extra = append(extra, c)
+		}
+	}
+	var out []SeriesMeta
 	for _, y := range v.Chart.Y {
 		sm := SeriesMeta{Name: y.Header(), Texts: make([]string, len(v.Rows)), XText: make([]string, len(v.Rows))}
 		if len(extra) > 0 {
@@ -202,16 +241,9 @@ func Build(v *view.View, id string) (*Chart, error) {
 				}
 			}
 		}
-		meta.Series = append(meta.Series, sm)
+		out = append(out, sm)
 	}
-
-	// encoding/json escapes <, > and & (and U+2028/9), so the payload cannot
-	// end its script element whatever the data holds.
-	b, err := json.Marshal(payload{Option: option, Meta: meta})
-	if err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	return &Chart{Payload: b, Alt: Alt(v)}, nil
+	return out
 }
 
 func seriesOpts(v *view.View, i int, labels bool) []charts.SeriesOpts {

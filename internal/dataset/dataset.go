@@ -356,13 +356,34 @@ func (p *parser) rows(x any) []map[string]cell {
 // column metadata and fills the row-major table.
 func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 	d := p.d
-	want := map[string]Type{}
+	want := map[string]Type{} // a column's type, when the kind or a format fixes it
 	why := map[string]string{}
 	for _, r := range kindColumns[d.kind] {
 		want[r.name] = r.typ
 		why[r.name] = "a " + string(d.kind) + " dataset needs it"
 	}
 	// Column metadata first: a format fixes the type that cells must have.
+	formats := p.columnMeta(meta, want, why)
+	p.typeColumns(rows, want)
+	p.fillRows(rows, why)
+	for _, c := range d.columns {
+		if c.Label == "" {
+			c.Label = defaultLabel(c.Name)
+		}
+		if f, ok := formats[c.Name]; ok {
+			if f.Numeric() && c.Type != Number || f == FormatDate && c.Type != Date {
+				p.errorf("columns."+c.Name+".format", "columns.%s.format: %s does not fit a column of %ss", c.Name, f, c.Type)
+			}
+			continue
+		}
+		c.Format = defaultFormat(c, d.rows)
+	}
+}
+
+// columnMeta applies [columns.<name>] tables: labels, units and formats.
+// A format fixes the column's type (in want, with the reason in why).
+func (p *parser) columnMeta(meta map[string]any, want map[string]Type, why map[string]string) map[string]Format {
+	d := p.d
 	formats := map[string]Format{}
 	for _, name := range slices.Sorted(maps.Keys(meta)) {
 		path := "columns." + name
@@ -381,20 +402,16 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 				p.keyErrorf(path+"."+k, "%s: unknown key %q%s; column keys are label, unit and format", path, k, tomlval.Suggest(k, columnKeys))
 				continue
 			}
-			s, ok := cm[k].(string)
-			if !ok {
-				p.errorf(path+"."+k, "%s.%s: want a string, got %s", path, k, tomlval.Describe(cm[k]))
-				continue
-			}
-			if err := tomlval.CheckText(s); err != nil {
+			s, err := tomlval.Text(cm[k])
+			if err != nil {
 				p.errorf(path+"."+k, "%s.%s: %v", path, k, err)
 				continue
 			}
 			switch k {
 			case "label":
-				col.Label = strings.TrimSpace(s)
+				col.Label = s
 			case "unit":
-				col.Unit = strings.TrimSpace(s)
+				col.Unit = s
 			case "format":
 				if !validFormat(s) {
 					p.errorf(path+".format", "%s.format: unknown format %q; use number, integer, usd, usd_compact, percent, date or text", path, s)
@@ -414,10 +431,15 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			}
 		}
 	}
+	return formats
+}
 
-	// A column's type, unless the kind or a format fixes it, is the type most
-	// of its cells have, so that the odd one out is the cell reported. On a
-	// tie, a string loses: a quoted number or "n/a" is the usual slip.
+// typeColumns gives each column its type: the one the kind or a format
+// fixes, or else the type most of its cells have, so that the odd one out is
+// the cell reported. On a tie, a string loses: a quoted number or "n/a" is
+// the usual slip.
+func (p *parser) typeColumns(rows []map[string]cell, want map[string]Type) {
+	d := p.d
 	counts := make([][5]int, len(d.columns))
 	for _, row := range rows {
 		for _, c := range d.columns {
@@ -426,7 +448,6 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			}
 		}
 	}
-	d.rows = make([][]Value, len(rows))
 	for _, c := range d.columns {
 		c.Type = want[c.Name]
 		c.AllInt = true
@@ -438,6 +459,13 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			}
 		}
 	}
+}
+
+// fillRows checks every cell against its column's type and fills the
+// row-major table.
+func (p *parser) fillRows(rows []map[string]cell, why map[string]string) {
+	d := p.d
+	d.rows = make([][]Value, len(rows))
 	for i, row := range rows {
 		vals := make([]Value, len(d.columns))
 		for _, c := range d.columns {
@@ -463,18 +491,6 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 			vals[c.Index] = v
 		}
 		d.rows[i] = vals
-	}
-	for _, c := range d.columns {
-		if c.Label == "" {
-			c.Label = defaultLabel(c.Name)
-		}
-		if f, ok := formats[c.Name]; ok {
-			if f.Numeric() && c.Type != Number || f == FormatDate && c.Type != Date {
-				p.errorf("columns."+c.Name+".format", "columns.%s.format: %s does not fit a column of %ss", c.Name, f, c.Type)
-			}
-			continue
-		}
-		c.Format = defaultFormat(c, d.rows)
 	}
 }
 

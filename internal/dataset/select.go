@@ -28,68 +28,7 @@ type Query struct {
 // unless a sort is given. A date window uses the dataset's date index, so it
 // costs a binary search plus the rows kept, not a scan of years of rows.
 func (d *Dataset) Select(q Query) []int {
-	var idx []int
-	lo, hi := q.From, q.To
-	if !q.AsOf.IsZero() && (hi.IsZero() || q.AsOf.Before(hi)) {
-		hi = q.AsOf
-	}
-	// An equality filter on the date column narrows the window too, so that
-	// "the moves of one day" is a binary search, not a scan of every day.
-	dateEq := false
-	for _, c := range q.Where {
-		if c.Column != d.dateCol || len(c.Values) == 0 {
-			continue
-		}
-		first, last := time.Time{}, time.Time{}
-		for _, v := range c.Values {
-			if v.Type != Date {
-				first = time.Time{}
-				break
-			}
-			t := v.Date()
-			if first.IsZero() || t.Before(first) {
-				first = t
-			}
-			if last.IsZero() || t.After(last) {
-				last = t
-			}
-		}
-		if first.IsZero() {
-			continue
-		}
-		dateEq = true
-		if lo.IsZero() || first.After(lo) {
-			lo = first
-		}
-		if hi.IsZero() || last.Before(hi) {
-			hi = last
-		}
-	}
-	if d.dateCol != nil && (!lo.IsZero() || !hi.IsZero()) {
-		ci := d.dateCol.Index
-		start, end := 0, len(d.byDate)
-		if !lo.IsZero() {
-			day := tomlval.DateValue(lo).Num
-			start = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num >= day })
-		}
-		if !hi.IsZero() {
-			day := tomlval.DateValue(hi).Num
-			end = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num > day })
-		}
-		if start < end {
-			idx = slices.Clone(d.byDate[start:end])
-		}
-		if q.From.IsZero() && q.To.IsZero() && !dateEq && len(d.undated) > 0 {
-			// Only the as-of cut applies: undated rows of a table stay.
-			idx = append(idx, d.undated...)
-		}
-		slices.Sort(idx)
-	} else {
-		idx = make([]int, len(d.rows))
-		for i := range idx {
-			idx[i] = i
-		}
-	}
+	idx := d.window(q)
 	if len(q.Where) > 0 {
 		kept := idx[:0]
 		for _, i := range idx {
@@ -118,6 +57,81 @@ func (d *Dataset) Select(q Query) []int {
 		idx = slices.Clone(idx)
 	}
 	return idx
+}
+
+// window returns, in file order, the rows inside the query's date window
+// (from, to, the as-of cut and equality filters on the date column), found
+// by binary search in the date index; every row when there is no window.
+func (d *Dataset) window(q Query) []int {
+	lo, hi := q.From, q.To
+	if !q.AsOf.IsZero() && (hi.IsZero() || q.AsOf.Before(hi)) {
+		hi = q.AsOf
+	}
+	// An equality filter on the date column narrows the window too, so that
+	// "the moves of one day" is a binary search, not a scan of every day.
+	dateEq := false
+	for _, c := range q.Where {
+		first, last, ok := d.dateSpan(c)
+		if !ok {
+			continue
+		}
+		dateEq = true
+		if lo.IsZero() || first.After(lo) {
+			lo = first
+		}
+		if hi.IsZero() || last.Before(hi) {
+			hi = last
+		}
+	}
+	if d.dateCol == nil || (lo.IsZero() && hi.IsZero()) {
+		idx := make([]int, len(d.rows))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
+	}
+	ci := d.dateCol.Index
+	start, end := 0, len(d.byDate)
+	if !lo.IsZero() {
+		day := tomlval.DateValue(lo).Num
+		start = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num >= day })
+	}
+	if !hi.IsZero() {
+		day := tomlval.DateValue(hi).Num
+		end = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num > day })
+	}
+	var idx []int
+	if start < end {
+		idx = slices.Clone(d.byDate[start:end])
+	}
+	if q.From.IsZero() && q.To.IsZero() && !dateEq && len(d.undated) > 0 {
+		// Only the as-of cut applies: undated rows of a table stay.
+		idx = append(idx, d.undated...)
+	}
+	slices.Sort(idx)
+	return idx
+}
+
+// dateSpan is the first and last date an equality filter on the date
+// column accepts; ok is false for a filter on another column or with a value
+// that is not a date.
+func (d *Dataset) dateSpan(c Cond) (first, last time.Time, ok bool) {
+	if c.Column != d.dateCol || len(c.Values) == 0 {
+		return first, last, false
+	}
+	for _, v := range c.Values {
+		if v.Type != Date {
+			return time.Time{}, time.Time{}, false
+		}
+		t := v.Date()
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if last.IsZero() || t.After(last) {
+			last = t
+		}
+	}
+	return first, last, true
 }
 
 func (d *Dataset) match(i int, where []Cond) bool {

@@ -11,6 +11,9 @@ const MaxDepth = 64
 // checkDepth refuses TOML that nests deeper than MaxDepth, in one linear
 // pass that understands just enough of the syntax (strings, comments, keys
 // and values) to count levels: what is left is for the parser to judge.
+// (long: one loop over the bytes whose states, a string, a comment, a key,
+// a header, share the position and the stack; split, they would pass them
+// all around.)
 func checkDepth(src []byte) *SyntaxError {
 	type level struct {
 		add    int  // depth this level added

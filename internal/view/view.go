@@ -165,55 +165,9 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	errorf func(key, format string, args ...any), q *dataset.Query, hasDateFilter bool) {
 	c := &Chart{Type: b.Type, Height: cmp.Or(b.Height, DefaultHeight)}
 	v.Chart = c
-	xName, yNames := b.X, b.Y
-	var context []string // columns worth showing beside x and y
-	switch d.Kind() {
-	case dataset.KindSeries:
-		c.Type = cmp.Or(c.Type, content.ChartLine)
-		xName = cmp.Or(xName, "date")
-		if len(yNames) == 0 {
-			for _, c := range d.Columns() {
-				if c.Type == dataset.Number {
-					yNames = append(yNames, c.Name)
-				}
-			}
-		}
-	case dataset.KindMoves:
-		c.Type = cmp.Or(c.Type, content.ChartBar)
-		xName = cmp.Or(xName, "ticker")
-		if len(yNames) == 0 {
-			yNames = []string{"change_pct"}
-		}
-		if b.Sort == "" {
-			q.Sort, q.Desc = d.Column(yNames[0]), true
-		}
-		if !hasDateFilter {
-			// One bar per ticker: the latest trading day the briefing can see.
-			if day := d.LatestDate(v.AsOf); !day.IsZero() {
-				q.Where = append(q.Where, dataset.Cond{Column: d.DateColumn(), Values: []dataset.Value{tomlval.DateValue(day)}})
-				if v.Subtitle == "" {
-					v.Subtitle = day.Format("2 January 2006")
-				}
-			}
-		}
-		context = []string{"name", "date"}
-	case dataset.KindDeals:
-		c.Type = cmp.Or(c.Type, content.ChartBar)
-		xName = cmp.Or(xName, "company")
-		if len(yNames) == 0 {
-			if d.Column("value_usd") == nil {
-				errorf("y", "y: dataset %q has no value_usd column to chart by default; name the column to plot with y = \"...\"", d.ID)
-				return
-			}
-			yNames = []string{"value_usd"}
-		}
-		context = []string{"counterparty", "announced", "term_years", "capacity_mw", "backer"}
-	default:
-		if xName == "" || len(yNames) == 0 {
-			errorf("dataset", "a chart of the table %q needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", d.ID)
-			return
-		}
-		c.Type = cmp.Or(c.Type, content.ChartBar)
+	xName, yNames, context, ok := v.chartDefaults(b, d, errorf, q, hasDateFilter)
+	if !ok {
+		return
 	}
 	c.X = col("x", xName)
 	if c.X != nil && c.Type == content.ChartScatter && c.X.Type != dataset.Number && c.X.Type != dataset.Date {
@@ -257,6 +211,65 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 		}
 		c.Marks = append(c.Marks, mk)
 	}
+}
+
+// chartDefaults fills in what a chart block leaves out by the dataset's
+// kind: the chart type, x, y, the columns shown beside them and, for moves,
+// the latest day's bars sorted by change. ok is false when the block cannot
+// be drawn (the error is reported).
+func (v *View) chartDefaults(b *content.Block, d *dataset.Dataset, errorf func(key, format string, args ...any),
+	q *dataset.Query, hasDateFilter bool) (xName string, yNames, context []string, ok bool) {
+	c := v.Chart
+	xName, yNames = b.X, b.Y
+	switch d.Kind() {
+	case dataset.KindSeries:
+		c.Type = cmp.Or(c.Type, content.ChartLine)
+		xName = cmp.Or(xName, "date")
+		if len(yNames) == 0 {
+			for _, col := range d.Columns() {
+				if col.Type == dataset.Number {
+					yNames = append(yNames, col.Name)
+				}
+			}
+		}
+	case dataset.KindMoves:
+		c.Type = cmp.Or(c.Type, content.ChartBar)
+		xName = cmp.Or(xName, "ticker")
+		if len(yNames) == 0 {
+			yNames = []string{"change_pct"}
+		}
+		if b.Sort == "" {
+			q.Sort, q.Desc = d.Column(yNames[0]), true
+		}
+		if !hasDateFilter {
+			// One bar per ticker: the latest trading day the briefing can see.
+			if day := d.LatestDate(v.AsOf); !day.IsZero() {
+				q.Where = append(q.Where, dataset.Cond{Column: d.DateColumn(), Values: []dataset.Value{tomlval.DateValue(day)}})
+				if v.Subtitle == "" {
+					v.Subtitle = day.Format("2 January 2006")
+				}
+			}
+		}
+		context = []string{"name", "date"}
+	case dataset.KindDeals:
+		c.Type = cmp.Or(c.Type, content.ChartBar)
+		xName = cmp.Or(xName, "company")
+		if len(yNames) == 0 {
+			if d.Column("value_usd") == nil {
+				errorf("y", "y: dataset %q has no value_usd column to chart by default; name the column to plot with y = \"...\"", d.ID)
+				return "", nil, nil, false
+			}
+			yNames = []string{"value_usd"}
+		}
+		context = []string{"counterparty", "announced", "term_years", "capacity_mw", "backer"}
+	default:
+		if xName == "" || len(yNames) == 0 {
+			errorf("dataset", "a chart of the table %q needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", d.ID)
+			return "", nil, nil, false
+		}
+		c.Type = cmp.Or(c.Type, content.ChartBar)
+	}
+	return xName, yNames, context, true
 }
 
 // String names the view for messages and logs.

@@ -245,23 +245,9 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	if err != nil {
 		return err
 	}
-	styles := make([]int, len(t.cols))
-	widths := make([]float64, len(t.cols))
-	for i, c := range t.cols {
-		dec, neg := scan(c, func(r int) dataset.Value { return t.value(r, c) }, t.rows)
-		if styles[i], err = b.style(numFmt(c, dec, neg)); err != nil {
-			return err
-		}
-		widths[i] = width(c.Header()) + 2
-		if c.Type == dataset.Date {
-			widths[i] = max(widths[i], 12)
-		}
-		// Fit to the formatted values; a sample is enough for long sheets.
-		step := max(1, t.rows/2000)
-		for r := 0; r < t.rows; r += step {
-			widths[i] = max(widths[i], width(c.FormatValue(t.value(r, c)))+2)
-		}
-		widths[i] = min(max(widths[i], 8), 60)
+	styles, widths, err := b.columnStyles(t)
+	if err != nil {
+		return err
 	}
 	if err := setWidths(sw, widths); err != nil {
 		return err
@@ -335,6 +321,29 @@ func setWidths(sw *excelize.StreamWriter, widths []float64) error {
 		}
 	}
 	return nil
+}
+
+// columnStyles are each column's cell style (its number format) and width,
+// fitted to the header and the formatted values (a sample of a long sheet).
+func (b *book) columnStyles(t table) (styles []int, widths []float64, err error) {
+	styles = make([]int, len(t.cols))
+	widths = make([]float64, len(t.cols))
+	for i, c := range t.cols {
+		dec, neg := scan(c, func(r int) dataset.Value { return t.value(r, c) }, t.rows)
+		if styles[i], err = b.style(numFmt(c, dec, neg)); err != nil {
+			return nil, nil, err
+		}
+		widths[i] = width(c.Header()) + 2
+		if c.Type == dataset.Date {
+			widths[i] = max(widths[i], 12)
+		}
+		step := max(1, t.rows/2000)
+		for r := 0; r < t.rows; r += step {
+			widths[i] = max(widths[i], width(c.FormatValue(t.value(r, c)))+2)
+		}
+		widths[i] = min(max(widths[i], 8), 60)
+	}
+	return styles, widths, nil
 }
 
 // width estimates a column width in characters.
