@@ -53,14 +53,14 @@ race: node_modules/.package-lock.json
 
 ## bench: the full-build benchmark on a generated project of 1,000 briefings
 bench: node_modules/.package-lock.json
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/site/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/build/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 60s); findings land in testdata/fuzz
 fuzz: node_modules/.package-lock.json
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/dataset/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/content/
 	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) ./internal/tomlpos/
-	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/site/
+	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/build/
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
