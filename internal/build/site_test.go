@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,7 +111,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 		`content/briefings/week-2.md:7:11: table block: unknown dataset "prics" (did you mean "prices"?); datasets are moves, prices`,
 		`data/prices.toml:10:9: rows[1].close: want a number, got string "n/a" (the rest of the column holds numbers)`,
 	}
-	if got := sitetest.Lines(err); !slicesEqual(got, want) {
+	if got := sitetest.Lines(err); !slices.Equal(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if after := sitetest.Tree(t, filepath.Join(dir, "public")); !maps.Equal(before, after) {
@@ -172,7 +173,7 @@ from = 2026-01-01
 		`content/briefings/bad2.md:6:11: chart block: a chart of the table "notes" needs both x and y: name the category column with x = "..." and the number columns with y = [...] (with neither, the block shows a table)`,
 		`content/briefings/bad2.md:8:8: chart block: from: dataset "notes" has no date column to window on`,
 	}
-	if got := sitetest.Lines(err); !slicesEqual(got, want) {
+	if got := sitetest.Lines(err); !slices.Equal(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if _, statErr := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(statErr) {
@@ -426,18 +427,6 @@ func breakFile(t *testing.T, path, old, new string) {
 	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // writeFiles writes files (slash paths) under dir.

@@ -5,6 +5,7 @@ import (
 	"github.com/brief-desk/brief/internal/tomlval"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -217,7 +218,7 @@ func TestSelect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := d.Select(tt.q)
-		if !equalInts(got, tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -233,24 +234,12 @@ func TestSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tbl.Select(Query{AsOf: day("2026-01-15")}); !equalInts(got, []int{0, 1}) {
+	if got := tbl.Select(Query{AsOf: day("2026-01-15")}); !slices.Equal(got, []int{0, 1}) {
 		t.Errorf("table as of = %v", got)
 	}
-	if got := tbl.Select(Query{Where: []Cond{{tbl.Column("date"), []Value{tomlval.DateValue(day("2026-01-01"))}}}}); !equalInts(got, []int{0}) {
+	if got := tbl.Select(Query{Where: []Cond{{tbl.Column("date"), []Value{tomlval.DateValue(day("2026-01-01"))}}}}); !slices.Equal(got, []int{0}) {
 		t.Errorf("table date filter = %v", got)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestExcelLimits: a dataset beyond what an Excel sheet holds is refused at
