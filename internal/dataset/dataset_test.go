@@ -128,18 +128,6 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestDatesIgnoreTimezone(t *testing.T) {
-	// BurntSushi/toml decodes local dates in the process's zone; the value must
-	// still be the written calendar date at UTC midnight.
-	v, err := tomlval.FromTOML(time.Date(2026, 1, 2, 0, 0, 0, 0, time.FixedZone("date-local", -10*3600)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC); !v.Date().Equal(want) {
-		t.Errorf("got %v, want %v", v.Date(), want)
-	}
-}
-
 func TestFormat(t *testing.T) {
 	tests := []struct {
 		f    Format
