@@ -8,6 +8,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/go-echarts/go-echarts/v2 v2.6.7
+	github.com/google/go-cmp v0.7.0
 	github.com/gosimple/slug v1.15.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/xuri/excelize/v2 v2.11.1
@@ -17,10 +18,7 @@ require (
 	golang.org/x/term v0.48.0
 )
 
-require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/gosimple/unidecode v1.0.1 // indirect
-)
+require github.com/gosimple/unidecode v1.0.1 // indirect
 
 require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
