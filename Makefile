@@ -8,7 +8,7 @@ OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site serve test race check bench fuzz publish clean fmt vet
+.PHONY: all site serve test race check bench fuzz publish clean fmt vet echarts
 
 FUZZTIME ?= 60s
 
@@ -17,17 +17,23 @@ all: site
 $(BIN): $(GOFILES) $(EMBED)
 	$(GO) build -trimpath -o $(BIN) ./cmd/brief
 
-## node_modules: the pinned ECharts that sites self-host (package-lock.json)
+## node_modules: ECharts and esbuild, pinned in package-lock.json; only
+## `make echarts` and the tests need them, never a build
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+## echarts: rebuild the ECharts bundle that brief embeds (templates/assets/)
+## from package-lock.json; a test fails if the committed one differs
+echarts: node_modules/.package-lock.json
+	scripts/echarts/build.sh templates/assets
+
 ## site: build the tool, then the sample site into public/
-site: $(BIN) node_modules/.package-lock.json
+site: $(BIN)
 	$(BIN) build --src $(SRC) --out $(OUT)
 
 ## serve: preview the sample site with live reload at http://127.0.0.1:8080/
-serve: $(BIN) node_modules/.package-lock.json
+serve: $(BIN)
 	$(BIN) serve --src $(SRC)
 
 ## publish: build, then sync public/ to DEST with rsync, e.g.
@@ -38,7 +44,7 @@ publish: site
 	rsync -a --delete --itemize-changes $(OUT)/ $(DEST)
 
 ## check: validate the sample site without writing it
-check: $(BIN) node_modules/.package-lock.json
+check: $(BIN)
 	$(BIN) check --src $(SRC)
 
 ## test: vet, then every test (set BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing

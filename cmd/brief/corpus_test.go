@@ -28,7 +28,6 @@ var located = regexp.MustCompile(`^[^:\s][^:]*:\d+:\d+: \S`)
 // output of the good base project byte for byte as it was. `brief check`
 // must refuse it the same way.
 func TestCorpus(t *testing.T) {
-	t.Setenv("BRIEF_ECHARTS", sitetest.ECharts(t))
 	t.Setenv("SOURCE_DATE_EPOCH", "")
 	base := txtar.Parse(mustRead(t, "testdata/corpus/_base.txtar"))
 	cases, _ := filepath.Glob("testdata/corpus/*.txtar")

@@ -47,7 +47,7 @@ func TestCrashSafety(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), asBrief+"=1", "BRIEF_ECHARTS="+sitetest.ECharts(t),
+	env := append(os.Environ(), asBrief+"=1",
 		"XDG_CACHE_HOME="+filepath.Join(dir, "keys"), "SOURCE_DATE_EPOCH=")
 	brief := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(exe, args...)

@@ -19,7 +19,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/brief-desk/brief/internal/cli"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 func TestMain(m *testing.M) {
@@ -37,7 +36,6 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scripts in testdata/script: every command, flag,
 // exit status and error path a user can reach, and the preview server.
 func TestScripts(t *testing.T) {
-	echarts := sitetest.ECharts(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -47,7 +45,6 @@ func TestScripts(t *testing.T) {
 			env.Setenv("ESC_TITLE", "Red \x1b[31m title")
 			// The cache signing key goes into the work folder, not $HOME.
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
-			env.Setenv("BRIEF_ECHARTS", echarts)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err

@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"internal/view":      {"internal/content", "internal/dataset", "internal/diag", "internal/tomlval"},
 	"internal/chart":     {"internal/content", "internal/dataset", "internal/view"},
 	"internal/workbook":  {"internal/content", "internal/dataset", "internal/tomlval", "internal/view"},
-	"internal/project":   {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/projectfs", "internal/tomlpos", "internal/tomlval", "internal/view"},
+	"internal/project":   {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/projectfs", "internal/tomlpos", "internal/tomlval", "internal/view", "templates"},
 	"internal/render":    {"internal/chart", "internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/view", "internal/workbook", "templates"},
 	"internal/build":     {"internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/render"},
 	"internal/preview":   {"internal/build", "internal/diag"},

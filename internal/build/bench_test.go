@@ -17,7 +17,6 @@ import (
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // BenchmarkBuild is a full cold build of a generated project: N weekly
@@ -31,10 +30,9 @@ func BenchmarkBuild(b *testing.B) {
 				b.Fatal(err)
 			}
 			out := filepath.Join(b.TempDir(), "public")
-			echarts := sitetest.ECharts(b)
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out, ECharts: echarts}); err != nil {
+				if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -50,15 +48,15 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	if err := gen.Write(src, 12); err != nil {
 		t.Fatal(err)
 	}
-	res, err := build.Build(context.Background(), build.Options{Src: src, ECharts: sitetest.ECharts(t)})
+	res, err := build.Build(context.Background(), build.Options{Src: src})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := model.Load(context.Background(), model.Options{Src: src, ECharts: sitetest.ECharts(t)}, nil)
+	p, err := model.Load(context.Background(), model.Options{Src: src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"404.html", "assets/brief.css", "assets/brief.js", "assets/echarts.min.js", "data/datasets.xlsx",
+	want := []string{"404.html", "assets/brief.css", "assets/brief.js", "assets/echarts.LICENSE.txt", "assets/echarts.min.js", "data/datasets.xlsx",
 		"feed.xml", "index.html", "sitemap.xml", "tags/index.html"}
 	tags := map[string]bool{}
 	for _, b := range p.Briefings {
@@ -96,7 +94,7 @@ func BenchmarkWarmBuild(b *testing.B) {
 		if err := gen.Write(src, n); err != nil {
 			b.Fatal(err)
 		}
-		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), ECharts: sitetest.ECharts(b), CacheDir: filepath.Join(b.TempDir(), "cache")}
+		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
 		if _, err := build.Build(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}

@@ -102,6 +102,17 @@ func TestBrowserSampleSite(t *testing.T) {
 		if strings.HasPrefix(f, "briefings/") && len(charts) < 4 {
 			t.Errorf("%s: only %d charts", f, len(charts))
 		}
+		// Every live chart has its "Save as PNG" button, and the image it
+		// saves is a PNG of the chart.
+		if n := sitetest.Eval[int](t, p, `document.querySelectorAll('.chart + .chart-save').length`); n != len(charts) {
+			t.Errorf("%s: %d save buttons for %d charts", f, n, len(charts))
+		}
+		if len(charts) > 0 {
+			png := sitetest.Eval[string](t, p, `echarts.getInstanceByDom(document.querySelector('.chart')).getDataURL({type: 'png'}).slice(0, 22)`)
+			if png != "data:image/png;base64," {
+				t.Errorf("%s: saved image starts %q", f, png)
+			}
+		}
 	}
 	if pages < 3 {
 		t.Errorf("opened only %d pages", pages)

@@ -38,7 +38,7 @@ func written(res *build.Result) []string {
 // neither is trusted.
 func TestCacheNeverStale(t *testing.T) {
 	dir := sitetest.Write(t, cacheProject)
-	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
 	rebuild := func() *build.Result {
 		t.Helper()
 		res, err := build.Build(context.Background(), opts)
@@ -153,7 +153,7 @@ func equalTrees(a, b map[string]string) bool {
 // memory) equals a build without cache.
 func TestCacheCoversWhatTemplatesShow(t *testing.T) {
 	dir := sitetest.Write(t, staleProject)
-	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
 	engine := build.NewEngine(opts)
 	edits := []struct {
 		name, file, old, new string
@@ -227,7 +227,7 @@ func cacheEntries(t *testing.T, cache string) []string {
 func TestCacheEntriesAreVerified(t *testing.T) {
 	dir := sitetest.Write(t, cacheProject)
 	cache := filepath.Join(dir, ".brief-cache")
-	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: cache}
+	opts := build.Options{Src: dir, CacheDir: cache}
 	rebuild := func(step string) {
 		t.Helper()
 		if _, err := build.Build(context.Background(), opts); err != nil {
@@ -281,7 +281,7 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 // dataset is parsed or comes from the cache.
 func TestNegativeZero(t *testing.T) {
 	dir := sitetest.Write(t, strings.Replace(cacheProject, "close = 1.0", "close = -0.0", 1))
-	opts := build.Options{Src: dir, ECharts: sitetest.ECharts(t), CacheDir: filepath.Join(dir, ".brief-cache")}
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
 	var trees []map[string]string
 	for _, step := range []string{"cold", "from the cache"} {
 		out := filepath.Join(t.TempDir(), "public")

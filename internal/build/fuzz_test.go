@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/brief-desk/brief/internal/build"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // located is a located error line: file:line:col: message.
@@ -30,7 +29,6 @@ func FuzzBuild(f *testing.F) {
 		[]byte("title = \"D\"\nsource = \"S\"\nkind = \"moves\"\n[[rows]]\ndate = 2026-01-01\nticker = \"AAA\"\nchange_pct = -1\n"))
 	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n```chart\ndataset = \"d\"\ntype = \"scatter\"\nx = \"a\"\ny = \"b\"\n```\n"),
 		[]byte("title = \"D\"\nsource = \"S\"\n[[rows]]\na = 1\nb = 2\n[[rows]]\na = 2\n"))
-	echarts := sitetest.ECharts(f)
 	f.Fuzz(func(t *testing.T, md, data []byte) {
 		dir := t.TempDir()
 		for name, b := range map[string][]byte{"content/briefings/b.md": md, "data/d.toml": data} {
@@ -42,7 +40,7 @@ func FuzzBuild(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		snap, err := build.NewEngine(build.Options{Src: dir, ECharts: echarts}).Build(context.Background())
+		snap, err := build.NewEngine(build.Options{Src: dir}).Build(context.Background())
 		if err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				if !located.MatchString(line) {
@@ -53,7 +51,7 @@ func FuzzBuild(f *testing.F) {
 		}
 		// A build that succeeds is complete: the briefing's page with a
 		// figure per block, and its workbook with a sheet per block.
-		p, err := model.Load(context.Background(), model.Options{Src: dir, ECharts: echarts, Drafts: true}, nil)
+		p, err := model.Load(context.Background(), model.Options{Src: dir, Drafts: true}, nil)
 		if err != nil {
 			t.Fatalf("the engine built what Load refuses: %v", err)
 		}

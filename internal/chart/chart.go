@@ -45,12 +45,13 @@ type Chart struct {
 
 // Meta carries what the page script needs to format values.
 type Meta struct {
-	XType   string       `json:"xType"` // category, time or value
-	XFormat string       `json:"xFormat"`
-	YFormat string       `json:"yFormat"`
-	YUnit   string       `json:"yUnit,omitempty"`
-	Series  []SeriesMeta `json:"series"`
-	Labels  bool         `json:"labels,omitempty"` // value labels on bars
+	XType    string       `json:"xType"` // category, time or value
+	XFormat  string       `json:"xFormat"`
+	YFormat  string       `json:"yFormat"`
+	YUnit    string       `json:"yUnit,omitempty"`
+	Series   []SeriesMeta `json:"series"`
+	Labels   bool         `json:"labels,omitempty"` // value labels on bars
+	FileName string       `json:"fileName"`         // for "Save as PNG", without .png
 }
 
 // SeriesMeta holds each point's formatted value and extra tooltip lines.
@@ -73,6 +74,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
 	meta := axisMeta(v)
+	meta.FileName = fileName(v.Title)
 	global := globalOpts(v, id, meta.XType)
 	var option map[string]any
 	switch v.Chart.Type {
@@ -85,6 +87,9 @@ func Build(v *view.View, id string) (*Chart, error) {
 	default:
 		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
 	}
+	// go-echarts always writes a toolbox; brief's own button saves images,
+	// and the embedded ECharts has no toolbox.
+	delete(option, "toolbox")
 	option["backgroundColor"] = "transparent"
 	option["graphic"] = []map[string]any{{
 		"type": "text", "left": 0, "bottom": 0, "silent": true,
@@ -129,9 +134,6 @@ func globalOpts(v *view.View, id, xType string) []charts.GlobalOpts {
 		charts.WithTitleOpts(opts.Title{Title: v.Title, Subtitle: v.Subtitle, Left: "0", Top: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger(v)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(v.Chart.Y) > 1), Bottom: "30", Type: "scroll"}),
-		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
-			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: fileName(v.Title), Title: "Save as PNG"},
-		}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(v), Bottom: gridBottom(v), ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: xType, AxisLabel: xLabels(v, xType)}),
 		// Bars start at zero; lines and points use the data's own range.

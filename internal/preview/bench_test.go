@@ -12,7 +12,6 @@ import (
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/preview"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // BenchmarkSaveToReload measures, in a project of 1,000 generated
@@ -24,7 +23,7 @@ func BenchmarkSaveToReload(b *testing.B) {
 	if err := gen.Write(dir, 1000); err != nil {
 		b.Fatal(err)
 	}
-	srv := preview.New(build.Options{Src: dir, ECharts: sitetest.ECharts(b)}, io.Discard)
+	srv := preview.New(build.Options{Src: dir}, io.Discard)
 	if !srv.Rebuild(context.Background()) {
 		b.Fatal("first build failed")
 	}

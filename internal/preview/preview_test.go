@@ -27,7 +27,7 @@ import (
 var project = fixture.Archive("desk")
 
 func opts(t *testing.T, dir string) build.Options {
-	return build.Options{Src: dir, ECharts: sitetest.ECharts(t)}
+	return build.Options{Src: dir}
 }
 
 // start runs a preview server with a watcher on the project; it stops with

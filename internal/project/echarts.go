@@ -9,6 +9,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/templates"
 )
 
 // EChartsVersion is the ECharts release the chart options target, pinned in
@@ -20,17 +21,19 @@ const EChartsVersion = "5.6.0"
 const EChartsOverride = "assets/echarts.min.js"
 
 // ECharts is the script that pages with charts load: a URL, or the bytes of
-// a copy to self-host. Both are empty in a project without charts.
+// a copy to self-host, with the license text that goes beside it. All are
+// empty in a project without charts.
 type ECharts struct {
-	Href string // absolute URL from site.toml's echarts_url
-	Data []byte
+	Href    string // absolute URL from site.toml's echarts_url
+	Data    []byte
+	License []byte // the built-in bundle's licenses; empty for another copy
 }
 
 // resolveECharts finds the ECharts script that pages with charts load. In
 // order: site.toml's echarts_url; the project's templates/assets/echarts.min.js;
 // the file named by Options.ECharts (the CLI passes $BRIEF_ECHARTS); the
-// project's node_modules/echarts/dist/echarts.min.js, as `npm ci` installs it.
-// A project without chart blocks needs none of them.
+// bundle built into brief (templates/assets/echarts.min.js, made by
+// `make echarts`). A project without chart blocks needs none of them.
 func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (ECharts, error) {
 	if chart == nil {
 		return ECharts{}, nil
@@ -39,19 +42,18 @@ func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (
 		return ECharts{Href: c.EChartsURL}, nil
 	}
 	data, err := fs.ReadFile(fsys, "templates/"+EChartsOverride)
-	if errors.Is(err, fs.ErrNotExist) && opts.ECharts != "" {
-		data, err = readRegular(opts.ECharts)
-		if err != nil {
+	switch {
+	case err == nil:
+	case !errors.Is(err, fs.ErrNotExist):
+		return ECharts{}, diag.Errorf(diag.Pos{File: "templates/" + EChartsOverride}, "cannot read: %v", err)
+	case opts.ECharts != "":
+		if data, err = readRegular(opts.ECharts); err != nil {
 			return ECharts{}, diag.Errorf(chart.Pos, "chart block: cannot read ECharts from BRIEF_ECHARTS: %v", err)
 		}
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		data, err = fs.ReadFile(fsys, "node_modules/echarts/dist/echarts.min.js")
-	}
-	if err != nil {
-		return ECharts{}, diag.Errorf(chart.Pos,
-			"chart block: ECharts %s is not available to copy into the site: run `npm install echarts@%s` (or `npm ci`) in the project folder, set BRIEF_ECHARTS to the path of echarts.min.js, or set echarts_url in site.toml",
-			EChartsVersion, EChartsVersion)
+	default:
+		data, _ = fs.ReadFile(templates.FS, EChartsOverride)
+		license, _ := fs.ReadFile(templates.FS, EChartsLicense)
+		return ECharts{Data: data, License: license}, nil
 	}
 	if !bytes.Contains(data, []byte("echarts")) {
 		return ECharts{}, diag.Errorf(chart.Pos, "chart block: the ECharts file found does not look like echarts.min.js")
@@ -59,17 +61,8 @@ func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (
 	return ECharts{Data: data}, nil
 }
 
-// firstChart returns the first chart block of any briefing, or nil.
-func firstChart(all []*content.Briefing) *content.Block {
-	for _, b := range all {
-		for _, blk := range b.Blocks {
-			if blk.Kind == content.KindChart {
-				return blk
-			}
-		}
-	}
-	return nil
-}
+// EChartsLicense is the licenses of the built-in bundle, under templates/.
+const EChartsLicense = "assets/echarts.LICENSE.txt"
 
 // readRegular reads a file named outside the project (BRIEF_ECHARTS), which
 // must be a regular file: never a pipe or a device.

@@ -295,3 +295,15 @@ func listFiles(fsys *projectfs.FS, dir, suffix string) ([]string, error) {
 	}
 	return files, nil
 }
+
+// firstChart returns the first chart block of any briefing, or nil.
+func firstChart(all []*content.Briefing) *content.Block {
+	for _, b := range all {
+		for _, blk := range b.Blocks {
+			if blk.Kind == content.KindChart {
+				return blk
+			}
+		}
+	}
+	return nil
+}

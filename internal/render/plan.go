@@ -213,6 +213,9 @@ func (r *renderer) assets() []*Output {
 	}
 	if r.echarts != "" {
 		files[r.echarts] = r.p.ECharts.Data
+		if len(r.p.ECharts.License) > 0 {
+			files[project.EChartsLicense] = r.p.ECharts.License
+		}
 	}
 	var out []*Output
 	for _, name := range sortedKeys(files) {

@@ -108,8 +108,8 @@ func loadTheme(overrides map[string][]byte) (*theme, error) {
 		case "assets/brief.js":
 			out = hashed(name, files[name])
 			t.js = out
-		case project.EChartsOverride:
-			continue // resolved with the other ways of getting ECharts
+		case project.EChartsOverride, project.EChartsLicense:
+			continue // published with ECharts, when a page needs it
 		}
 		t.assets[out] = files[name]
 	}

@@ -34,37 +34,10 @@ func Write(t testing.TB, archive string) string {
 	return dir
 }
 
-// ECharts returns the path of the repository's echarts.min.js, installed by
-// `npm ci` (make test runs it), failing the test when it is missing.
-func ECharts(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "node_modules", "echarts", "dist", "echarts.min.js")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			t.Fatalf("%s is missing: run `npm ci` in %s (make test does)", p, dir)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's folder")
-		}
-		dir = parent
-	}
-}
-
-// Build builds the project in dir into dir/public, with the repository's ECharts.
+// Build builds the project in dir into dir/public.
 func Build(t testing.TB, dir string, opts build.Options) (*build.Result, error) {
 	t.Helper()
 	opts.Src = dir
-	if opts.ECharts == "" {
-		opts.ECharts = ECharts(t)
-	}
 	return build.Build(context.Background(), opts)
 }
 

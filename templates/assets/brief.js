@@ -104,7 +104,25 @@
         series.label.formatter = function (p) { return meta.series[i].texts[p.dataIndex] || ''; };
       }
     });
-    return { el: el, option: option, chart: null };
+    return { el: el, option: option, chart: null, file: meta.fileName || 'chart' };
+  }
+
+  /* A "Save as PNG" button under each chart: the chart's own image, on the
+   * page's background, twice the screen's resolution. */
+  function addSave(c) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'chart-save';
+    button.textContent = 'Save as PNG';
+    button.addEventListener('click', function () {
+      var a = document.createElement('a');
+      a.href = c.chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: getComputedStyle(document.body).backgroundColor });
+      a.download = c.file + '.png';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+    c.el.insertAdjacentElement('afterend', button);
   }
 
   var live = [];
@@ -132,6 +150,7 @@
       continue;
     }
     live.push(c);
+    addSave(c);
     var details = figure && figure.querySelector('details.chart-data');
     if (details) { details.removeAttribute('open'); }
   }
