@@ -53,8 +53,15 @@ type Page struct {
 	requests []string
 }
 
-// Browser starts a headless Chromium for the test and returns a tab.
+// Browser starts a headless Chromium for the test and returns a tab, in a
+// window of 1200 by 900 pixels.
 func Browser(t testing.TB) *Page {
+	t.Helper()
+	return BrowserSized(t, 1200, 900)
+}
+
+// BrowserSized is Browser with a window of the given size, as a phone's.
+func BrowserSized(t testing.TB, width, height int) *Page {
 	t.Helper()
 	path := Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -65,7 +72,7 @@ func Browser(t testing.TB) *Page {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("allow-file-access-from-files", false),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
+		chromedp.WindowSize(width, height),
 	)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)

@@ -156,12 +156,23 @@
   }
 
   var pending = 0;
-  window.addEventListener('resize', function () {
+  function resizeAll() {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(function () {
-      live.forEach(function (c) { c.chart.resize(); });
+      live.forEach(function (c) {
+        if (c.chart.getWidth() !== c.el.clientWidth || c.chart.getHeight() !== c.el.clientHeight) { c.chart.resize(); }
+      });
     });
-  });
+  }
+  // A chart follows its element's size, not only the window's: a scroll bar
+  // that appears once the page is long, a font that loads late or a phone
+  // turned on its side change the width without a window resize, and a
+  // canvas left wider than its figure is cut off on the right.
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(resizeAll);
+    live.forEach(function (c) { observer.observe(c.el); });
+  }
+  window.addEventListener('resize', resizeAll);
   if (darkQuery && darkQuery.addEventListener) {
     darkQuery.addEventListener('change', function () { live.forEach(draw); });
   }
