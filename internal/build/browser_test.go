@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/brief-desk/brief/internal/scaffold"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -116,6 +117,44 @@ func TestBrowserSampleSite(t *testing.T) {
 	}
 	if pages < 3 {
 		t.Errorf("opened only %d pages", pages)
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+	if foreign := p.Foreign(); len(foreign) > 0 {
+		t.Errorf("requests to other hosts: %v", foreign)
+	}
+}
+
+// TestBrowserInitProject builds what brief init writes, with no node_modules
+// and no BRIEF_ECHARTS (the ECharts inside brief), and finds every chart live
+// from file://.
+func TestBrowserInitProject(t *testing.T) {
+	p := sitetest.Browser(t)
+	t.Setenv("BRIEF_ECHARTS", "")
+	dir := t.TempDir()
+	if _, err := scaffold.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Build(context.Background(), build.Options{Src: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := ""
+	for _, f := range res.Files {
+		if strings.HasPrefix(f, "briefings/") && strings.HasSuffix(f, "/index.html") {
+			page = f
+		}
+	}
+	p.Open(t, fileURL(filepath.Join(res.Out, page)))
+	charts := waitCharts(t, p)
+	if len(charts) != 2 {
+		t.Errorf("%d charts, want 2", len(charts))
+	}
+	for _, c := range charts {
+		if !c.Live || c.Painted == 0 {
+			t.Errorf("chart %s not drawn: %+v", c.ID, c)
+		}
 	}
 	if errs := p.Errors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))

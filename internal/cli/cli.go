@@ -26,6 +26,7 @@ import (
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/preview"
+	"github.com/brief-desk/brief/internal/scaffold"
 )
 
 // UsageError is a mistake in the command line itself: exit status 2.
@@ -53,6 +54,7 @@ Usage:
   brief serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]
   brief check [--src DIR] [--drafts]
   brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
+  brief init  [DIR]
   brief version
   brief help [command]
 
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCheck(ctx, rest, stdout, stderr)
 	case "new":
 		return cmdNew(rest, stdout, stderr)
+	case "init":
+		return cmdInit(rest, stdout)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
@@ -361,6 +365,35 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 	if content.Slugify(pos[0]) == "" {
 		fmt.Fprintf(stdout, "the title has no letters or digits to name the file after: rename the file, or set slug = \"...\" in it, to choose its address\n")
 	}
+	return nil
+}
+
+func cmdInit(args []string, stdout io.Writer) error {
+	fs := newFlags("init", "init [DIR]",
+		"Writes a new project into DIR (default: the current folder): site.toml with every\nkey explained, a small dataset of each kind, a first briefing with a chart and a\ntable that says how to write the next one, and a .gitignore. It never overwrites a\nfile; then run brief build or brief serve there.")
+	pos, err := parse(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) > 1 {
+		return &UsageError{Msg: fmt.Sprintf("init takes at most one folder, got %q", pos)}
+	}
+	dir := "."
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	written, err := scaffold.Write(dir)
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	for _, f := range written {
+		fmt.Fprintf(stdout, "wrote %s\n", filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(f))))
+	}
+	next := "brief build"
+	if dir != "." {
+		next = "cd " + dir + " && brief build"
+	}
+	fmt.Fprintf(stdout, "a new project: run %s, then open public/index.html (or brief serve to preview as you write)\n", next)
 	return nil
 }
 
