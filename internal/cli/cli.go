@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -24,7 +25,9 @@ import (
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/importer"
 	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/scaffold"
 )
@@ -55,6 +58,7 @@ Usage:
   brief check [--src DIR] [--drafts]
   brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
   brief init  [DIR]
+  brief import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]
   brief version
   brief help [command]
 
@@ -99,6 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdNew(rest, stdout, stderr)
 	case "init":
 		return cmdInit(rest, stdout)
+	case "import":
+		return cmdImport(rest, stdout)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
@@ -394,6 +400,63 @@ func cmdInit(args []string, stdout io.Writer) error {
 		next = "cd " + dir + " && brief build"
 	}
 	fmt.Fprintf(stdout, "a new project: run %s, then open public/index.html (or brief serve to preview as you write)\n", next)
+	return nil
+}
+
+func cmdImport(args []string, stdout io.Writer) error {
+	fs := newFlags("import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]",
+		"Turns a CSV file, or a sheet of an XLSX workbook, into the typed dataset\ndata/ID.toml: the first row names the columns; types, dates and percentages are\nread from the cells. It never replaces a dataset unless --force.")
+	src := fs.String("src", ".", "project `DIR`ectory")
+	id := fs.String("id", "", "the dataset's `ID`: the file data/ID.toml (required)")
+	kind := fs.String("kind", "", "series, moves, deals or table (default table)")
+	sheet := fs.String("sheet", "", "the `NAME` of the XLSX sheet (default the first)")
+	force := fs.Bool("force", false, "replace data/ID.toml if it exists")
+	pos, err := parse(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) != 1 || *id == "" {
+		return &UsageError{Msg: "import takes one file and --id: brief import prices.csv --id prices"}
+	}
+	switch dataset.Kind(*kind) {
+	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable:
+	default:
+		return &UsageError{Msg: fmt.Sprintf("import: --kind %q: use series, moves, deals or table", *kind)}
+	}
+	if err := checkProject(*src); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	out, err := importer.Import(filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet})
+	if err != nil {
+		return err
+	}
+	target := filepath.Join(*src, "data", *id+".toml")
+	if _, err := os.Lstat(target); err == nil && !*force {
+		return fmt.Errorf("%s already exists; brief import never replaces a dataset unless you pass --force", filepath.ToSlash(target))
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+*id+".toml.tmp-")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(out)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), target)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d rows); set its source, and check the column labels and formats\n", filepath.ToSlash(target), bytes.Count(out, []byte("[[rows]]")))
 	return nil
 }
 

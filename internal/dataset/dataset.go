@@ -530,47 +530,80 @@ func defaultFormat(c *Column, rows [][]Value) Format {
 
 // checkKind enforces the required columns and rules of the dataset's kind.
 func (p *parser) checkKind() {
-	d := p.d
+	for _, pr := range CheckKind(p.d) {
+		switch {
+		case pr.Row < 0:
+			p.errorf("kind", "%s", pr.Msg)
+		case pr.Column == "":
+			p.errorf(fmt.Sprintf("rows[%d]", pr.Row), "rows[%d]: %s", pr.Row, pr.Msg)
+		case pr.First >= 0:
+			p.errorf(fmt.Sprintf("rows[%d].%s", pr.Row, pr.Column), "rows[%d]: %s", pr.Row, strings.Replace(pr.Msg, FirstMark, fmt.Sprintf("rows[%d]", pr.First), 1))
+		default:
+			p.errorf(fmt.Sprintf("rows[%d].%s", pr.Row, pr.Column), "rows[%d].%s: %s", pr.Row, pr.Column, pr.Msg)
+		}
+	}
+}
+
+// Problem is a way a dataset breaks its kind's rules.
+type Problem struct {
+	Row    int    // the row, or -1 for the whole dataset
+	Column string // the cell's column; "" for the whole row
+	First  int    // for a repeated row, the first of them; else -1
+	Msg    string // what is wrong; FirstMark stands for the first row's name
+}
+
+// FirstMark is replaced in a Problem's message by the name of its First row.
+const FirstMark = "{first}"
+
+// CheckKind checks a dataset against its kind: the columns it needs, in
+// every row; a series' dates unique and ascending, with a number column; a
+// moves dataset's one row per date and ticker.
+func CheckKind(d *Dataset) []Problem {
+	var out []Problem
+	add := func(row int, col, format string, args ...any) {
+		out = append(out, Problem{Row: row, Column: col, First: -1, Msg: fmt.Sprintf(format, args...)})
+	}
 	for _, r := range kindColumns[d.kind] {
 		c := d.Column(r.name)
 		if c == nil {
-			p.errorf("kind", "a %s dataset needs a %q column of %ss; columns are %s", d.kind, r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
+			add(-1, "", "a %s dataset needs a %q column of %ss; columns are %s", d.kind, r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
+			continue
+		}
+		if c.Type != r.typ && c.Type != Empty {
+			add(-1, r.name, "column %q holds %ss; a %s dataset needs %ss in it", r.name, c.Type, d.kind, r.typ)
 			continue
 		}
 		for i, row := range d.rows {
 			if row[c.Index].IsEmpty() {
-				p.errorf(fmt.Sprintf("rows[%d]", i), "rows[%d]: missing %q, which every row of a %s dataset needs", i, r.name, d.kind)
+				add(i, "", "missing %q, which every row of a %s dataset needs", r.name, d.kind)
 			}
 		}
 	}
-	if p.errs.Len() > 0 {
-		return
+	if len(out) > 0 {
+		return out
 	}
 	switch d.kind {
 	case KindSeries:
 		hasNumber := false
+		var quoted []string
 		for _, c := range d.columns {
 			hasNumber = hasNumber || c.Type == Number
+			if c.Type == String {
+				quoted = append(quoted, c.Name)
+			}
 		}
 		if !hasNumber {
-			var quoted []string
-			for _, c := range d.columns {
-				if c.Type == String {
-					quoted = append(quoted, c.Name)
-				}
-			}
 			hint := ""
 			if len(quoted) > 0 {
 				hint = fmt.Sprintf(" (%s %s text: write numbers without quotes)", strings.Join(quoted, ", "), map[bool]string{true: "holds", false: "hold"}[len(quoted) == 1])
 			}
-			p.errorf("kind", "a series dataset needs at least one number column besides date%s", hint)
+			add(-1, "", "a series dataset needs at least one number column besides date%s", hint)
 		}
 		date := d.Column("date")
 		for i := 1; i < len(d.rows); i++ {
 			prev, cur := d.rows[i-1][date.Index], d.rows[i][date.Index]
 			if cur.Compare(prev) <= 0 {
-				p.errorf(fmt.Sprintf("rows[%d].date", i), "rows[%d].date: %s does not come after the previous row's %s; a series needs unique dates in ascending order",
-					i, cur.Literal(), prev.Literal())
+				add(i, "date", "%s does not come after the previous row's %s; a series needs unique dates in ascending order", cur.Literal(), prev.Literal())
 			}
 		}
 	case KindMoves:
@@ -579,13 +612,14 @@ func (p *parser) checkKind() {
 		for i, row := range d.rows {
 			key := [2]string{row[date.Index].Literal(), row[ticker.Index].Str}
 			if j, dup := first[key]; dup {
-				p.errorf(fmt.Sprintf("rows[%d].ticker", i), "rows[%d]: a second move for %s on %s (the first is rows[%d]); a moves dataset has one row per date and ticker",
-					i, key[1], key[0], j)
+				out = append(out, Problem{Row: i, Column: "ticker", First: j,
+					Msg: fmt.Sprintf("a second move for %s on %s (the first is %s); a moves dataset has one row per date and ticker", key[1], key[0], FirstMark)})
 				continue
 			}
 			first[key] = i
 		}
 	}
+	return out
 }
 
 // gobDataset is what GobEncode writes: everything but the index, which

@@ -1,0 +1,361 @@
+// Package importer is `brief import`: it turns a CSV file or a sheet of an
+// XLSX workbook into the text of a typed dataset file (data/<id>.toml). The
+// first row is the header; column names are made to fit the dataset syntax
+// and the header is kept as each column's label. Each column's type is the
+// one most of its cells have (integers, numbers, dates, booleans, text), and
+// a cell of another type is an error at its line and column, as a dataset's
+// would be. Percentages ("12.5%", or cells with a percent format) become
+// numbers in percent, the change_pct convention.
+package importer
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlval"
+)
+
+// Options say what dataset to make.
+type Options struct {
+	ID    string       // the dataset id: data/<ID>.toml
+	Kind  dataset.Kind // "" for a table
+	Sheet string       // the XLSX sheet; "" for the first
+}
+
+// cell is one source cell with its place.
+type cell struct {
+	text string
+	pos  diag.Pos
+	pct  bool // the workbook formats it as a percentage
+	date bool // the workbook formats it as a date (text is a serial number)
+}
+
+// Import reads the file (its name, for messages and to tell CSV from XLSX)
+// and returns the dataset's TOML. Every problem is returned at once, as a
+// *diag.List, each at its place in the source.
+func Import(name string, data []byte, opts Options) ([]byte, error) {
+	if !tomlval.ValidID(opts.ID) {
+		return nil, fmt.Errorf("--id %q: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", opts.ID)
+	}
+	var rows [][]cell
+	var err error
+	switch strings.ToLower(path.Ext(name)) {
+	case ".csv", ".txt":
+		rows, err = readCSV(name, data)
+	case ".xlsx", ".xlsm":
+		rows, err = readXLSX(name, data, opts.Sheet)
+	default:
+		return nil, fmt.Errorf("%s: brief imports .csv and .xlsx files", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTable(name, rows)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.checkKind(name, opts); err != nil {
+		return nil, err
+	}
+	return t.toml(name, opts), nil
+}
+
+// readCSV reads every record with its place; a BOM and CRLF line ends are
+// fine, a row with more cells than the header is not.
+func readCSV(name string, data []byte) ([][]cell, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	var rows [][]cell
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, diag.Errorf(diag.Pos{File: name, Line: pe.Line, Col: max(pe.Column, 1)}, "not valid CSV: %v", pe.Err)
+			}
+			return nil, err
+		}
+		row := make([]cell, len(rec))
+		for i, f := range rec {
+			line, col := r.FieldPos(i)
+			row[i] = cell{text: f, pos: diag.Pos{File: name, Line: line, Col: col}}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+var percentFormat = regexp.MustCompile(`%`)
+
+// readXLSX reads a sheet's cells as stored (not as shown), noting which
+// are formatted as dates or percentages.
+func readXLSX(name string, data []byte, sheet string) ([][]cell, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: %v", err)
+	}
+	defer f.Close()
+	if sheet == "" {
+		sheet = f.GetSheetName(0)
+	} else if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
+		return nil, fmt.Errorf("%s has no sheet %q; its sheets are %s", name, sheet, strings.Join(f.GetSheetList(), ", "))
+	}
+	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, err
+	}
+	styles := map[int]cell{} // style id -> what its format says
+	kind := func(ref string) cell {
+		id, err := f.GetCellStyle(sheet, ref)
+		if err != nil || id == 0 {
+			return cell{}
+		}
+		if k, ok := styles[id]; ok {
+			return k
+		}
+		var k cell
+		if st, err := f.GetStyle(id); err == nil {
+			format := ""
+			if st.CustomNumFmt != nil {
+				format = *st.CustomNumFmt
+			}
+			switch {
+			case st.NumFmt == 9 || st.NumFmt == 10 || percentFormat.MatchString(format):
+				k.pct = true
+			case st.NumFmt >= 14 && st.NumFmt <= 22, isDateFormat(format):
+				k.date = true
+			}
+		}
+		styles[id] = k
+		return k
+	}
+	rows := make([][]cell, len(raw))
+	for r, rec := range raw {
+		row := make([]cell, len(rec))
+		for c, text := range rec {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			k := cell{}
+			if r > 0 && text != "" {
+				k = kind(ref)
+			}
+			if r > 0 && (text == "0" || text == "1") {
+				if t, err := f.GetCellType(sheet, ref); err == nil && t == excelize.CellTypeBool {
+					text = map[string]string{"0": "false", "1": "true"}[text]
+				}
+			}
+			row[c] = cell{text: text, pos: diag.Pos{File: name, Line: r + 1, Col: c + 1}, pct: k.pct, date: k.date}
+		}
+		rows[r] = row
+	}
+	return rows, nil
+}
+
+// isDateFormat reports whether a custom number format shows a date: it has
+// a day, month or year part outside quoted text and brackets.
+func isDateFormat(f string) bool {
+	var b strings.Builder
+	quoted, bracket := false, false
+	for _, r := range f {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == '[':
+			bracket = true
+		case r == ']':
+			bracket = false
+		case !quoted && !bracket:
+			b.WriteRune(r)
+		}
+	}
+	s := strings.ToLower(b.String())
+	return strings.ContainsAny(s, "dy") || strings.Contains(s, "mmm")
+}
+
+// column is a column of the imported table.
+type column struct {
+	name, header string
+	pos          diag.Pos // the header cell
+	typ          tomlval.Type
+	pct          bool // written as a percentage
+	values       []tomlval.Value
+}
+
+type table struct {
+	cols []*column
+	rows int
+	pos  [][]diag.Pos // per row, the place of each cell (or of the row)
+}
+
+var nonName = regexp.MustCompile(`[^a-z0-9]+`)
+
+// columnName fits a header to the dataset syntax: "Change (%)" becomes
+// change; "Value, USD" becomes value_usd.
+func columnName(h string) string {
+	s := strings.ToLower(strings.ReplaceAll(h, "%", " "))
+	s = strings.Trim(nonName.ReplaceAllString(s, "_"), "_")
+	return s
+}
+
+// newTable reads the header and types every column.
+func newTable(name string, rows [][]cell) (*table, error) {
+	var errs diag.List
+	for len(rows) > 0 && blank(rows[len(rows)-1]) {
+		rows = rows[:len(rows)-1]
+	}
+	if len(rows) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "the file is empty: brief import needs a header row, then a row per record")
+	}
+	t := &table{}
+	seen := map[string]diag.Pos{}
+	for _, h := range rows[0] {
+		c := &column{header: strings.TrimSpace(h.text), name: columnName(h.text), pos: h.pos}
+		switch first, dup := seen[c.name]; {
+		case c.name == "":
+			errs.Addf(h.pos, "header %q has no letters or digits to name a column: give it a name", h.text)
+		case !tomlval.ValidID(c.name):
+			errs.Addf(h.pos, "header %q makes the column name %q, which must start with a letter or digit: rename it", h.text, c.name)
+		case dup:
+			errs.Addf(h.pos, "header %q names the column %q again (first at %d:%d): rename one of them", h.text, c.name, first.Line, first.Col)
+		}
+		seen[c.name] = h.pos
+		t.cols = append(t.cols, c)
+	}
+	data := rows[1:]
+	t.rows = len(data)
+	if t.rows == 0 {
+		errs.Addf(rows[0][0].pos, "the file has a header but no rows")
+	}
+	if t.rows > dataset.MaxRows {
+		errs.Addf(data[dataset.MaxRows][0].pos, "a dataset holds at most %d rows (an Excel sheet's); split the file", dataset.MaxRows)
+	}
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	cells := make([][]cell, len(t.cols)) // by column
+	for _, row := range data {
+		if len(row) > len(t.cols) {
+			extra := row[len(t.cols)]
+			errs.Addf(extra.pos, "this row has %d cells, the header %d: remove the extra cells or name them in the header", len(row), len(t.cols))
+			continue
+		}
+		pos := make([]diag.Pos, len(t.cols))
+		for i := range t.cols {
+			c := cell{pos: diag.Pos{File: name, Line: row[0].pos.Line, Col: i + 1}}
+			if i < len(row) {
+				c = row[i]
+			}
+			cells[i] = append(cells[i], c)
+			pos[i] = c.pos
+		}
+		t.pos = append(t.pos, pos)
+	}
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	for i, c := range t.cols {
+		c.typeCells(cells[i], &errs)
+	}
+	return t, errs.Err()
+}
+
+func blank(row []cell) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c.text) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// typeCells parses a column's cells, gives it the type most of them have
+// (on a tie a string loses: a stray "n/a" is the usual slip), and reports
+// the cells of another type.
+func (c *column) typeCells(cells []cell, errs *diag.List) {
+	vals := make([]tomlval.Value, len(cells))
+	pcts := make([]bool, len(cells))
+	var counts [5]int
+	order := slashOrder(cells)
+	for i, cl := range cells {
+		v, pct, err := parseCell(cl, order)
+		if err != nil {
+			errs.Addf(cl.pos, "%v", err)
+			continue
+		}
+		vals[i], pcts[i] = v, pct
+		if !v.IsEmpty() {
+			counts[v.Type]++
+		}
+		c.pct = c.pct || pct
+	}
+	for _, t := range []tomlval.Type{tomlval.Number, tomlval.Date, tomlval.Bool, tomlval.String} {
+		if counts[t] > counts[c.typ] {
+			c.typ = t
+		}
+	}
+	for i, v := range vals {
+		switch {
+		case v.IsEmpty():
+		case v.Type != c.typ:
+			errs.Addf(cells[i].pos, "want %s like the rest of column %q, got %s", c.typ.Noun(), c.header, v.Describe())
+		case c.pct && !pcts[i]:
+			errs.Addf(cells[i].pos, "want a percentage like the rest of column %q (such as 12.5%%), got %s", c.header, v.Describe())
+		}
+	}
+	c.values = vals
+}
+
+// checkKind runs the dataset's own checks for its kind (the columns it
+// needs, a series' dates in order, one move per day and ticker) and places
+// what they find at the source's cells.
+func (t *table) checkKind(name string, opts Options) error {
+	cols := make([]*dataset.Column, len(t.cols))
+	rows := make([][]tomlval.Value, t.rows)
+	for i, c := range t.cols {
+		cols[i] = &dataset.Column{Name: c.name, Type: c.typ, Index: i}
+	}
+	for r := range rows {
+		rows[r] = make([]tomlval.Value, len(t.cols))
+		for i, c := range t.cols {
+			rows[r][i] = c.values[r]
+		}
+	}
+	d, err := dataset.New(dataset.Dataset{ID: opts.ID}, cmp.Or(opts.Kind, dataset.KindTable), cols, rows)
+	if err != nil {
+		return err
+	}
+	var errs diag.List
+	for _, pr := range dataset.CheckKind(d) {
+		pos := diag.Pos{File: name, Line: 1, Col: 1}
+		col := slices.IndexFunc(t.cols, func(c *column) bool { return c.name == pr.Column })
+		switch {
+		case pr.Row < 0 && col >= 0:
+			pos = t.cols[col].pos
+		case pr.Row >= 0 && col >= 0:
+			pos = t.pos[pr.Row][col]
+		case pr.Row >= 0:
+			pos = t.pos[pr.Row][0]
+		}
+		msg := pr.Msg
+		if pr.First >= 0 {
+			msg = strings.Replace(msg, dataset.FirstMark, fmt.Sprintf("on line %d", t.pos[pr.First][0].Line), 1)
+		}
+		errs.Addf(pos, "%s", msg)
+	}
+	return errs.Err()
+}

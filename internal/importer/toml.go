@@ -1,0 +1,82 @@
+package importer
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/tomlval"
+)
+
+// toml writes the dataset's text.
+func (t *table) toml(name string, opts Options) []byte {
+	var b bytes.Buffer
+	put := func(format string, args ...any) {
+		fmt.Fprintf(&b, format, args...)
+		b.WriteByte('\n')
+	}
+	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
+	put("# Imported from %s by brief import. Set the source to where the data comes from.", quoteComment(base))
+	title := strings.TrimSuffix(base, path.Ext(base))
+	if opts.Sheet != "" {
+		title = opts.Sheet
+	}
+	put("title  = %s", quote(title))
+	put("source = %s", quote(base))
+	if opts.Kind != "" {
+		put("kind   = %s", quote(string(opts.Kind)))
+	}
+	for _, c := range t.cols {
+		if c.header == c.name && !c.pct {
+			continue
+		}
+		put("")
+		put("[columns.%s]", c.name)
+		if c.header != c.name {
+			put("label = %s", quote(c.header))
+		}
+		if c.pct {
+			put("format = \"percent\"")
+		}
+	}
+	for r := range t.rows {
+		put("")
+		put("[[rows]]")
+		for _, c := range t.cols {
+			if v := c.values[r]; !v.IsEmpty() {
+				put("%s = %s", c.name, literal(v))
+			}
+		}
+	}
+	return b.Bytes()
+}
+
+// literal writes a value as TOML.
+func literal(v tomlval.Value) string {
+	switch v.Type {
+	case tomlval.Number:
+		if v.Int {
+			return strconv.FormatInt(int64(v.Num), 10)
+		}
+		s := strconv.FormatFloat(v.Num, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEn") {
+			s += ".0"
+		}
+		return s
+	case tomlval.Date:
+		return v.Date().Format(time.DateOnly)
+	case tomlval.Bool:
+		return strconv.FormatBool(v.Bool)
+	}
+	return quote(v.Str)
+}
+
+// quote writes a TOML basic string. Text has passed CheckText, so the only
+// control characters are tab and line breaks, which strconv.Quote writes as
+// TOML does.
+func quote(s string) string { return strconv.Quote(s) }
+
+func quoteComment(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
