@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,35 @@ func BenchmarkImport(b *testing.B) {
 		if _, err := Import("big.csv", src, Options{ID: "big", Kind: dataset.KindSeries}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestImportXLSXErrors: a workbook's problems are placed at its row and
+// column, and a sheet that is not there is named with the ones that are.
+func TestImportXLSXErrors(t *testing.T) {
+	f := excelize.NewFile()
+	rows := [][]any{{"Ticker", "Change"}, {"HUT", 0.108}, {"CLSK", "n/a"}, {"WULF", 0.05}}
+	for r, row := range rows {
+		for c, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if err := f.SetCellValue("Sheet1", ref, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Import("m.xlsx", buf.Bytes(), Options{ID: "m"})
+	if got, want := fmt.Sprint(err), `m.xlsx:3:2: want a number like the rest of column "Change", got string "n/a"`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	_, err = Import("m.xlsx", buf.Bytes(), Options{ID: "m", Sheet: "Data"})
+	if got, want := fmt.Sprint(err), `m.xlsx has no sheet "Data"; its sheets are Sheet1`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if _, err := Import("m.xlsx", []byte("not a zip"), Options{ID: "m"}); err == nil || !strings.HasPrefix(err.Error(), "m.xlsx:1:1: not a workbook brief can read") {
+		t.Errorf("a file that is not a workbook: %v", err)
 	}
 }
