@@ -64,6 +64,9 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 			t.Errorf("%s: %d blocks, want 3 charts and a table", b.File, len(b.Views))
 		}
 		want = append(want, "briefings/"+b.Slug+"/index.html", "briefings/"+b.Slug+"/"+b.Slug+".xlsx")
+		for n := range b.Views {
+			want = append(want, fmt.Sprintf("briefings/%s/%s-%d.csv", b.Slug, b.Slug, n+1))
+		}
 		for _, tag := range b.Tags {
 			tags[content.TagSlug(tag)] = true
 		}

@@ -82,14 +82,14 @@ func TestCacheNeverStale(t *testing.T) {
 	// 2026-01-15 is after week one's date: only week three sees it.
 	edit("close = 3.0", "close = 3.5")
 	check("row outside week one's window", rebuild(), []string{
-		"briefings/w2/index.html", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
+		"briefings/w2/index.html", "briefings/w2/w2-1.csv", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
 
 	// 2026-01-01 is in both windows.
 	edit("close = 1.0", "close = 1.5")
 	check("row inside both windows", rebuild(), []string{
-		"briefings/w1/index.html", "briefings/w1/w1.xlsx",
-		"briefings/w2/index.html", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
+		"briefings/w1/index.html", "briefings/w1/w1-1.csv", "briefings/w1/w1.xlsx",
+		"briefings/w2/index.html", "briefings/w2/w2-1.csv", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
 
 	// A new briefing: its files, the pages that list it, the feed and sitemap.
@@ -122,7 +122,7 @@ func TestCacheNeverStale(t *testing.T) {
 	})
 	edit("close = 4.0", "close = 4.5")
 	check("corrupt cache", rebuild(), []string{
-		"briefings/w2/index.html", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
+		"briefings/w2/index.html", "briefings/w2/w2-1.csv", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
 
 	// A page edited by hand in public/ is rendered again.

@@ -1,8 +1,11 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/xml"
+	"fmt"
 	"github.com/brief-desk/brief/internal/fixture"
 	"github.com/brief-desk/brief/internal/golden"
 	"maps"
@@ -457,5 +460,43 @@ func edit(t *testing.T, dir, rel, old, new string) {
 	}
 	if err := os.WriteFile(full, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBlockCSV: each block's CSV holds exactly the rows and columns the
+// block shows as of the briefing's date, readable by encoding/csv, and the
+// page links it with its size.
+func TestBlockCSV(t *testing.T) {
+	dir := sitetest.MustBuild(t, project)
+	read := func(rel string) [][]string {
+		t.Helper()
+		b := []byte(sitetest.Read(t, dir, rel))
+		if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+			t.Errorf("%s has no byte-order mark", rel)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	tests := []struct {
+		rel  string
+		want [][]string
+	}{
+		// As of 2026-01-08: the 2026-01-15 price is not there.
+		{"briefings/week-1/week-1-1.csv", [][]string{{"Date", "Close"}, {"2026-01-01", "10.5"}, {"2026-01-08", "11.25"}}},
+		// The latest day's moves, largest first.
+		{"briefings/week-1/week-1-2.csv", [][]string{{"Ticker", "Change pct", "Date"}, {"BBB", "10.8", "2026-01-02"}, {"AAA", "-4.5", "2026-01-02"}}},
+		// sort = "-close", limit = 2.
+		{"briefings/week-2/week-2-1.csv", [][]string{{"Date", "Close"}, {"2026-01-15", "12"}, {"2026-01-08", "11.25"}}},
+	}
+	for _, tt := range tests {
+		if got := read(tt.rel); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s:\n got %q\nwant %q", tt.rel, got, tt.want)
+		}
+	}
+	if page := sitetest.Read(t, dir, "briefings/week-1/index.html"); !strings.Contains(page, `<a href="week-1-2.csv" download>CSV</a> <span class="size">(1 KB)</span>`) {
+		t.Error("the page does not link the block's CSV with its size")
 	}
 }

@@ -204,7 +204,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	for _, f := range res.Files {
-		if strings.HasSuffix(f, ".xlsx") && !res.Same[f] {
+		if (strings.HasSuffix(f, ".xlsx") || strings.HasSuffix(f, ".csv")) && !res.Same[f] {
 			size := ""
 			if st, err := os.Stat(filepath.Join(res.Out, filepath.FromSlash(f))); err == nil {
 				size = fmt.Sprintf(" (%d KB)", (st.Size()+1023)/1024)

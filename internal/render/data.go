@@ -90,6 +90,7 @@ type blockData struct {
 	Rows                     [][]cellData
 	AsOf                     time.Time
 	Chart                    template.JS // the option payload: JSON with <, > and & escaped
+	CSV                      *download   // the block's rows as CSV, beside the page
 	Alt                      string
 	Height                   int
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"maps"
+	"path"
 	"slices"
 
 	"github.com/brief-desk/brief/internal/chart"
@@ -18,11 +19,14 @@ import (
 // templates and assets, the briefing and the rows it shows, its workbook
 // (whose size it shows), and everything it can show of other briefings: its
 // neighbours' and its tags' summaries (see summaries).
-func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output) *Output {
+func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*Output) *Output {
 	info := r.infos[i]
 	// The slug names the output files: a renamed file with the same text is
 	// another output.
 	k := key.New().Str(info.Path).Sum(r.site).Sum(b.Key).Str(b.Slug).Sum(r.before.key(r.infos, i).Done()).Sum(keyOf(wb))
+	for _, o := range csvs {
+		k.Sum(o.Key) // the page links each block's CSV with its size
+	}
 	return &Output{
 		Path: info.Path, Stage: StagePages, Key: k.Done(),
 		Make: func(sizes Sizes) ([]byte, error) {
@@ -30,20 +34,26 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output) *Output 
 			if wb != nil {
 				view.Workbook = newDownload(wb.Path, sizes(wb.Path))
 			}
-			return r.briefingBytes(b, view)
+			downloads := make([]*download, len(csvs))
+			for j, o := range csvs {
+				// Beside the page: linked by its file name.
+				downloads[j] = newDownload(path.Base(o.Path), sizes(o.Path))
+			}
+			return r.briefingBytes(b, view, downloads)
 		},
 	}
 }
 
 // briefingBytes renders a briefing's page: its markdown with the blocks
 // drawn as charts and tables, in the briefing layout.
-func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo) ([]byte, error) {
+func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs []*download) ([]byte, error) {
 	tmpl := r.theme.pages["briefing.html"]
 	var body bytes.Buffer
 	charts := false
 	err := b.Render(&body, func(out io.Writer, blk *content.Block) error {
 		v := b.Views[blk.Index]
 		bd := newBlockData(v)
+		bd.CSV = csvs[blk.Index]
 		if v.Kind == content.KindChart {
 			c, err := chart.Build(v, bd.ID)
 			if err != nil {

@@ -12,9 +12,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/brief-desk/brief/internal/csvout"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/view"
 	"github.com/brief-desk/brief/internal/workbook"
 )
 
@@ -103,10 +105,16 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	pl := &Plan{}
 	add := func(o *Output) { pl.Outputs = append(pl.Outputs, o) }
 	workbooks := make([]*Output, len(r.infos))
+	csvs := make([][]*Output, len(r.infos))
 	for i, b := range p.Briefings {
 		if len(b.Views) > 0 {
 			workbooks[i] = r.workbook(b, r.infos[i])
 			add(workbooks[i])
+		}
+		for _, v := range b.Views {
+			o := r.csv(b, v)
+			csvs[i] = append(csvs[i], o)
+			add(o)
 		}
 	}
 	allData := r.allData()
@@ -118,7 +126,7 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	}
 	add(r.notFound())
 	for i, b := range p.Briefings {
-		add(r.briefingPage(b, i, workbooks[i]))
+		add(r.briefingPage(b, i, workbooks[i], csvs[i]))
 	}
 	for _, o := range r.lists(workbooks, allData) {
 		add(o)
@@ -151,6 +159,25 @@ func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
 			})
 			if err != nil {
 				return nil, diag.Errorf(diag.Pos{File: b.File}, "writing the workbook: %w", err)
+			}
+			return data, nil
+		},
+	}
+}
+
+// csvPath is block n's CSV download (n counts from 1).
+func csvPath(slug string, n int) string { return fmt.Sprintf("briefings/%s/%s-%d.csv", slug, slug, n) }
+
+// csv is a block's own download: exactly the rows and columns it shows.
+func (r *renderer) csv(b *project.Briefing, v *view.View) *Output {
+	rel := csvPath(b.Slug, v.Index+1)
+	return &Output{
+		Path: rel, Stage: StageFiles,
+		Key: key.New().Str(rel).Sum(r.site).Sum(b.Key).Str(b.Slug).Int(v.Index).Done(),
+		Make: func(Sizes) ([]byte, error) {
+			data, err := csvout.Bytes(v)
+			if err != nil {
+				return nil, diag.Errorf(diag.Pos{File: b.File}, "writing %s: %w", rel, err)
 			}
 			return data, nil
 		},
