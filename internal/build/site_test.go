@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/brief-desk/brief/internal/fixture"
 	"github.com/brief-desk/brief/internal/golden"
+	"github.com/xuri/excelize/v2"
 	"maps"
 	"os"
 	"path/filepath"
@@ -498,5 +499,43 @@ func TestBlockCSV(t *testing.T) {
 	}
 	if page := sitetest.Read(t, dir, "briefings/week-1/index.html"); !strings.Contains(page, `<a href="week-1-2.csv" download>CSV</a> <span class="size">(1 KB)</span>`) {
 		t.Error("the page does not link the block's CSV with its size")
+	}
+}
+
+// TestQuotedFiguresSheet: the workbook lists every inline value with its
+// raw value, what the text shows, the dataset, its source and the row's date.
+func TestQuotedFiguresSheet(t *testing.T) {
+	dir := sitetest.MustBuild(t, project+`
+-- content/briefings/week-4.md --
++++
+title = "Week four"
+date = 2026-01-16
++++
+Close {{ prices.close }}, {{ prices.close | change 2026-01-01 }} since the first; {{ moves | count }} moves.
+`)
+	f, err := excelize.OpenFile(filepath.Join(dir, "public/briefings/week-4/week-4.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Quoted figures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Expression", "Value", "Shown as", "Dataset", "Source", "Row date"},
+		{"{{ prices.close }}", "12", "12", "prices", "Exchange", "2026-01-15"},
+		{"{{ prices.close | change 2026-01-01 }}", "14.2857142857142", "+14.3%", "prices", "Exchange", "2026-01-15"},
+		{"{{ moves | count }}", "3", "3", "moves", "Exchange"},
+	}
+	raw, err := f.GetRows("Quoted figures", excelize.Options{RawCellValue: true})
+	if err != nil || len(raw) != len(rows) {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(rows); i++ {
+		rows[i][1] = raw[i][1] // the value as stored, not as the number format shows it
+	}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("Quoted figures:\n got %q\nwant %q", rows, want)
 	}
 }

@@ -46,7 +46,8 @@ type Briefing struct {
 	Tags    []string
 	Draft   bool
 	Blocks  []*Block
-	Words   int // words of prose, for reading time
+	Inlines []*Inline // values quoted in the prose, {{ ... }}
+	Words   int       // words of prose, for reading time
 
 	body []byte
 	doc  ast.Node
@@ -94,13 +95,13 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	f.tags(b)
 	f.slug(b)
 
-	md := newMarkdown(nil)
+	md := newMarkdown(nil, nil)
 	b.doc = md.Parser().Parse(text.NewReader(body))
 	lineOf := func(off int) (int, int) {
 		l, c := diag.LineCol(body, off)
 		return l + bodyLine - 1, c
 	}
-	b.Blocks, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
+	b.Blocks, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
 	if errs.Len() > 0 {
 		return nil, &errs
 	}
@@ -247,14 +248,14 @@ func splitFront(src []byte) (front, body []byte, bodyLine int, err error) {
 
 // newMarkdown builds the goldmark instance. render, if not nil, writes a
 // chart or table block in place of its fence.
-func newMarkdown(render func(w io.Writer, b *Block) error) goldmark.Markdown {
+func newMarkdown(render func(w io.Writer, b *Block) error, inline func(w util.BufWriter, in *Inline) error) goldmark.Markdown {
 	opts := []goldmark.Option{
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithInlineParsers(util.Prioritized(inlineParser{}, 90))),
 	}
 	if render != nil {
 		opts = append(opts, goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{render: render}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{render: render}, 100), util.Prioritized(&inlineRenderer{render: inline}, 100)),
 			html.WithXHTML(),
 		))
 	}
@@ -262,9 +263,10 @@ func newMarkdown(render func(w io.Writer, b *Block) error) goldmark.Markdown {
 }
 
 // Render writes the briefing's HTML body, calling block for each chart and
-// table block. Raw HTML in the markdown is left out, as goldmark does by default.
-func (b *Briefing) Render(w io.Writer, block func(w io.Writer, bl *Block) error) error {
-	md := newMarkdown(block)
+// table block and inline for each inline value. Raw HTML in the markdown is
+// left out, as goldmark does by default.
+func (b *Briefing) Render(w io.Writer, block func(w io.Writer, bl *Block) error, inline func(w io.Writer, in *Inline) error) error {
+	md := newMarkdown(block, func(w util.BufWriter, in *Inline) error { return inline(w, in) })
 	return md.Renderer().Render(w, b.body, b.doc)
 }
 
@@ -298,8 +300,9 @@ func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // collectBlocks replaces chart and table fences with block nodes and parses their TOML.
 // In the same walk it counts the words of the prose, leaving out code and
 // blocks, for the reading time.
-func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, int) {
+func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, []*Inline, int) {
 	var fences []*ast.FencedCodeBlock
+	var inlines []*Inline
 	words := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -313,6 +316,22 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.CodeBlock:
+			return ast.WalkSkipChildren, nil
+		case *inlineNode:
+			line, col := lineOf(n.offset)
+			pos := diag.Pos{File: file, Line: line, Col: col}
+			if !n.closed {
+				errs.Addf(pos, "inline value: {{ has no closing }} on its line; write \\{{ for literal braces")
+				return ast.WalkSkipChildren, nil
+			}
+			in, err := parseInline(string(n.expr), pos, len(inlines))
+			if err != nil {
+				errs.Add(err)
+				return ast.WalkSkipChildren, nil
+			}
+			n.inline = in
+			inlines = append(inlines, in)
+			words++
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			words += len(bytes.Fields(n.Segment.Value(src)))
@@ -352,7 +371,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		n := &blockNode{block: b}
 		f.Parent().ReplaceChild(f.Parent(), f, n)
 	}
-	return blocks, words
+	return blocks, inlines, words
 }
 
 // TagSlug turns a tag into the name of its page: lower-case ASCII letters and

@@ -69,6 +69,9 @@ func TestParseBriefing(t *testing.T) {
 	err = b.Render(&out, func(w io.Writer, bl *Block) error {
 		_, err := fmt.Fprintf(w, "[%s %d]", bl.Kind, bl.Index)
 		return err
+	}, func(w io.Writer, in *Inline) error {
+		_, err := fmt.Fprintf(w, "<%s>", in.Expr)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,9 @@ func FuzzParse(f *testing.F) {
 		err = b.Render(io.Discard, func(w io.Writer, bl *Block) error {
 			_, err := io.WriteString(w, bl.Dataset)
 			return err
+		}, func(w io.Writer, in *Inline) error {
+			_, err := io.WriteString(w, in.Expr)
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)

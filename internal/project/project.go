@@ -54,7 +54,8 @@ type Project struct {
 // Briefing is a parsed briefing with its blocks bound to data.
 type Briefing struct {
 	*content.Briefing
-	Views []*view.View
+	Views   []*view.View
+	Figures []*view.Figure // the inline values, in order
 	// Key covers the briefing's file and, for each block, the dataset's
 	// metadata and exactly the rows and columns it selects as of the
 	// briefing's date: a dataset edit outside every block's window leaves
@@ -246,20 +247,35 @@ func (l *loader) bind(b *content.Briefing, h key.Hash) (*Briefing, []*diag.Error
 		}
 		sb.Views = append(sb.Views, v)
 	}
+	for _, in := range b.Inlines {
+		if l.failed[in.Dataset] {
+			continue
+		}
+		f, err := view.BindFigure(in, func(id string) *dataset.Dataset { return l.byID[id] }, l.ids, b.Date)
+		if err != nil {
+			errs.Add(err)
+			continue
+		}
+		sb.Figures = append(sb.Figures, f)
+	}
 	err := errs.Err()
 	if err != nil {
 		sb = nil
 	} else {
-		sb.Key = rowsKey(h, sb.Views)
+		sb.Key = rowsKey(h, sb.Views, sb.Figures)
 	}
 	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err
 }
 
-// rowsKey is Briefing.Key: the briefing's file, and for each block the
-// dataset's metadata and exactly the rows and columns the block selects.
-func rowsKey(file key.Hash, views []*view.View) key.Hash {
+// rowsKey is Briefing.Key: the briefing's file, what each inline value
+// found, and for each block the dataset's metadata and exactly the rows and
+// columns the block selects.
+func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash {
 	k := key.New().Sum(file)
+	for _, f := range figures {
+		k.Str(f.Text).Str(f.Raw).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source)
+	}
 	for _, v := range views {
 		d := v.Data
 		k.Str(d.ID).Str(d.Title).Str(d.Source).Str(d.SourceURL).Str(d.Description).Str(d.Notes).Str(string(d.Kind()))

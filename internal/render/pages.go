@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"fmt"
+	"github.com/brief-desk/brief/internal/view"
 	"html/template"
 	"io"
 	"maps"
@@ -63,6 +65,8 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 			charts = true
 		}
 		return tmpl.ExecuteTemplate(out, "block", bd)
+	}, func(out io.Writer, in *content.Inline) error {
+		return writeFigure(out, b.Figures[in.Index])
 	})
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
@@ -150,3 +154,16 @@ func (r *renderer) withSizes(sizes Sizes, workbooks []*Output, allData *Output) 
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// writeFigure writes an inline value: the formatted figure, in an element
+// that carries the raw value and names the dataset, its source and the
+// row's date, linking to the sources section.
+func writeFigure(w io.Writer, f *view.Figure) error {
+	title := f.Data.Title + " (" + f.Data.Source + ")"
+	if !f.Date.IsZero() {
+		title += ", " + f.Date.Format("2 January 2006")
+	}
+	_, err := fmt.Fprintf(w, `<a class="figure" href="#sources-title" data-value="%s" title="%s">%s</a>`,
+		template.HTMLEscapeString(f.Raw), template.HTMLEscapeString(title), template.HTMLEscapeString(f.Text))
+	return err
+}

@@ -107,7 +107,7 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	workbooks := make([]*Output, len(r.infos))
 	csvs := make([][]*Output, len(r.infos))
 	for i, b := range p.Briefings {
-		if len(b.Views) > 0 {
+		if len(b.Views) > 0 || len(b.Figures) > 0 { // a workbook holds the blocks and the quoted figures
 			workbooks[i] = r.workbook(b, r.infos[i])
 			add(workbooks[i])
 		}
@@ -155,7 +155,7 @@ func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
 				return workbook.Briefing(out, workbook.Info{
 					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: b.Title, Summary: b.Summary,
 					URL: info.URL, Date: b.Date, Modified: r.opts.Epoch,
-				}, b.Views)
+				}, b.Views, b.Figures)
 			})
 			if err != nil {
 				return nil, diag.Errorf(diag.Pos{File: b.File}, "writing the workbook: %w", err)

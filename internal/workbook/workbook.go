@@ -542,7 +542,7 @@ func (b *book) finish(w io.Writer, info Info) error {
 // Briefing writes the workbook of one briefing: a cover, a sheet per block
 // with exactly the rows the block shows, a native chart beside each chart's
 // data, and the sources.
-func Briefing(w io.Writer, info Info, views []*view.View) error {
+func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure) error {
 	b, err := newBook()
 	if err != nil {
 		return err
@@ -564,6 +564,9 @@ func Briefing(w io.Writer, info Info, views []*view.View) error {
 			used = append(used, v.Data)
 		}
 	}
+	if len(figures) > 0 {
+		contents = append(contents, [2]string{figuresSheet, fmt.Sprintf("the %d values the text quotes, with where each comes from", len(figures))})
+	}
 	contents = append(contents, [2]string{"Sources", "where every number comes from"})
 	if err := b.cover(info, contents); err != nil {
 		return err
@@ -579,10 +582,55 @@ func Briefing(w io.Writer, info Info, views []*view.View) error {
 			return fmt.Errorf("sheet %q: %w", s.name, err)
 		}
 	}
+	if len(figures) > 0 {
+		if err := b.figures(figures); err != nil {
+			return err
+		}
+	}
 	if err := b.sources(used); err != nil {
 		return err
 	}
 	return b.finish(w, info)
+}
+
+// figuresSheet lists the inline values of a briefing.
+const figuresSheet = "Quoted figures"
+
+// figures writes the sheet of inline values: the expression, the raw value
+// (a number where it is one), what the text shows, the dataset, its source
+// and the row's date.
+func (b *book) figures(figs []*view.Figure) error {
+	cols := []*dataset.Column{
+		{Name: "expression", Label: "Expression", Type: dataset.String, Format: dataset.FormatText},
+		{Name: "value", Label: "Value", Type: dataset.Number, Format: dataset.FormatNumber, Index: 1},
+		{Name: "shown", Label: "Shown as", Type: dataset.String, Format: dataset.FormatText, Index: 2},
+		{Name: "dataset", Label: "Dataset", Type: dataset.String, Format: dataset.FormatText, Index: 3},
+		{Name: "source", Label: "Source", Type: dataset.String, Format: dataset.FormatText, Index: 4},
+		{Name: "date", Label: "Row date", Type: dataset.Date, Format: dataset.FormatDate, Index: 5},
+	}
+	t := table{cols: cols, rows: len(figs), value: func(r int, c *dataset.Column) dataset.Value {
+		f := figs[r]
+		switch c.Index {
+		case 0:
+			return tomlval.StringValue("{{ " + f.Inline.Expr + " }}")
+		case 1:
+			if x, err := strconv.ParseFloat(f.Raw, 64); err == nil {
+				return tomlval.NumberValue(x)
+			}
+			return dataset.Value{}
+		case 2:
+			return tomlval.StringValue(f.Text)
+		case 3:
+			return tomlval.StringValue(f.Data.ID)
+		case 4:
+			return tomlval.StringValue(f.Data.Source)
+		}
+		if f.Date.IsZero() {
+			return dataset.Value{}
+		}
+		return tomlval.DateValue(f.Date)
+	}}
+	return b.writeTable(figuresSheet, t, nil)
 }
 
 // Datasets writes every dataset in full, a sheet each, and the sources.

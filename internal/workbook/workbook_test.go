@@ -102,7 +102,7 @@ func briefingBook(t testing.TB) []byte {
 	}
 	data, err := Bytes(func(w io.Writer) error {
 		return Briefing(w, Info{SiteTitle: "Desk", Author: "Sector desk", Title: "Miners turn AI landlords", Summary: "Sum",
-			URL: "https://example.org/briefings/x/", Date: asOf}, views)
+			URL: "https://example.org/briefings/x/", Date: asOf}, views, nil)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +391,7 @@ func BenchmarkBriefingWorkbook(b *testing.B) {
 	}
 	info := Info{SiteTitle: "Desk", Title: "Week", Date: asOf}
 	for b.Loop() {
-		if err := Briefing(io.Discard, info, views); err != nil {
+		if err := Briefing(io.Discard, info, views, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

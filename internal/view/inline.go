@@ -1,0 +1,238 @@
+package view
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlval"
+)
+
+// Figure is an inline value found in the data: what the prose shows, the
+// raw value behind it, and where it comes from.
+type Figure struct {
+	Inline *content.Inline
+	Data   *dataset.Dataset
+	Text   string    // formatted as the column is (a change as a signed percent)
+	Raw    string    // the number, date or text itself
+	Date   time.Time // the row's date; zero for an aggregate or a row without one
+}
+
+// BindFigure finds an inline value in the data as of the briefing's date,
+// with the same as-of rule and filters as blocks. Every error is at the
+// inline value's opening braces.
+func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*Figure, error) {
+	fail := func(format string, args ...any) (*Figure, error) {
+		return nil, diag.Errorf(in.Pos, "inline value {{ %s }}: "+format, append([]any{in.Expr}, args...)...)
+	}
+	d := find(in.Dataset)
+	if d == nil {
+		return fail("unknown dataset %q%s; datasets are %s", in.Dataset, tomlval.Suggest(in.Dataset, ids), strings.Join(ids, ", "))
+	}
+	f := &Figure{Inline: in, Data: d}
+	var col *dataset.Column
+	if in.Column != "" {
+		if col = d.Column(in.Column); col == nil {
+			return fail("dataset %q has no column %q%s; its columns are %s", d.ID, in.Column, tomlval.Suggest(in.Column, d.ColumnNames()), strings.Join(d.ColumnNames(), ", "))
+		}
+	}
+	q := dataset.Query{AsOf: asOf}
+	for _, w := range in.Filters {
+		c := d.Column(w.Column)
+		if c == nil {
+			return fail("filter [%s=...]: dataset %q has no column %q%s", w.Column, d.ID, w.Column, tomlval.Suggest(w.Column, d.ColumnNames()))
+		}
+		v := w.Values[0]
+		if v.Type != c.Type && c.Type == dataset.String {
+			v = tomlval.StringValue(strings.Trim(v.Literal(), `"`)) // a bare 8 is the text "8" in a text column
+		}
+		if v.Type != c.Type {
+			return fail("filter [%s=%s]: column %q holds %ss", w.Column, v.Literal(), c.Name, c.Type)
+		}
+		q.Where = append(q.Where, dataset.Cond{Column: c, Values: []dataset.Value{v}})
+	}
+	rows := d.Select(q)
+	if len(rows) == 0 {
+		return fail("no row of %q matches as of %s", d.ID, asOf.Format(time.DateOnly))
+	}
+	if in.Func == content.FuncCount {
+		n := len(rows)
+		f.Text, f.Raw = groupInt(n), strconv.Itoa(n)
+		return f, nil
+	}
+	latest := latestRow(d, rows)
+	if !in.At.IsZero() {
+		r, ok := rowOn(d, rows, in.At)
+		if !ok {
+			return fail("no row of %q is dated %s", d.ID, in.At.Format(time.DateOnly))
+		}
+		latest = r
+	}
+	if msg := f.compute(col, rows, latest); msg != "" {
+		return fail("%s", msg)
+	}
+	return f, nil
+}
+
+// compute sets the figure's text and raw value from the selected rows, the
+// latest of them (or the @date's), or says what is wrong.
+func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
+	in, d := f.Inline, f.Data
+	switch in.Func {
+	case "", content.FuncLast, content.FuncFirst:
+		r := latest
+		if in.Func == content.FuncFirst {
+			r = firstRow(d, rows)
+		}
+		v := d.Value(r, col)
+		if v.IsEmpty() {
+			return fmt.Sprintf("the row of %s has no %s", rowDate(d, r), col.Name)
+		}
+		f.Text, f.Raw, f.Date = col.FormatValue(v), raw(v), dateOf(d, r)
+	case content.FuncChange, content.FuncDelta:
+		r0, ok := rowOn(d, rows, in.Arg)
+		if !ok {
+			return fmt.Sprintf("no row of %q is dated %s to compare with", d.ID, in.Arg.Format(time.DateOnly))
+		}
+		from, to := d.Value(r0, col), d.Value(latest, col)
+		if from.Type != dataset.Number || to.Type != dataset.Number {
+			return fmt.Sprintf("%s needs numbers in %s on both dates", in.Func, col.Name)
+		}
+		f.Date = dateOf(d, latest)
+		if in.Func == content.FuncDelta {
+			diff := to.Num - from.Num
+			f.Text, f.Raw = signed(col.FormatValue(tomlval.NumberValue(diff)), diff), strconv.FormatFloat(diff, 'f', -1, 64)
+			break
+		}
+		if from.Num == 0 {
+			return fmt.Sprintf("change from zero on %s has no percentage; use | delta", in.Arg.Format(time.DateOnly))
+		}
+		pct := (to.Num - from.Num) / math.Abs(from.Num) * 100
+		f.Text, f.Raw = signed(strconv.FormatFloat(pct, 'f', 1, 64)+"%", pct), strconv.FormatFloat(pct, 'f', -1, 64)
+	default: // max, min, sum, mean over the selected rows' numbers
+		var vals []float64
+		for _, r := range rows {
+			if v := d.Value(r, col); v.Type == dataset.Number {
+				vals = append(vals, v.Num)
+			}
+		}
+		if len(vals) == 0 || col.Type != dataset.Number {
+			return fmt.Sprintf("%s needs numbers; column %q holds %ss", in.Func, col.Name, col.Type)
+		}
+		x := aggregate(in.Func, vals)
+		f.Text, f.Raw = col.FormatValue(tomlval.NumberValue(x)), strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return ""
+}
+
+func aggregate(fn content.Func, vals []float64) float64 {
+	x := vals[0]
+	for _, v := range vals[1:] {
+		switch fn {
+		case content.FuncMax:
+			x = math.Max(x, v)
+		case content.FuncMin:
+			x = math.Min(x, v)
+		default:
+			x += v
+		}
+	}
+	if fn == content.FuncMean {
+		x /= float64(len(vals))
+	}
+	return x
+}
+
+// latestRow is the row with the latest date (the last in the file among
+// equal ones), or the last row of a dataset without dates.
+func latestRow(d *dataset.Dataset, rows []int) int {
+	dc := d.DateColumn()
+	best := rows[len(rows)-1]
+	if dc == nil {
+		return best
+	}
+	for _, r := range rows {
+		if v, b := d.Value(r, dc), d.Value(best, dc); !v.IsEmpty() && (b.IsEmpty() || v.Compare(b) >= 0) {
+			best = r
+		}
+	}
+	return best
+}
+
+func firstRow(d *dataset.Dataset, rows []int) int {
+	dc := d.DateColumn()
+	best := rows[0]
+	if dc == nil {
+		return best
+	}
+	for _, r := range rows {
+		if v, b := d.Value(r, dc), d.Value(best, dc); !v.IsEmpty() && (b.IsEmpty() || v.Compare(b) < 0) {
+			best = r
+		}
+	}
+	return best
+}
+
+// rowOn is the last selected row dated day.
+func rowOn(d *dataset.Dataset, rows []int, day time.Time) (int, bool) {
+	dc := d.DateColumn()
+	if dc == nil {
+		return 0, false
+	}
+	want := tomlval.DateValue(day)
+	found, ok := 0, false
+	for _, r := range rows {
+		if d.Value(r, dc).Equal(want) {
+			found, ok = r, true
+		}
+	}
+	return found, ok
+}
+
+func dateOf(d *dataset.Dataset, r int) time.Time {
+	if dc := d.DateColumn(); dc != nil {
+		if v := d.Value(r, dc); v.Type == dataset.Date {
+			return v.Date()
+		}
+	}
+	return time.Time{}
+}
+
+func rowDate(d *dataset.Dataset, r int) string {
+	if t := dateOf(d, r); !t.IsZero() {
+		return t.Format(time.DateOnly)
+	}
+	return fmt.Sprintf("row %d", r+1)
+}
+
+// raw is a value as the element's data-value carries it.
+func raw(v dataset.Value) string {
+	switch v.Type {
+	case dataset.Number:
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	case dataset.String:
+		return v.Str
+	}
+	return strings.Trim(v.Literal(), `"`)
+}
+
+// signed puts a + before a positive change; a negative one has its -.
+func signed(s string, x float64) string {
+	if x > 0 && !strings.HasPrefix(s, "+") {
+		return "+" + s
+	}
+	return s
+}
+
+func groupInt(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
