@@ -359,3 +359,41 @@ func TestBrowserNarrowScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserCards: the sample briefing's key-number cards show their
+// figures, the sparkline is drawn, and the cards sit in a row on a desktop
+// and in one column on a phone.
+func TestBrowserCards(t *testing.T) {
+	sitetest.Chromium(t)
+	root, _ := filepath.Abs("../..")
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Src: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	page := fileURL(filepath.Join(out, "briefings/2026-01-02-miners-turn-ai-landlords/index.html"))
+	for _, width := range []int{1200, 390} {
+		p := sitetest.BrowserSized(t, max(width, 500), 900)
+		if _, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: int64(width), Height: 900, DeviceScaleFactor: 1, Mobile: width < 500}); err != nil {
+			t.Fatal(err)
+		}
+		p.Open(t, page)
+		waitCharts(t, p)
+		values := sitetest.Eval[[]string](t, p, `Array.from(document.querySelectorAll('.card-value')).map(e => e.textContent.trim())`)
+		if fmt.Sprint(values) != "[+10.8% $35.00 $7.0B]" {
+			t.Errorf("%d px: card values %v", width, values)
+		}
+		painted := sitetest.Eval[bool](t, p, `(() => { const c = document.querySelector('.spark canvas'); if (!c) return false;
+			const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i]) return true; return false; })()`)
+		if !painted {
+			t.Errorf("%d px: the sparkline is not drawn", width)
+		}
+		tops := sitetest.Eval[[]float64](t, p, `Array.from(document.querySelectorAll('.card')).map(c => Math.round(c.getBoundingClientRect().top))`)
+		sameRow := len(tops) == 3 && tops[0] == tops[1] && tops[1] == tops[2]
+		if width >= 1000 && !sameRow || width < 500 && (len(tops) != 3 || tops[0] == tops[1]) {
+			t.Errorf("%d px: cards at %v", width, tops)
+		}
+		if errs := p.Errors(); len(errs) > 0 {
+			t.Errorf("%d px: console errors:\n%s", width, strings.Join(errs, "\n"))
+		}
+	}
+}

@@ -46,8 +46,9 @@ type Briefing struct {
 	Tags    []string
 	Draft   bool
 	Blocks  []*Block
-	Inlines []*Inline // values quoted in the prose, {{ ... }}
-	Words   int       // words of prose, for reading time
+	Numbers []*Numbers // key-number cards
+	Inlines []*Inline  // values quoted in the prose, {{ ... }}, then in cards
+	Words   int        // words of prose, for reading time
 
 	body []byte
 	doc  ast.Node
@@ -95,17 +96,38 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	f.tags(b)
 	f.slug(b)
 
-	md := newMarkdown(nil, nil)
+	md := newMarkdown(nil)
 	b.doc = md.Parser().Parse(text.NewReader(body))
 	lineOf := func(off int) (int, int) {
 		l, c := diag.LineCol(body, off)
 		return l + bodyLine - 1, c
 	}
-	b.Blocks, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
+	b.Blocks, b.Numbers, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
 	if errs.Len() > 0 {
 		return nil, &errs
 	}
 	return b, nil
+}
+
+// fenceBody is a fenced block's place (the first character of its opening
+// fence line), its body, and the column the body starts at.
+func fenceBody(f *ast.FencedCodeBlock, src []byte, file string, lineOf func(int) (int, int)) (diag.Pos, *bytes.Buffer, int) {
+	start := f.Info.Segment.Start
+	fc := bytes.LastIndexByte(src[:start], '\n') + 1
+	for fc < start && (src[fc] == ' ' || src[fc] == '\t') {
+		fc++
+	}
+	line, fenceCol := lineOf(fc)
+	var body bytes.Buffer
+	bodyCol := 1
+	for i := 0; i < f.Lines().Len(); i++ {
+		seg := f.Lines().At(i)
+		if i == 0 {
+			_, bodyCol = lineOf(seg.Start)
+		}
+		body.Write(seg.Value(src))
+	}
+	return diag.Pos{File: file, Line: line, Col: fenceCol}, &body, bodyCol
 }
 
 // frontParser reads a briefing's front matter, reporting every problem at
@@ -248,26 +270,36 @@ func splitFront(src []byte) (front, body []byte, bodyLine int, err error) {
 
 // newMarkdown builds the goldmark instance. render, if not nil, writes a
 // chart or table block in place of its fence.
-func newMarkdown(render func(w io.Writer, b *Block) error, inline func(w util.BufWriter, in *Inline) error) goldmark.Markdown {
+// Renderers write what brief puts into a briefing's markdown: chart and
+// table blocks, numbers blocks and inline values.
+type Renderers struct {
+	Block   func(w io.Writer, b *Block) error
+	Numbers func(w io.Writer, n *Numbers) error
+	Inline  func(w io.Writer, in *Inline) error
+}
+
+func newMarkdown(r *Renderers) goldmark.Markdown {
 	opts := []goldmark.Option{
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithInlineParsers(util.Prioritized(inlineParser{}, 90))),
 	}
-	if render != nil {
+	if r != nil {
 		opts = append(opts, goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{render: render}, 100), util.Prioritized(&inlineRenderer{render: inline}, 100)),
+			renderer.WithNodeRenderers(
+				util.Prioritized(&blockRenderer{render: r.Block}, 100),
+				util.Prioritized(&inlineRenderer{render: func(w util.BufWriter, in *Inline) error { return r.Inline(w, in) }}, 100),
+				util.Prioritized(&numbersRenderer{render: func(w util.BufWriter, n *Numbers) error { return r.Numbers(w, n) }}, 100),
+			),
 			html.WithXHTML(),
 		))
 	}
 	return goldmark.New(opts...)
 }
 
-// Render writes the briefing's HTML body, calling block for each chart and
-// table block and inline for each inline value. Raw HTML in the markdown is
-// left out, as goldmark does by default.
-func (b *Briefing) Render(w io.Writer, block func(w io.Writer, bl *Block) error, inline func(w io.Writer, in *Inline) error) error {
-	md := newMarkdown(block, func(w util.BufWriter, in *Inline) error { return inline(w, in) })
-	return md.Renderer().Render(w, b.body, b.doc)
+// Render writes the briefing's HTML body through r. Raw HTML in the
+// markdown is left out, as goldmark does by default.
+func (b *Briefing) Render(w io.Writer, r Renderers) error {
+	return newMarkdown(&r).Renderer().Render(w, b.body, b.doc)
 }
 
 // kindBlock is the AST node that replaces a chart or table fence.
@@ -300,7 +332,7 @@ func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // collectBlocks replaces chart and table fences with block nodes and parses their TOML.
 // In the same walk it counts the words of the prose, leaving out code and
 // blocks, for the reading time.
-func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, []*Inline, int) {
+func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, []*Numbers, []*Inline, int) {
 	var fences []*ast.FencedCodeBlock
 	var inlines []*Inline
 	words := 0
@@ -311,7 +343,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock:
 			switch string(n.Language(src)) {
-			case string(KindChart), string(KindTable):
+			case string(KindChart), string(KindTable), string(KindNumbers):
 				fences = append(fences, n)
 			}
 			return ast.WalkSkipChildren, nil
@@ -339,25 +371,20 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		return ast.WalkContinue, nil
 	})
 	var blocks []*Block
+	var numbers []*Numbers
 	for i, f := range fences {
 		kind := Kind(f.Language(src))
-		// The block's place is the first character of its opening fence line.
-		start := f.Info.Segment.Start
-		fc := bytes.LastIndexByte(src[:start], '\n') + 1
-		for fc < start && (src[fc] == ' ' || src[fc] == '\t') {
-			fc++
-		}
-		line, fenceCol := lineOf(fc)
-		var body bytes.Buffer
-		bodyCol := 1
-		for i := 0; i < f.Lines().Len(); i++ {
-			seg := f.Lines().At(i)
-			if i == 0 {
-				_, bodyCol = lineOf(seg.Start)
+		pos, body, bodyCol := fenceBody(f, src, file, lineOf)
+		if kind == KindNumbers {
+			nb, more, err := parseNumbers(pos, body.Bytes(), bodyCol, len(inlines))
+			errs.Add(err)
+			if nb != nil {
+				numbers = append(numbers, nb)
+				inlines = append(inlines, more...)
+				f.Parent().ReplaceChild(f.Parent(), f, &numbersNode{numbers: nb})
 			}
-			body.Write(seg.Value(src))
+			continue
 		}
-		pos := diag.Pos{File: file, Line: line, Col: fenceCol}
 		if i == MaxBlocks {
 			errs.Addf(pos, "%s block: a briefing holds at most %d chart and table blocks (its workbook has a sheet for each); split it into several briefings", kind, MaxBlocks)
 			break
@@ -371,7 +398,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		n := &blockNode{block: b}
 		f.Parent().ReplaceChild(f.Parent(), f, n)
 	}
-	return blocks, inlines, words
+	return blocks, numbers, inlines, words
 }
 
 // TagSlug turns a tag into the name of its page: lower-case ASCII letters and

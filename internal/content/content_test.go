@@ -66,13 +66,16 @@ func TestParseBriefing(t *testing.T) {
 		t.Errorf("table block = %+v", tb)
 	}
 	var out bytes.Buffer
-	err = b.Render(&out, func(w io.Writer, bl *Block) error {
+	err = b.Render(&out, Renderers{Block: func(w io.Writer, bl *Block) error {
 		_, err := fmt.Fprintf(w, "[%s %d]", bl.Kind, bl.Index)
 		return err
-	}, func(w io.Writer, in *Inline) error {
+	}, Inline: func(w io.Writer, in *Inline) error {
 		_, err := fmt.Fprintf(w, "<%s>", in.Expr)
 		return err
-	})
+	}, Numbers: func(w io.Writer, n *Numbers) error {
+		_, err := fmt.Fprintf(w, "[numbers %d]", len(n.Cards))
+		return err
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,13 +25,16 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		err = b.Render(io.Discard, func(w io.Writer, bl *Block) error {
+		err = b.Render(io.Discard, Renderers{Block: func(w io.Writer, bl *Block) error {
 			_, err := io.WriteString(w, bl.Dataset)
 			return err
-		}, func(w io.Writer, in *Inline) error {
+		}, Inline: func(w io.Writer, in *Inline) error {
 			_, err := io.WriteString(w, in.Expr)
 			return err
-		})
+		}, Numbers: func(w io.Writer, n *Numbers) error {
+			_, err := io.WriteString(w, "numbers")
+			return err
+		}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/templates"
 )
@@ -34,7 +33,7 @@ type ECharts struct {
 // the file named by Options.ECharts (the CLI passes $BRIEF_ECHARTS); the
 // bundle built into brief (templates/assets/echarts.min.js, made by
 // `make echarts`). A project without chart blocks needs none of them.
-func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (ECharts, error) {
+func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *diag.Pos) (ECharts, error) {
 	if chart == nil {
 		return ECharts{}, nil
 	}
@@ -48,7 +47,7 @@ func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (
 		return ECharts{}, diag.Errorf(diag.Pos{File: "templates/" + EChartsOverride}, "cannot read: %v", err)
 	case opts.ECharts != "":
 		if data, err = readRegular(opts.ECharts); err != nil {
-			return ECharts{}, diag.Errorf(chart.Pos, "chart block: cannot read ECharts from BRIEF_ECHARTS: %v", err)
+			return ECharts{}, diag.Errorf(*chart, "chart block: cannot read ECharts from BRIEF_ECHARTS: %v", err)
 		}
 	default:
 		data, _ = fs.ReadFile(templates.FS, EChartsOverride)
@@ -56,7 +55,7 @@ func resolveECharts(fsys fs.FS, opts Options, c *Config, chart *content.Block) (
 		return ECharts{Data: data, License: license}, nil
 	}
 	if !bytes.Contains(data, []byte("echarts")) {
-		return ECharts{}, diag.Errorf(chart.Pos, "chart block: the ECharts file found does not look like echarts.min.js")
+		return ECharts{}, diag.Errorf(*chart, "chart block: the ECharts file found does not look like echarts.min.js")
 	}
 	return ECharts{Data: data}, nil
 }

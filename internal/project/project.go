@@ -258,6 +258,17 @@ func (l *loader) bind(b *content.Briefing, h key.Hash) (*Briefing, []*diag.Error
 		}
 		sb.Figures = append(sb.Figures, f)
 	}
+	if errs.Len() == 0 && len(sb.Figures) == len(b.Inlines) {
+		for _, n := range b.Numbers {
+			for _, c := range n.Cards {
+				var since time.Time
+				if c.Change != nil {
+					since = c.Change.Arg
+				}
+				sb.Figures[c.Value.Index].AddSpark(since, b.Date)
+			}
+		}
+	}
 	err := errs.Err()
 	if err != nil {
 		sb = nil
@@ -275,6 +286,9 @@ func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash
 	k := key.New().Sum(file)
 	for _, f := range figures {
 		k.Str(f.Text).Str(f.Raw).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source)
+		if f.Spark != nil {
+			k.Str(f.Spark.Alt).Str(fmt.Sprint(f.Spark.Values))
+		}
 	}
 	for _, v := range views {
 		d := v.Data
@@ -312,13 +326,20 @@ func listFiles(fsys *projectfs.FS, dir, suffix string) ([]string, error) {
 	return files, nil
 }
 
-// firstChart returns the first chart block of any briefing, or nil.
-func firstChart(all []*content.Briefing) *content.Block {
+// firstChart is the place of the first chart block, or of the first
+// numbers block (whose sparklines are charts), or nil: a project without
+// them needs no ECharts.
+func firstChart(all []*content.Briefing) *diag.Pos {
 	for _, b := range all {
 		for _, blk := range b.Blocks {
 			if blk.Kind == content.KindChart {
-				return blk
+				return &blk.Pos
 			}
+		}
+	}
+	for _, b := range all {
+		if len(b.Numbers) > 0 {
+			return &b.Numbers[0].Pos
 		}
 	}
 	return nil

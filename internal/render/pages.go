@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"github.com/brief-desk/brief/internal/view"
 	"html/template"
@@ -9,6 +10,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 
 	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
@@ -52,21 +54,32 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 	tmpl := r.theme.pages["briefing.html"]
 	var body bytes.Buffer
 	charts := false
-	err := b.Render(&body, func(out io.Writer, blk *content.Block) error {
-		v := b.Views[blk.Index]
-		bd := newBlockData(v)
-		bd.CSV = csvs[blk.Index]
-		if v.Kind == content.KindChart {
-			c, err := chart.Build(v, bd.ID)
+	err := b.Render(&body, content.Renderers{
+		Block: func(out io.Writer, blk *content.Block) error {
+			v := b.Views[blk.Index]
+			bd := newBlockData(v)
+			bd.CSV = csvs[blk.Index]
+			if v.Kind == content.KindChart {
+				c, err := chart.Build(v, bd.ID)
+				if err != nil {
+					return err
+				}
+				bd.Chart, bd.Alt, bd.Height = template.JS(c.Payload), c.Alt, v.Chart.Height
+				charts = true
+			}
+			return tmpl.ExecuteTemplate(out, "block", bd)
+		},
+		Inline: func(out io.Writer, in *content.Inline) error {
+			return writeFigure(out, b.Figures[in.Index])
+		},
+		Numbers: func(out io.Writer, n *content.Numbers) error {
+			cd, spark, err := cardsData(b, n)
 			if err != nil {
 				return err
 			}
-			bd.Chart, bd.Alt, bd.Height = template.JS(c.Payload), c.Alt, v.Chart.Height
-			charts = true
-		}
-		return tmpl.ExecuteTemplate(out, "block", bd)
-	}, func(out io.Writer, in *content.Inline) error {
-		return writeFigure(out, b.Figures[in.Index])
+			charts = charts || spark
+			return tmpl.ExecuteTemplate(out, "cards", cd)
+		},
 	})
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
@@ -166,4 +179,50 @@ func writeFigure(w io.Writer, f *view.Figure) error {
 	_, err := fmt.Fprintf(w, `<a class="figure" href="#sources-title" data-value="%s" title="%s">%s</a>`,
 		template.HTMLEscapeString(f.Raw), template.HTMLEscapeString(title), template.HTMLEscapeString(f.Text))
 	return err
+}
+
+// cardData is what the "cards" template receives for one card.
+type cardData struct {
+	Label, Note string
+	Value       template.HTML // the figure element
+	Change      template.HTML // the change's figure element, or ""
+	Direction   string        // up, down or flat
+	Arrow       string        // ▲, ▼ or ▬: the change's direction without colour
+	Spark       string        // the sparkline's values as JSON, or ""
+	SparkAlt    string
+}
+
+// cardsData prepares a numbers block's cards; spark reports a sparkline,
+// which needs the chart scripts.
+func cardsData(b *project.Briefing, n *content.Numbers) (cards []cardData, spark bool, err error) {
+	for _, c := range n.Cards {
+		f := b.Figures[c.Value.Index]
+		var value bytes.Buffer
+		if err := writeFigure(&value, f); err != nil {
+			return nil, false, err
+		}
+		cd := cardData{Label: c.Label, Note: c.Note, Value: template.HTML(value.String())}
+		if c.Change != nil {
+			ch := b.Figures[c.Change.Index]
+			var change bytes.Buffer
+			if err := writeFigure(&change, ch); err != nil {
+				return nil, false, err
+			}
+			cd.Change, cd.Direction, cd.Arrow = template.HTML(change.String()), "flat", "▬"
+			if x, err := strconv.ParseFloat(ch.Raw, 64); err == nil && x > 0 {
+				cd.Direction, cd.Arrow = "up", "▲"
+			} else if err == nil && x < 0 {
+				cd.Direction, cd.Arrow = "down", "▼"
+			}
+		}
+		if f.Spark != nil {
+			js, err := json.Marshal(f.Spark.Values)
+			if err != nil {
+				return nil, false, err
+			}
+			cd.Spark, cd.SparkAlt, spark = string(js), f.Spark.Alt, true
+		}
+		cards = append(cards, cd)
+	}
+	return cards, spark, nil
 }

@@ -21,6 +21,47 @@ type Figure struct {
 	Text   string    // formatted as the column is (a change as a signed percent)
 	Raw    string    // the number, date or text itself
 	Date   time.Time // the row's date; zero for an aggregate or a row without one
+	Spark  *Spark    // a card's sparkline; nil elsewhere
+}
+
+// Spark is the recent history of a card's series column.
+type Spark struct {
+	Values []float64
+	Alt    string // the sparkline as text: from what, when, to what, when
+}
+
+// AddSpark gives a card's figure its sparkline, when it is the value of a
+// series column: the column from since (or 90 days before the briefing)
+// to the briefing's date.
+func (f *Figure) AddSpark(since, asOf time.Time) {
+	in, d := f.Inline, f.Data
+	if d.Kind() != dataset.KindSeries || in.Func != "" || in.Column == "" || !in.At.IsZero() {
+		return
+	}
+	col := d.Column(in.Column)
+	if col == nil || col.Type != dataset.Number {
+		return
+	}
+	if since.IsZero() {
+		since = asOf.AddDate(0, 0, -90)
+	}
+	rows := d.Select(dataset.Query{From: since, AsOf: asOf})
+	var s Spark
+	var first, last int
+	for _, r := range rows {
+		if v := d.Value(r, col); v.Type == dataset.Number {
+			if len(s.Values) == 0 {
+				first = r
+			}
+			s.Values, last = append(s.Values, v.Num), r
+		}
+	}
+	if len(s.Values) < 2 {
+		return
+	}
+	s.Alt = fmt.Sprintf("%s from %s on %s to %s on %s", col.Label, col.FormatValue(d.Value(first, col)), dateOf(d, first).Format("2 January 2006"),
+		col.FormatValue(d.Value(last, col)), dateOf(d, last).Format("2 January 2006"))
+	f.Spark = &s
 }
 
 // BindFigure finds an inline value in the data as of the briefing's date,

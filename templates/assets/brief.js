@@ -155,6 +155,28 @@
     if (details) { details.removeAttribute('open'); }
   }
 
+  /* Sparklines of key-number cards: a line, no axes; the card's text says
+   * the same (its aria-label). */
+  var sparks = document.querySelectorAll('.spark[data-spark]');
+  for (var k = 0; k < sparks.length; k++) {
+    try {
+      var el = sparks[k];
+      var values = JSON.parse(el.getAttribute('data-spark'));
+      var sc = { el: el, chart: null, option: {
+        animation: false,
+        backgroundColor: 'transparent',
+        grid: { left: 2, right: 2, top: 3, bottom: 3 },
+        xAxis: { type: 'category', show: false, data: values.map(function (_, i) { return i; }) },
+        yAxis: { type: 'value', show: false, scale: true },
+        series: [{ type: 'line', data: values, showSymbol: false, silent: true, lineStyle: { width: 1.5 } }]
+      } };
+      draw(sc);
+      live.push(sc);
+    } catch (err) {
+      if (window.console) { console.warn('brief: sparkline could not be drawn:', err); }
+    }
+  }
+
   var pending = 0;
   function resizeAll() {
     cancelAnimationFrame(pending);
