@@ -57,8 +57,9 @@ type Kind string
 
 // The kinds of block, named by the fence's info string.
 const (
-	KindChart Kind = "chart"
-	KindTable Kind = "table"
+	KindChart   Kind = "chart"
+	KindTable   Kind = "table"
+	KindChanges Kind = "changes" // what changed since the previous briefing
 )
 
 // ChartType is how a chart draws its series.
@@ -78,6 +79,8 @@ var chartTypes = []ChartType{ChartLine, ChartBar, ChartArea, ChartScatter}
 var (
 	commonKeys = []string{"dataset", "title", "subtitle", "where", "from", "to", "sort", "limit", "columns"}
 	chartKeys  = []string{"type", "x", "y", "mark_lines", "height"}
+	// A changes block's window is fixed: from the previous briefing to this one.
+	changesKeys = []string{"dataset", "title", "subtitle", "where", "columns", "limit"}
 )
 
 // KeyPos is the position of a key's value in the block, or the block's own.
@@ -173,8 +176,13 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 // checkKeys reports unknown keys, and chart keys in a table block.
 func (p *blockParser) checkKeys() {
 	known := slices.Concat(commonKeys, chartKeys)
+	if p.kind == KindChanges {
+		known = changesKeys
+	}
 	for _, k := range slices.Sorted(maps.Keys(p.m)) {
 		switch {
+		case p.kind == KindChanges && !slices.Contains(changesKeys, k):
+			p.addf(p.at(p.ix.Key(k)), "%s", tomlval.UnknownKey(k, known, "a changes block's keys"))
 		case slices.Contains(commonKeys, k), p.kind == KindChart && slices.Contains(chartKeys, k):
 		case slices.Contains(chartKeys, k):
 			p.addf(p.at(p.ix.Key(k)), "%q applies to chart blocks only; use ```chart, or remove it", k)

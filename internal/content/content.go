@@ -343,7 +343,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock:
 			switch string(n.Language(src)) {
-			case string(KindChart), string(KindTable), string(KindNumbers):
+			case string(KindChart), string(KindTable), string(KindChanges), string(KindNumbers):
 				fences = append(fences, n)
 			}
 			return ast.WalkSkipChildren, nil

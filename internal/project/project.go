@@ -193,6 +193,14 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 		return nil, err
 	}
 	l.errs.Add(errs...)
+	// The dates of published briefings, for "since the previous briefing".
+	var published []time.Time
+	for _, b := range all {
+		if b != nil && !b.Draft {
+			published = append(published, b.Date)
+		}
+	}
+	slices.SortFunc(published, time.Time.Compare)
 	seen := map[string]string{}
 	var parsed []*content.Briefing
 	for i, b := range all {
@@ -205,7 +213,7 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 			continue
 		}
 		seen[b.Slug] = b.File
-		sb, warns, err := l.bind(b, hashes[i])
+		sb, warns, err := l.bind(b, hashes[i], previous(published, b.Date))
 		l.errs.Add(err)
 		l.p.Warnings = append(l.p.Warnings, warns...)
 		if sb == nil {
@@ -221,8 +229,8 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 
 // bind binds a briefing's blocks, or takes them from the memo when neither
 // the briefing nor any dataset it names has changed.
-func (l *loader) bind(b *content.Briefing, h key.Hash) (*Briefing, []*diag.Error, error) {
-	k := key.New().Sum(h).Str(strings.Join(l.ids, ","))
+func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time) (*Briefing, []*diag.Error, error) {
+	k := key.New().Sum(h).Str(strings.Join(l.ids, ",")).Str(prev.String())
 	for _, blk := range b.Blocks {
 		k.Str(blk.Dataset).Sum(l.p.DataHash[blk.Dataset]).Bool(l.failed[blk.Dataset])
 	}
@@ -237,7 +245,11 @@ func (l *loader) bind(b *content.Briefing, h key.Hash) (*Briefing, []*diag.Error
 		if l.failed[blk.Dataset] {
 			continue // the dataset's own errors are reported
 		}
-		v, err := view.Bind(blk, func(id string) *dataset.Dataset { return l.byID[id] }, l.ids, b.Date)
+		find := func(id string) *dataset.Dataset { return l.byID[id] }
+		v, err := view.Bind(blk, find, l.ids, b.Date)
+		if blk.Kind == content.KindChanges {
+			v, err = view.BindChanges(blk, find, l.ids, b.Date, prev)
+		}
 		if err != nil {
 			errs.Add(err)
 			continue
@@ -277,6 +289,17 @@ func (l *loader) bind(b *content.Briefing, h key.Hash) (*Briefing, []*diag.Error
 	}
 	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err
+}
+
+// previous is the date of the published briefing before date: the latest
+// earlier date among published (sorted), or zero. A draft never counts,
+// whether or not drafts are built.
+func previous(published []time.Time, date time.Time) time.Time {
+	i, _ := slices.BinarySearchFunc(published, date, time.Time.Compare)
+	if i == 0 {
+		return time.Time{}
+	}
+	return published[i-1]
 }
 
 // rowsKey is Briefing.Key: the briefing's file, what each inline value
