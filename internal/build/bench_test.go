@@ -40,6 +40,22 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkBuildWithCards is BenchmarkBuild at 1,000 briefings with a
+// numbers block, a changes block and inline values in every briefing.
+func BenchmarkBuildWithCards(b *testing.B) {
+	src := b.TempDir()
+	if err := gen.WriteWithCards(src, 1000); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "public")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // TestGeneratedProjectBuilds keeps the generator honest: its output must
 // build into exactly the site the contract describes, every briefing with its
 // page and workbook and every tag with its page.
@@ -47,6 +63,13 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	src := t.TempDir()
 	if err := gen.Write(src, 12); err != nil {
 		t.Fatal(err)
+	}
+	cards := t.TempDir()
+	if err := gen.WriteWithCards(cards, 12); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build.Build(context.Background(), build.Options{Src: cards}); err != nil {
+		t.Fatalf("the project with cards: %v", err)
 	}
 	res, err := build.Build(context.Background(), build.Options{Src: src})
 	if err != nil {

@@ -24,7 +24,14 @@ investor quarter guidance demand supply cost price energy hydro nuclear gas site
 build speed scale backlog funding equity debt rally decline analyst market sector`)
 
 // Write writes a project of n weekly briefings into dir.
-func Write(dir string, n int) error {
+func Write(dir string, n int) error { return write(dir, n, false) }
+
+// WriteWithCards is Write with a numbers block (three cards, one with a
+// sparkline) and a changes block in every briefing, and inline values in its
+// prose.
+func WriteWithCards(dir string, n int) error { return write(dir, n, true) }
+
+func write(dir string, n int, cards bool) error {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	files := map[string]string{
 		"site.toml": "title = \"Generated desk\"\nbase_url = \"https://bench.example.com/\"\nauthor = \"Bench\"\n",
@@ -66,7 +73,7 @@ func Write(dir string, n int) error {
 	files["data/operators.toml"] = b.String()
 
 	for w := range n {
-		files[fmt.Sprintf("content/briefings/week-%05d.md", w+1)] = briefing(r, w)
+		files[fmt.Sprintf("content/briefings/week-%05d.md", w+1)] = briefing(r, w, cards)
 	}
 	for name, text := range files {
 		full := filepath.Join(dir, filepath.FromSlash(name))
@@ -82,7 +89,7 @@ func Write(dir string, n int) error {
 
 func day(offset int) string { return Start.AddDate(0, 0, offset).Format(time.DateOnly) }
 
-func briefing(r *rand.Rand, w int) string {
+func briefing(r *rand.Rand, w int, cards bool) string {
 	var b strings.Builder
 	date := day(w * 7)
 	fmt.Fprintf(&b, "+++\ntitle = \"Week %d: %s and %s\"\ndate = %s\nsummary = \"%s\"\ntags = [%q, %q]\n+++\n\n",
@@ -105,6 +112,12 @@ func briefing(r *rand.Rand, w int) string {
 		case 3:
 			b.WriteString("```table\ndataset = \"operators\"\nsort = \"-capacity_mw\"\n```\n\n")
 		}
+	}
+	if cards {
+		fmt.Fprintf(&b, "The index closed at {{ daily.close }}, {{ daily.close | change %s }} on the quarter.\n\n", day(max(w*7-84, 0)))
+		fmt.Fprintf(&b, "```numbers\n[[card]]\nlabel = \"Index\"\nvalue = \"daily.close\"\nchange = \"daily.close | change %s\"\nnote = \"on the quarter\"\n"+
+			"[[card]]\nlabel = \"Largest deal\"\nvalue = \"deals.value_usd | max\"\n[[card]]\nlabel = \"Deals\"\nvalue = \"deals | count\"\n```\n\n", day(max(w*7-84, 0)))
+		b.WriteString("```changes\ndataset = \"deals\"\n```\n")
 	}
 	return b.String()
 }
