@@ -285,11 +285,7 @@ func newMarkdown(r *Renderers) goldmark.Markdown {
 	}
 	if r != nil {
 		opts = append(opts, goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(
-				util.Prioritized(&blockRenderer{render: r.Block}, 100),
-				util.Prioritized(&inlineRenderer{render: func(w util.BufWriter, in *Inline) error { return r.Inline(w, in) }}, 100),
-				util.Prioritized(&numbersRenderer{render: func(w util.BufWriter, n *Numbers) error { return r.Numbers(w, n) }}, 100),
-			),
+			renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{r}, 100)),
 			html.WithXHTML(),
 		))
 	}
@@ -314,14 +310,20 @@ func (n *blockNode) Kind() ast.NodeKind { return kindBlock }
 
 func (n *blockNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
 
-type blockRenderer struct {
-	render func(w io.Writer, b *Block) error
+// nodeRenderer writes brief's nodes through the briefing's Renderers.
+type nodeRenderer struct{ r *Renderers }
+
+func (nr nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	renderWith(reg, kindBlock, func(w util.BufWriter, n *blockNode) error { return nr.r.Block(w, n.block) })
+	renderWith(reg, kindInline, func(w util.BufWriter, n *inlineNode) error { return nr.r.Inline(w, n.inline) })
+	renderWith(reg, kindNumbers, func(w util.BufWriter, n *numbersNode) error { return nr.r.Numbers(w, n.numbers) })
 }
 
-func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindBlock, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+// renderWith registers f for the nodes of kind, which it writes whole.
+func renderWith[N ast.Node](reg renderer.NodeRendererFuncRegisterer, kind ast.NodeKind, f func(w util.BufWriter, n N) error) {
+	reg.Register(kind, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
-			if err := r.render(w, n.(*blockNode).block); err != nil {
+			if err := f(w, n.(N)); err != nil {
 				return ast.WalkStop, err
 			}
 		}

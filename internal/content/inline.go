@@ -10,9 +10,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlval"
@@ -255,20 +253,4 @@ func (inlineParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.N
 	n.expr, n.closed = line[2:2+end], true
 	block.Advance(2 + end + 2)
 	return n
-}
-
-// inlineRenderer writes each inline value through the briefing's callback.
-type inlineRenderer struct {
-	render func(w util.BufWriter, in *Inline) error
-}
-
-func (r *inlineRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindInline, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			if err := r.render(w, n.(*inlineNode).inline); err != nil {
-				return ast.WalkStop, err
-			}
-		}
-		return ast.WalkSkipChildren, nil
-	})
 }

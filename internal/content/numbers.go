@@ -6,8 +6,6 @@ import (
 	"slices"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/util"
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlpos"
@@ -115,18 +113,3 @@ type numbersNode struct {
 func (n *numbersNode) Kind() ast.NodeKind { return kindNumbers }
 
 func (n *numbersNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
-
-type numbersRenderer struct {
-	render func(w util.BufWriter, n *Numbers) error
-}
-
-func (r *numbersRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindNumbers, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			if err := r.render(w, n.(*numbersNode).numbers); err != nil {
-				return ast.WalkStop, err
-			}
-		}
-		return ast.WalkSkipChildren, nil
-	})
-}
