@@ -539,3 +539,64 @@ Close {{ prices.close }}, {{ prices.close | change 2026-01-01 }} since the first
 		t.Errorf("Quoted figures:\n got %q\nwant %q", rows, want)
 	}
 }
+
+// TestEChartsSources: pages load the ECharts built into brief, unless the
+// project overrides it, BRIEF_ECHARTS names another copy, or echarts_url a
+// CDN; only brief's own bundle is published with its licenses.
+func TestEChartsSources(t *testing.T) {
+	const chartProject = `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/"
+-- data/prices.toml --
+title = "Prices"
+source = "Exchange"
+kind = "series"
+[[rows]]
+date = 2026-01-01
+close = 1
+-- content/briefings/w.md --
++++
+title = "W"
+date = 2026-01-02
++++
+` + "```chart\ndataset = \"prices\"\n```\n"
+	own := filepath.Join(t.TempDir(), "echarts.min.js")
+	if err := os.WriteFile(own, []byte("/* echarts from BRIEF_ECHARTS */"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, extra, env string
+		src              *regexp.Regexp // the script the page loads
+		license          bool
+	}{
+		{"built in", "", "", regexp.MustCompile(`src="\.\./\.\./assets/echarts\.min\.[0-9a-f]{8}\.js"`), true},
+		{"project override", "-- templates/assets/echarts.min.js --\n/* echarts of the project */\n", "", regexp.MustCompile(`src="\.\./\.\./assets/echarts\.min\.[0-9a-f]{8}\.js"`), false},
+		{"BRIEF_ECHARTS", "", own, regexp.MustCompile(`src="\.\./\.\./assets/echarts\.min\.[0-9a-f]{8}\.js"`), false},
+		{"echarts_url", "-- site.toml --\ntitle = \"Desk\"\necharts_url = \"https://cdn.example.net/echarts.min.js\"\n", "", regexp.MustCompile(`src="https://cdn\.example\.net/echarts\.min\.js"`), false},
+	}
+	want := map[string]string{"project override": "/* echarts of the project */\n", "BRIEF_ECHARTS": "/* echarts from BRIEF_ECHARTS */"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := sitetest.Write(t, chartProject+tt.extra)
+			if _, err := sitetest.Build(t, dir, build.Options{ECharts: tt.env}); err != nil {
+				t.Fatal(err)
+			}
+			page := sitetest.Read(t, dir, "briefings/w/index.html")
+			m := tt.src.FindString(page)
+			if m == "" {
+				t.Fatalf("the page does not load %s", tt.src)
+			}
+			if w, ok := want[tt.name]; ok {
+				got := sitetest.Read(t, dir, strings.TrimSuffix(strings.TrimPrefix(m, `src="../../`), `"`))
+				if got != w {
+					t.Errorf("published %q, want %q", got, w)
+				}
+			}
+			_, err := os.Stat(filepath.Join(dir, "public/assets/echarts.LICENSE.txt"))
+			if (err == nil) != tt.license {
+				t.Errorf("licenses published: %v, want %v", err == nil, tt.license)
+			}
+		})
+	}
+}
