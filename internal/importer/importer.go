@@ -49,6 +49,11 @@ func Import(name string, data []byte, opts Options) ([]byte, error) {
 	if !tomlval.ValidID(opts.ID) {
 		return nil, fmt.Errorf("--id %q: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", opts.ID)
 	}
+	switch opts.Kind {
+	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable:
+	default:
+		return nil, fmt.Errorf("--kind %q: use series, moves, deals or table", opts.Kind)
+	}
 	var rows [][]cell
 	var err error
 	switch strings.ToLower(path.Ext(name)) {
@@ -226,6 +231,8 @@ func newTable(name string, rows [][]cell) (*table, error) {
 	for _, h := range rows[0] {
 		c := &column{header: strings.TrimSpace(h.text), name: columnName(h.text), pos: h.pos}
 		switch first, dup := seen[c.name]; {
+		case tomlval.CheckText(h.text) != nil:
+			errs.Addf(h.pos, "header %q %v", h.text, tomlval.CheckText(h.text))
 		case c.name == "":
 			errs.Addf(h.pos, "header %q has no letters or digits to name a column: give it a name", h.text)
 		case !tomlval.ValidID(c.name):

@@ -30,8 +30,8 @@ func (t *table) toml(name string, opts Options) []byte {
 		put("kind   = %s", quote(string(opts.Kind)))
 	}
 	for _, c := range t.cols {
-		if c.header == c.name && !c.pct {
-			continue
+		if c.header == c.name && !c.pct || c.typ == tomlval.Empty {
+			continue // nothing to say, or a column with no value (a dataset has no such column)
 		}
 		put("")
 		put("[columns.%s]", c.name)
