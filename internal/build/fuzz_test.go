@@ -23,6 +23,8 @@ var located = regexp.MustCompile(`^(content/briefings/b\.md|data/d\.toml):\d+:\d
 // arbitrary: the build must never panic or hang, and must either succeed or
 // fail with located errors.
 func FuzzBuild(f *testing.F) {
+	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-09\n+++\nNow {{ d.v }}, {{ d.v | change 2026-01-01 }}.\n\n```numbers\n[[card]]\nlabel = \"V\"\nvalue = \"d.v\"\nchange = \"d.v | change 2026-01-01\"\n```\n\n```changes\ndataset = \"d\"\n```\n"),
+		[]byte("title = \"D\"\nsource = \"S\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nv = 1.5\n[[rows]]\ndate = 2026-01-08\nv = 2\n"))
 	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n```chart\ndataset = \"d\"\n```\n\n```table\ndataset = \"d\"\nsort = \"-v\"\n```\n"),
 		[]byte("title = \"D\"\nsource = \"S\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nv = 1.5\n"))
 	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n```chart\ndataset = \"d\"\nmark_lines = [{ x = \"AAA\", label = \"x\" }]\n```\n"),
@@ -74,15 +76,22 @@ func FuzzBuild(f *testing.F) {
 			if n := bytes.Count(page, []byte("<figure class=\"block ")); n != len(b.Views) {
 				t.Fatalf("%d figures for %d blocks", n, len(b.Views))
 			}
-			if len(b.Views) == 0 {
+			if n := bytes.Count(page, []byte(`<a class="figure"`)); n != len(b.Figures) {
+				t.Fatalf("%d figure elements for %d inline values and cards", n, len(b.Figures))
+			}
+			if len(b.Views) == 0 && len(b.Figures) == 0 {
 				continue
 			}
 			wb, err := excelize.OpenReader(bytes.NewReader(snap.Files["briefings/"+b.Slug+"/"+b.Slug+".xlsx"]))
 			if err != nil {
 				t.Fatalf("the workbook does not open: %v", err)
 			}
-			if n := len(wb.GetSheetList()); n != len(b.Views)+2 {
-				t.Fatalf("%d sheets for %d blocks (and the cover and sources)", n, len(b.Views))
+			sheets := len(b.Views) + 2 // and the cover and sources
+			if len(b.Figures) > 0 {
+				sheets++ // the quoted figures
+			}
+			if n := len(wb.GetSheetList()); n != sheets {
+				t.Fatalf("%d sheets for %d blocks and %d quoted figures", n, len(b.Views), len(b.Figures))
 			}
 			wb.Close()
 		}

@@ -11,6 +11,7 @@ import (
 // place, and a briefing it accepts must render.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(briefing))
+	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\nA {{ d.v [t=\"x y\"] @2026-01-01 | change 2025-01-01 }} and `{{ x }}` \\{{ y }} {{ d | count }}\n\n```numbers\n[[card]]\nlabel = \"L\"\nvalue = \"d.v | max\"\nchange = \"d.v | delta 2025-01-01\"\n```\n\n```changes\ndataset = \"d\"\nlimit = 3\n```\n"))
 	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n"))
 	f.Add([]byte("+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n- a\n\n  ```chart\n  dataset = \"x\"\n  where = { a = [1, \"b\"] }\n  ```\n"))
 	f.Add([]byte("+++\r\ntitle = \"T\"\r\ndate = 2026-01-02\r\n+++\r\n~~~table\r\ndataset = \"x\"\r\n~~~\r\n"))
