@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"internal/project":   {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/projectfs", "internal/tomlpos", "internal/tomlval", "internal/view", "templates"},
 	"internal/render":    {"internal/chart", "internal/content", "internal/csvout", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/view", "internal/workbook", "templates"},
 	"internal/csvout":    {"internal/dataset", "internal/view"},
-	"internal/build":     {"internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/render"},
+	"internal/build":     {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/render"},
 	"internal/preview":   {"internal/build", "internal/diag"},
 	"internal/cli":       {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/preview", "internal/scaffold"},
 	"internal/importer":  {"internal/dataset", "internal/diag", "internal/tomlval"},

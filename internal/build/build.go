@@ -43,6 +43,9 @@ type Options struct {
 	CacheDir string
 	// Progress, when not nil, is called as outputs are made.
 	Progress func(done, total int)
+	// Strict makes Check's warnings about figures typed in the prose that
+	// match no value of the data errors.
+	Strict bool
 }
 
 func (o Options) project(parse func(string, []byte) (*dataset.Dataset, error)) project.Options {
@@ -262,7 +265,15 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkLinks(p, opts.Src, w.files); err != nil {
 		return nil, err
 	}
-	return &Result{Files: w.list(), Warnings: append(p.Warnings, lint(p)...)}, nil
+	typed := checkTyped(p)
+	if opts.Strict && len(typed) > 0 {
+		var errs diag.List
+		for _, e := range typed {
+			errs.Add(e)
+		}
+		return nil, &errs
+	}
+	return &Result{Files: w.list(), Warnings: append(append(p.Warnings, lint(p)...), typed...)}, nil
 }
 
 // checkLinks reports every link of the built site that does not resolve, at

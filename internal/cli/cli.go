@@ -55,7 +55,7 @@ const usage = `brief turns datasets and markdown commentary into a static briefi
 Usage:
   brief build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]
   brief serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]
-  brief check [--src DIR] [--drafts]
+  brief check [--src DIR] [--drafts] [--strict]
   brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
   brief init  [DIR]
   brief import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]
@@ -301,11 +301,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [--src DIR] [--drafts]",
-		"Validates the project as a build would, including rendering, without writing\nanything into the project.")
+	fs := newFlags("check", "check [--src DIR] [--drafts] [--strict]",
+		"Validates the project as a build would, including rendering, without writing\nanything into the project. It also looks for every figure typed in the prose\n(with %, $ or a unit of the data) among the values of the briefing's data,\nand warns about those it cannot find.")
 	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "also list drafts as published (they are always checked)")
+	fs.BoolVar(&opts.Strict, "strict", false, "make typed figures that match no value errors, not warnings")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {
 		return helpOK(err)

@@ -50,8 +50,9 @@ type Briefing struct {
 	Inlines []*Inline  // values quoted in the prose, {{ ... }}, then in cards
 	Words   int        // words of prose, for reading time
 
-	body []byte
-	doc  ast.Node
+	body     []byte
+	bodyLine int // the file's line the body starts on
+	doc      ast.Node
 }
 
 var frontKeys = []string{"title", "date", "summary", "tags", "draft", "slug"}
@@ -78,7 +79,7 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		errs.Addf(at(1, 1), "%v", err)
 		return nil, &errs
 	}
-	b.body = body
+	b.body, b.bodyLine = body, bodyLine
 	// The markdown is copied into the page as it is: refuse what the TOML
 	// values are refused for, and bytes that are not UTF-8.
 	bodyStart := len(src) - len(body)
