@@ -18,10 +18,32 @@ import (
 // pairs for each figure).
 const maxPairs = 1000
 
-// candidate is a value a typed figure may stand for.
-type candidate struct {
+// column is one number column of a briefing's data, its values as of the
+// briefing's date, gathered once for all the briefing's typed figures.
+type column struct {
+	d      *dataset.Dataset
+	c      *dataset.Column
+	rows   []int     // the rows with a number in the column
+	values []float64 // their numbers
+}
+
+// hit is a value a figure was compared with: a cell (z < 0) or the change
+// from row a to row z of a column. It is described only when it is the
+// nearest of an unmatched figure.
+type hit struct {
+	col   *column
+	a, z  int // indices into col.rows
 	value float64
-	text  string // as the nearest: "-36.4%: hashprice usd_per_ph_day from 2025-07-01 to 2026-01-02"
+}
+
+func (h hit) String() string {
+	d, c := h.col.d, h.col.c
+	if h.z < 0 {
+		r := h.col.rows[h.a]
+		return fmt.Sprintf("%s: %s %s%s", c.FormatValue(d.Value(r, c)), d.ID, c.Name, where(d, r))
+	}
+	return fmt.Sprintf("%+.1f%%: %s %s from%s to%s", h.value, d.ID, c.Name,
+		strings.TrimPrefix(where(d, h.col.rows[h.a]), " on"), strings.TrimPrefix(where(d, h.col.rows[h.z]), " on"))
 }
 
 // checkTyped looks for every figure typed in a briefing's prose (with %, $
@@ -35,23 +57,27 @@ func checkTyped(p *project.Project) []*diag.Error {
 	}
 	var out []*diag.Error
 	for _, b := range p.All {
-		var sets []*dataset.Dataset
-		add := func(id string) {
-			if d := byID[id]; d != nil && !slices.Contains(sets, d) {
-				sets = append(sets, d)
-			}
-		}
-		for _, v := range b.Views {
-			add(v.Data.ID)
-		}
-		for _, f := range b.Figures {
-			add(f.Data.ID)
-		}
-		if len(sets) == 0 {
+		typed := b.TypedFigures()
+		if len(typed) == 0 {
 			continue
 		}
-		for _, t := range b.TypedFigures() {
-			if e := checkFigure(t, sets, b.Date); e != nil {
+		var ids []string
+		for _, v := range b.Views {
+			ids = append(ids, v.Data.ID)
+		}
+		for _, f := range b.Figures {
+			ids = append(ids, f.Data.ID)
+		}
+		var cols []*column
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if d := byID[id]; d != nil && !seen[id] {
+				seen[id] = true
+				cols = append(cols, numberColumns(d, b.Date)...)
+			}
+		}
+		for _, t := range typed {
+			if e := checkFigure(t, cols); e != nil {
 				out = append(out, e)
 			}
 		}
@@ -59,41 +85,72 @@ func checkTyped(p *project.Project) []*diag.Error {
 	return out
 }
 
+// numberColumns gathers a dataset's number columns as of a date.
+func numberColumns(d *dataset.Dataset, asOf time.Time) []*column {
+	rows := d.Select(dataset.Query{AsOf: asOf})
+	var out []*column
+	for _, c := range d.Columns() {
+		if c.Type != dataset.Number {
+			continue
+		}
+		col := &column{d: d, c: c}
+		for _, r := range rows {
+			if v := d.Value(r, c); v.Type == dataset.Number {
+				col.rows, col.values = append(col.rows, r), append(col.values, v.Num)
+			}
+		}
+		out = append(out, col)
+	}
+	return out
+}
+
 // checkFigure reports a typed figure that no value matches, naming the
 // nearest.
-func checkFigure(t content.Typed, sets []*dataset.Dataset, asOf time.Time) *diag.Error {
-	var cands []candidate
+func checkFigure(t content.Typed, cols []*column) *diag.Error {
 	var ids []string
-	for _, d := range sets {
-		rows := d.Select(dataset.Query{AsOf: asOf})
-		for _, c := range d.Columns() {
-			if c.Type != dataset.Number || !t.Percent && !t.Money && !strings.EqualFold(c.Unit, t.Word) {
+	var nearest hit
+	found := false
+	consider := func(h hit) bool {
+		if matches(t, h.value) {
+			return true
+		}
+		if !found || math.Abs(math.Abs(h.value)-t.Value) < math.Abs(math.Abs(nearest.value)-t.Value) {
+			nearest, found = h, true
+		}
+		return false
+	}
+	for _, col := range cols {
+		if !t.Percent && !t.Money && !strings.EqualFold(col.c.Unit, t.Word) {
+			continue
+		}
+		if !slices.Contains(ids, col.d.ID) {
+			ids = append(ids, col.d.ID)
+		}
+		for a, v := range col.values {
+			if consider(hit{col, a, -1, v}) {
+				return nil
+			}
+		}
+		if !t.Percent || len(col.values) > maxPairs {
+			continue
+		}
+		for a, va := range col.values {
+			if va == 0 {
 				continue
 			}
-			if !slices.Contains(ids, d.ID) {
-				ids = append(ids, d.ID)
-			}
-			cands = append(cands, cells(d, c, rows)...)
-			if t.Percent && len(rows) <= maxPairs {
-				cands = append(cands, changes(d, c, rows)...)
+			for z := a + 1; z < len(col.values); z++ {
+				if consider(hit{col, a, z, (col.values[z] - va) / math.Abs(va) * 100}) {
+					return nil
+				}
 			}
 		}
 	}
 	if len(ids) == 0 {
 		return nil // a word after a number that is no unit of these datasets
 	}
-	var nearest *candidate
-	for i, c := range cands {
-		if matches(t, c.value) {
-			return nil
-		}
-		if nearest == nil || math.Abs(math.Abs(c.value)-t.Value) < math.Abs(math.Abs(nearest.value)-t.Value) {
-			nearest = &cands[i]
-		}
-	}
 	msg := fmt.Sprintf("%s on line %d matches no value in %s", t.Text, t.Pos.Line, strings.Join(ids, ", "))
-	if nearest != nil {
-		msg += "; the nearest is " + nearest.text
+	if found {
+		msg += "; the nearest is " + nearest.String()
 	}
 	return diag.Errorf(t.Pos, "%s", msg)
 }
@@ -113,38 +170,6 @@ func matches(t content.Typed, v float64) bool {
 		return math.Abs(v-t.Value) <= t.Step/2*(1+1e-9)
 	}
 	return math.Abs(v-t.Value) <= t.Step*1.5
-}
-
-func cells(d *dataset.Dataset, c *dataset.Column, rows []int) []candidate {
-	var out []candidate
-	for _, r := range rows {
-		if v := d.Value(r, c); v.Type == dataset.Number {
-			out = append(out, candidate{v.Num, fmt.Sprintf("%s: %s %s%s", c.FormatValue(v), d.ID, c.Name, where(d, r))})
-		}
-	}
-	return out
-}
-
-// changes are the percent changes between any two cells of a column, from
-// the earlier row to the later.
-func changes(d *dataset.Dataset, c *dataset.Column, rows []int) []candidate {
-	var out []candidate
-	for i, a := range rows {
-		va := d.Value(a, c)
-		if va.Type != dataset.Number || va.Num == 0 {
-			continue
-		}
-		for _, z := range rows[i+1:] {
-			vz := d.Value(z, c)
-			if vz.Type != dataset.Number {
-				continue
-			}
-			pct := (vz.Num - va.Num) / math.Abs(va.Num) * 100
-			out = append(out, candidate{pct, fmt.Sprintf("%+.1f%%: %s %s from%s to%s", pct, d.ID, c.Name,
-				strings.TrimPrefix(where(d, a), " on"), strings.TrimPrefix(where(d, z), " on"))})
-		}
-	}
-	return out
 }
 
 // where names a row: " on 2026-01-02", or " in row 3" without dates.

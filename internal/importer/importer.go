@@ -106,8 +106,6 @@ func readCSV(name string, data []byte) ([][]cell, error) {
 	return rows, nil
 }
 
-var percentFormat = regexp.MustCompile(`%`)
-
 // readXLSX reads a sheet's cells as stored (not as shown), noting which
 // are formatted as dates or percentages.
 func readXLSX(name string, data []byte, sheet string) ([][]cell, error) {
@@ -141,7 +139,7 @@ func readXLSX(name string, data []byte, sheet string) ([][]cell, error) {
 				format = *st.CustomNumFmt
 			}
 			switch {
-			case st.NumFmt == 9 || st.NumFmt == 10 || percentFormat.MatchString(format):
+			case st.NumFmt == 9 || st.NumFmt == 10 || strings.Contains(format, "%"):
 				k.pct = true
 			case st.NumFmt >= 14 && st.NumFmt <= 22, isDateFormat(format):
 				k.date = true

@@ -6,7 +6,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/brief-desk/brief/internal/tomlval"
 )
@@ -54,24 +53,14 @@ func (t *table) toml(name string, opts Options) []byte {
 	return b.Bytes()
 }
 
-// literal writes a value as TOML.
+// literal writes a value as TOML: as Value.Literal does, but a number
+// written with a fraction keeps one (35.0 stays a float).
 func literal(v tomlval.Value) string {
-	switch v.Type {
-	case tomlval.Number:
-		if v.Int {
-			return strconv.FormatInt(int64(v.Num), 10)
-		}
-		s := strconv.FormatFloat(v.Num, 'g', -1, 64)
-		if !strings.ContainsAny(s, ".eEn") {
-			s += ".0"
-		}
-		return s
-	case tomlval.Date:
-		return v.Date().Format(time.DateOnly)
-	case tomlval.Bool:
-		return strconv.FormatBool(v.Bool)
+	s := v.Literal()
+	if v.Type == tomlval.Number && !v.Int && !strings.ContainsAny(s, ".eEn") {
+		s += ".0"
 	}
-	return quote(v.Str)
+	return s
 }
 
 // quote writes a TOML basic string. Text has passed CheckText, so the only

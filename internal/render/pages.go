@@ -7,9 +7,7 @@ import (
 	"github.com/brief-desk/brief/internal/view"
 	"html/template"
 	"io"
-	"maps"
 	"path"
-	"slices"
 	"strconv"
 
 	"github.com/brief-desk/brief/internal/chart"
@@ -165,8 +163,6 @@ func (r *renderer) withSizes(sizes Sizes, workbooks []*Output, allData *Output) 
 	}
 	r.after = summarise(r.infos, r.tags)
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // writeFigure writes an inline value: the formatted figure, in an element
 // that carries the raw value and names the dataset, its source and the

@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -245,7 +247,7 @@ func (r *renderer) assets() []*Output {
 		}
 	}
 	var out []*Output
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		data := files[name]
 		out = append(out, &Output{
 			Path: name, Stage: StageFiles, Key: key.New().Str(name).Sum(key.Of(data)).Done(),

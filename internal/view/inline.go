@@ -103,7 +103,7 @@ func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*F
 	}
 	if in.Func == content.FuncCount {
 		n := len(rows)
-		f.Text, f.Raw = groupInt(n), strconv.Itoa(n)
+		f.Text, f.Raw = dataset.FormatNum(dataset.FormatInteger, float64(n)), strconv.Itoa(n)
 		return f, nil
 	}
 	latest := latestRow(d, rows)
@@ -191,28 +191,27 @@ func aggregate(fn content.Func, vals []float64) float64 {
 
 // latestRow is the row with the latest date (the last in the file among
 // equal ones), or the last row of a dataset without dates.
-func latestRow(d *dataset.Dataset, rows []int) int {
-	dc := d.DateColumn()
-	best := rows[len(rows)-1]
-	if dc == nil {
-		return best
-	}
-	for _, r := range rows {
-		if v, b := d.Value(r, dc), d.Value(best, dc); !v.IsEmpty() && (b.IsEmpty() || v.Compare(b) >= 0) {
-			best = r
-		}
-	}
-	return best
-}
+func latestRow(d *dataset.Dataset, rows []int) int { return edgeRow(d, rows, true) }
 
-func firstRow(d *dataset.Dataset, rows []int) int {
-	dc := d.DateColumn()
+// firstRow is the row with the earliest date (the first in the file among
+// equal ones), or the first row of a dataset without dates.
+func firstRow(d *dataset.Dataset, rows []int) int { return edgeRow(d, rows, false) }
+
+func edgeRow(d *dataset.Dataset, rows []int, last bool) int {
 	best := rows[0]
+	if last {
+		best = rows[len(rows)-1]
+	}
+	dc := d.DateColumn()
 	if dc == nil {
 		return best
 	}
 	for _, r := range rows {
-		if v, b := d.Value(r, dc), d.Value(best, dc); !v.IsEmpty() && (b.IsEmpty() || v.Compare(b) < 0) {
+		v, b := d.Value(r, dc), d.Value(best, dc)
+		if v.IsEmpty() {
+			continue
+		}
+		if c := v.Compare(b); b.IsEmpty() || last && c >= 0 || !last && c < 0 {
 			best = r
 		}
 	}
@@ -266,14 +265,6 @@ func raw(v dataset.Value) string {
 func signed(s string, x float64) string {
 	if x > 0 && !strings.HasPrefix(s, "+") {
 		return "+" + s
-	}
-	return s
-}
-
-func groupInt(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
 	}
 	return s
 }
