@@ -55,6 +55,20 @@ func (c *Column) Header() string {
 // Format renders a value of this column.
 func (c *Column) FormatValue(v Value) string { return FormatValue(c.Format, v) }
 
+// TextColumn is a text column of a table brief makes itself (a workbook's
+// sources sheet, a changes table), for Numbered.
+func TextColumn(name, label string) *Column {
+	return &Column{Name: name, Label: label, Type: String, Format: FormatText}
+}
+
+// Numbered sets each column's Index to its place in the list, as New wants.
+func Numbered(cols ...*Column) []*Column {
+	for i, c := range cols {
+		c.Index = i
+	}
+	return cols
+}
+
 // Dataset is one parsed, validated data file. Its kind, columns and rows
 // are fixed when it is made (by Parse, New or GobDecode), together with the
 // date index that selections use, so the two can never disagree.

@@ -87,13 +87,13 @@ func seriesChanges(b *content.Block, d *dataset.Dataset, asOf, prev time.Time) (
 		return nil, diag.Errorf(b.Pos, "changes block: %q has no row on or before the previous briefing's date, %s, to compare with", d.ID, prev.Format(time.DateOnly))
 	}
 	r0, r1 := latestRow(d, then), latestRow(d, now)
-	cols := []*dataset.Column{
-		{Name: "series", Label: "Series", Type: dataset.String, Format: dataset.FormatText},
-		{Name: "then", Label: "On " + dateOf(d, r0).Format(time.DateOnly), Type: dataset.String, Format: dataset.FormatText, Index: 1},
-		{Name: "now", Label: "On " + dateOf(d, r1).Format(time.DateOnly), Type: dataset.String, Format: dataset.FormatText, Index: 2},
-		{Name: "change", Label: "Change", Type: dataset.String, Format: dataset.FormatText, Index: 3},
-		{Name: "change_pct", Label: "Change %", Type: dataset.Number, Format: dataset.FormatPercent, Index: 4},
-	}
+	cols := dataset.Numbered(
+		dataset.TextColumn("series", "Series"),
+		dataset.TextColumn("then", "On "+dateOf(d, r0).Format(time.DateOnly)),
+		dataset.TextColumn("now", "On "+dateOf(d, r1).Format(time.DateOnly)),
+		dataset.TextColumn("change", "Change"),
+		&dataset.Column{Name: "change_pct", Label: "Change %", Type: dataset.Number, Format: dataset.FormatPercent},
+	)
 	var rows [][]dataset.Value
 	for _, c := range d.Columns() {
 		if c.Type != dataset.Number {

@@ -499,14 +499,14 @@ func (b *book) cover(info Info, contents [][2]string) error {
 
 // sources writes the sheet that lists every dataset used.
 func (b *book) sources(sets []*dataset.Dataset) error {
-	cols := []*dataset.Column{
-		{Name: "id", Label: "Dataset", Type: dataset.String, Format: dataset.FormatText},
-		{Name: "title", Label: "Title", Type: dataset.String, Format: dataset.FormatText, Index: 1},
-		{Name: "source", Label: "Source", Type: dataset.String, Format: dataset.FormatText, Index: 2},
-		{Name: "link", Label: "Link", Type: dataset.String, Format: dataset.FormatText, Index: 3},
-		{Name: "description", Label: "Description", Type: dataset.String, Format: dataset.FormatText, Index: 4},
-		{Name: "notes", Label: "Notes", Type: dataset.String, Format: dataset.FormatText, Index: 5},
-	}
+	cols := dataset.Numbered(
+		dataset.TextColumn("id", "Dataset"),
+		dataset.TextColumn("title", "Title"),
+		dataset.TextColumn("source", "Source"),
+		dataset.TextColumn("link", "Link"),
+		dataset.TextColumn("description", "Description"),
+		dataset.TextColumn("notes", "Notes"),
+	)
 	t := table{cols: cols, rows: len(sets), value: func(r int, c *dataset.Column) dataset.Value {
 		d := sets[r]
 		return tomlval.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes}[c.Index])
@@ -600,14 +600,14 @@ const figuresSheet = "Quoted figures"
 // (a number where it is one), what the text shows, the dataset, its source
 // and the row's date.
 func (b *book) figures(figs []*view.Figure) error {
-	cols := []*dataset.Column{
-		{Name: "expression", Label: "Expression", Type: dataset.String, Format: dataset.FormatText},
-		{Name: "value", Label: "Value", Type: dataset.Number, Format: dataset.FormatNumber, Index: 1},
-		{Name: "shown", Label: "Shown as", Type: dataset.String, Format: dataset.FormatText, Index: 2},
-		{Name: "dataset", Label: "Dataset", Type: dataset.String, Format: dataset.FormatText, Index: 3},
-		{Name: "source", Label: "Source", Type: dataset.String, Format: dataset.FormatText, Index: 4},
-		{Name: "date", Label: "Row date", Type: dataset.Date, Format: dataset.FormatDate, Index: 5},
-	}
+	cols := dataset.Numbered(
+		dataset.TextColumn("expression", "Expression"),
+		&dataset.Column{Name: "value", Label: "Value", Type: dataset.Number, Format: dataset.FormatNumber},
+		dataset.TextColumn("shown", "Shown as"),
+		dataset.TextColumn("dataset", "Dataset"),
+		dataset.TextColumn("source", "Source"),
+		&dataset.Column{Name: "date", Label: "Row date", Type: dataset.Date, Format: dataset.FormatDate},
+	)
 	t := table{cols: cols, rows: len(figs), value: func(r int, c *dataset.Column) dataset.Value {
 		f := figs[r]
 		switch c.Index {
