@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/brief-desk/brief/internal/scaffold"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/scaffold"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 

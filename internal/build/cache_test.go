@@ -3,7 +3,6 @@ package build_test
 import (
 	"context"
 	"crypto/sha256"
-	"github.com/brief-desk/brief/internal/fixture"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/fixture"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 

@@ -3,8 +3,6 @@ package chart
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/brief-desk/brief/internal/golden"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/golden"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"github.com/brief-desk/brief/internal/view"
 )
 

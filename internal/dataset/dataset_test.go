@@ -2,13 +2,14 @@ package dataset
 
 import (
 	"fmt"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"math"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 const hashprice = `title = "Bitcoin hashprice"

@@ -3,10 +3,11 @@ package importer
 import (
 	"bytes"
 	"fmt"
-	"github.com/xuri/excelize/v2"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/workbook"

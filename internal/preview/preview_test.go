@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/brief-desk/brief/internal/fixture"
 	"io"
 	"maps"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/fixture"
 	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/sitetest"
 )

@@ -3,7 +3,6 @@ package project
 import (
 	"errors"
 	"fmt"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/tomlpos"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // Config is site.toml. Every key has a default.

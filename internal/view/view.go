@@ -8,7 +8,6 @@ package view
 import (
 	"cmp"
 	"fmt"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // View is a block bound to its data.

@@ -2,14 +2,14 @@ package view
 
 import (
 	"fmt"
-	"github.com/brief-desk/brief/internal/diag"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 var datasets = map[string]string{

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"io"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"github.com/brief-desk/brief/internal/view"
 )
 
