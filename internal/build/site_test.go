@@ -6,9 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"fmt"
-	"github.com/brief-desk/brief/internal/fixture"
-	"github.com/brief-desk/brief/internal/golden"
-	"github.com/xuri/excelize/v2"
 	"maps"
 	"os"
 	"path/filepath"
@@ -17,7 +14,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/fixture"
+	"github.com/brief-desk/brief/internal/golden"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -503,15 +504,23 @@ func TestBlockCSV(t *testing.T) {
 }
 
 // TestQuotedFiguresSheet: the workbook lists every inline value with its
-// raw value, what the text shows, the dataset, its source and the row's date.
+// raw value (only a number is a value: text that reads as one is not),
+// what the text shows, the dataset, its source and the row's date.
 func TestQuotedFiguresSheet(t *testing.T) {
 	dir := sitetest.MustBuild(t, project+`
+-- data/codes.toml --
+title = "Codes"
+source = "Registry"
+[[rows]]
+code = "8"
+label = "NaN"
 -- content/briefings/week-4.md --
 +++
 title = "Week four"
 date = 2026-01-16
 +++
 Close {{ prices.close }}, {{ prices.close | change 2026-01-01 }} since the first; {{ moves | count }} moves.
+Codes {{ codes.code }} and {{ codes.label }}.
 `)
 	f, err := excelize.OpenFile(filepath.Join(dir, "public/briefings/week-4/week-4.xlsx"))
 	if err != nil {
@@ -527,6 +536,8 @@ Close {{ prices.close }}, {{ prices.close | change 2026-01-01 }} since the first
 		{"{{ prices.close }}", "12", "12", "prices", "Exchange", "2026-01-15"},
 		{"{{ prices.close | change 2026-01-01 }}", "14.2857142857142", "+14.3%", "prices", "Exchange", "2026-01-15"},
 		{"{{ moves | count }}", "3", "3", "moves", "Exchange"},
+		{"{{ codes.code }}", "", "8", "codes", "Registry"},
+		{"{{ codes.label }}", "", "NaN", "codes", "Registry"},
 	}
 	raw, err := f.GetRows("Quoted figures", excelize.Options{RawCellValue: true})
 	if err != nil || len(raw) != len(rows) {

@@ -308,7 +308,7 @@ func previous(published []time.Time, date time.Time) time.Time {
 func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash {
 	k := key.New().Sum(file)
 	for _, f := range figures {
-		k.Str(f.Text).Str(f.Raw).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source)
+		k.Str(f.Text).Str(f.Raw()).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source)
 		if f.Spark != nil {
 			k.Str(f.Spark.Alt).Str(fmt.Sprint(f.Spark.Values))
 		}

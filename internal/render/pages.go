@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/brief-desk/brief/internal/view"
 	"html/template"
 	"io"
 	"path"
-	"strconv"
 
 	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/view"
 )
 
 // briefingPage is briefing i's page. Its key covers the settings,
@@ -173,7 +173,7 @@ func writeFigure(w io.Writer, f *view.Figure) error {
 		title += ", " + f.Date.Format("2 January 2006")
 	}
 	_, err := fmt.Fprintf(w, `<a class="figure" href="#sources-title" data-value="%s" title="%s">%s</a>`,
-		template.HTMLEscapeString(f.Raw), template.HTMLEscapeString(title), template.HTMLEscapeString(f.Text))
+		template.HTMLEscapeString(f.Raw()), template.HTMLEscapeString(title), template.HTMLEscapeString(f.Text))
 	return err
 }
 
@@ -205,9 +205,9 @@ func cardsData(b *project.Briefing, n *content.Numbers) (cards []cardData, spark
 				return nil, false, err
 			}
 			cd.Change, cd.Direction, cd.Arrow = template.HTML(change.String()), "flat", "▬"
-			if x, err := strconv.ParseFloat(ch.Raw, 64); err == nil && x > 0 {
+			if x := ch.Value; x.Type == dataset.Number && x.Num > 0 {
 				cd.Direction, cd.Arrow = "up", "▲"
-			} else if err == nil && x < 0 {
+			} else if x.Type == dataset.Number && x.Num < 0 {
 				cd.Direction, cd.Arrow = "down", "▼"
 			}
 		}

@@ -18,10 +18,10 @@ import (
 type Figure struct {
 	Inline *content.Inline
 	Data   *dataset.Dataset
-	Text   string    // formatted as the column is (a change as a signed percent)
-	Raw    string    // the number, date or text itself
-	Date   time.Time // the row's date; zero for an aggregate or a row without one
-	Spark  *Spark    // a card's sparkline; nil elsewhere
+	Text   string        // formatted as the column is (a change as a signed percent)
+	Value  dataset.Value // the number, date or text itself
+	Date   time.Time     // the row's date; zero for an aggregate or a row without one
+	Spark  *Spark        // a card's sparkline; nil elsewhere
 }
 
 // Spark is the recent history of a card's series column.
@@ -103,7 +103,7 @@ func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*F
 	}
 	if in.Func == content.FuncCount {
 		n := len(rows)
-		f.Text, f.Raw = dataset.FormatNum(dataset.FormatInteger, float64(n)), strconv.Itoa(n)
+		f.Text, f.Value = dataset.FormatNum(dataset.FormatInteger, float64(n)), tomlval.IntValue(int64(n))
 		return f, nil
 	}
 	latest := latestRow(d, rows)
@@ -134,7 +134,7 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		if v.IsEmpty() {
 			return fmt.Sprintf("the row of %s has no %s", rowDate(d, r), col.Name)
 		}
-		f.Text, f.Raw, f.Date = col.FormatValue(v), raw(v), dateOf(d, r)
+		f.Text, f.Value, f.Date = col.FormatValue(v), v, dateOf(d, r)
 	case content.FuncChange, content.FuncDelta:
 		r0, ok := rowOn(d, rows, in.Arg)
 		if !ok {
@@ -147,14 +147,15 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		f.Date = dateOf(d, latest)
 		if in.Func == content.FuncDelta {
 			diff := to.Num - from.Num
-			f.Text, f.Raw = signed(col.FormatValue(tomlval.NumberValue(diff)), diff), strconv.FormatFloat(diff, 'f', -1, 64)
+			f.Value = tomlval.NumberValue(diff)
+			f.Text = signed(col.FormatValue(f.Value), diff)
 			break
 		}
 		if from.Num == 0 {
 			return fmt.Sprintf("change from zero on %s has no percentage; use | delta", in.Arg.Format(time.DateOnly))
 		}
 		pct := (to.Num - from.Num) / math.Abs(from.Num) * 100
-		f.Text, f.Raw = signed(strconv.FormatFloat(pct, 'f', 1, 64)+"%", pct), strconv.FormatFloat(pct, 'f', -1, 64)
+		f.Text, f.Value = signed(strconv.FormatFloat(pct, 'f', 1, 64)+"%", pct), tomlval.NumberValue(pct)
 	default: // max, min, sum, mean over the selected rows' numbers
 		var vals []float64
 		for _, r := range rows {
@@ -166,7 +167,8 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 			return fmt.Sprintf("%s needs numbers; column %q holds %ss", in.Func, col.Name, col.Type)
 		}
 		x := aggregate(in.Func, vals)
-		f.Text, f.Raw = col.FormatValue(tomlval.NumberValue(x)), strconv.FormatFloat(x, 'f', -1, 64)
+		f.Value = tomlval.NumberValue(x)
+		f.Text = col.FormatValue(f.Value)
 	}
 	return ""
 }
@@ -250,8 +252,10 @@ func rowDate(d *dataset.Dataset, r int) string {
 	return fmt.Sprintf("row %d", r+1)
 }
 
-// raw is a value as the element's data-value carries it.
-func raw(v dataset.Value) string {
+// Raw is the value as a page's data-value attribute carries it: a number
+// in full, a date as YYYY-MM-DD, text as it is.
+func (f *Figure) Raw() string {
+	v := f.Value
 	switch v.Type {
 	case dataset.Number:
 		return strconv.FormatFloat(v.Num, 'f', -1, 64)

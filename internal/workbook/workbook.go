@@ -9,7 +9,6 @@ package workbook
 import (
 	"bytes"
 	"fmt"
-	"github.com/brief-desk/brief/internal/tomlval"
 	"io"
 	"math"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/tomlval"
 	"github.com/brief-desk/brief/internal/view"
 )
 
@@ -614,8 +614,8 @@ func (b *book) figures(figs []*view.Figure) error {
 		case 0:
 			return tomlval.StringValue("{{ " + f.Inline.Expr + " }}")
 		case 1:
-			if x, err := strconv.ParseFloat(f.Raw, 64); err == nil {
-				return tomlval.NumberValue(x)
+			if f.Value.Type == dataset.Number {
+				return tomlval.NumberValue(f.Value.Num)
 			}
 			return dataset.Value{}
 		case 2:
