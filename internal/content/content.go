@@ -375,7 +375,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 	})
 	var blocks []*Block
 	var numbers []*Numbers
-	for i, f := range fences {
+	for _, f := range fences {
 		kind := Kind(f.Language(src))
 		pos, body, bodyCol := fenceBody(f, src, file, lineOf)
 		if kind == KindNumbers {
@@ -388,7 +388,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 			}
 			continue
 		}
-		if i == MaxBlocks {
+		if len(blocks) == MaxBlocks {
 			errs.Addf(pos, "%s block: a briefing holds at most %d chart and table blocks (its workbook has a sheet for each); split it into several briefings", kind, MaxBlocks)
 			break
 		}

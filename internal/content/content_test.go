@@ -151,15 +151,17 @@ func TestTagSlug(t *testing.T) {
 }
 
 // TestMaxBlocks: a briefing with more blocks than a workbook should carry is
-// refused at the first block too many.
+// refused at the first block too many; numbers blocks have no sheet and do
+// not count.
 func TestMaxBlocks(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("+++\ntitle = \"Many\"\ndate = 2026-01-02\n+++\n")
+	b.WriteString("\n```numbers\n[[card]]\nlabel = \"n\"\nvalue = \"d | count\"\n```\n")
 	for range MaxBlocks + 1 {
 		b.WriteString("\n```table\ndataset = \"d\"\n```\n")
 	}
 	_, err := Parse("content/briefings/many.md", []byte(b.String()))
-	want := fmt.Sprintf("content/briefings/many.md:%d:1: table block: a briefing holds at most 200 chart and table blocks (its workbook has a sheet for each); split it into several briefings", 6+4*MaxBlocks)
+	want := fmt.Sprintf("content/briefings/many.md:%d:1: table block: a briefing holds at most 200 chart and table blocks (its workbook has a sheet for each); split it into several briefings", 12+4*MaxBlocks)
 	if fmt.Sprint(err) != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}

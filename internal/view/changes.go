@@ -35,8 +35,11 @@ func BindChanges(b *content.Block, find Find, ids []string, asOf, prev time.Time
 	if d != nil && d.Kind() == dataset.KindSeries && !prev.IsZero() {
 		return seriesChanges(b, d, asOf, prev)
 	}
-	if d != nil && d.Kind() == dataset.KindMoves {
+	switch {
+	case d != nil && d.Kind() == dataset.KindMoves:
 		t.Limit = 0 // per direction, below
+	case d != nil && t.Sort == "":
+		t.Sort, t.Desc = d.DateColumn().Name, true // the newest first
 	}
 	v, err := Bind(&t, find, ids, asOf)
 	if err != nil {
