@@ -1,16 +1,22 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
@@ -394,6 +400,78 @@ func TestBrowserCards(t *testing.T) {
 		}
 		if errs := p.Errors(); len(errs) > 0 {
 			t.Errorf("%d px: console errors:\n%s", width, strings.Join(errs, "\n"))
+		}
+	}
+}
+
+// TestBrowserCSVDownloads clicks every "CSV" link of the sample briefing in
+// Chromium, served over HTTP as a static host serves it: each downloads the
+// published file, which encoding/csv reads back to the rows of the block's
+// table on the page.
+func TestBrowserCSVDownloads(t *testing.T) {
+	sitetest.Chromium(t)
+	out := buildSample(t)
+	p := sitetest.Browser(t)
+	dir := t.TempDir()
+	done := make(chan string, 16)
+	chromedp.Listen(p.Ctx, func(ev any) {
+		if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
+			done <- e.GUID
+		}
+	})
+	srv := httptest.NewServer(http.FileServer(http.Dir(out))) // as a static host serves it
+	t.Cleanup(srv.Close)
+	p.Open(t, srv.URL+"/briefings/2026-01-02-miners-turn-ai-landlords/index.html")
+	events := true
+	if _, err := chromedp.Call(p.Ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &events}); err != nil {
+		t.Fatal(err)
+	}
+	// Each block's table as the page shows it: header then rows, raw values
+	// where a cell carries one.
+	links := sitetest.Eval[int](t, p, `document.querySelectorAll('.block-download a[href$=".csv"]').length`)
+	if links != 6 {
+		t.Fatalf("%d CSV links, want one per chart, table and changes block (6)", links)
+	}
+	for i := range links {
+		sitetest.Eval[bool](t, p, fmt.Sprintf(`(document.querySelectorAll('.block-download a[href$=".csv"]')[%d].click(), true)`, i))
+		var guid string
+		select {
+		case guid = <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("link %d: no download", i+1)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, guid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(got, []byte("\xef\xbb\xbf")))).ReadAll()
+		if err != nil {
+			t.Fatalf("link %d: %v", i+1, err)
+		}
+		want := sitetest.Eval[[][]string](t, p, fmt.Sprintf(`(() => {
+			const fig = document.querySelectorAll('.block-download a[href$=".csv"]')[%d].closest('figure');
+			return Array.from(fig.querySelectorAll('table tr')).map(tr => Array.from(tr.children).map(c => c.dataset.value ?? c.textContent.trim()));
+		})()`, i))
+		if len(recs) != len(want) {
+			t.Fatalf("link %d: the CSV has %d rows; the page's table %d", i+1, len(recs), len(want))
+		}
+		// The header is the columns' labels (the page adds units); text and
+		// dates are as shown; a number is raw where the page formats it.
+		for r := range want {
+			for c := range want[r] {
+				got, shown := recs[r][c], want[r][c]
+				_, isNum := strconv.ParseFloat(got, 64)
+				ok := got == shown || r == 0 && strings.HasPrefix(shown, got+" (") || r > 0 && isNum == nil && shown != ""
+				if !ok || len(recs[r]) != len(want[r]) {
+					t.Errorf("link %d, row %d: the CSV has %q; the page shows %q", i+1, r+1, recs[r], want[r])
+					break
+				}
+			}
+		}
+		published, _ := os.ReadFile(filepath.Join(out, "briefings/2026-01-02-miners-turn-ai-landlords", fmt.Sprintf("2026-01-02-miners-turn-ai-landlords-%d.csv", i+1)))
+		if !bytes.Equal(got, published) {
+			t.Errorf("link %d: the download differs from the published file", i+1)
 		}
 	}
 }

@@ -1,12 +1,16 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -59,25 +63,11 @@ func TestBriefingWorkbookMatchesPage(t *testing.T) {
 // spreadsheet program: LibreOffice converts every sheet to CSV as shown, and
 // the values come through formatted.
 func TestWorkbooksInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		sitetest.SkipWithout(t, "LibreOffice", "apt-get install libreoffice-calc-nogui")
-	}
-	root, _ := filepath.Abs("../..")
-	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(context.Background(), build.Options{Src: root, Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	csvDir := t.TempDir()
+	out := buildSample(t)
 	books, _ := filepath.Glob(filepath.Join(out, "briefings", "*", "*.xlsx"))
 	books = append(books, filepath.Join(out, "data", "datasets.xlsx"))
 	// Field 9 "true" writes cells as shown; -1 writes every sheet.
-	args := []string{"--headless", "--norestore", "-env:UserInstallation=file://" + t.TempDir(),
-		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", "--outdir", csvDir}
-	cmd := exec.CommandContext(context.Background(), soffice, append(args, books...)...)
-	if outp, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("LibreOffice failed: %v\n%s", err, outp)
-	}
+	csvDir := libreOffice(t, books, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1")
 	read := func(pattern string) string {
 		t.Helper()
 		m, _ := filepath.Glob(filepath.Join(csvDir, pattern))
@@ -100,6 +90,9 @@ func TestWorkbooksInLibreOffice(t *testing.T) {
 		{"*-landlords-Bitcoin now*.csv", "\"All-time high, October 2025\",\"$126,210\""},
 		{"*-landlords-About.csv", "Date,2026-01-02"},
 		{"*-landlords-Sources.csv", "hashprice,Bitcoin hashprice,Hashrate Index,https://hashrateindex.com/"},
+		{"*-landlords-Quoted figures.csv", `{{ hashprice.usd_per_ph_day | change 2025-07-01 }},-36.3636363636363,-36.4%,hashprice,Hashrate Index,2026-01-02`},
+		{"*-landlords-Quoted figures.csv", `"{{ lease_deals.value_usd [company=""Hut 8""] }}",7000000000,$7.0B,lease_deals`},
+		{"*-landlords-Leases announced*.csv", "2025-12-17,Hut 8,Fluidstack,$7.0B,"},
 		{"datasets-power_capacity.csv", "Hut 8,\"1,000\""},
 		{"datasets-miner_moves.csv", "2026-01-02,MSTR,Strategy,+3.2%"},
 	}
@@ -108,4 +101,127 @@ func TestWorkbooksInLibreOffice(t *testing.T) {
 			t.Errorf("%s lacks %q:\n%s", c.file, c.want, got)
 		}
 	}
+}
+
+// buildSample builds the repository's sample site and returns its output.
+func buildSample(t *testing.T) string {
+	t.Helper()
+	root, _ := filepath.Abs("../..")
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Src: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// libreOffice converts files with LibreOffice (skipping the test where it
+// is missing) and returns the folder of what it wrote. Extra arguments go
+// before the files.
+func libreOffice(t *testing.T, files []string, convertTo string, extra ...string) string {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		sitetest.SkipWithout(t, "LibreOffice", "apt-get install libreoffice-calc-nogui")
+	}
+	dir := t.TempDir()
+	args := []string{"--headless", "--norestore", "-env:UserInstallation=file://" + t.TempDir(), "--convert-to", convertTo, "--outdir", dir}
+	args = append(append(args, extra...), files...)
+	if outp, err := exec.CommandContext(context.Background(), soffice, args...).CombinedOutput(); err != nil {
+		t.Fatalf("LibreOffice failed: %v\n%s", err, outp)
+	}
+	return dir
+}
+
+// TestBlockCSVInLibreOffice opens every block's CSV of the sample site, and
+// one with text a spreadsheet could run, in LibreOffice as a user would
+// (comma-separated, UTF-8): every cell reads back as written, numbers as
+// numbers, and no cell is a formula.
+func TestBlockCSVInLibreOffice(t *testing.T) {
+	out := buildSample(t)
+	files, _ := filepath.Glob(filepath.Join(out, "briefings", "*", "*.csv"))
+	hostile := sitetest.MustBuild(t, `
+-- site.toml --
+title = "Desk"
+-- data/notes.toml --
+title = "Notes"
+source = "Desk"
+[[rows]]
+name = "=HYPERLINK(\"http://evil.example/\",\"click\")"
+value = -4.25
+[[rows]]
+name = "@SUM(A1:A9)"
+value = 1_200.5
+[[rows]]
+name = "Caf\u00e9, \"quoted\"\nand a new line"
+value = 0
+-- content/briefings/hostile.md --
++++
+title = "Hostile"
+date = 2026-01-02
++++
+`+"```table\ndataset = \"notes\"\n```\n")
+	files = append(files, filepath.Join(hostile, "public/briefings/hostile/hostile-1.csv"))
+	if len(files) < 7 {
+		t.Fatalf("found only %d CSV files: %v", len(files), files)
+	}
+	// 44: comma, 34: quote, 76: UTF-8, 1: from the first line.
+	dir := libreOffice(t, files, "xlsx", "--infilter=CSV:44,34,76,1")
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		want, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(file), ".csv")
+		f, err := excelize.OpenFile(filepath.Join(dir, name+".xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := f.GetSheetList()[0]
+		got, _ := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		for r, row := range want {
+			for c, text := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				var v string
+				if r < len(got) && c < len(got[r]) {
+					v = got[r][c]
+				}
+				typ, _ := f.GetCellType(sheet, cell)
+				if formula, _ := f.GetCellFormula(sheet, cell); formula != "" {
+					t.Errorf("%s %s: LibreOffice made the formula %q of %q", name, cell, formula, text)
+				}
+				_, numErr := strconv.ParseFloat(text, 64)
+				switch {
+				case isoDate(text):
+					// LibreOffice reads an ISO date as a date: a day number.
+					if n, err := strconv.Atoi(v); err != nil || excelDate(n) != text {
+						t.Errorf("%s %s: %q reads back as %q", name, cell, text, v)
+					}
+				case numErr == nil && r > 0:
+					if typ != excelize.CellTypeNumber || !sameNumber(v, text) {
+						t.Errorf("%s %s: %q reads back as %q (type %v), not the number", name, cell, text, v, typ)
+					}
+				case v != text:
+					t.Errorf("%s %s: %q reads back as %q", name, cell, text, v)
+				}
+			}
+		}
+		f.Close()
+	}
+}
+
+func isoDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// excelDate turns a spreadsheet day number into an ISO date.
+func excelDate(n int) string {
+	return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly)
+}
+
+func sameNumber(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && x == y
 }

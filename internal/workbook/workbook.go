@@ -60,11 +60,15 @@ func newBook() (*book, error) {
 	return b, err
 }
 
+// general is Excel's built-in format that shows a number as it is.
+const general = "General"
+
 // numFmt is the Excel number format for a column: the same text the site
 // shows ($126,210 but $35.00; $7.0B), checked against LibreOffice. Sections
 // with conditions drop the minus sign of the last section, so a money column
 // with negative values gets a format without compaction.
 func numFmt(c *dataset.Column, decimals int, negative bool) string {
+	// A column brief makes with no format holds raw values: "General".
 	switch c.Format {
 	case dataset.FormatDate:
 		return "yyyy-mm-dd"
@@ -86,6 +90,9 @@ func numFmt(c *dataset.Column, decimals int, negative bool) string {
 	if c.Type != dataset.Number {
 		return "@"
 	}
+	if c.Format == "" { // a raw value: as many digits as it has
+		return general
+	}
 	if decimals == 0 {
 		return "#,##0"
 	}
@@ -97,6 +104,9 @@ func (b *book) style(format string) (int, error) {
 		return id, nil
 	}
 	s := &excelize.Style{CustomNumFmt: &format, Alignment: &excelize.Alignment{Vertical: "top"}}
+	if format == general {
+		s.CustomNumFmt = nil // the built-in format 0
+	}
 	if format == "@" {
 		s.Alignment.WrapText = false
 	}
@@ -602,7 +612,7 @@ const figuresSheet = "Quoted figures"
 func (b *book) figures(figs []*view.Figure) error {
 	cols := dataset.Numbered(
 		dataset.TextColumn("expression", "Expression"),
-		&dataset.Column{Name: "value", Label: "Value", Type: dataset.Number, Format: dataset.FormatNumber},
+		&dataset.Column{Name: "value", Label: "Value", Type: dataset.Number}, // raw: General
 		dataset.TextColumn("shown", "Shown as"),
 		dataset.TextColumn("dataset", "Dataset"),
 		dataset.TextColumn("source", "Source"),
