@@ -208,13 +208,16 @@ func edgeRow(d *dataset.Dataset, rows []int, last bool) int {
 	if dc == nil {
 		return best
 	}
+	// Dates compare as day numbers: this runs over every row as of the
+	// briefing's date, for every figure of every briefing.
+	b := d.Value(best, dc)
 	for _, r := range rows {
-		v, b := d.Value(r, dc), d.Value(best, dc)
-		if v.IsEmpty() {
+		v := d.Value(r, dc)
+		if v.Type != dataset.Date {
 			continue
 		}
-		if c := v.Compare(b); b.IsEmpty() || last && c >= 0 || !last && c < 0 {
-			best = r
+		if b.Type != dataset.Date || last && v.Num >= b.Num || !last && v.Num < b.Num {
+			best, b = r, v
 		}
 	}
 	return best

@@ -242,10 +242,12 @@ type table struct {
 	cols  []*dataset.Column
 	rows  int
 	value func(r int, c *dataset.Column) dataset.Value
+	list  bool // a reference list (sources, quoted figures): no Excel table
 }
 
 // writeTable streams a header and the rows into a new sheet, with a frozen
-// header, an Excel table (filter buttons), fitted column widths and, when
+// header, an Excel table (filter buttons) unless t is a list, fitted column
+// widths and, when
 // chart is not nil, a native chart added before the stream is flushed.
 func (b *book) writeTable(sheet string, t table, chart func(sheet string, t table) (*excelize.Chart, string)) error {
 	if _, err := b.f.NewSheet(sheet); err != nil {
@@ -282,13 +284,18 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	// The table (filter buttons) is added now, while the stream holds only
 	// the header: excelize reads the header names back by decoding what has
 	// been streamed so far.
-	last, _ := excelize.CoordinatesToCellName(len(t.cols), max(t.rows+1, 2))
-	b.tables++
-	if err := sw.AddTable(&excelize.Table{
-		Range: "A1:" + last, Name: fmt.Sprintf("Data%d", b.tables),
-		StyleName: "TableStyleLight1", ShowRowStripes: new(bool),
-	}); err != nil {
-		return err
+	// A table costs a re-read of the stream and of every earlier table
+	// (excelize counts them), a sixth of a small workbook's time, so the
+	// lists go without one.
+	if !t.list {
+		last, _ := excelize.CoordinatesToCellName(len(t.cols), max(t.rows+1, 2))
+		b.tables++
+		if err := sw.AddTable(&excelize.Table{
+			Range: "A1:" + last, Name: fmt.Sprintf("Data%d", b.tables),
+			StyleName: "TableStyleLight1", ShowRowStripes: new(bool),
+		}); err != nil {
+			return err
+		}
 	}
 	// One row of cells, reused: the row holds pointers, so filling it
 	// allocates nothing but the values themselves.
@@ -520,7 +527,7 @@ func (b *book) sources(sets []*dataset.Dataset) error {
 	t := table{cols: cols, rows: len(sets), value: func(r int, c *dataset.Column) dataset.Value {
 		d := sets[r]
 		return tomlval.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes}[c.Index])
-	}}
+	}, list: true}
 	return b.writeTable("Sources", t, nil)
 }
 
@@ -639,7 +646,7 @@ func (b *book) figures(figs []*view.Figure) error {
 			return dataset.Value{}
 		}
 		return tomlval.DateValue(f.Date)
-	}}
+	}, list: true}
 	return b.writeTable(figuresSheet, t, nil)
 }
 
