@@ -8,7 +8,7 @@ OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site serve test race check bench fuzz publish clean fmt vet echarts
+.PHONY: all site serve mail-preview test race check bench fuzz publish clean fmt vet echarts
 
 FUZZTIME ?= 60s
 
@@ -36,6 +36,18 @@ site: $(BIN)
 serve: $(BIN)
 	$(BIN) serve --src $(SRC)
 
+## mail-preview: start Mailpit (a local mail server with a web inbox) on
+## 127.0.0.1 (SMTP 1025, web 8025), send it the latest sample briefing, and
+## print the address to open. Installs Mailpit with go install if missing.
+MAILPIT ?= $(shell command -v mailpit || echo $(shell $(GO) env GOPATH)/bin/mailpit)
+mail-preview: $(BIN)
+	@test -x "$(MAILPIT)" || $(GO) install github.com/axllent/mailpit@v1.33.1
+	@curl -fsS -o /dev/null http://127.0.0.1:8025/api/v1/messages 2>/dev/null || \
+		{ "$(MAILPIT)" --smtp 127.0.0.1:1025 --listen 127.0.0.1:8025 --disable-version-check >/dev/null 2>&1 & \
+		  for i in $$(seq 50); do curl -fsS -o /dev/null http://127.0.0.1:8025/api/v1/messages 2>/dev/null && break; sleep 0.1; done; }
+	BRIEF_SMTP_URL=smtp://127.0.0.1:1025 $(BIN) mail --src $(SRC) --send
+	@echo "open http://127.0.0.1:8025/ to read it (stop Mailpit with: pkill mailpit)"
+
 ## publish: build, then sync public/ to DEST with rsync, e.g.
 ##   make publish DEST=deploy@host:/var/www/briefings/
 ## Unchanged files keep their time stamps, so rsync sends only what changed.
@@ -48,7 +60,7 @@ check: $(BIN)
 	$(BIN) check --src $(SRC)
 
 ## test: vet, then every test (set BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing
-## Chromium or LibreOffice fail)
+## Chromium, LibreOffice or Mailpit fail)
 test: node_modules/.package-lock.json
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...

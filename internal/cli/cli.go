@@ -59,6 +59,7 @@ Usage:
   brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
   brief init  [DIR]
   brief import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]
+  brief mail  [--src DIR] [--briefing SLUG] [--to ADDR]... (--eml FILE | --send | --dry-run)
   brief version
   brief help [command]
 
@@ -107,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdImport(rest, stdout)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
+	case "mail":
+		return cmdMail(ctx, rest, stdout)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "brief %s\n", Version())
 		return nil

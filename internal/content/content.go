@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -277,6 +279,13 @@ type Renderers struct {
 	Block   func(w io.Writer, b *Block) error
 	Numbers func(w io.Writer, n *Numbers) error
 	Inline  func(w io.Writer, in *Inline) error
+	// Styles, when set, gives elements an inline style attribute, by
+	// element name (h2, p, a, li, table, td, ...): for email, where style
+	// sheets are not read. Base, when set, makes relative links absolute.
+	// Both change the briefing's tree while it renders, so such a render
+	// must not run beside another of the same briefing.
+	Styles map[string]string
+	Base   *url.URL
 }
 
 func newMarkdown(r *Renderers) goldmark.Markdown {
@@ -296,7 +305,77 @@ func newMarkdown(r *Renderers) goldmark.Markdown {
 // Render writes the briefing's HTML body through r. Raw HTML in the
 // markdown is left out, as goldmark does by default.
 func (b *Briefing) Render(w io.Writer, r Renderers) error {
+	if r.Styles != nil || r.Base != nil {
+		defer restyle(b.doc, b.body, r)()
+	}
 	return newMarkdown(&r).Renderer().Render(w, b.body, b.doc)
+}
+
+// restyle sets the style attributes and absolute links of r on the tree
+// and returns what undoes it.
+func restyle(doc ast.Node, src []byte, r Renderers) (undo func()) {
+	var undos []func()
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if l, ok := n.(*ast.Link); ok && r.Base != nil {
+			dest := l.Destination
+			if u, err := url.Parse(string(dest)); err == nil && !u.IsAbs() && !strings.HasPrefix(string(dest), "#") {
+				l.Destination = []byte(r.Base.ResolveReference(u).String())
+				undos = append(undos, func() { l.Destination = dest })
+			}
+		}
+		if style := r.Styles[element(n)]; style != "" {
+			saved := slices.Clone(n.Attributes())
+			n.SetAttributeString("style", []byte(style))
+			undos = append(undos, func() {
+				n.RemoveAttributes()
+				for _, a := range saved {
+					n.SetAttribute(a.Name, a.Value)
+				}
+			})
+		}
+		return ast.WalkContinue, nil
+	})
+	return func() {
+		for _, u := range undos {
+			u()
+		}
+	}
+}
+
+// element names the HTML element goldmark writes for a node.
+func element(n ast.Node) string {
+	switch n := n.(type) {
+	case *ast.Heading:
+		return fmt.Sprintf("h%d", n.Level)
+	case *ast.Paragraph:
+		return "p"
+	case *ast.Blockquote:
+		return "blockquote"
+	case *ast.List:
+		if n.IsOrdered() {
+			return "ol"
+		}
+		return "ul"
+	case *ast.ListItem:
+		return "li"
+	case *ast.Link:
+		return "a"
+	case *ast.CodeSpan:
+		return "code"
+	case *ast.ThematicBreak:
+		return "hr"
+	case *east.Table:
+		return "table"
+	case *east.TableCell:
+		if _, head := n.Parent().(*east.TableHeader); head {
+			return "th"
+		}
+		return "td"
+	}
+	return ""
 }
 
 // kindBlock is the AST node that replaces a chart or table fence.

@@ -71,7 +71,7 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 			return writeFigure(out, b.Figures[in.Index])
 		},
 		Numbers: func(out io.Writer, n *content.Numbers) error {
-			cd, spark, err := cardsData(b, n)
+			cd, spark, err := cardsData(b, n, writeFigure)
 			if err != nil {
 				return err
 			}
@@ -190,18 +190,18 @@ type cardData struct {
 
 // cardsData prepares a numbers block's cards; spark reports a sparkline,
 // which needs the chart scripts.
-func cardsData(b *project.Briefing, n *content.Numbers) (cards []cardData, spark bool, err error) {
+func cardsData(b *project.Briefing, n *content.Numbers, fig func(io.Writer, *view.Figure) error) (cards []cardData, spark bool, err error) {
 	for _, c := range n.Cards {
 		f := b.Figures[c.Value.Index]
 		var value bytes.Buffer
-		if err := writeFigure(&value, f); err != nil {
+		if err := fig(&value, f); err != nil {
 			return nil, false, err
 		}
 		cd := cardData{Label: c.Label, Note: c.Note, Value: template.HTML(value.String())}
 		if c.Change != nil {
 			ch := b.Figures[c.Change.Index]
 			var change bytes.Buffer
-			if err := writeFigure(&change, ch); err != nil {
+			if err := fig(&change, ch); err != nil {
 				return nil, false, err
 			}
 			cd.Change, cd.Direction, cd.Arrow = template.HTML(change.String()), "flat", "▬"

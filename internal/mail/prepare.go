@@ -1,0 +1,78 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/projectfs"
+	"github.com/brief-desk/brief/internal/render"
+)
+
+// Options say which briefing to mail and to whom.
+type Options struct {
+	Src      string // project folder
+	Briefing string // slug; "" is the latest published briefing
+	Drafts   bool
+	BaseURL  string
+	ECharts  string
+	Epoch    time.Time // SOURCE_DATE_EPOCH, or zero
+	// Overrides of mail.toml: --to replaces its to and bcc.
+	From string
+	To   []string
+}
+
+// Prepare loads the project and composes the email of one briefing.
+func Prepare(ctx context.Context, opts Options) (*Message, error) {
+	p, err := project.Load(ctx, project.Options{Src: opts.Src, Drafts: opts.Drafts, BaseURL: opts.BaseURL, ECharts: opts.ECharts}, nil)
+	if err != nil {
+		return nil, err
+	}
+	fsys, err := projectfs.Open(opts.Src)
+	if err != nil {
+		return nil, err
+	}
+	defer fsys.Close()
+	c, err := LoadConfig(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.To) > 0 {
+		c.To, c.Bcc = opts.To, nil
+	}
+	if opts.From != "" {
+		c.From = opts.From
+	}
+	b, err := pick(p, opts.Briefing)
+	if err != nil {
+		return nil, err
+	}
+	e, err := render.NewEmail(p, b, render.Options{Epoch: opts.Epoch, Drafts: opts.Drafts, BaseURL: opts.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	return Compose(c, p.Config.Title, e, opts.Epoch)
+}
+
+// pick finds the briefing to send: the one named, or the latest.
+func pick(p *project.Project, slug string) (*project.Briefing, error) {
+	if len(p.Briefings) == 0 {
+		return nil, fmt.Errorf("no published briefing to send: write one with 'brief new', and take draft = true out of its front matter")
+	}
+	if slug == "" {
+		return p.Briefings[0], nil
+	}
+	var slugs []string
+	for _, b := range p.Briefings {
+		if b.Slug == slug {
+			return b, nil
+		}
+		slugs = append(slugs, b.Slug)
+	}
+	if len(slugs) > 5 {
+		slugs = append(slugs[:5], "...")
+	}
+	return nil, fmt.Errorf("no published briefing %q; the latest are %s", slug, strings.Join(slugs, ", "))
+}

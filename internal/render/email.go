@@ -1,0 +1,198 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/chart"
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// Email is a briefing made for email: its HTML (inline styles, charts as
+// images by Content-ID), its plain text, the chart images and the
+// briefing's workbook, the same bytes the site publishes.
+type Email struct {
+	Title, Summary string
+	Date           time.Time
+	URL            string // the briefing's page on base_url
+	HTML           []byte
+	Text           string
+	Images         []Image
+	Workbook       []byte
+	WorkbookName   string // its file name
+}
+
+// Image is a chart drawn as a PNG for an email.
+type Image struct {
+	CID  string // Content-ID, without angle brackets: "chart-1.png@brief"
+	Name string // file name: "chart-1.png"
+	PNG  []byte
+	Alt  string
+}
+
+// emailStyles are the inline styles of the commentary's elements.
+var emailStyles = map[string]string{
+	"h2":         "margin:28px 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:20px;line-height:1.3;color:#1d1d1f;",
+	"h3":         "margin:22px 0 6px 0;font-family:Arial,Helvetica,sans-serif;font-size:17px;line-height:1.3;color:#1d1d1f;",
+	"p":          "margin:0 0 14px 0;",
+	"blockquote": "margin:0 0 14px 0;padding:2px 0 2px 14px;border-left:3px solid #dedbd2;color:#33363c;",
+	"ul":         "margin:0 0 14px 0;padding-left:22px;",
+	"ol":         "margin:0 0 14px 0;padding-left:22px;",
+	"li":         "margin:0 0 4px 0;",
+	"a":          "color:#0b5cad;",
+	"code":       "font-family:Menlo,Consolas,monospace;font-size:14px;background-color:#f2f0ea;",
+	"table":      "border-collapse:collapse;margin:0 0 14px 0;font-family:Arial,Helvetica,sans-serif;font-size:14px;",
+	"th":         "padding:4px 6px;border-bottom:2px solid #1d1d1f;text-align:left;",
+	"td":         "padding:4px 6px;border-bottom:1px solid #dedbd2;",
+	"hr":         "border:0;border-top:1px solid #dedbd2;margin:20px 0;",
+}
+
+// NewEmail makes the email of briefing b of project p. It renders the
+// site's plan to take the briefing's workbook from it, so the attachment
+// is byte for byte the one the site publishes.
+func NewEmail(p *project.Project, b *project.Briefing, opts Options) (*Email, error) {
+	pl, err := New(p, opts)
+	if err != nil {
+		return nil, err
+	}
+	e := &Email{Title: b.Title, Summary: b.Summary, Date: b.Date, URL: p.Config.BaseURL + "briefings/" + b.Slug + "/",
+		WorkbookName: b.Slug + ".xlsx"}
+	for _, o := range pl.Outputs {
+		if o.Path == "briefings/"+b.Slug+"/"+e.WorkbookName {
+			if e.Workbook, err = o.Make(func(string) int { return 0 }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if e.Workbook == nil {
+		e.WorkbookName = ""
+	}
+	base, err := url.Parse(e.URL)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{p: p}
+	if r.theme, err = loadTheme(p.Templates); err != nil {
+		return nil, err
+	}
+	if err := e.html(r, b, base); err != nil {
+		return nil, diag.Errorf(diag.Pos{File: b.File}, "rendering the email: %w", err)
+	}
+	var text bytes.Buffer
+	if err := b.Text(&text, textRenderers(b, base)); err != nil {
+		return nil, diag.Errorf(diag.Pos{File: b.File}, "rendering the email's text: %w", err)
+	}
+	e.Text = text.String() + "\n\nRead it on the web: " + e.URL + "\n"
+	return e, nil
+}
+
+// html renders the HTML part and draws the charts.
+func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
+	tmpl := r.theme.pages["briefing.html"]
+	var body bytes.Buffer
+	err := b.Render(&body, content.Renderers{
+		Styles: emailStyles, Base: base,
+		Block: func(out io.Writer, blk *content.Block) error {
+			v := b.Views[blk.Index]
+			bd := emailBlock{blockData: newBlockData(v)}
+			if v.Kind == content.KindChart {
+				png, err := chart.Image(v, "png")
+				if err != nil {
+					return err
+				}
+				name := fmt.Sprintf("chart-%d.png", v.Index+1)
+				img := Image{CID: name + "@brief", Name: name, PNG: png, Alt: chart.Alt(v)}
+				e.Images = append(e.Images, img)
+				bd.Image, bd.Alt = img.CID, img.Alt
+			}
+			return tmpl.ExecuteTemplate(out, "email-block", bd)
+		},
+		Inline: func(out io.Writer, in *content.Inline) error {
+			_, err := io.WriteString(out, template.HTMLEscapeString(b.Figures[in.Index].Text))
+			return err
+		},
+		Numbers: func(out io.Writer, n *content.Numbers) error {
+			cd, _, err := cardsData(b, n, func(w io.Writer, f *view.Figure) error {
+				_, err := io.WriteString(w, template.HTMLEscapeString(f.Text))
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			return tmpl.ExecuteTemplate(out, "email-cards", cd)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	var page bytes.Buffer
+	err = tmpl.ExecuteTemplate(&page, "email", map[string]any{
+		"Site": r.p.Config, "Title": e.Title, "Summary": e.Summary, "Date": e.Date, "URL": e.URL,
+		"Workbook": e.WorkbookName, "Body": template.HTML(body.String()), // goldmark escapes text and drops raw HTML
+	})
+	e.HTML = page.Bytes()
+	return err
+}
+
+// emailBlock is a block in an email: its table, or its chart's image.
+type emailBlock struct {
+	blockData
+	Image string // the chart image's Content-ID
+}
+
+// textRenderers write blocks, cards and figures as plain text.
+func textRenderers(b *project.Briefing, base *url.URL) content.Renderers {
+	return content.Renderers{
+		Base: base,
+		Block: func(out io.Writer, blk *content.Block) error {
+			v := b.Views[blk.Index]
+			fmt.Fprintf(out, "[%s]\n", v.Title)
+			if v.Kind == content.KindChart {
+				fmt.Fprintf(out, "%s\n", chart.Alt(v))
+			} else {
+				bd := newBlockData(v)
+				var head []string
+				for _, h := range bd.Headers {
+					head = append(head, h.Label)
+				}
+				fmt.Fprintf(out, "%s\n", strings.Join(head, " | "))
+				for _, row := range bd.Rows {
+					var cells []string
+					for _, c := range row {
+						cells = append(cells, c.Text)
+					}
+					fmt.Fprintf(out, "%s\n", strings.Join(cells, " | "))
+				}
+			}
+			_, err := fmt.Fprintf(out, "Source: %s", v.Data.Source)
+			return err
+		},
+		Inline: func(out io.Writer, in *content.Inline) error {
+			_, err := io.WriteString(out, b.Figures[in.Index].Text)
+			return err
+		},
+		Numbers: func(out io.Writer, n *content.Numbers) error {
+			for _, c := range n.Cards {
+				line := c.Label + ": " + b.Figures[c.Value.Index].Text
+				if c.Change != nil {
+					line += " (" + b.Figures[c.Change.Index].Text + ")"
+				}
+				if c.Note != "" {
+					line += ", " + c.Note
+				}
+				if _, err := fmt.Fprintln(out, "* "+line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
