@@ -73,17 +73,18 @@ func Build(v *view.View, id string) (*Chart, error) {
 	if v.Kind != content.KindChart || v.Chart.X == nil || len(v.Chart.Y) == 0 {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
+	s := Describe(v) // what the static image draws too
 	meta := axisMeta(v)
 	meta.FileName = fileName(v.Title)
-	global := globalOpts(v, id, meta.XType)
+	global := globalOpts(v, s, id, meta.XType)
 	var option map[string]any
 	switch v.Chart.Type {
 	case content.ChartBar:
-		option = barOption(v, global, &meta)
+		option = barOption(v, s, global, &meta)
 	case content.ChartLine, content.ChartArea:
-		option = lineOption(v, global, meta.XType)
+		option = lineOption(v, s, global, meta.XType)
 	case content.ChartScatter:
-		option = scatterOption(v, global, meta.XType)
+		option = scatterOption(v, s, global, meta.XType)
 	default:
 		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
 	}
@@ -93,7 +94,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 	option["backgroundColor"] = "transparent"
 	option["graphic"] = []map[string]any{{
 		"type": "text", "left": 0, "bottom": 0, "silent": true,
-		"style": map[string]any{"text": "Source: " + v.Data.Source, "fontSize": 11, "fill": "#8a8d93"},
+		"style": map[string]any{"text": s.Source, "fontSize": 11, "fill": "#8a8d93"},
 	}}
 	meta.Series = seriesMeta(v)
 
@@ -103,7 +104,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
-	return &Chart{Payload: b, Alt: Alt(v)}, nil
+	return &Chart{Payload: b, Alt: s.Alt}, nil
 }
 
 // axisMeta describes the axes for the chart script.
@@ -128,10 +129,10 @@ func axisMeta(v *view.View) Meta {
 
 // globalOpts are the options of every chart: title, tooltip, legend, the
 // save-as-image button, grid, axes and, for long series, zoom.
-func globalOpts(v *view.View, id, xType string) []charts.GlobalOpts {
+func globalOpts(v *view.View, s Spec, id, xType string) []charts.GlobalOpts {
 	global := []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{ChartID: jsID(id)}),
-		charts.WithTitleOpts(opts.Title{Title: v.Title, Subtitle: v.Subtitle, Left: "0", Top: "0"}),
+		charts.WithTitleOpts(opts.Title{Title: s.Title, Subtitle: s.Subtitle, Left: "0", Top: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger(v)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(v.Chart.Y) > 1), Bottom: "30", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(v), Bottom: gridBottom(v), ContainLabel: opts.Bool(true)}),
@@ -152,68 +153,67 @@ func globalOpts(v *view.View, id, xType string) []charts.GlobalOpts {
 
 // barOption draws bars; moves get gains and losses in two colours, and
 // short single series their value labels (noted in meta for the script).
-func barOption(v *view.View, global []charts.GlobalOpts, meta *Meta) map[string]any {
+func barOption(v *view.View, s Spec, global []charts.GlobalOpts, meta *Meta) map[string]any {
 	c := charts.NewBar()
 	c.SetGlobalOptions(global...)
 	if meta.XType == "category" {
-		c.SetXAxis(categories(v))
+		c.SetXAxis(s.X)
 	}
-	moves := v.Data.Kind() == dataset.KindMoves && len(v.Chart.Y) == 1
 	meta.Labels = len(v.Chart.Y) == 1 && len(v.Rows) <= 24
 	for i, y := range v.Chart.Y {
 		data := make([]opts.BarData, len(v.Rows))
 		for r := range v.Rows {
-			d := opts.BarData{Name: xText(v, r), Value: point(v, r, y, meta.XType)}
-			if moves {
+			d := opts.BarData{Name: s.X[r], Value: point(v, r, y, meta.XType)}
+			if s.Series[i].UpDown {
 				d.ItemStyle = &opts.ItemStyle{Color: ColorUp}
-				if val := v.Value(r, y); val.Type == dataset.Number && val.Num < 0 {
+				if x := s.Series[i].Values[r]; x < 0 {
 					d.ItemStyle.Color = ColorDown
 				}
 			}
 			data[r] = d
 		}
-		c.AddSeries(y.Header(), data, seriesOpts(v, i, meta.Labels)...)
+		c.AddSeries(s.Series[i].Name, data, seriesOpts(s, i, meta.Labels)...)
 	}
 	c.Validate()
 	return c.JSON()
 }
 
 // lineOption draws lines, or areas.
-func lineOption(v *view.View, global []charts.GlobalOpts, xType string) map[string]any {
+func lineOption(v *view.View, s Spec, global []charts.GlobalOpts, xType string) map[string]any {
 	c := charts.NewLine()
 	c.SetGlobalOptions(global...)
 	if xType == "category" {
-		c.SetXAxis(categories(v))
+		c.SetXAxis(s.X)
 	}
 	for i, y := range v.Chart.Y {
 		data := make([]opts.LineData, len(v.Rows))
 		for r := range v.Rows {
-			data[r] = opts.LineData{Name: xText(v, r), Value: point(v, r, y, xType)}
+			data[r] = opts.LineData{Name: s.X[r], Value: point(v, r, y, xType)}
 		}
-		so := seriesOpts(v, i, false)
+		so := seriesOpts(s, i, false)
 		so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
 		if v.Chart.Type == content.ChartArea {
 			so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
 		}
-		c.AddSeries(y.Header(), data, so...)
+		c.AddSeries(s.Series[i].Name, data, so...)
 	}
 	c.Validate()
 	return c.JSON()
 }
 
 // scatterOption draws points.
-func scatterOption(v *view.View, global []charts.GlobalOpts, xType string) map[string]any {
+func scatterOption(v *view.View, s Spec, global []charts.GlobalOpts, xType string) map[string]any {
 	c := charts.NewScatter()
 	c.SetGlobalOptions(global...)
 	if xType == "category" {
-		c.SetXAxis(categories(v))
+		c.SetXAxis(s.X)
 	}
 	for i, y := range v.Chart.Y {
 		data := make([]opts.ScatterData, len(v.Rows))
 		for r := range v.Rows {
-			data[r] = opts.ScatterData{Name: xText(v, r), Value: point(v, r, y, xType)}
+			data[r] = opts.ScatterData{Name: s.X[r], Value: point(v, r, y, xType)}
 		}
-		c.AddSeries(y.Header(), data, seriesOpts(v, i, false)...)
+		c.AddSeries(s.Series[i].Name, data, seriesOpts(s, i, false)...)
 	}
 	c.Validate()
 	return c.JSON()
@@ -248,22 +248,22 @@ func seriesMeta(v *view.View) []SeriesMeta {
 	return out
 }
 
-func seriesOpts(v *view.View, i int, labels bool) []charts.SeriesOpts {
+func seriesOpts(s Spec, i int, labels bool) []charts.SeriesOpts {
 	var so []charts.SeriesOpts
 	if labels {
 		so = append(so, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
 	}
-	if i != 0 || len(v.Chart.Marks) == 0 {
+	if i != 0 || len(s.Marks) == 0 {
 		return so
 	}
 	var ys []opts.MarkLineNameYAxisItem
 	var xs []opts.MarkLineNameXAxisItem
-	for _, m := range v.Chart.Marks {
-		if m.Y != nil {
-			ys = append(ys, opts.MarkLineNameYAxisItem{Name: m.Label, YAxis: *m.Y})
+	for _, m := range s.Marks {
+		if !m.OnX {
+			ys = append(ys, opts.MarkLineNameYAxisItem{Name: m.Label, YAxis: m.Y})
 			continue
 		}
-		xs = append(xs, opts.MarkLineNameXAxisItem{Name: m.Label, XAxis: rawValue(*m.X)})
+		xs = append(xs, opts.MarkLineNameXAxisItem{Name: m.Label, XAxis: m.X})
 	}
 	if len(ys) > 0 {
 		so = append(so, charts.WithMarkLineNameYAxisItemOpts(ys...))

@@ -34,11 +34,14 @@ type SpecSeries struct {
 	UpDown bool
 }
 
-// SpecMark is a labelled reference line: at a value (Y) or at one of the x
-// points (XIndex, -1 when at a value).
+// SpecMark is a labelled reference line: at a value (Y), or, when OnX, at
+// an x value (X, as ECharts takes it; XIndex is the point that has it, -1
+// when none has).
 type SpecMark struct {
 	Label  string
 	Y      float64
+	OnX    bool
+	X      any
 	XIndex int
 }
 
@@ -62,12 +65,14 @@ func Describe(v *view.View) Spec {
 			s.Marks = append(s.Marks, SpecMark{Label: m.Label, Y: *m.Y, XIndex: -1})
 			continue
 		}
+		sm := SpecMark{Label: m.Label, OnX: true, X: rawValue(*m.X), XIndex: -1}
 		for r := range v.Rows {
 			if v.Value(r, v.Chart.X).Equal(*m.X) {
-				s.Marks = append(s.Marks, SpecMark{Label: m.Label, XIndex: r})
+				sm.XIndex = r
 				break
 			}
 		}
+		s.Marks = append(s.Marks, sm)
 	}
 	return s
 }
@@ -100,14 +105,7 @@ func DrawSpec(s Spec, format string) ([]byte, error) {
 	if format != "png" && format != "svg" {
 		return nil, fmt.Errorf("chart image: unknown format %q", format)
 	}
-	p := gc.NewPainter(gc.PainterOptions{OutputFormat: format, Width: ImageWidth, Height: ImageHeight})
-	var err error
-	switch s.Type {
-	case content.ChartBar:
-		err = p.BarChart(barImage(s))
-	default: // lines, areas and points are drawn as lines
-		err = p.LineChart(lineImage(s))
-	}
+	p, err := gc.Render(option(s, format))
 	if err != nil {
 		return nil, fmt.Errorf("chart image %q: %w", s.Title, err)
 	}
@@ -155,106 +153,130 @@ func nulls(values []float64) []float64 {
 	return out
 }
 
-// markSeries draws each reference line at a value as a series holding that
-// value once, whose "max" mark line is labelled with the mark's label: the
-// library's own mark lines are statistics of a series only.
-func markValues(s Spec, m SpecMark) []float64 {
-	vals := make([]float64, len(s.X))
-	for i := range vals {
-		vals[i] = gc.GetNullValue()
+// option is the whole image as go-analyze's typed options: the series,
+// then the reference lines as helper series on a second, hidden value axis
+// of the same range (so that stacked bars do not stack them). go-analyze's
+// mark lines and points are statistics of a series only, so a line at a
+// value is the "max" line of a series that holds the value once, and a
+// mark at an x is the "max" pin of a series that holds the first series'
+// value there, each labelled with the mark's label.
+func option(s Spec, format string) gc.ChartOption {
+	kind := gc.ChartTypeLine
+	if s.Type == content.ChartBar {
+		kind = gc.ChartTypeBar
 	}
-	if len(vals) > 0 {
-		vals[len(vals)-1] = m.Y // its dot sits under the label, at the right
-	}
-	return vals
-}
-
-func lineImage(s Spec) gc.LineChartOption {
-	var colors []string
-	for i := range s.Series {
-		colors = append(colors, Palette[i%len(Palette)])
-	}
-	var list gc.LineSeriesList
-	for _, ss := range s.Series {
-		list = append(list, gc.LineSeries{Name: ss.Name, Values: nulls(ss.Values)})
-	}
-	for _, m := range s.Marks {
-		if m.XIndex >= 0 {
-			continue
-		}
-		label := m.Label
-		ls := gc.LineSeries{Name: label, Values: markValues(s, m), Symbol: gc.Symbol{Shape: gc.SymbolNone}}
-		ls.MarkLine.Lines = gc.SeriesMarkList{{Type: gc.SeriesMarkTypeMax}}
-		ls.MarkLine.ValueFormatter = func(float64) string { return label }
-		list = append(list, ls)
-		colors = append(colors, colorMark)
-	}
-	opt := gc.NewLineChartOptionWithSeries(list)
-	opt.Theme, opt.Padding, opt.Title = theme(colors), padding, title(s)
-	opt.XAxis = gc.XAxisOption{Labels: s.X, LabelFontStyle: axisFont()}
-	opt.Padding.Right = max(opt.Padding.Right, markRoom(s))
-	opt.YAxis = []gc.YAxisOption{{Title: s.YUnit, ValueFormatter: formatter(s.YFormat), LabelFontStyle: axisFont(), TitleFontStyle: axisFont()}}
-	opt.Legend = gc.LegendOption{Show: gc.Ptr(len(s.Series) > 1), SeriesNames: names(s), Offset: gc.OffsetStr{Top: gc.PositionBottom}, FontStyle: axisFont()}
-	opt.LineStrokeWidth = 3
-	opt.Symbol = gc.Symbol{Shape: gc.SymbolNone}
-	if s.Type == content.ChartArea {
-		opt.FillArea = gc.Ptr(true)
-	}
-	opt.ValueFormatter = formatter(s.YFormat)
-	return opt
-}
-
-func barImage(s Spec) gc.BarChartOption {
-	var list gc.BarSeriesList
-	var colors []string
+	var list gc.GenericSeriesList
+	var colors, names []string
+	stack := false
 	for i, ss := range s.Series {
+		names = append(names, ss.Name)
 		if !ss.UpDown {
-			list = append(list, gc.BarSeries{Name: ss.Name, Values: nulls(ss.Values)})
+			list = append(list, gc.GenericSeries{Type: kind, Name: ss.Name, Values: nulls(ss.Values)})
 			colors = append(colors, Palette[i%len(Palette)])
 			continue
 		}
-		// Gains and losses as two series stacked in one slot, in the
-		// site's two colours.
-		// Zero, not the library's null, fills the other series' slots: a
-		// stack adds them.
+		// Gains and losses: two series stacked in one slot, in the site's
+		// two colours; zero, not null, fills the other's slots.
 		up, down := make([]float64, len(ss.Values)), make([]float64, len(ss.Values))
 		for j, x := range ss.Values {
-			switch {
-			case x > 0:
+			if x > 0 {
 				up[j] = x
-			case x < 0:
+			} else if x < 0 {
 				down[j] = x
 			}
 		}
-		list = append(list, gc.BarSeries{Name: ss.Name + " (up)", Values: up}, gc.BarSeries{Name: ss.Name + " (down)", Values: down})
-		colors = append(colors, ColorUp, ColorDown)
+		list = append(list, gc.GenericSeries{Type: kind, Name: ss.Name, Values: up}, gc.GenericSeries{Type: kind, Name: ss.Name + " (down)", Values: down})
+		colors, stack = append(colors, ColorUp, ColorDown), true
 	}
-	opt := gc.NewBarChartOptionWithSeries(list)
-	opt.Theme, opt.Padding, opt.Title = theme(colors), padding, title(s)
-	opt.CategoryAxis = gc.CategoryAxisOption{Labels: s.X, LabelFontStyle: axisFont()}
-	// Bars start at zero, as on the page.
-	lo := 0.0
+	lo, hi, step := valueRange(s)
+	labels := int(math.Round((hi-lo)/step)) + 1
+	for _, m := range s.Marks {
+		label := m.Label
+		vals := make([]float64, len(s.X))
+		for i := range vals {
+			vals[i] = gc.GetNullValue()
+		}
+		h := gc.GenericSeries{Type: gc.ChartTypeLine, Name: label, YAxisIndex: 1, Values: vals}
+		switch {
+		case !m.OnX && len(vals) > 0:
+			vals[len(vals)-1] = m.Y // its dot sits under the label, at the right
+			h.MarkLine = gc.SeriesMarkLine{Lines: gc.NewSeriesMarkList(gc.SeriesMarkTypeMax), ValueFormatter: func(float64) string { return label }}
+		case m.OnX && m.XIndex >= 0 && len(s.Series) > 0 && !math.IsNaN(s.Series[0].Values[m.XIndex]):
+			vals[m.XIndex] = s.Series[0].Values[m.XIndex]
+			h.MarkPoint = gc.SeriesMarkPoint{Points: gc.NewSeriesMarkList(gc.SeriesMarkTypeMax), ValueFormatter: func(float64) string { return label }, SymbolSize: 36}
+		default:
+			continue
+		}
+		list = append(list, h)
+		colors = append(colors, colorMark)
+	}
+	axis := gc.YAxisOption{Title: s.YUnit, Min: gc.Ptr(lo), Max: gc.Ptr(hi), LabelCount: labels, ValueFormatter: formatter(s.YFormat), LabelFontStyle: axisFont(), TitleFontStyle: axisFont()}
+	opt := gc.ChartOption{
+		OutputFormat: format, Width: ImageWidth, Height: ImageHeight,
+		Theme: theme(colors), Padding: padding, Title: title(s), SeriesList: list,
+		XAxis:          gc.XAxisOption{Labels: s.X, LabelFontStyle: axisFont()},
+		YAxis:          []gc.YAxisOption{axis, {Show: gc.Ptr(false), Min: gc.Ptr(lo), Max: gc.Ptr(hi), LabelCount: labels}},
+		Legend:         gc.LegendOption{Show: gc.Ptr(len(s.Series) > 1), SeriesNames: names, Offset: gc.OffsetStr{Top: gc.PositionBottom}, FontStyle: axisFont()},
+		Symbol:         gc.Symbol{Shape: gc.SymbolNone},
+		ValueFormatter: formatter(s.YFormat),
+	}
+	if stack {
+		opt.StackSeries = gc.Ptr(true)
+	}
+	if kind == gc.ChartTypeLine {
+		opt.LineStrokeWidth = 3
+		opt.FillArea = gc.Ptr(s.Type == content.ChartArea)
+		opt.XAxis.BoundaryGap = gc.Ptr(false)
+	}
+	opt.Padding.Right = max(opt.Padding.Right, markRoom(s))
+	return opt
+}
+
+// valueRange is the value axis' range: the data and the reference lines,
+// widened to round steps; bars start at zero.
+func valueRange(s Spec) (lo, hi, step float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, ss := range s.Series {
 		for _, x := range ss.Values {
-			if x < lo {
-				lo = x
+			if !math.IsNaN(x) {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
 			}
 		}
 	}
-	opt.ValueAxis = []gc.ValueAxisOption{{Title: s.YUnit, Min: gc.Ptr(lo), ValueFormatter: formatter(s.YFormat), LabelFontStyle: axisFont(), TitleFontStyle: axisFont()}}
-	opt.Legend = gc.LegendOption{Show: gc.Ptr(len(s.Series) > 1), SeriesNames: names(s), Offset: gc.OffsetStr{Top: gc.PositionBottom}, FontStyle: axisFont()}
-	if len(s.Series) == 1 && s.Series[0].UpDown {
-		opt.StackSeries = gc.Ptr(true)
+	for _, m := range s.Marks {
+		if !m.OnX {
+			lo, hi = math.Min(lo, m.Y), math.Max(hi, m.Y)
+		}
 	}
-	opt.ValueFormatter = formatter(s.YFormat)
-	return opt
+	if math.IsInf(lo, 0) {
+		return 0, 1, 0.2
+	}
+	if s.Type == content.ChartBar {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	}
+	if lo == hi {
+		lo, hi = lo-1, hi+1
+	}
+	step = niceStep((hi - lo) / 5)
+	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step, step
+}
+
+// niceStep rounds a step up to 1, 2, 2.5 or 5 times a power of ten.
+func niceStep(x float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= x {
+			return m * p
+		}
+	}
+	return 10 * p
 }
 
 // markRoom is the right padding that the labels of value marks need.
 func markRoom(s Spec) int {
 	n := 0
 	for _, m := range s.Marks {
-		if m.XIndex < 0 {
+		if !m.OnX {
 			n = max(n, len([]rune(m.Label)))
 		}
 	}

@@ -5,11 +5,14 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/golden"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // TestImages draws each kind of chart as PNG and SVG: the PNG decodes to
@@ -18,13 +21,14 @@ import (
 // files (PNG text rendering varies too much to compare pixels).
 func TestImages(t *testing.T) {
 	y := 35.0
+	x := tomlval.DateValue(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC))
 	tests := []struct {
 		name   string
 		src    string
 		block  content.Block
 		colors []string
 	}{
-		{"series-line", series, content.Block{Dataset: "hashprice", Y: []string{"usd_per_ph_day"}, Marks: []content.MarkLine{{Y: &y, Label: "Early January: $35"}}}, []string{Palette[0]}},
+		{"series-line", series, content.Block{Dataset: "hashprice", Y: []string{"usd_per_ph_day"}, Marks: []content.MarkLine{{Y: &y, Label: "Early January: $35"}, {X: &x, Label: "Record"}}}, []string{Palette[0]}},
 		{"moves-bar", moves, content.Block{Dataset: "moves"}, []string{ColorUp, ColorDown}},
 		{"deals-bar", deals, content.Block{Dataset: "deals"}, []string{Palette[0]}},
 		{"series-area-two", series, content.Block{Dataset: "hashprice", Type: "area"}, []string{Palette[0], Palette[1]}},
@@ -47,6 +51,9 @@ func TestImages(t *testing.T) {
 				if n := count(img, c); n < 100 {
 					t.Errorf("colour %s: %d pixels, want a series drawn in it", c, n)
 				}
+			}
+			if dir := os.Getenv("BRIEF_KEEP_IMAGES"); dir != "" { // to look at them
+				_ = os.WriteFile(filepath.Join(dir, tt.name+".png"), b, 0o644)
 			}
 			if again, _ := Image(v, "png"); !bytes.Equal(again, b) {
 				t.Error("the same view gave a different PNG")
