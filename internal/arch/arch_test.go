@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"internal/build":     {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/render"},
 	"internal/preview":   {"internal/build", "internal/diag"},
 	"internal/cli":       {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
-	"internal/mail":      {"internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlpos", "internal/tomlval"},
+	"internal/mail":      {"internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
 	"internal/importer":  {"internal/dataset", "internal/diag", "internal/tomlval"},
 	"internal/scaffold":  nil,
 	"internal/sitetest":  {"internal/build"},

@@ -8,13 +8,11 @@ package mail
 import (
 	"errors"
 	"io/fs"
-	"maps"
 	"net/mail"
-	"slices"
 	"strings"
 
 	"github.com/brief-desk/brief/internal/diag"
-	"github.com/brief-desk/brief/internal/tomlpos"
+	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/tomlval"
 )
 
@@ -49,24 +47,12 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		errs.Addf(diag.Pos{File: ConfigFile}, "cannot read the mail settings: %v", err)
 		return nil, &errs
 	}
-	m, ix, se := tomlpos.Decode(src)
-	if se != nil {
-		errs.Addf(diag.Pos{File: ConfigFile, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
-		return nil, &errs
-	}
-	at := func(key string) diag.Pos {
-		p := ix.Find(key)
-		return diag.Pos{File: ConfigFile, Line: p.Line, Col: p.Col}
-	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if !slices.Contains(configKeys, k) {
-			kp := ix.Key(k)
-			errs.Addf(diag.Pos{File: ConfigFile, Line: kp.Line, Col: kp.Col}, "%s", tomlval.UnknownKey(k, configKeys, "mail.toml keys"))
-			continue
-		}
+	st := project.DecodeSettings(ConfigFile, src, configKeys, &errs)
+	at := st.At
+	for _, k := range st.Keys {
 		switch k {
 		case "to", "bcc":
-			list, err := addressList(m[k])
+			list, err := addressList(st.Value(k))
 			if err != nil {
 				errs.Addf(at(k), "%s: %v", k, err)
 			}
@@ -76,7 +62,7 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 				c.Bcc = list
 			}
 		default:
-			s, err := tomlval.Text(m[k])
+			s, err := tomlval.Text(st.Value(k))
 			if err != nil {
 				errs.Addf(at(k), "%s: %v", k, err)
 				continue

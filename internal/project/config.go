@@ -47,22 +47,10 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		return nil, &errs
 	}
 	c.hash = key.Of(src)
-	m, ix, se := tomlpos.Decode(src)
-	if se != nil {
-		errs.Addf(diag.Pos{File: file, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
-		return nil, &errs
-	}
-	at := func(key string) diag.Pos {
-		p := ix.Find(key)
-		return diag.Pos{File: file, Line: p.Line, Col: p.Col}
-	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if !slices.Contains(configKeys, k) {
-			kp := ix.Key(k)
-			errs.Addf(diag.Pos{File: file, Line: kp.Line, Col: kp.Col}, "%s", tomlval.UnknownKey(k, configKeys, "site.toml keys"))
-			continue
-		}
-		s, err := tomlval.Text(m[k])
+	st := DecodeSettings(file, src, configKeys, &errs)
+	at := st.At
+	for _, k := range st.Keys {
+		s, err := tomlval.Text(st.Value(k))
 		if err != nil {
 			errs.Addf(at(k), "%s: %v", k, err)
 			continue
@@ -97,6 +85,44 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		return nil, &errs
 	}
 	return c, nil
+}
+
+// Settings is a settings file (site.toml, mail.toml) decoded: its known
+// keys, each with its value and position.
+type Settings struct {
+	Keys []string // the known keys it sets, sorted
+	file string
+	m    map[string]any
+	ix   *tomlpos.Index
+}
+
+// DecodeSettings decodes a settings file whose keys must be among known;
+// invalid TOML and unknown keys are added to errs at their position.
+func DecodeSettings(file string, src []byte, known []string, errs *diag.List) *Settings {
+	m, ix, se := tomlpos.Decode(src)
+	st := &Settings{file: file, m: m, ix: ix}
+	if se != nil {
+		errs.Addf(diag.Pos{File: file, Line: se.Pos.Line, Col: se.Pos.Col}, "invalid TOML: %s", se.Msg)
+		return st
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(known, k) {
+			kp := ix.Key(k)
+			errs.Addf(diag.Pos{File: file, Line: kp.Line, Col: kp.Col}, "%s", tomlval.UnknownKey(k, known, file+" keys"))
+			continue
+		}
+		st.Keys = append(st.Keys, k)
+	}
+	return st
+}
+
+// Value is the value of a key.
+func (st *Settings) Value(k string) any { return st.m[k] }
+
+// At is where a key's value is.
+func (st *Settings) At(k string) diag.Pos {
+	p := st.ix.Find(k)
+	return diag.Pos{File: st.file, Line: p.Line, Col: p.Col}
 }
 
 // SetBaseURL checks and sets the absolute URL the site is published at.
