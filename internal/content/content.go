@@ -369,6 +369,10 @@ func element(n ast.Node) string {
 		return "hr"
 	case *east.Table:
 		return "table"
+	case *east.FootnoteList:
+		return "footnotes"
+	case *east.Footnote:
+		return "footnote"
 	case *east.TableCell:
 		if _, head := n.Parent().(*east.TableHeader); head {
 			return "th"

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"io"
 	"strings"
@@ -81,6 +82,14 @@ func (t *textWriter) block(n ast.Node, prefix string) {
 			}
 			t.lines(prefix, strings.Join(cells, " | "))
 		}
+	case *east.FootnoteList:
+		for fn := n.FirstChild(); fn != nil; fn = fn.NextSibling() {
+			var text bytes.Buffer
+			for c := fn.FirstChild(); c != nil; c = c.NextSibling() {
+				t.inlines(&text, c)
+			}
+			t.lines(prefix, fmt.Sprintf("[%d] %s", fn.(*east.Footnote).Index, strings.TrimSpace(text.String())))
+		}
 	case *blockNode:
 		t.keep(t.r.Block(&line, n.block))
 		t.lines(prefix, line.String())
@@ -88,7 +97,7 @@ func (t *textWriter) block(n ast.Node, prefix string) {
 		t.keep(t.r.Numbers(&line, n.numbers))
 		t.lines(prefix, line.String())
 	default:
-		return // thematic breaks, raw HTML and footnote lists are left out
+		return // thematic breaks and raw HTML are left out
 	}
 	t.out.WriteString(strings.TrimRight(prefix, " ") + "\n")
 }
@@ -129,7 +138,9 @@ func (t *textWriter) inlines(w *bytes.Buffer, n ast.Node) {
 			w.Write(c.URL(t.src))
 		case *inlineNode:
 			t.keep(t.r.Inline(w, c.inline))
-		case *ast.RawHTML, *east.FootnoteLink:
+		case *east.FootnoteLink:
+			fmt.Fprintf(w, "[%d]", c.Index)
+		case *ast.RawHTML, *east.FootnoteBacklink:
 		default:
 			t.inlines(w, c)
 		}

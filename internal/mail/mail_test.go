@@ -227,3 +227,63 @@ func TestErrors(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 }
+
+// TestElements: every element of the commentary reaches both parts of the
+// email: headings, lists, quotes, tables, code, links (made absolute) and
+// footnotes, each HTML element with its inline style.
+func TestElements(t *testing.T) {
+	dir := sitetest.Write(t, `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/desk/"
+-- mail.toml --
+from = "d@example.com"
+to = ["a@example.com"]
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-08
++++
+## A heading
+
+A paragraph with a [relative link](../w0/) and `+"`code`"+` and a note.[^1]
+
+- first item
+- second item
+
+> A quote.
+
+| Item | Value |
+| --- | ---: |
+| one | 1.5 |
+
+[^1]: The note's text.
+`)
+	m, err := brmail.Prepare(context.Background(), brmail.Options{Src: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, root := parse(t, m.Bytes)
+	var alt []*part
+	var find func(p *part)
+	find = func(p *part) {
+		if p.Type == "multipart/alternative" {
+			alt = p.Children
+		}
+		for _, c := range p.Children {
+			find(c)
+		}
+	}
+	find(root)
+	text, html := strings.ReplaceAll(string(alt[0].Body), "\r\n", "\n"), string(alt[1].Body)
+	for _, want := range []string{"A heading\n=========", "relative link <https://example.org/desk/briefings/w0/>", "- first item", "> A quote.", "one | 1.5", "a note.[1]", "[1] The note’s text."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, want := range []string{`<h2 id="a-heading" style="`, `<a href="https://example.org/desk/briefings/w0/" style="color:#0b5cad;">`, `<ul style=`, `<li style=`, `<blockquote style=`, `<table style=`, `<td style=`, `<code style=`, `<div class="footnotes" role="doc-endnotes" style=`, "The note&rsquo;s text."} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+}

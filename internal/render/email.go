@@ -53,6 +53,8 @@ var emailStyles = map[string]string{
 	"th":         "padding:4px 6px;border-bottom:2px solid #1d1d1f;text-align:left;",
 	"td":         "padding:4px 6px;border-bottom:1px solid #dedbd2;",
 	"hr":         "border:0;border-top:1px solid #dedbd2;margin:20px 0;",
+	"footnotes":  "margin:20px 0 0 0;font-family:Arial,Helvetica,sans-serif;font-size:13px;line-height:1.5;color:#5b5e66;",
+	"footnote":   "margin:0 0 4px 0;",
 }
 
 // NewEmail makes the email of briefing b of project p. It renders the
