@@ -287,3 +287,25 @@ A paragraph with a [relative link](../w0/) and `+"`code`"+` and a note.[^1]
 		}
 	}
 }
+
+// TestDate: the message is dated by the briefing, or by SOURCE_DATE_EPOCH
+// when it is set.
+func TestDate(t *testing.T) {
+	c := &brmail.Config{From: "d@example.com", To: []string{"a@example.com"}, Subject: brmail.DefaultSubject}
+	e := &render.Email{Title: "T", Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), URL: "https://x.example/", HTML: []byte("x")}
+	for _, tt := range []struct {
+		epoch time.Time
+		want  string
+	}{
+		{time.Time{}, "Fri, 02 Jan 2026 00:00:00 +0000"},
+		{time.Unix(1767571200, 0), "Mon, 05 Jan 2026 00:00:00 +0000"},
+	} {
+		m, err := brmail.Compose(c, "Desk", e, tt.epoch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, _ := parse(t, m.Bytes); h.Header.Get("Date") != tt.want {
+			t.Errorf("epoch %v: Date %q, want %q", tt.epoch, h.Header.Get("Date"), tt.want)
+		}
+	}
+}
