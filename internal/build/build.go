@@ -80,6 +80,7 @@ type caches struct {
 // previous output is untouched.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
+	defer tuneGC()()
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Src, "public")
 	}
@@ -101,6 +102,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	fitMemLimit()
 	pl, err := render.New(p, opts.render())
 	if err != nil {
 		return nil, err
