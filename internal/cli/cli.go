@@ -59,7 +59,7 @@ Usage:
   brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
   brief init  [DIR]
   brief import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]
-  brief mail  [--src DIR] [--briefing SLUG] [--to ADDR]... (--eml FILE | --send | --dry-run)
+  brief mail  [--src DIR] [--slug SLUG] [--to ADDR]... [--eml FILE] [--send | --dry-run]
   brief version
   brief help [command]
 
