@@ -14,7 +14,7 @@ import (
 // listFlag collects a flag given several times.
 type listFlag []string
 
-func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) String() string { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(s string) error {
 	for a := range strings.SplitSeq(s, ",") {
 		if a = strings.TrimSpace(a); a != "" {
