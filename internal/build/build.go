@@ -316,6 +316,14 @@ func lint(p *project.Project) []*diag.Error {
 			warns = append(warns, diag.Errorf(diag.Pos{File: b.File, Line: 1, Col: 1}, "this briefing has no chart or table block: its numbers are not backed by data"))
 		}
 	}
+	for _, b := range p.All {
+		for _, f := range b.Figures {
+			used[f.Data.ID] = true // an inline value uses its dataset too
+		}
+	}
+	for _, e := range p.Entities {
+		used[e.Data.ID] = true // the company pages use it
+	}
 	for _, d := range p.Datasets {
 		if !used[d.ID] {
 			warns = append(warns, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "no briefing uses this dataset"))

@@ -399,7 +399,9 @@ func TestCacheDirSafety(t *testing.T) {
 }
 
 // TestSampleGolden builds the repository's own sample site and compares the
-// briefing page with the golden file. Run with -update to accept a change.
+// briefing page, the lists and the company pages (one with moves and deals,
+// one with deals only, one only mentioned) with the golden files. Run with
+// -update to accept a change.
 func TestSampleGolden(t *testing.T) {
 	root, _ := filepath.Abs("../..")
 	out := t.TempDir()
@@ -411,7 +413,9 @@ func TestSampleGolden(t *testing.T) {
 	if err != nil || len(broken) > 0 {
 		t.Errorf("broken links in the sample site: %v %v", broken, err)
 	}
-	for _, page := range []string{"briefings/2026-01-02-miners-turn-ai-landlords/index.html", "index.html", "feed.xml"} {
+	pages := []string{"briefings/2026-01-02-miners-turn-ai-landlords/index.html", "index.html", "feed.xml", "sitemap.xml",
+		"entities/index.html", "entities/hut8/index.html", "entities/fluidstack/index.html", "entities/nvidia/index.html"}
+	for _, page := range pages {
 		got, err := os.ReadFile(filepath.Join(res.Out, page))
 		if err != nil {
 			t.Fatal(err)

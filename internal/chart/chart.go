@@ -121,6 +121,9 @@ func axisMeta(v *view.View) Meta {
 	if v.Chart.Type != content.ChartScatter && meta.XType == "value" {
 		meta.XType = "category" // bars and lines over numbers read as categories
 	}
+	if v.Chart.Type == content.ChartBar && meta.XType == "time" && len(v.Rows) <= zoomAbove {
+		meta.XType = "category" // a bar per date, not bars lost on a time axis
+	}
 	if len(v.Chart.Y) == 1 {
 		meta.YUnit = v.Chart.Y[0].Unit
 	}

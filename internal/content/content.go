@@ -286,6 +286,9 @@ type Renderers struct {
 	// must not run beside another of the same briefing.
 	Styles map[string]string
 	Base   *url.URL
+	// Links make text of the prose links (entity mentions), sorted by
+	// Start.
+	Links []Link
 }
 
 func newMarkdown(r *Renderers) goldmark.Markdown {
@@ -294,10 +297,13 @@ func newMarkdown(r *Renderers) goldmark.Markdown {
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithInlineParsers(util.Prioritized(inlineParser{}, 90))),
 	}
 	if r != nil {
-		opts = append(opts, goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{r}, 100)),
-			html.WithXHTML(),
-		))
+		nrs := []util.PrioritizedValue{util.Prioritized(nodeRenderer{r}, 100)}
+		if len(r.Links) > 0 {
+			// Before goldmark's own renderer (priority 1000; the lowest
+			// number registers last and wins), for text nodes only.
+			nrs = append(nrs, util.Prioritized(linkRenderer{linkText{links: r.Links, plain: plainText()}}, 100))
+		}
+		opts = append(opts, goldmark.WithRendererOptions(renderer.WithNodeRenderers(nrs...), html.WithXHTML()))
 	}
 	return goldmark.New(opts...)
 }

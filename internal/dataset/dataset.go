@@ -31,7 +31,18 @@ const (
 	KindMoves  Kind = "moves"
 	KindDeals  Kind = "deals"
 	KindTable  Kind = "table"
+	// KindEntities names the companies (or other subjects) a desk covers:
+	// id, name, and optionally ticker and aliases (separated by ';').
+	KindEntities Kind = "entities"
 )
+
+// article is the kind with its indefinite article: "a series", "an entities".
+func (k Kind) article() string {
+	if k == KindEntities {
+		return "an " + string(k)
+	}
+	return "a " + string(k)
+}
 
 // Column describes one column.
 type Column struct {
@@ -172,6 +183,7 @@ var kindColumns = map[Kind][]requirement{
 	KindMoves:  {{"date", Date}, {"ticker", String}, {"change_pct", Number}},
 	KindDeals:  {{"announced", Date}, {"company", String}, {"counterparty", String}},
 	KindTable:  nil,
+	KindEntities: {{"id", String}, {"name", String}},
 }
 
 // parser holds the state of one Parse.
@@ -279,7 +291,7 @@ func (p *parser) meta(m map[string]any) {
 	d.Notes = p.str(m, "notes", false)
 	if k := p.str(m, "kind", false); k != "" {
 		if _, ok := kindColumns[Kind(k)]; !ok {
-			p.errorf("kind", "unknown kind %q; use series, moves, deals or table", k)
+			p.errorf("kind", "unknown kind %q; use series, moves, deals, table or entities", k)
 		} else {
 			d.kind = Kind(k)
 		}
@@ -549,7 +561,7 @@ func (p *parser) checkKind() {
 		case pr.Row < 0:
 			p.errorf("kind", "%s", pr.Msg)
 		case pr.Column == "":
-			p.errorf(fmt.Sprintf("rows[%d]", pr.Row), "rows[%d]: %s", pr.Row, pr.Msg)
+			p.errorf(fmt.Sprintf("rows[%d]", pr.Row), "rows[%d]: %s", pr.Row, strings.Replace(pr.Msg, FirstMark, fmt.Sprintf("rows[%d]", pr.First), 1))
 		case pr.First >= 0:
 			p.errorf(fmt.Sprintf("rows[%d].%s", pr.Row, pr.Column), "rows[%d]: %s", pr.Row, strings.Replace(pr.Msg, FirstMark, fmt.Sprintf("rows[%d]", pr.First), 1))
 		default:
@@ -580,16 +592,16 @@ func CheckKind(d *Dataset) []Problem {
 	for _, r := range kindColumns[d.kind] {
 		c := d.Column(r.name)
 		if c == nil {
-			add(-1, "", "a %s dataset needs a %q column of %ss; columns are %s", d.kind, r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
+			add(-1, "", "%s dataset needs a %q column of %ss; columns are %s", d.kind.article(), r.name, r.typ, strings.Join(d.ColumnNames(), ", "))
 			continue
 		}
 		if c.Type != r.typ && c.Type != Empty {
-			add(-1, r.name, "column %q holds %ss; a %s dataset needs %ss in it", r.name, c.Type, d.kind, r.typ)
+			add(-1, r.name, "column %q holds %ss; %s dataset needs %ss in it", r.name, c.Type, d.kind.article(), r.typ)
 			continue
 		}
 		for i, row := range d.rows {
 			if row[c.Index].IsEmpty() {
-				add(i, "", "missing %q, which every row of a %s dataset needs", r.name, d.kind)
+				add(i, "", "missing %q, which every row of %s dataset needs", r.name, d.kind.article())
 			}
 		}
 	}
@@ -620,6 +632,8 @@ func CheckKind(d *Dataset) []Problem {
 				add(i, "date", "%s does not come after the previous row's %s; a series needs unique dates in ascending order", cur.Literal(), prev.Literal())
 			}
 		}
+	case KindEntities:
+		out = append(out, checkEntities(d)...)
 	case KindMoves:
 		date, ticker := d.Column("date"), d.Column("ticker")
 		first := map[[2]string]int{}

@@ -76,7 +76,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad id", "data/Hash Price.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 1\n",
 			[]string{`data/Hash Price.toml:1:1: invalid dataset id "Hash Price": rename the file to lower-case letters, digits, '-' and '_', starting with a letter or digit`}},
 		{"unknown kind", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"serie\"\n[[rows]]\na = 1\n",
-			[]string{`data/x.toml:3:8: unknown kind "serie"; use series, moves, deals or table`}},
+			[]string{`data/x.toml:3:8: unknown kind "serie"; use series, moves, deals, table or entities`}},
 		{"series out of order", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = 1\n[[rows]]\ndate = 2026-01-01\nv = 2\n",
 			[]string{`data/x.toml:8:8: rows[1].date: 2026-01-01 does not come after the previous row's 2026-01-02; a series needs unique dates in ascending order`}},
 		{"series without numbers", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\n",

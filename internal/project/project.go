@@ -49,6 +49,9 @@ type Project struct {
 	Templates map[string][]byte
 	ECharts   ECharts
 	DataHash  map[string]key.Hash // dataset id -> hash of its file
+	// Entities are the rows of the entities dataset, if there is one,
+	// with their moves, deals and mentions.
+	Entities []*Entity
 }
 
 // Briefing is a parsed briefing with its blocks bound to data.
@@ -56,6 +59,9 @@ type Briefing struct {
 	*content.Briefing
 	Views   []*view.View
 	Figures []*view.Figure // the inline values, in order
+	// Links are the first mentions of entities in the prose, as links to
+	// their pages, sorted by position.
+	Links []content.Link
 	// Key covers the briefing's file and, for each block, the dataset's
 	// metadata and exactly the rows and columns it selects as of the
 	// briefing's date: a dataset edit outside every block's window leaves
@@ -87,8 +93,15 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.entities()
 	if l.errs.Len() == 0 {
-		l.p.ECharts, err = resolveECharts(fsys, opts, l.p.Config, firstChart(parsed))
+		chart := firstChart(parsed)
+		for _, e := range l.p.Entities {
+			if chart == nil && len(e.Moves) > 0 { // entity pages chart their moves
+				chart = &diag.Pos{File: e.Data.File, Line: 1, Col: 1}
+			}
+		}
+		l.p.ECharts, err = resolveECharts(fsys, opts, l.p.Config, chart)
 		l.errs.Add(err)
 	}
 	if l.errs.Len() > 0 {

@@ -27,6 +27,9 @@ type page struct {
 	Tag         *tagInfo
 	Tags        []*tagInfo
 	AllData     *download // data/datasets.xlsx, when there are datasets
+	Entity      *entityInfo
+	Entities    []*entityInfo
+	HasEntities bool // the site has entity pages: the header links their index
 	charts      bool
 }
 

@@ -95,7 +95,7 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-func sitemap(c *project.Config, infos []*briefingInfo, tags []*tagInfo) ([]byte, error) {
+func sitemap(c *project.Config, infos []*briefingInfo, tags []*tagInfo, entities []*project.Entity) ([]byte, error) {
 	var s urlset
 	home := sitemapURL{Loc: c.BaseURL}
 	if len(infos) > 0 {
@@ -110,6 +110,12 @@ func sitemap(c *project.Config, infos []*briefingInfo, tags []*tagInfo) ([]byte,
 	}
 	for _, t := range tags {
 		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "tags/" + t.Slug + "/", LastMod: t.Briefings[0].Date.Format(time.DateOnly)})
+	}
+	if len(entities) > 0 {
+		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "entities/"})
+	}
+	for _, e := range entities {
+		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "entities/" + e.ID + "/"})
 	}
 	return marshalXML(s)
 }

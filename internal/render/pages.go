@@ -29,6 +29,9 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*
 	for _, o := range csvs {
 		k.Sum(o.Key) // the page links each block's CSV with its size
 	}
+	for _, l := range b.Links { // the first mention of each entity links its page
+		k.Int(l.Start).Int(l.End).Str(l.Href).Str(l.Title)
+	}
 	return &Output{
 		Path: info.Path, Stage: StagePages, Key: k.Done(),
 		Make: func(sizes Sizes) ([]byte, error) {
@@ -53,6 +56,7 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 	var body bytes.Buffer
 	charts := false
 	err := b.Render(&body, content.Renderers{
+		Links: b.Links,
 		Block: func(out io.Writer, blk *content.Block) error {
 			v := b.Views[blk.Index]
 			bd := newBlockData(v)
@@ -99,6 +103,9 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	for _, t := range r.tags {
 		all.Sum(r.before.tagHash[t])
 	}
+	for _, e := range r.p.Entities {
+		all.Str(e.ID) // the sitemap lists their pages
+	}
 	allKey := all.Sum(keyOf(allData)).Done()
 	list := func(rel string, k key.Hash, make func() ([]byte, error)) *Output {
 		return &Output{
@@ -144,7 +151,7 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	}
 	out = append(out,
 		list("feed.xml", allKey, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }),
-		list("sitemap.xml", allKey, func() ([]byte, error) { return sitemap(r.p.Config, r.infos, r.tags) }),
+		list("sitemap.xml", allKey, func() ([]byte, error) { return sitemap(r.p.Config, r.infos, r.tags, r.p.Entities) }),
 	)
 	return out
 }

@@ -99,7 +99,7 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	if len(p.ECharts.Data) > 0 {
 		r.echarts = hashed("assets/echarts.min.js", p.ECharts.Data)
 	}
-	r.site = key.New().Str(opts.BaseURL).Bool(opts.Drafts).Str(opts.Epoch.String()).
+	r.site = key.New().Str(opts.BaseURL).Bool(opts.Drafts).Str(opts.Epoch.String()).Bool(len(p.Entities) > 0).
 		Sum(p.Config.Hash()).Sum(th.hash).Str(r.echarts).Str(p.ECharts.Href).Done()
 	r.infos, r.tags = r.index()
 	r.before = summarise(r.infos, r.tags)
@@ -129,6 +129,9 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	add(r.notFound())
 	for i, b := range p.Briefings {
 		add(r.briefingPage(b, i, workbooks[i], csvs[i]))
+	}
+	for _, o := range r.entities() {
+		add(o)
 	}
 	for _, o := range r.lists(workbooks, allData) {
 		add(o)
@@ -291,6 +294,7 @@ func (r *renderer) assetPaths(root string, charts bool) assetPaths {
 // pageBytes executes a layout for the page at rel.
 func (r *renderer) pageBytes(layout, rel string, pg *page) ([]byte, error) {
 	pg.Root = rootOf(rel)
+	pg.HasEntities = len(r.p.Entities) > 0
 	pg.Assets = r.assetPaths(pg.Root, pg.charts)
 	var buf bytes.Buffer
 	if err := r.theme.pages[layout].ExecuteTemplate(&buf, "base", pg); err != nil {

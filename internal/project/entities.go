@@ -1,0 +1,165 @@
+package project
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/view"
+)
+
+// Entity is one company (or other subject) of the project's entities
+// dataset, with everything the project holds about it.
+type Entity struct {
+	*dataset.Entity
+	Data     *dataset.Dataset // the entities dataset
+	Moves    []*view.View     // per moves dataset, the rows of its ticker, every date, as a chart
+	Deals    []*view.View     // per deals dataset, the rows naming it (company, counterparty or backer)
+	Mentions []Mention        // the published briefings that mention it, newest first
+	// Key covers exactly what its page shows: its row, its moves and
+	// deals, and each mention's briefing, date, title and sentence.
+	Key key.Hash
+}
+
+// Mention is a briefing that names an entity, with the sentence of its
+// first mention.
+type Mention struct {
+	Briefing *Briefing
+	Sentence string
+}
+
+// EntityPath is the page of an entity, from the site's root.
+func EntityPath(id string) string { return "entities/" + id + "/index.html" }
+
+// entities finds the entities dataset (at most one), and each entity's
+// moves, deals and mentions; the first mention of each entity in a
+// briefing becomes a link to its page.
+func (l *loader) entities() {
+	var data *dataset.Dataset
+	for _, d := range l.p.Datasets {
+		if d.Kind() != dataset.KindEntities {
+			continue
+		}
+		if data != nil {
+			l.errs.Addf(diag.Pos{File: d.File, Line: 1, Col: 1}, "a second entities dataset: %s is one already; a project has one list of entities, so merge them", data.File)
+			continue
+		}
+		data = d
+	}
+	for _, b := range l.p.Briefings {
+		b.Links = nil
+	}
+	if data == nil {
+		return
+	}
+	var terms []content.Term
+	byName := map[string]int{} // lower-case name or alias -> entity, for deals
+	for i, e := range data.Entities() {
+		l.p.Entities = append(l.p.Entities, &Entity{Entity: e, Data: data})
+		for _, t := range e.Terms() {
+			terms = append(terms, content.Term{Text: t, Entity: i})
+		}
+		byName[strings.ToLower(e.Name)] = i
+		for _, a := range e.Aliases {
+			byName[strings.ToLower(a)] = i
+		}
+	}
+	for _, d := range l.p.Datasets {
+		switch d.Kind() {
+		case dataset.KindMoves:
+			l.entityMoves(d)
+		case dataset.KindDeals:
+			l.entityDeals(d, byName)
+		}
+	}
+	l.mentions(terms)
+	for _, e := range l.p.Entities {
+		k := key.New().Str(e.ID).Str(e.Name).Str(e.Ticker).Str(strings.Join(e.Aliases, ";")).Str(data.Title).Str(data.Source)
+		for _, m := range e.Mentions {
+			k.Str(m.Briefing.Slug).Str(m.Briefing.Title).Str(m.Briefing.Date.String()).Str(m.Sentence)
+		}
+		e.Key = rowsKey(k.Done(), append(slices.Clone(e.Moves), e.Deals...), nil)
+	}
+}
+
+// entityMoves gives each entity with a ticker its rows of a moves dataset,
+// oldest first, as a bar chart over time.
+func (l *loader) entityMoves(d *dataset.Dataset) {
+	ticker, date := d.Column("ticker"), d.DateColumn()
+	byTicker := map[string][]int{}
+	for _, r := range d.Select(dataset.Query{}) {
+		t := d.Value(r, ticker).Str
+		byTicker[t] = append(byTicker[t], r)
+	}
+	for _, e := range l.p.Entities {
+		rows := byTicker[e.Ticker]
+		if e.Ticker == "" || len(rows) == 0 {
+			continue
+		}
+		rows = slices.Clone(rows)
+		slices.SortStableFunc(rows, func(a, b int) int { return d.Value(a, date).Compare(d.Value(b, date)) })
+		v := &view.View{Kind: content.KindChart, Title: e.Name + ": " + d.Title, Data: d, Columns: d.Columns(), Rows: rows,
+			Chart: &view.Chart{Type: content.ChartBar, Height: 320, X: date, Y: []*dataset.Column{d.Column("change_pct")}}}
+		e.Moves = append(e.Moves, v)
+	}
+}
+
+// entityDeals gives each entity the rows of a deals dataset whose company,
+// counterparty or backer is its name or an alias (without case), newest
+// first.
+func (l *loader) entityDeals(d *dataset.Dataset, byName map[string]int) {
+	rows := map[int][]int{}
+	for _, r := range d.Select(dataset.Query{}) {
+		seen := map[int]bool{}
+		for _, name := range []string{"company", "counterparty", "backer"} {
+			c := d.Column(name)
+			if c == nil {
+				continue
+			}
+			if i, ok := byName[strings.ToLower(strings.TrimSpace(d.Value(r, c).Str))]; ok && !seen[i] {
+				seen[i] = true
+				rows[i] = append(rows[i], r)
+			}
+		}
+	}
+	date := d.DateColumn()
+	for i, e := range l.p.Entities {
+		if len(rows[i]) == 0 {
+			continue
+		}
+		slices.SortStableFunc(rows[i], func(a, b int) int { return d.Value(b, date).Compare(d.Value(a, date)) })
+		e.Deals = append(e.Deals, &view.View{Kind: content.KindTable, Title: e.Name + ": " + d.Title, Data: d, Columns: d.Columns(), Rows: rows[i]})
+	}
+}
+
+// mentions finds, in every published briefing, the first mention of each
+// entity: it becomes a link to the entity's page, and the entity lists the
+// briefing with the sentence.
+func (l *loader) mentions(terms []content.Term) {
+	briefings := slices.Clone(l.p.Briefings)
+	slices.SortStableFunc(briefings, func(a, b *Briefing) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Slug, b.Slug))
+	})
+	for _, b := range briefings {
+		figure := func(in *content.Inline) string {
+			if in.Index < len(b.Figures) {
+				return b.Figures[in.Index].Text
+			}
+			return ""
+		}
+		for _, m := range b.Mentions(terms, figure) {
+			e := l.p.Entities[m.Entity]
+			title := e.Name
+			if e.Ticker != "" {
+				title += " (" + e.Ticker + ")"
+			}
+			b.Links = append(b.Links, content.Link{Start: m.Start, End: m.End, Href: "../../" + EntityPath(e.ID), Title: title})
+			e.Mentions = append(e.Mentions, Mention{Briefing: b, Sentence: m.Sentence})
+		}
+		slices.SortFunc(b.Links, func(x, y content.Link) int { return x.Start - y.Start })
+	}
+}
