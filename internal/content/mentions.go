@@ -93,7 +93,9 @@ func termAt(text []byte, at int, terms []Term) (Term, bool) {
 	return Term{}, false
 }
 
-func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
 
 // sentence is the sentence of the block around t that holds the byte at
 // offset pos, as text (inline values as their figures).

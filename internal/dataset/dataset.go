@@ -179,10 +179,10 @@ type requirement struct {
 }
 
 var kindColumns = map[Kind][]requirement{
-	KindSeries: {{"date", Date}},
-	KindMoves:  {{"date", Date}, {"ticker", String}, {"change_pct", Number}},
-	KindDeals:  {{"announced", Date}, {"company", String}, {"counterparty", String}},
-	KindTable:  nil,
+	KindSeries:   {{"date", Date}},
+	KindMoves:    {{"date", Date}, {"ticker", String}, {"change_pct", Number}},
+	KindDeals:    {{"announced", Date}, {"company", String}, {"counterparty", String}},
+	KindTable:    nil,
 	KindEntities: {{"id", String}, {"name", String}},
 }
 
