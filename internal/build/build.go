@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,7 @@ type Result struct {
 	Unchanged int             // files with the same bytes as before: hard links to the previous output, so they keep its modification time
 	Removed   int             // files of the previous output that are gone
 	Same      map[string]bool // the unchanged files
+	Made      []string        // the outputs rendered, not taken from a cache, sorted
 	Warnings  []*diag.Error
 	Elapsed   time.Duration
 }
@@ -118,9 +120,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if t.exist {
 		w.prev = t.path
 	}
-	if err := run(ctx, pl, w, c, opts.Progress); err != nil {
+	made, err := run(ctx, pl, w, c, opts.Progress)
+	if err != nil {
 		return nil, err
 	}
+	res.Made = made
 	res.Files = w.list()
 	if _, err := w.put(ManifestName, manifestBytes(res.Files)); err != nil {
 		return nil, err
@@ -157,8 +161,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 // run makes every output of a plan into w, stage by stage, in parallel
 // within a stage. Every output is got or made in one place, getOrMake. All
 // errors of all stages are returned together; ctx's error stops it.
-func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress func(done, total int)) error {
+func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress func(done, total int)) ([]string, error) {
 	var mu sync.Mutex
+	var made []string
 	sizes := map[string]int{}
 	sizeOf := func(path string) int {
 		mu.Lock()
@@ -176,9 +181,12 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				n, err := getOrMake(o, w, c, sizeOf)
+				n, fresh, err := getOrMake(o, w, c, sizeOf)
 				mu.Lock()
 				sizes[o.Path] = n
+				if fresh {
+					made = append(made, o.Path)
+				}
 				mu.Unlock()
 				outErrs[i] = err
 				if progress != nil {
@@ -188,34 +196,35 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 			})
 		}
 		if err := g.Wait(); err != nil {
-			return err
+			return nil, err
 		}
 		errs.Add(outErrs...)
 	}
-	return errs.Err()
+	slices.Sort(made)
+	return made, errs.Err()
 }
 
 // getOrMake writes an output into w and returns its size: the bytes made
 // last time under its key (in this process), the previous output's file
 // when the disk cache shows it is still what the key made, or the bytes
 // made now, which are then recorded in both caches.
-func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (int, error) {
+func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int, made bool, err error) {
 	if data, ok := c.mem.get(o.Path, o.Key); ok {
-		return len(data), w.write(o.Path, data)
+		return len(data), false, w.write(o.Path, data)
 	}
 	if n, ok := c.reuse(w, o); ok {
-		return n, nil
+		return n, false, nil
 	}
 	data, err := o.Make(sizes)
 	if err != nil {
-		return 0, err
+		return 0, true, err
 	}
 	c.mem.put(o.Path, o.Key, data)
 	if err := w.write(o.Path, data); err != nil {
-		return 0, err
+		return 0, true, err
 	}
 	c.record(w, o, data)
-	return len(data), nil
+	return len(data), true, nil
 }
 
 // reuse links an output's file from the previous output when the disk
@@ -261,7 +270,7 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	w := newWriter("")
-	if err := run(ctx, pl, w, caches{}, nil); err != nil {
+	if _, err := run(ctx, pl, w, caches{}, nil); err != nil {
 		return nil, err
 	}
 	if err := checkLinks(p, opts.Src, w.files); err != nil {

@@ -307,3 +307,79 @@ func TestNegativeZero(t *testing.T) {
 		}
 	}
 }
+
+// TestEntityPagesIncremental: adding a briefing that mentions only Hut 8
+// rebuilds Hut 8's page (and its workbook, dated by its latest mention)
+// and no other entity's page or the index; a deal naming Acme rebuilds
+// Acme's outputs and the index, which counts deals.
+func TestEntityPagesIncremental(t *testing.T) {
+	dir := sitetest.Write(t, `
+-- site.toml --
+title = "Desk"
+-- data/coverage.toml --
+title = "Coverage"
+source = "Desk"
+kind = "entities"
+[[rows]]
+id = "hut8"
+name = "Hut 8"
+ticker = "HUT"
+[[rows]]
+id = "acme"
+name = "Acme"
+[[rows]]
+id = "zeta"
+name = "Zeta"
+-- data/deals.toml --
+title = "Deals"
+source = "Desk"
+kind = "deals"
+[[rows]]
+announced = 2026-01-03
+company = "Hut 8"
+counterparty = "Zeta"
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-06
++++
+Hut 8, Acme and Zeta met.
+`)
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	entityPages := func(res *build.Result) []string {
+		var out []string
+		for _, f := range res.Made {
+			if strings.HasPrefix(f, "entities/") {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	if err := os.WriteFile(filepath.Join(dir, "content/briefings/w2.md"), []byte("+++\ntitle = \"Week two\"\ndate = 2026-01-13\n+++\nHut 8 again.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Build(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := entityPages(res), []string{"entities/hut8/hut8.xlsx", "entities/hut8/index.html"}; !slices.Equal(got, want) {
+		t.Errorf("a briefing mentioning Hut 8 rebuilt %v, want %v", got, want)
+	}
+	if page := sitetest.Read(t, dir, "entities/hut8/index.html"); !strings.Contains(page, "Hut 8 again.") {
+		t.Error("Hut 8's page does not list the new briefing")
+	}
+	deals, _ := os.ReadFile(filepath.Join(dir, "data/deals.toml"))
+	deals = append(deals, "[[rows]]\nannounced = 2026-01-10\ncompany = \"Acme\"\ncounterparty = \"Someone\"\n"...)
+	if err := os.WriteFile(filepath.Join(dir, "data/deals.toml"), deals, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := entityPages(res), []string{"entities/acme/acme.xlsx", "entities/acme/index.html", "entities/index.html"}; !slices.Equal(got, want) {
+		t.Errorf("a deal of Acme rebuilt %v, want %v", got, want)
+	}
+}

@@ -46,7 +46,7 @@ func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	w := newWriter("")
-	if err := run(ctx, pl, w, caches{mem: &e.mem}, nil); err != nil {
+	if _, err := run(ctx, pl, w, caches{mem: &e.mem}, nil); err != nil {
 		return nil, err
 	}
 	e.mem.keep(w.files)

@@ -605,7 +605,9 @@ func CheckKind(d *Dataset) []Problem {
 			}
 		}
 	}
-	if len(out) > 0 {
+	// A missing column stops the kind's other checks; so do missing cells,
+	// except in an entities dataset, whose rows are checked one by one.
+	if len(out) > 0 && (d.kind != KindEntities || out[0].Row < 0) {
 		return out
 	}
 	switch d.kind {

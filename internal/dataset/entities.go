@@ -62,6 +62,9 @@ func checkEntities(d *Dataset) []Problem {
 	ids := map[string]int{}
 	terms := map[string]int{} // lower-case term -> row
 	for _, e := range d.Entities() {
+		if e.ID == "" || e.Name == "" {
+			continue // reported as missing
+		}
 		if !entityID.MatchString(e.ID) {
 			out = append(out, Problem{Row: e.Row, Column: "id", First: -1,
 				Msg: fmt.Sprintf("id %q is not a slug: use lower-case letters, digits and '-', starting with a letter or digit (it names the page's folder)", e.ID)})
