@@ -34,6 +34,10 @@ func BenchmarkBuild(b *testing.B) {
 // numbers block, a changes block and inline values in every briefing.
 func BenchmarkBuildWithCards(b *testing.B) { benchCold(b, 1000, gen.WriteWithCards) }
 
+// BenchmarkBuildWithEntities is BenchmarkBuild's project with 40 entities:
+// their pages, workbooks and the mentions in every briefing.
+func BenchmarkBuildWithEntities(b *testing.B) { benchCold(b, 1000, gen.WriteWithEntities) }
+
 // benchCold times builds, without cache, of a project of n briefings that
 // write makes.
 func benchCold(b *testing.B, n int, write func(dir string, n int) error) {

@@ -475,3 +475,42 @@ func TestBrowserCSVDownloads(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserEntities: a company page's chart is live, and the link of a
+// briefing's first mention lands on the company's page, from disk and from
+// a sub-path of a host.
+func TestBrowserEntities(t *testing.T) {
+	sitetest.Chromium(t)
+	out := buildSample(t)
+	p := sitetest.Browser(t)
+	p.Open(t, fileURL(filepath.Join(out, "entities/hut8/index.html")))
+	charts := waitCharts(t, p)
+	if len(charts) != 1 || !charts[0].Live || charts[0].Painted == 0 {
+		t.Errorf("Hut 8's moves chart: %+v", charts)
+	}
+	srv := httptest.NewServer(http.StripPrefix("/desk", http.FileServer(http.Dir(out))))
+	t.Cleanup(srv.Close)
+	for _, start := range []string{
+		fileURL(filepath.Join(out, "briefings/2026-01-02-miners-turn-ai-landlords/index.html")),
+		srv.URL + "/desk/briefings/2026-01-02-miners-turn-ai-landlords/index.html",
+	} {
+		p.Open(t, start)
+		sitetest.Eval[bool](t, p, `(document.querySelector('a.entity[href*="terawulf"]').click(), true)`)
+		deadline := time.Now().Add(10 * time.Second)
+		// http.FileServer answers .../index.html with a redirect to .../
+		landed := func() bool { return strings.Contains(sitetest.Eval[string](t, p, "location.href"), "entities/terawulf/") }
+		for !landed() && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		p.Open(t, sitetest.Eval[string](t, p, "location.href")) // wait for it to load
+		if h1 := sitetest.Eval[string](t, p, `document.querySelector('h1').textContent.trim()`); h1 != "TeraWulf WULF" {
+			t.Errorf("from %s the link lands on %q (%s)", start, h1, sitetest.Eval[string](t, p, "location.href"))
+		}
+		if strings.HasPrefix(start, srv.URL) && !strings.HasPrefix(sitetest.Eval[string](t, p, "location.href"), srv.URL+"/desk/entities/") {
+			t.Errorf("from the sub-path the link leaves it: %s", sitetest.Eval[string](t, p, "location.href"))
+		}
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}

@@ -39,6 +39,12 @@ type Mention struct {
 func (b *Briefing) Mentions(terms []Term, figure func(*Inline) string) []Mention {
 	terms = slices.Clone(terms)
 	slices.SortStableFunc(terms, func(a, b Term) int { return len(b.Text) - len(a.Text) })
+	byFirst := map[byte][]Term{} // the terms by their first byte, longest first
+	for _, t := range terms {
+		if t.Text != "" {
+			byFirst[t.Text[0]] = append(byFirst[t.Text[0]], t)
+		}
+	}
 	found := map[int]bool{}
 	var out []Mention
 	_ = ast.Walk(b.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -57,7 +63,7 @@ func (b *Briefing) Mentions(terms []Term, figure func(*Inline) string) []Mention
 		seg := t.Segment
 		text := b.body[seg.Start:seg.Stop]
 		for at := 0; at < len(text); {
-			if term, ok := termAt(text, at, terms); ok && !found[term.Entity] {
+			if term, ok := termAt(text, at, byFirst[text[at]]); ok && !found[term.Entity] {
 				found[term.Entity] = true
 				start := seg.Start + at
 				out = append(out, Mention{Entity: term.Entity, Start: start, End: start + len(term.Text),

@@ -24,14 +24,19 @@ investor quarter guidance demand supply cost price energy hydro nuclear gas site
 build speed scale backlog funding equity debt rally decline analyst market sector`)
 
 // Write writes a project of n weekly briefings into dir.
-func Write(dir string, n int) error { return write(dir, n, false) }
+func Write(dir string, n int) error { return write(dir, n, false, false) }
 
 // WriteWithCards is Write with a numbers block (three cards, one with a
 // sparkline) and a changes block in every briefing, and inline values in its
 // prose.
-func WriteWithCards(dir string, n int) error { return write(dir, n, true) }
+func WriteWithCards(dir string, n int) error { return write(dir, n, true, false) }
 
-func write(dir string, n int, cards bool) error {
+// WriteWithEntities is Write with a coverage list of 40 entities (the eight
+// tickers of the moves and deals, and 32 of the deals' tenants), and a
+// sentence in every briefing that names two of them.
+func WriteWithEntities(dir string, n int) error { return write(dir, n, false, true) }
+
+func write(dir string, n int, cards, entities bool) error {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	files := map[string]string{
 		"site.toml": "title = \"Generated desk\"\nbase_url = \"https://bench.example.com/\"\nauthor = \"Bench\"\n",
@@ -72,8 +77,23 @@ func write(dir string, n int, cards bool) error {
 	}
 	files["data/operators.toml"] = b.String()
 
+	if entities {
+		b.Reset()
+		b.WriteString("title = \"Coverage\"\nsource = \"Generated\"\nkind = \"entities\"\n\n")
+		for _, t := range tickers {
+			fmt.Fprintf(&b, "[[rows]]\nid = %q\nname = %q\nticker = %q\n\n", strings.ToLower(t), t, t)
+		}
+		for i := range 32 {
+			fmt.Fprintf(&b, "[[rows]]\nid = \"tenant-%d\"\nname = \"Tenant %d\"\n\n", i, i)
+		}
+		files["data/coverage.toml"] = b.String()
+	}
 	for w := range n {
-		files[fmt.Sprintf("content/briefings/week-%05d.md", w+1)] = briefing(r, w, cards)
+		text := briefing(r, w, cards)
+		if entities {
+			text += fmt.Sprintf("\nTenant %d signed with %s this week.\n", w%32, tickers[w%len(tickers)])
+		}
+		files[fmt.Sprintf("content/briefings/week-%05d.md", w+1)] = text
 	}
 	for name, text := range files {
 		full := filepath.Join(dir, filepath.FromSlash(name))
