@@ -498,7 +498,9 @@ func TestBrowserEntities(t *testing.T) {
 		sitetest.Eval[bool](t, p, `(document.querySelector('a.entity[href*="terawulf"]').click(), true)`)
 		deadline := time.Now().Add(10 * time.Second)
 		// http.FileServer answers .../index.html with a redirect to .../
-		landed := func() bool { return strings.Contains(sitetest.Eval[string](t, p, "location.href"), "entities/terawulf/") }
+		landed := func() bool {
+			return strings.Contains(sitetest.Eval[string](t, p, "location.href"), "entities/terawulf/")
+		}
 		for !landed() && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
