@@ -11,7 +11,7 @@ import (
 // first, never in code, links, headings or blocks; the first mention of
 // each entity only, with its sentence.
 func TestMentions(t *testing.T) {
-	terms := []Term{{"Hut 8", 0}, {"HUT", 0}, {"Constellation", 1}, {"Constellation Energy", 2}, {"Zürich Cloud", 3}, {"株式会社テスト", 4}}
+	terms := []Term{{"Hut 8", 0}, {"HUT", 0}, {"Hut 8 Mining", 0}, {"Constellation", 1}, {"Constellation Energy", 2}, {"Zürich Cloud", 3}, {"株式会社テスト", 4}}
 	tests := []struct {
 		name, body string
 		want       []string // entity: sentence
@@ -27,6 +27,9 @@ func TestMentions(t *testing.T) {
 		{"heading", "## Hut 8\n\nText.", nil},
 		{"first only", "Hut 8 once. Hut 8 twice.", []string{"0: Hut 8 once."}},
 		{"fenced code", "```\nHut 8\n```\n", nil},
+		{"alias", "Shares of Hut 8 Mining rose.", []string{"0: Shares of Hut 8 Mining rose."}},
+		{"emphasis is prose", "The *Hut 8* deal.", []string{"0: The Hut 8 deal."}},
+		{"inline value in the sentence", "HUT rose {{ prices.close }} today.", []string{"0: HUT rose 12 today."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,7 +38,7 @@ func TestMentions(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, m := range b.Mentions(terms, nil) {
+			for _, m := range b.Mentions(terms, func(*Inline) string { return "12" }) {
 				got = append(got, fmt.Sprintf("%d: %s", m.Entity, m.Sentence))
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
