@@ -110,19 +110,33 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Out: opts.Out, Warnings: p.Warnings}
-	tmp, hold, err := makeTemp(t.path)
-	if err != nil {
-		return nil, err
+	var tmp string
+	var hold *os.File
+	var spare map[string]bool
+	reused := false
+	if t.exist && len(t.prev) > 0 {
+		tmp, hold, spare, reused = takeSpare(t.path)
+	}
+	if !reused {
+		if tmp, hold, err = makeTemp(t.path); err != nil {
+			return nil, err
+		}
 	}
 	defer hold.Close()
-	defer os.RemoveAll(tmp) // a no-op once swapped in
+	defer removeTree(tmp) // a no-op once swapped in
 	w := newWriter(tmp)
+	w.spare = reused
 	if t.exist {
 		w.prev = t.path
 	}
 	made, err := run(ctx, pl, w, c, opts.Progress)
 	if err != nil {
 		return nil, err
+	}
+	if reused {
+		if err := w.pruneSpare(spare); err != nil {
+			return nil, fmt.Errorf("cannot remove an old file from the spare output: %w", err)
+		}
 	}
 	res.Made = made
 	res.Files = w.list()

@@ -383,3 +383,66 @@ Hut 8, Acme and Zeta met.
 		t.Errorf("a deal of Acme rebuilt %v, want %v", got, want)
 	}
 }
+
+// TestSpareOutput: a build renders into the spare the previous build left
+// (the output before it): the published site is exactly a fresh build's,
+// unchanged files keep their inode and time, files that went away are gone,
+// and a spare that holds a file brief did not list is never used.
+func TestSpareOutput(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	out := filepath.Join(t.TempDir(), "public")
+	opts := build.Options{Src: dir, Out: out, CacheDir: filepath.Join(dir, ".brief-cache")}
+	buildOnce := func() {
+		t.Helper()
+		if _, err := build.Build(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh := func() map[string]string {
+		t.Helper()
+		o := filepath.Join(t.TempDir(), "public")
+		if _, err := build.Build(context.Background(), build.Options{Src: dir, Out: o}); err != nil {
+			t.Fatal(err)
+		}
+		return sitetest.Tree(t, o)
+	}
+	spare := filepath.Join(filepath.Dir(out), ".public.spare")
+	buildOnce()
+	buildOnce() // now there is a spare: the first build's output
+	if _, err := os.Stat(filepath.Join(spare, "index.html")); err != nil {
+		t.Fatalf("no spare after an exchange: %v", err)
+	}
+	before, _ := os.Stat(filepath.Join(out, "briefings/w1/w1-1.csv"))
+
+	// A new briefing, and one that goes away: rendered into the spare.
+	if err := os.WriteFile(filepath.Join(dir, "content/briefings/w9.md"), []byte("+++\ntitle = \"Week nine\"\ndate = 2026-02-26\n+++\nText.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "content/briefings/w2.md")); err != nil {
+		t.Fatal(err)
+	}
+	buildOnce()
+	if got, want := sitetest.Tree(t, out), fresh(); !equalTrees(got, want) {
+		t.Error("the output rendered into the spare differs from a fresh build")
+	}
+	after, _ := os.Stat(filepath.Join(out, "briefings/w1/w1-1.csv"))
+	if !os.SameFile(before, after) || !before.ModTime().Equal(after.ModTime()) {
+		t.Error("an unchanged file was rewritten: its inode or time changed")
+	}
+	if _, err := os.Stat(filepath.Join(out, "briefings/w2")); err == nil {
+		t.Error("the folder of the removed briefing is still published")
+	}
+
+	// A file slipped into the spare: the spare is not used, so the file is
+	// never published.
+	if err := os.WriteFile(filepath.Join(spare, "intruder.html"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buildOnce()
+	if _, err := os.Stat(filepath.Join(out, "intruder.html")); err == nil {
+		t.Error("a file brief did not write in the spare was published")
+	}
+	if got, want := sitetest.Tree(t, out), fresh(); !equalTrees(got, want) {
+		t.Error("after a spare was refused, the output differs from a fresh build")
+	}
+}

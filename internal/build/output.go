@@ -21,6 +21,7 @@ type writer struct {
 	files     map[string][]byte // the bytes in memory mode; nil values on disk
 	unchanged map[string]bool   // files linked from the previous output
 	dirs      sync.Map          // folders already made: one mkdir each, not one per file
+	spare     bool              // dir is a reused spare (spare.go): it holds files already
 }
 
 func newWriter(dir string) *writer {
@@ -80,6 +81,19 @@ func (w *writer) link(rel, full string, data []byte) bool {
 	if err != nil || !bytes.Equal(b, data) {
 		return false
 	}
+	return w.linkPrev(old, full, st)
+}
+
+// linkPrev makes full a hard link to the previous output's file old. In a
+// reused spare it usually is one already; otherwise the spare's older copy
+// is replaced.
+func (w *writer) linkPrev(old, full string, oldSt os.FileInfo) bool {
+	if w.spare {
+		if st, err := os.Lstat(full); err == nil && os.SameFile(st, oldSt) {
+			return true
+		}
+		_ = os.Remove(full)
+	}
 	return os.Link(old, full) == nil
 }
 
@@ -99,7 +113,7 @@ func (w *writer) reuse(rel string, m fileMeta) bool {
 	if err := w.mkdir(filepath.Dir(full)); err != nil {
 		return false
 	}
-	if os.Link(old, full) != nil {
+	if !w.linkPrev(old, full, st) {
 		return false
 	}
 	w.mu.Lock()

@@ -291,6 +291,9 @@ func swap(tmp, out string) (warning error, err error) {
 			return nil, fmt.Errorf("cannot move the new output into place: %w", err)
 		}
 	}
+	if old == tmp && keepSpare(old, out) {
+		return nil, nil // the next build renders into it (spare.go)
+	}
 	if err := removeTree(old); err != nil {
 		return fmt.Errorf("the site is published, but the previous output, now at %s, could not be removed (%v); the next build tries again, or remove it by hand", old, err), nil
 	}

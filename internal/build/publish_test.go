@@ -85,12 +85,17 @@ func TestSwap(t *testing.T) {
 		remove   func(string) error
 		breakTmp bool   // the new tree vanishes before the fallback's second rename
 		want     string // index.html of the output after the swap
+		// spare is the index.html of the spare kept for the next build ("":
+		// none); spareThere puts one there before the swap.
+		spare      string
+		spareThere bool
 		warn     string
 		err      string
 	}{
-		{name: "exchange", want: "new"},
+		{name: "exchange", want: "new", spare: "old"},
+		{name: "exchange with a spare already there", spareThere: true, want: "new", spare: "other"},
 		{name: "fallback", exchange: noExchange, want: "new"},
-		{name: "old output cannot be removed", remove: failRemove, want: "new", warn: "the site is published, but the previous output"},
+		{name: "old output cannot be removed", exchange: noExchange, remove: failRemove, want: "new", warn: "the site is published, but the previous output"},
 		{name: "fallback rolls back", exchange: noExchange, breakTmp: true, want: "old", err: "cannot move the new output into place"},
 	}
 	for _, tt := range tests {
@@ -99,6 +104,9 @@ func TestSwap(t *testing.T) {
 			out, tmp := filepath.Join(parent, "public"), filepath.Join(parent, ".public.tmp-1")
 			tree(t, out, "old")
 			tree(t, tmp, "new")
+			if tt.spareThere {
+				tree(t, sparePath(out), "other")
+			}
 			defer func(e func(a, b string) error, r func(string) error) { exchange, removeAll = e, r }(exchange, removeAll)
 			if tt.exchange != nil {
 				exchange = tt.exchange
@@ -119,8 +127,15 @@ func TestSwap(t *testing.T) {
 			if got := index(t, out); got != tt.want {
 				t.Errorf("output holds %q, want %q", got, tt.want)
 			}
+			if tt.spare != "" && index(t, sparePath(out)) != tt.spare {
+				t.Errorf("spare holds %q, want %q", index(t, sparePath(out)), tt.spare)
+			}
 			entries, _ := os.ReadDir(parent)
-			if tt.remove == nil && len(entries) != 1 {
+			want := 1
+			if tt.spare != "" {
+				want = 2
+			}
+			if tt.remove == nil && len(entries) != want {
 				t.Errorf("left beside the output: %v", entries)
 			}
 		})

@@ -1,0 +1,131 @@
+package build
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The spare tree. After a build's exchange, the previous output is not
+// deleted: it is kept beside the output as .<name>.spare, and the next
+// build renders into it instead of into a new, empty folder. Most of its
+// files are hard links to the live output's (unchanged across builds), so
+// the next build leaves them be, replaces the few that changed, removes
+// those that went away, and exchanges it with the output as before. A
+// weekly publish into an archive of a thousand briefings then makes a few
+// folders and files, not a thousand folders and seven thousand links, and
+// deletes no tree. Readers still only ever see a whole site: the spare is
+// never the output until the exchange. A spare is used only when it is
+// exactly what brief left (its manifest lists every file in it), and only
+// while the output it was exchanged with exists; otherwise it is removed.
+
+func sparePath(out string) string {
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".spare")
+}
+
+// takeSpare moves the spare into a new temporary folder of this build, under
+// the lock of out's parent, and locks it; it returns the files its manifest
+// lists. ok is false when there is no spare fit to reuse (any unfit one is
+// removed), and the build makes an empty temporary folder instead.
+func takeSpare(out string) (tmp string, hold *os.File, files map[string]bool, ok bool) {
+	spare := sparePath(out)
+	if _, err := os.Lstat(spare); err != nil {
+		return "", nil, nil, false
+	}
+	parent := filepath.Dir(out)
+	l, err := lock(parent, true)
+	if err != nil {
+		return "", nil, nil, false
+	}
+	defer l.Close()
+	files, fit := spareFiles(spare)
+	if !fit {
+		_ = removeTree(spare)
+		return "", nil, nil, false
+	}
+	tmp = filepath.Join(parent, tmpPrefix(out)+"spare")
+	if _, err := os.Lstat(tmp); err == nil {
+		return "", nil, nil, false // another build has one: make a new folder
+	}
+	if err := os.Rename(spare, tmp); err != nil {
+		return "", nil, nil, false
+	}
+	hold, err = lock(tmp, true)
+	if err != nil {
+		_ = removeTree(tmp)
+		return "", nil, nil, false
+	}
+	return tmp, hold, files, true
+}
+
+// spareFiles reads a spare's manifest and checks that it lists every file
+// in the spare, which must be a plain folder.
+func spareFiles(spare string) (map[string]bool, bool) {
+	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
+		return nil, false
+	}
+	files, ok, err := readManifest(spare)
+	if err != nil || !ok {
+		return nil, false
+	}
+	fit := true
+	_ = filepath.WalkDir(spare, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			fit = false
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(spare, p)
+		rel = filepath.ToSlash(rel)
+		if rel != ManifestName && (!files[rel] || !d.Type().IsRegular()) {
+			fit = false
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return files, fit
+}
+
+// pruneSpare removes the files of a reused spare that this build did not
+// make, and the folders they leave empty.
+func (w *writer) pruneSpare(old map[string]bool) error {
+	var errs []error
+	dirs := map[string]bool{}
+	for rel := range old {
+		if _, ok := w.files[rel]; ok {
+			continue
+		}
+		full := filepath.Join(w.dir, filepath.FromSlash(rel))
+		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		for d := filepath.Dir(rel); d != "." && d != "/"; d = filepath.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	// Deepest first: a folder empties once its subfolders are gone.
+	for len(dirs) > 0 {
+		deepest := ""
+		for d := range dirs {
+			if strings.Count(d, "/") >= strings.Count(deepest, "/") && (deepest == "" || d > deepest || strings.Count(d, "/") > strings.Count(deepest, "/")) {
+				deepest = d
+			}
+		}
+		delete(dirs, deepest)
+		_ = os.Remove(filepath.Join(w.dir, filepath.FromSlash(deepest))) // fails, as it should, unless empty
+	}
+	return errors.Join(errs...)
+}
+
+// keepSpare keeps the previous output, now at old, as the spare for the
+// next build; it reports whether it did (else the caller removes it).
+func keepSpare(old, out string) bool {
+	if _, err := os.Lstat(sparePath(out)); err == nil {
+		return false
+	}
+	return os.Rename(old, sparePath(out)) == nil
+}
