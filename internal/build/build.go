@@ -110,17 +110,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Out: opts.Out, Warnings: p.Warnings}
-	var tmp string
-	var hold *os.File
-	var spare map[string]bool
-	reused := false
-	if t.exist && len(t.prev) > 0 {
-		tmp, hold, spare, reused = takeSpare(t.path)
-	}
-	if !reused {
-		if tmp, hold, err = makeTemp(t.path); err != nil {
-			return nil, err
-		}
+	tmp, hold, spare, reused, err := renderFolder(t)
+	if err != nil {
+		return nil, err
 	}
 	defer hold.Close()
 	defer removeTree(tmp) // a no-op once swapped in
@@ -139,9 +131,22 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	res.Made = made
+	if err := res.publish(ctx, t, tmp, w); err != nil {
+		return nil, err
+	}
+	if c.disk != nil {
+		c.disk.prune()
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// publish writes the manifest into the finished tree at tmp, counts what
+// changed, and exchanges the tree with the output.
+func (res *Result) publish(ctx context.Context, t *target, tmp string, w *writer) error {
 	res.Files = w.list()
 	if _, err := w.put(ManifestName, manifestBytes(res.Files)); err != nil {
-		return nil, err
+		return err
 	}
 	res.Written, res.Unchanged = w.counts()
 	res.Same = w.unchanged
@@ -151,25 +156,21 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	l, err := lock(filepath.Dir(t.path), true)
 	if err != nil {
-		return nil, fmt.Errorf("cannot lock %s: %w", filepath.Dir(t.path), err)
+		return fmt.Errorf("cannot lock %s: %w", filepath.Dir(t.path), err)
 	}
 	warn, err := swap(tmp, t.path)
 	l.Close()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if warn != nil {
 		res.Warnings = append(res.Warnings, diag.Errorf(diag.Pos{}, "%v", warn))
 	}
-	if c.disk != nil {
-		c.disk.prune()
-	}
-	res.Elapsed = time.Since(start)
-	return res, nil
+	return nil
 }
 
 // run makes every output of a plan into w, stage by stage, in parallel
@@ -374,6 +375,19 @@ func recoverBeside(out string) error {
 		return fmt.Errorf("cannot clean up after an interrupted build: %w", err)
 	}
 	return nil
+}
+
+// renderFolder is the folder a build renders into, locked: the spare when
+// there is one fit to reuse (reused, with the files it holds), else a new
+// temporary folder.
+func renderFolder(t *target) (tmp string, hold *os.File, spare map[string]bool, reused bool, err error) {
+	if t.exist && len(t.prev) > 0 {
+		if tmp, hold, spare, reused = takeSpare(t.path); reused {
+			return tmp, hold, spare, true, nil
+		}
+	}
+	tmp, hold, err = makeTemp(t.path)
+	return tmp, hold, nil, false, err
 }
 
 // makeTemp makes the folder this build renders into, beside out, locked

@@ -89,8 +89,8 @@ func TestSwap(t *testing.T) {
 		// none); spareThere puts one there before the swap.
 		spare      string
 		spareThere bool
-		warn     string
-		err      string
+		warn       string
+		err        string
 	}{
 		{name: "exchange", want: "new", spare: "old"},
 		{name: "exchange with a spare already there", spareThere: true, want: "new", spare: "other"},
