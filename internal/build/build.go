@@ -224,6 +224,7 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 // when the disk cache shows it is still what the key made, or the bytes
 // made now, which are then recorded in both caches.
 func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int, made bool, err error) {
+	o.Key = o.SizedKey(sizes) // the earlier stages are done
 	if data, ok := c.mem.get(o.Path, o.Key); ok {
 		return len(data), false, w.write(o.Path, data)
 	}

@@ -446,3 +446,31 @@ func TestSpareOutput(t *testing.T) {
 		t.Error("after a spare was refused, the output differs from a fresh build")
 	}
 }
+
+// TestListsKeyedBySizes: editing a briefing's prose makes its page and its
+// workbook again, but not the home page, the topic pages, the feed or the
+// sitemap, which show the workbook's size, not its key.
+func TestListsKeyedBySizes(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "content/briefings/w1.md")
+	b, _ := os.ReadFile(file)
+	if err := os.WriteFile(file, append(b, "\nOne more sentence.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Build(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Made {
+		if f == "index.html" || f == "feed.xml" || f == "sitemap.xml" || strings.HasPrefix(f, "tags/") {
+			t.Errorf("editing prose made %s again", f)
+		}
+	}
+	if !slices.Contains(res.Made, "briefings/w1/index.html") {
+		t.Errorf("the edited briefing's page was not made again: %v", res.Made)
+	}
+}

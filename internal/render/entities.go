@@ -47,12 +47,12 @@ func (r *renderer) entities() []*Output {
 	for _, e := range r.p.Entities {
 		wb := r.entityWorkbook(e)
 		rel := project.EntityPath(e.ID)
-		k := key.New().Str(rel).Sum(r.site).Sum(e.Key).Sum(keyOf(wb)).Done()
+		k := key.New().Str(rel).Sum(r.site).Sum(e.Key).Done()
 		// The index shows each entity's name, ticker, latest move and deal
 		// count: its key covers those, not the mentions.
 		latest, deals := indexFacts(e)
 		index.Str(e.ID).Str(e.Name).Str(e.Ticker).Str(latest).Int(deals)
-		out = append(out, wb, &Output{Path: rel, Stage: StagePages, Key: k, Make: func(sizes Sizes) ([]byte, error) {
+		out = append(out, wb, &Output{Path: rel, Stage: StagePages, Key: k, Sized: []string{wb.Path}, Make: func(sizes Sizes) ([]byte, error) {
 			info, charts, err := entityView(e, true)
 			if err != nil {
 				return nil, err

@@ -25,15 +25,19 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*
 	info := r.infos[i]
 	// The slug names the output files: a renamed file with the same text is
 	// another output.
-	k := key.New().Str(info.Path).Sum(r.site).Sum(b.Key).Str(b.Slug).Sum(r.before.key(r.infos, i).Done()).Sum(keyOf(wb))
+	k := key.New().Str(info.Path).Sum(r.site).Sum(b.Key).Str(b.Slug).Sum(r.before.key(r.infos, i).Done())
+	var sized []string // the page links its workbook and each block's CSV with their sizes
+	if wb != nil {
+		sized = append(sized, wb.Path)
+	}
 	for _, o := range csvs {
-		k.Sum(o.Key) // the page links each block's CSV with its size
+		sized = append(sized, o.Path)
 	}
 	for _, l := range b.Links { // the first mention of each entity links its page
 		k.Int(l.Start).Int(l.End).Str(l.Href).Str(l.Title)
 	}
 	return &Output{
-		Path: info.Path, Stage: StagePages, Key: k.Done(),
+		Path: info.Path, Stage: StagePages, Key: k.Done(), Sized: sized,
 		Make: func(sizes Sizes) ([]byte, error) {
 			view := r.before.page(r.infos, i)
 			if wb != nil {
@@ -97,8 +101,15 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 // keys: a rebuild after an edit to one briefing's text renders none of them.
 func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	all := key.New().Sum(r.site)
+	var sized []string // the home page shows every workbook's size, and the all-data one's
 	for i := range r.infos {
-		all.Sum(r.before.hashes[i]).Sum(keyOf(workbooks[i]))
+		all.Sum(r.before.hashes[i])
+		if workbooks[i] != nil {
+			sized = append(sized, workbooks[i].Path)
+		}
+	}
+	if allData != nil {
+		sized = append(sized, allData.Path)
 	}
 	for _, t := range r.tags {
 		all.Sum(r.before.tagHash[t])
@@ -106,10 +117,10 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	for _, e := range r.p.Entities {
 		all.Str(e.ID) // the sitemap lists their pages
 	}
-	allKey := all.Sum(keyOf(allData)).Done()
-	list := func(rel string, k key.Hash, make func() ([]byte, error)) *Output {
+	allKey := all.Done()
+	list := func(rel string, k key.Hash, sized []string, make func() ([]byte, error)) *Output {
 		return &Output{
-			Path: rel, Stage: StageLists, Key: key.New().Str(rel).Sum(k).Done(),
+			Path: rel, Stage: StageLists, Key: key.New().Str(rel).Sum(k).Done(), Sized: sized,
 			Make: func(sizes Sizes) ([]byte, error) {
 				r.listsOnce.Do(func() { r.withSizes(sizes, workbooks, allData) })
 				return make()
@@ -124,7 +135,7 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 		return out
 	}
 	out := []*Output{
-		list("index.html", allKey, func() ([]byte, error) {
+		list("index.html", allKey, sized, func() ([]byte, error) {
 			home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description, Tags: tagViews(), AllData: r.allDataLink}
 			if len(r.infos) > 0 {
 				home.Latest = r.after.page(r.infos, 0)
@@ -132,7 +143,7 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 			}
 			return r.pageBytes("index.html", "index.html", home)
 		}),
-		list("tags/index.html", allKey, func() ([]byte, error) {
+		list("tags/index.html", allKey, nil, func() ([]byte, error) {
 			return r.pageBytes("tags.html", "tags/index.html", &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/", Tags: tagViews()})
 		}),
 	}
@@ -142,16 +153,19 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	}
 	for _, t := range r.tags {
 		k := key.New().Sum(r.site).Sum(r.before.tagHash[t])
+		var tagSized []string
 		for _, b := range t.Briefings {
-			k.Sum(keyOf(workbooks[index[b]]))
+			if wb := workbooks[index[b]]; wb != nil {
+				tagSized = append(tagSized, wb.Path)
+			}
 		}
-		out = append(out, list(t.Path, k.Done(), func() ([]byte, error) {
+		out = append(out, list(t.Path, k.Done(), tagSized, func() ([]byte, error) {
 			return r.pageBytes("tag.html", t.Path, &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: r.after.tags[t]})
 		}))
 	}
 	out = append(out,
-		list("feed.xml", allKey, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }),
-		list("sitemap.xml", allKey, func() ([]byte, error) { return sitemap(r.p.Config, r.infos, r.tags, r.p.Entities) }),
+		list("feed.xml", allKey, nil, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }),
+		list("sitemap.xml", allKey, nil, func() ([]byte, error) { return sitemap(r.p.Config, r.infos, r.tags, r.p.Entities) }),
 	)
 	return out
 }

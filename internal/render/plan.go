@@ -54,6 +54,23 @@ type Output struct {
 	// Make makes the bytes; sizes gives the size of any file of an earlier
 	// stage. Errors are located (*diag.Error or *diag.List).
 	Make func(sizes Sizes) ([]byte, error)
+	// Sized lists the files of earlier stages whose sizes the output shows
+	// (a page's "xlsx, 38 KB"). Key leaves them out; the build folds their
+	// sizes in (SizedKey) once they are made, so that a workbook made
+	// again at the same size does not make every list page again.
+	Sized []string
+}
+
+// SizedKey is the output's key with the sizes of its Sized files.
+func (o *Output) SizedKey(sizes Sizes) key.Hash {
+	if len(o.Sized) == 0 {
+		return o.Key
+	}
+	k := key.New().Sum(o.Key)
+	for _, p := range o.Sized {
+		k.Str(p).Int(sizes(p))
+	}
+	return k.Done()
 }
 
 // Sizes reports the size in bytes of a file made in an earlier stage.
