@@ -357,6 +357,13 @@ func listFiles(fsys *projectfs.FS, dir, suffix string) ([]string, error) {
 	for _, e := range entries {
 		if !e.IsDir() && strings.HasSuffix(e.Name(), suffix) {
 			files = append(files, path.Join(dir, e.Name()))
+			if e.Type().IsRegular() {
+				// One fstatat on the open folder: the preview stats every
+				// file on every save. Links are stated through fsys.
+				if fi, err := e.Info(); err == nil {
+					fsys.Remember(path.Join(dir, e.Name()), fi)
+				}
+			}
 		}
 	}
 	return files, nil

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // FS is a read-only view of one project folder. It implements fs.FS,
@@ -24,6 +25,9 @@ type FS struct {
 	root *os.Root
 	dir  string // the folder, as given
 	real string // the folder with its own symbolic links resolved
+	// known holds what a folder listing said of its regular files
+	// (Remember), so that Stat needs no more system calls for them.
+	known sync.Map // slash path -> fs.FileInfo
 }
 
 // Open opens the project folder dir. The folder itself may be reached
@@ -142,8 +146,20 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return entries, nil
 }
 
+// Remember records what a listing of name's folder said of it, a regular
+// file: Stat answers with it. An FS lives for one load of the project, so
+// what it remembers is as fresh as the listing.
+func (f *FS) Remember(name string, fi fs.FileInfo) {
+	if fi.Mode().IsRegular() {
+		f.known.Store(name, fi)
+	}
+}
+
 // Stat describes a file or folder, following links inside the project.
 func (f *FS) Stat(name string) (fs.FileInfo, error) {
+	if fi, ok := f.known.Load(name); ok {
+		return fi.(fs.FileInfo), nil
+	}
 	file, err := f.open(name)
 	if err != nil {
 		return nil, err
