@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Measures brief against Hugo on the same generated briefings, as recorded in
-# docs/performance.md. Needs bin/brief and bin/briefgen (make site; go build
-# -o bin/briefgen ./cmd/briefgen), node_modules (npm ci) and Debian's hugo.
-# Usage: scripts/compare-hugo.sh [N ...]   (default: 100 1000 5000)
+# Measures brief against Hugo on the same generated briefings and prints the
+# three figures of issue 16 side by side: the weekly publish (one new
+# briefing into the archive, cache warm) and the cold build as ratios to
+# Hugo's full build, with peak memory, and the preview's save to reload.
+# Needs bin/brief and bin/briefgen (make site; go build -o bin/briefgen
+# ./cmd/briefgen), Debian's hugo (apt-get install hugo) and Go.
+# Usage: scripts/compare-hugo.sh [N ...]   (default: 1000)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-export BRIEF_ECHARTS=$repo/node_modules/echarts/dist/echarts.min.js
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-t() { /usr/bin/time -f "%e s, %M KB" "$@" 2>&1 >/dev/null | tail -1; }
+# t prints "seconds kilobytes" of a command.
+t() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 ns=("$@")
-[ ${#ns[@]} -gt 0 ] || ns=(100 1000 5000)
+[ ${#ns[@]} -gt 0 ] || ns=(1000)
 for n in "${ns[@]}"; do
   src=$work/brief$n hugo=$work/hugo$n out=$work/out$n
   "$repo/bin/briefgen" -n "$n" "$src"
@@ -22,14 +26,16 @@ for n in "${ns[@]}"; do
   echo '{{ define "main" }}<h1>{{ .Title }}</h1><ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ol>{{ end }}' > "$hugo/layouts/_default/list.html"
   cp "$hugo/layouts/_default/list.html" "$hugo/layouts/index.html"
 
-  cold=$(t "$repo/bin/brief" build --quiet --src "$src" --out "$out")
-  same=$(t "$repo/bin/brief" build --quiet --src "$src" --out "$out")
+  read -r hugo_s hugo_kb < <(cd "$hugo" && t hugo --quiet)
+  read -r cold_s cold_kb < <(t "$repo/bin/brief" build --quiet --no-cache --src "$src" --out "$out")
+  "$repo/bin/brief" build --quiet --src "$src" --out "$out" # fills the cache
+  read -r same_s _ < <(t "$repo/bin/brief" build --quiet --src "$src" --out "$out")
   day=$(date -u -d "2010-01-01 + $((7 * n)) days" +%F)
   printf '+++\ntitle = "New"\ndate = %s\n+++\nNew text.\n\n```chart\ndataset = "moves"\n```\n' "$day" > "$src/content/briefings/zz-new.md"
-  new=$(t "$repo/bin/brief" build --quiet --src "$src" --out "$out")
-  last=$(grep -n 'close = ' "$src/data/daily.toml" | tail -1 | cut -d: -f1)
-  sed -i "${last}s/close = .*/close = 123.45/" "$src/data/daily.toml"
-  edit=$(t "$repo/bin/brief" build --quiet --src "$src" --out "$out")
-  hugotime=$(cd "$hugo" && t hugo --quiet)
-  echo "N=$n brief cold: $cold | no change: $same | new briefing: $new | dataset row: $edit | hugo cold: $hugotime"
+  read -r new_s new_kb < <(t "$repo/bin/brief" build --quiet --src "$src" --out "$out")
+  echo "N=$n Hugo full build: ${hugo_s} s, $((hugo_kb / 1024)) MB"
+  echo "  weekly publish (one new briefing, cache warm): ${new_s} s, $((new_kb / 1024)) MB = $(ratio "$new_s" "$hugo_s")x Hugo (target <= 0.30x); no change: ${same_s} s"
+  echo "  cold build (no cache): ${cold_s} s, $((cold_kb / 1024)) MB = $(ratio "$cold_s" "$hugo_s")x Hugo (target <= 2.0x, memory <= Hugo's)"
 done
+ms=$(cd "$repo" && go test ./internal/preview/ -run '^$' -bench SaveToReload -benchtime 20x | awk '/^BenchmarkSaveToReload/ { printf "%.0f", $3 / 1e6 }')
+echo "preview, save to reload (1,000 briefings, 30 ms debounce included): ${ms} ms (target < 50 ms)"

@@ -22,7 +22,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
@@ -49,8 +48,12 @@ type Options struct {
 	Strict bool
 }
 
-func (o Options) project(parse func(string, []byte) (*dataset.Dataset, error)) project.Options {
-	return project.Options{Src: o.Src, Drafts: o.Drafts, BaseURL: o.BaseURL, ECharts: o.ECharts, ParseDataset: parse}
+func (o Options) project(c *diskCache) project.Options {
+	po := project.Options{Src: o.Src, Drafts: o.Drafts, BaseURL: o.BaseURL, ECharts: o.ECharts}
+	if c != nil {
+		po.ParseDataset, po.ParseBriefing = c.parseDataset, c.parseBriefing
+	}
+	return po
 }
 
 func (o Options) render() render.Options {
@@ -100,7 +103,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		c.disk = openDiskCache(opts.CacheDir)
 	}
-	p, err := project.Load(ctx, opts.project(c.disk.parseDataset), nil)
+	p, err := project.Load(ctx, opts.project(c.disk), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +280,7 @@ func entryKey(o *render.Output) key.Hash { return key.New().Sum(o.Key).Str(o.Pat
 // errors are found too, then checks every link; nothing in the project
 // changes.
 func Check(ctx context.Context, opts Options) (*Result, error) {
-	p, err := project.Load(ctx, opts.project(dataset.Parse), nil)
+	p, err := project.Load(ctx, opts.project(nil), nil)
 	if err != nil {
 		return nil, err
 	}

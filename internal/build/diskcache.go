@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/key"
 )
@@ -253,6 +254,33 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 		d.put(k, map[string][]byte{"gob": data})
 	}
 	return ds, nil
+}
+
+// parseBriefing parses a briefing, or decodes it from the cache when a file
+// with the same bytes was parsed before: a weekly publish reads every
+// briefing of the archive but renders two or three, and markdown parsing
+// was the largest part of the rest. The decoded briefing parses its tree
+// only if a page of it is made. A nil cache just parses.
+func (d *diskCache) parseBriefing(file string, src []byte) (*content.Briefing, error) {
+	if d == nil {
+		return content.Parse(file, src)
+	}
+	k := key.New().Str("briefing").Str(file).Sum(key.Of(src)).Done()
+	if raw, ok := d.get(k); ok {
+		b := new(content.Briefing)
+		if err := b.GobDecode(raw["gob"]); err == nil {
+			return b, nil
+		}
+		_ = os.Remove(d.path(k))
+	}
+	b, err := content.Parse(file, src)
+	if err != nil {
+		return nil, err
+	}
+	if data, err := b.GobEncode(); err == nil {
+		d.put(k, map[string][]byte{"gob": data})
+	}
+	return b, nil
 }
 
 // fileMeta is what the cache records of one output file.

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
@@ -37,7 +36,7 @@ type Snapshot struct {
 // Build builds the project. On error the previous snapshot stays valid.
 func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 	start := time.Now()
-	p, err := project.Load(ctx, e.opts.project(dataset.Parse), &e.memo)
+	p, err := project.Load(ctx, e.opts.project(nil), &e.memo)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -53,8 +54,9 @@ type Briefing struct {
 	Words   int        // words of prose, for reading time
 
 	body     []byte
-	bodyLine int // the file's line the body starts on
-	doc      ast.Node
+	bodyLine int      // the file's line the body starts on
+	doc      ast.Node // use tree(): nil until parsed for a briefing from the cache
+	once     sync.Once
 }
 
 var frontKeys = []string{"title", "date", "summary", "tags", "draft", "slug"}
@@ -312,9 +314,9 @@ func newMarkdown(r *Renderers) goldmark.Markdown {
 // markdown is left out, as goldmark does by default.
 func (b *Briefing) Render(w io.Writer, r Renderers) error {
 	if r.Styles != nil || r.Base != nil {
-		defer restyle(b.doc, b.body, r)()
+		defer restyle(b.tree(), b.body, r)()
 	}
-	return newMarkdown(&r).Renderer().Render(w, b.body, b.doc)
+	return newMarkdown(&r).Renderer().Render(w, b.body, b.tree())
 }
 
 // restyle sets the style attributes and absolute links of r on the tree

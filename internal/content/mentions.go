@@ -47,7 +47,7 @@ func (b *Briefing) Mentions(terms []Term, figure func(*Inline) string) []Mention
 	}
 	found := map[int]bool{}
 	var out []Mention
-	_ = ast.Walk(b.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}

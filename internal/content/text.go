@@ -17,10 +17,10 @@ import (
 // values through r (which write text, not HTML).
 func (b *Briefing) Text(w io.Writer, r Renderers) error {
 	if r.Base != nil {
-		defer restyle(b.doc, b.body, Renderers{Base: r.Base})()
+		defer restyle(b.tree(), b.body, Renderers{Base: r.Base})()
 	}
 	t := &textWriter{src: b.body, r: r}
-	for n := b.doc.FirstChild(); n != nil; n = n.NextSibling() {
+	for n := b.tree().FirstChild(); n != nil; n = n.NextSibling() {
 		t.block(n, "")
 	}
 	if t.err != nil {

@@ -38,7 +38,7 @@ var (
 func (b *Briefing) TypedFigures() []Typed {
 	var out []Typed
 	src := b.body
-	_ = ast.Walk(b.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}

@@ -35,6 +35,9 @@ type Options struct {
 	// ParseDataset parses a dataset file; nil is dataset.Parse. The build
 	// passes one that decodes unchanged files from its cache.
 	ParseDataset func(file string, src []byte) (*dataset.Dataset, error)
+	// ParseBriefing parses a briefing file; nil is content.Parse. The build
+	// passes one that decodes unchanged files from its cache.
+	ParseBriefing func(file string, src []byte) (*content.Briefing, error)
 }
 
 // Project is a loaded, validated project.
@@ -201,7 +204,11 @@ func (l *loader) datasets(ctx context.Context) error {
 func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 	files, err := listFiles(l.fsys, "content/briefings", ".md")
 	l.errs.Add(err)
-	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, content.Parse)
+	parse := l.opts.ParseBriefing
+	if parse == nil {
+		parse = content.Parse
+	}
+	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, parse)
 	if err != nil {
 		return nil, err
 	}

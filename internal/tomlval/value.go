@@ -181,6 +181,12 @@ type BadText struct {
 func FindBadText(b []byte, limit int) []BadText {
 	var out []BadText
 	for i := 0; i < len(b) && len(out) < limit; {
+		// Printable ASCII, and tab and line ends, are always fine: the
+		// common case, without decoding.
+		if c := b[i]; c >= 0x20 && c < 0x7f || c == '\n' || c == '\t' || c == '\r' {
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRune(b[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
