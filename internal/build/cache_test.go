@@ -474,3 +474,77 @@ func TestListsKeyedBySizes(t *testing.T) {
 		t.Errorf("the edited briefing's page was not made again: %v", res.Made)
 	}
 }
+
+// TestWorkbookKeyedByWhatItShows: a briefing's workbook and CSV files are
+// keyed by what they show, not by the briefing's file: an edit of the prose
+// makes neither again; an edit of anything they show makes them again, and
+// after every edit the cached build equals a build without cache.
+func TestWorkbookKeyedByWhatItShows(t *testing.T) {
+	dir := sitetest.Write(t, `
+-- site.toml --
+title = "Desk"
+-- data/prices.toml --
+title = "Prices"
+source = "Exchange"
+kind = "series"
+[[rows]]
+date = 2026-01-01
+close = 10.0
+[[rows]]
+date = 2026-01-05
+close = 11.0
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-06
+summary = "Sum."
++++
+Prose. Close {{ prices.close }}.
+
+`+"```chart\ndataset = \"prices\"\ntitle = \"Closes\"\nsubtitle = \"Daily\"\nmark_lines = [{ y = 10.5, label = \"Mid\" }]\n```\n\n```table\ndataset = \"prices\"\ncolumns = [\"date\", \"close\"]\n```\n")
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	build1 := func() *build.Result {
+		t.Helper()
+		res, err := build.Build(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	fresh := func() map[string]string {
+		o := filepath.Join(t.TempDir(), "public")
+		if _, err := build.Build(context.Background(), build.Options{Src: dir, Out: o}); err != nil {
+			t.Fatal(err)
+		}
+		return sitetest.Tree(t, o)
+	}
+	build1()
+	const wb = "briefings/w1/w1.xlsx"
+	tests := []struct {
+		name, old, new string
+		remade         bool
+	}{
+		{"prose", "Prose.", "Prose, edited.", false},
+		{"chart title", `title = "Closes"`, `title = "Closing prices"`, true},
+		{"subtitle", `subtitle = "Daily"`, `subtitle = "Each day"`, true},
+		{"mark label", `label = "Mid"`, `label = "Middle"`, true},
+		{"mark value", "y = 10.5", "y = 10.25", true},
+		{"columns", `columns = ["date", "close"]`, `columns = ["close", "date"]`, true},
+		{"chart type", `subtitle = "Each day"`, "subtitle = \"Each day\"\ntype = \"bar\"", true},
+		{"inline value", "{{ prices.close }}", "{{ prices.close | max }}", true},
+		{"summary", `summary = "Sum."`, `summary = "Summary."`, true},
+	}
+	for _, tt := range tests {
+		edit(t, dir, "content/briefings/w1.md", tt.old, tt.new)
+		res := build1()
+		if got := slices.Contains(res.Made, wb); got != tt.remade {
+			t.Errorf("%s: workbook made again = %v, want %v", tt.name, got, tt.remade)
+		}
+		if !tt.remade && slices.ContainsFunc(res.Made, func(f string) bool { return strings.HasSuffix(f, ".csv") }) {
+			t.Errorf("%s: a CSV file was made again: %v", tt.name, res.Made)
+		}
+		if !equalTrees(sitetest.Tree(t, filepath.Join(dir, "public")), fresh()) {
+			t.Errorf("%s: the cached build differs from a build without cache", tt.name)
+		}
+	}
+}

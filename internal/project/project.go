@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,6 +66,11 @@ type Briefing struct {
 	// Links are the first mentions of entities in the prose, as links to
 	// their pages, sorted by position.
 	Links []content.Link
+	// WorkbookKey covers what the workbook shows, and not the prose: an
+	// edit of the text alone does not make the workbook again. ViewKeys
+	// cover each view's columns and rows (its CSV file).
+	WorkbookKey key.Hash
+	ViewKeys    []key.Hash
 	// Key covers the briefing's file and, for each block, the dataset's
 	// metadata and exactly the rows and columns it selects as of the
 	// briefing's date: a dataset edit outside every block's window leaves
@@ -306,6 +312,10 @@ func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time) (*Briefin
 		sb = nil
 	} else {
 		sb.Key = rowsKey(h, sb.Views, sb.Figures)
+		sb.WorkbookKey = workbookKey(b, sb.Views, sb.Figures)
+		for _, v := range sb.Views {
+			sb.ViewKeys = append(sb.ViewKeys, rowsKey(key.Hash{}, []*view.View{v}, nil))
+		}
 	}
 	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err
@@ -325,6 +335,36 @@ func previous(published []time.Time, date time.Time) time.Time {
 // rowsKey is Briefing.Key: the briefing's file, what each inline value
 // found, and for each block the dataset's metadata and exactly the rows and
 // columns the block selects.
+// workbookKey covers everything a briefing's workbook shows: its title,
+// summary and date (the cover), each block's view (kind, titles, date,
+// chart, then the rows through rowsKey) and each quoted figure's
+// expression and dataset.
+func workbookKey(b *content.Briefing, views []*view.View, figures []*view.Figure) key.Hash {
+	k := key.New().Str("workbook").Str(b.Title).Str(b.Summary).Str(b.Date.String()).Str(b.Slug)
+	for _, v := range views {
+		k.Str(string(v.Kind)).Int(v.Index).Str(v.Title).Str(v.Subtitle).Str(v.AsOf.String())
+		if c := v.Chart; c != nil {
+			k.Str(string(c.Type)).Int(c.Height).Str(c.X.Name)
+			for _, y := range c.Y {
+				k.Str(y.Name)
+			}
+			for _, m := range c.Marks {
+				k.Str(m.Label).Bool(m.Y != nil)
+				if m.Y != nil {
+					k.Str(strconv.FormatFloat(*m.Y, 'g', -1, 64))
+				}
+				if m.X != nil {
+					k.Str(m.X.Literal())
+				}
+			}
+		}
+	}
+	for _, f := range figures {
+		k.Str(f.Inline.Expr).Str(f.Data.ID)
+	}
+	return rowsKey(k.Done(), views, figures)
+}
+
 func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash {
 	k := key.New().Sum(file)
 	for _, f := range figures {

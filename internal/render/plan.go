@@ -171,7 +171,7 @@ func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
 	rel := workbookPath(b.Slug)
 	return &Output{
 		Path: rel, Stage: StageFiles,
-		Key: key.New().Str(rel).Sum(r.site).Sum(b.Key).Str(b.Slug).Done(),
+		Key: key.New().Str(rel).Sum(r.site).Sum(b.WorkbookKey).Done(), // not the prose
 		Make: func(Sizes) ([]byte, error) {
 			data, err := workbook.Bytes(func(out io.Writer) error {
 				return workbook.Briefing(out, workbook.Info{
@@ -195,7 +195,8 @@ func (r *renderer) csv(b *project.Briefing, v *view.View) *Output {
 	rel := csvPath(b.Slug, v.Index+1)
 	return &Output{
 		Path: rel, Stage: StageFiles,
-		Key: key.New().Str(rel).Sum(r.site).Sum(b.Key).Str(b.Slug).Int(v.Index).Done(),
+		// Exactly its view's rows and columns: not the prose, not the other blocks.
+		Key: key.New().Str(rel).Sum(r.site).Sum(b.ViewKeys[v.Index]).Done(),
 		Make: func(Sizes) ([]byte, error) {
 			data, err := csvout.Bytes(v)
 			if err != nil {
