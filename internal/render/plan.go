@@ -66,9 +66,10 @@ func (o *Output) SizedKey(sizes Sizes) key.Hash {
 	if len(o.Sized) == 0 {
 		return o.Key
 	}
+	// The paths are fixed by what the key already covers: only the sizes.
 	k := key.New().Sum(o.Key)
 	for _, p := range o.Sized {
-		k.Str(p).Int(sizes(p))
+		k.Int(sizes(p))
 	}
 	return k.Done()
 }

@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/brief-desk/brief/internal/diag"
@@ -39,9 +41,38 @@ var funcs = template.FuncMap{
 	},
 }
 
+// lastTheme is the theme parsed last and what it was parsed from: the
+// preview builds the same theme again on every save, and parsing every
+// template took a tenth of a rebuild. A theme is not changed once made.
+var lastTheme struct {
+	sync.Mutex
+	from key.Hash
+	t    *theme
+}
+
 // loadTheme parses the built-in templates, replaced file by file by the
-// project's (project.Project.Templates: paths below templates/).
+// project's (project.Project.Templates: paths below templates/), or returns
+// the theme parsed last from the same files.
 func loadTheme(overrides map[string][]byte) (*theme, error) {
+	k := key.New()
+	for _, rel := range slices.Sorted(maps.Keys(overrides)) {
+		k.Str(rel).Str(string(overrides[rel]))
+	}
+	from := k.Done()
+	lastTheme.Lock()
+	defer lastTheme.Unlock()
+	if lastTheme.t != nil && lastTheme.from == from {
+		return lastTheme.t, nil
+	}
+	t, err := parseTheme(overrides)
+	if err == nil {
+		lastTheme.from, lastTheme.t = from, t
+	}
+	return t, err
+}
+
+// parseTheme parses the theme.
+func parseTheme(overrides map[string][]byte) (*theme, error) {
 	var errs diag.List
 	files := map[string][]byte{} // name -> source
 	origin := map[string]string{}
