@@ -124,6 +124,7 @@ func summarise(infos []*briefingInfo, tags []*tagInfo) *summaries {
 	s := &summaries{infos: make([]*briefingInfo, len(infos)), hashes: make([]key.Hash, len(infos)),
 		tags: make(map[*tagInfo]*tagInfo, len(tags)), tagHash: make(map[*tagInfo]key.Hash, len(tags))}
 	index := make(map[*briefingInfo]int, len(infos))
+	sources := map[string]key.Hash{} // each dataset's description, hashed once
 	for i, b := range infos {
 		c := *b
 		c.Body, c.Newer, c.Older = "", nil, nil
@@ -131,7 +132,7 @@ func summarise(infos []*briefingInfo, tags []*tagInfo) *summaries {
 		for j, t := range b.Tags {
 			c.Tags[j] = &tagInfo{Name: t.Name, Slug: t.Slug, Path: t.Path}
 		}
-		s.infos[i], s.hashes[i] = &c, summaryHash(&c)
+		s.infos[i], s.hashes[i] = &c, summaryHash(&c, sources)
 		index[b] = i
 	}
 	for _, t := range tags {
@@ -183,7 +184,7 @@ func (s *summaries) key(infos []*briefingInfo, i int) *key.Builder {
 
 // summaryHash hashes every field of a summary. A field added to
 // briefingInfo must be added here (TestSummaryHashCoversEveryField).
-func summaryHash(b *briefingInfo) key.Hash {
+func summaryHash(b *briefingInfo, sources map[string]key.Hash) key.Hash {
 	k := key.New().Str(b.Slug).Str(b.Title).Str(b.Summary).Str(b.Date.Format(time.RFC3339Nano)).Bool(b.Draft).
 		Str(b.Path).Str(b.URL).Int(b.Minutes)
 	k.Int(len(b.Tags))
@@ -192,7 +193,14 @@ func summaryHash(b *briefingInfo) key.Hash {
 	}
 	k.Int(len(b.Sources))
 	for _, s := range b.Sources {
-		k.Str(s.ID).Str(s.Title).Str(s.Source).Str(s.URL).Str(s.Description).Str(s.Notes)
+		h, ok := sources[s.ID]
+		if !ok {
+			h = key.New().Str(s.ID).Str(s.Title).Str(s.Source).Str(s.URL).Str(s.Description).Str(s.Notes).Done()
+			if sources != nil {
+				sources[s.ID] = h
+			}
+		}
+		k.Sum(h)
 	}
 	if b.Workbook != nil {
 		k.Str(b.Workbook.Path).Str(b.Workbook.Size)

@@ -196,8 +196,9 @@ func (r *renderer) csv(b *project.Briefing, v *view.View) *Output {
 	rel := csvPath(b.Slug, v.Index+1)
 	return &Output{
 		Path: rel, Stage: StageFiles,
-		// Exactly its view's rows and columns: not the prose, not the other blocks.
-		Key: key.New().Str(rel).Sum(r.site).Sum(b.ViewKeys[v.Index]).Done(),
+		// Exactly its view's rows and columns: not the prose, not the other
+		// blocks, not the site's settings. The caches add the path.
+		Key: b.ViewKeys[v.Index],
 		Make: func(Sizes) ([]byte, error) {
 			data, err := csvout.Bytes(v)
 			if err != nil {
