@@ -235,25 +235,7 @@ func (d *diskCache) path(k0 key.Hash) string {
 // with the same bytes was parsed before (TOML parsing of years of rows is the
 // largest part of re-reading a project). A nil cache just parses.
 func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, error) {
-	if d == nil {
-		return dataset.Parse(file, src)
-	}
-	k := key.New().Str("dataset").Str(file).Sum(key.Of(src)).Done()
-	if raw, ok := d.get(k); ok {
-		ds := new(dataset.Dataset)
-		if err := ds.GobDecode(raw["gob"]); err == nil {
-			return ds, nil
-		}
-		_ = os.Remove(d.path(k))
-	}
-	ds, err := dataset.Parse(file, src)
-	if err != nil {
-		return nil, err // errors are reported again next time: they are cheap
-	}
-	if data, err := ds.GobEncode(); err == nil {
-		d.put(k, map[string][]byte{"gob": data})
-	}
-	return ds, nil
+	return cachedParse(d, "dataset", file, src, dataset.Parse, func() *dataset.Dataset { return new(dataset.Dataset) })
 }
 
 // parseBriefing parses a briefing, or decodes it from the cache when a file
@@ -262,25 +244,37 @@ func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, err
 // was the largest part of the rest. The decoded briefing parses its tree
 // only if a page of it is made. A nil cache just parses.
 func (d *diskCache) parseBriefing(file string, src []byte) (*content.Briefing, error) {
+	return cachedParse(d, "briefing", file, src, content.Parse, func() *content.Briefing { return new(content.Briefing) })
+}
+
+// gobValue is a parsed file that the cache can keep.
+type gobValue interface {
+	GobEncode() ([]byte, error)
+	GobDecode([]byte) error
+}
+
+// cachedParse parses a file, or decodes what parsing the same bytes gave
+// before. Errors are not cached: they are reported again, and cheap.
+func cachedParse[T gobValue](d *diskCache, what, file string, src []byte, parse func(string, []byte) (T, error), empty func() T) (T, error) {
 	if d == nil {
-		return content.Parse(file, src)
+		return parse(file, src)
 	}
-	k := key.New().Str("briefing").Str(file).Sum(key.Of(src)).Done()
+	k := key.New().Str(what).Str(file).Sum(key.Of(src)).Done()
 	if raw, ok := d.get(k); ok {
-		b := new(content.Briefing)
-		if err := b.GobDecode(raw["gob"]); err == nil {
-			return b, nil
+		v := empty()
+		if err := v.GobDecode(raw["gob"]); err == nil {
+			return v, nil
 		}
 		_ = os.Remove(d.path(k))
 	}
-	b, err := content.Parse(file, src)
+	v, err := parse(file, src)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	if data, err := b.GobEncode(); err == nil {
+	if data, err := v.GobEncode(); err == nil {
 		d.put(k, map[string][]byte{"gob": data})
 	}
-	return b, nil
+	return v, nil
 }
 
 // fileMeta is what the cache records of one output file.
