@@ -195,6 +195,19 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for i, o := range stage {
+			o.Key = o.SizedKey(sizeOf) // the earlier stages are done
+			// What the preview made last time is written here, not in a
+			// goroutine each: almost every output, on every save.
+			if data, ok := c.mem.get(o.Path, o.Key); ok {
+				outErrs[i] = w.write(o.Path, data)
+				mu.Lock()
+				sizes[o.Path] = len(data)
+				mu.Unlock()
+				if progress != nil {
+					progress(int(done.Add(1)), len(pl.Outputs))
+				}
+				continue
+			}
 			g.Go(func() error {
 				if err := gctx.Err(); err != nil {
 					return err
@@ -227,7 +240,6 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 // when the disk cache shows it is still what the key made, or the bytes
 // made now, which are then recorded in both caches.
 func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int, made bool, err error) {
-	o.Key = o.SizedKey(sizes) // the earlier stages are done
 	if data, ok := c.mem.get(o.Path, o.Key); ok {
 		return len(data), false, w.write(o.Path, data)
 	}
