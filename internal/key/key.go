@@ -35,6 +35,15 @@ func (k *Builder) Str(s string) *Builder {
 // Int adds a number.
 func (k *Builder) Int(n int) *Builder { return k.Str(strconv.Itoa(n)) }
 
+// U64 adds a number of 64 bits, such as a float's bits: eight bytes, no
+// formatting.
+func (k *Builder) U64(u uint64) *Builder {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], u)
+	k.h.Write(n[:])
+	return k
+}
+
 // Sum adds a hash.
 func (k *Builder) Sum(h Hash) *Builder { k.h.Write(h[:]); return k }
 

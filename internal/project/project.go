@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"slices"
@@ -311,11 +312,9 @@ func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time) (*Briefin
 	if err != nil {
 		sb = nil
 	} else {
-		sb.Key = rowsKey(h, sb.Views, sb.Figures)
-		sb.WorkbookKey = workbookKey(b, sb.Views, sb.Figures)
-		for _, v := range sb.Views {
-			sb.ViewKeys = append(sb.ViewKeys, rowsKey(key.Hash{}, []*view.View{v}, nil))
-		}
+		sb.ViewKeys = viewKeys(sb.Views) // the rows are hashed once, here
+		sb.Key = keyOfViews(h, sb.ViewKeys, sb.Figures)
+		sb.WorkbookKey = workbookKey(b, sb.Views, sb.ViewKeys, sb.Figures)
 	}
 	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err
@@ -339,7 +338,7 @@ func previous(published []time.Time, date time.Time) time.Time {
 // summary and date (the cover), each block's view (kind, titles, date,
 // chart, then the rows through rowsKey) and each quoted figure's
 // expression and dataset.
-func workbookKey(b *content.Briefing, views []*view.View, figures []*view.Figure) key.Hash {
+func workbookKey(b *content.Briefing, views []*view.View, viewKeys []key.Hash, figures []*view.Figure) key.Hash {
 	k := key.New().Str("workbook").Str(b.Title).Str(b.Summary).Str(b.Date.String()).Str(b.Slug)
 	for _, v := range views {
 		k.Str(string(v.Kind)).Int(v.Index).Str(v.Title).Str(v.Subtitle).Str(v.AsOf.String())
@@ -362,10 +361,16 @@ func workbookKey(b *content.Briefing, views []*view.View, figures []*view.Figure
 	for _, f := range figures {
 		k.Str(f.Inline.Expr).Str(f.Data.ID)
 	}
-	return rowsKey(k.Done(), views, figures)
+	return keyOfViews(k.Done(), viewKeys, figures)
 }
 
 func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash {
+	return keyOfViews(file, viewKeys(views), figures)
+}
+
+// keyOfViews is rowsKey from the views' keys (viewKeys), so that a
+// briefing's keys hash its rows once.
+func keyOfViews(file key.Hash, views []key.Hash, figures []*view.Figure) key.Hash {
 	k := key.New().Sum(file)
 	for _, f := range figures {
 		k.Str(f.Text).Str(f.Raw()).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source)
@@ -373,21 +378,33 @@ func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash
 			k.Str(f.Spark.Alt).Str(fmt.Sprint(f.Spark.Values))
 		}
 	}
-	for _, v := range views {
+	for _, h := range views {
+		k.Sum(h)
+	}
+	return k.Done()
+}
+
+// viewKeys covers each view's dataset description, columns and rows: what
+// its CSV file holds, and its part of every other key.
+func viewKeys(views []*view.View) []key.Hash {
+	out := make([]key.Hash, len(views))
+	for i, v := range views {
 		d := v.Data
-		k.Str(d.ID).Str(d.Title).Str(d.Source).Str(d.SourceURL).Str(d.Description).Str(d.Notes).Str(string(d.Kind()))
+		k := key.New().Str(d.ID).Str(d.Title).Str(d.Source).Str(d.SourceURL).Str(d.Description).Str(d.Notes).Str(string(d.Kind()))
 		for _, c := range v.Columns {
 			k.Str(c.Name).Str(c.Label).Str(c.Unit).Str(string(c.Format)).Str(c.Type.String()).Bool(c.AllInt)
 		}
 		k.Int(len(v.Rows))
 		for r := range v.Rows {
 			for _, c := range v.Columns {
-				k.Str(v.Value(r, c).Literal())
+				// Every field of the value, without formatting it.
+				x := v.Value(r, c)
+				k.U64(uint64(x.Type)).Str(x.Str).U64(math.Float64bits(x.Num)).Bool(x.Int).Bool(x.Bool)
 			}
 		}
-		k.Str("|")
+		out[i] = k.Done()
 	}
-	return k.Done()
+	return out
 }
 
 // listFiles lists the files of dir with the suffix, sorted; a missing folder
