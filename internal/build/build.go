@@ -194,18 +194,24 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 		outErrs := make([]error, len(stage))
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(runtime.GOMAXPROCS(0))
+		record := func(i int, o *render.Output, n int, fresh bool, err error) {
+			mu.Lock()
+			sizes[o.Path] = n
+			if fresh {
+				made = append(made, o.Path)
+			}
+			mu.Unlock()
+			outErrs[i] = err
+			if progress != nil {
+				progress(int(done.Add(1)), len(pl.Outputs))
+			}
+		}
 		for i, o := range stage {
 			o.Key = o.SizedKey(sizeOf) // the earlier stages are done
 			// What the preview made last time is written here, not in a
 			// goroutine each: almost every output, on every save.
 			if data, ok := c.mem.get(o.Path, o.Key); ok {
-				outErrs[i] = w.write(o.Path, data)
-				mu.Lock()
-				sizes[o.Path] = len(data)
-				mu.Unlock()
-				if progress != nil {
-					progress(int(done.Add(1)), len(pl.Outputs))
-				}
+				record(i, o, len(data), false, w.write(o.Path, data))
 				continue
 			}
 			g.Go(func() error {
@@ -213,16 +219,7 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 					return err
 				}
 				n, fresh, err := getOrMake(o, w, c, sizeOf)
-				mu.Lock()
-				sizes[o.Path] = n
-				if fresh {
-					made = append(made, o.Path)
-				}
-				mu.Unlock()
-				outErrs[i] = err
-				if progress != nil {
-					progress(int(done.Add(1)), len(pl.Outputs))
-				}
+				record(i, o, n, fresh, err)
 				return nil
 			})
 		}
@@ -235,14 +232,11 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 	return made, errs.Err()
 }
 
-// getOrMake writes an output into w and returns its size: the bytes made
-// last time under its key (in this process), the previous output's file
-// when the disk cache shows it is still what the key made, or the bytes
-// made now, which are then recorded in both caches.
+// getOrMake writes an output that the memory cache does not hold (run
+// looks there first) into w and returns its size: the previous output's
+// file when the disk cache shows it is still what the key made, or the
+// bytes made now, which are then recorded in both caches.
 func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int, made bool, err error) {
-	if data, ok := c.mem.get(o.Path, o.Key); ok {
-		return len(data), false, w.write(o.Path, data)
-	}
 	if n, ok := c.reuse(w, o); ok {
 		return n, false, nil
 	}

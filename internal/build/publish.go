@@ -136,21 +136,7 @@ func resolveOut(src, out string) (*target, error) {
 	if !ok {
 		return nil, fmt.Errorf("refusing to replace %s: it is not empty and has no %s, so brief did not write it and replacing it would delete its files; remove it or choose another --out (outputs of brief versions before the manifest have none either: delete such a folder once)", out, ManifestName)
 	}
-	var foreign []string
-	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(real, p)
-		rel = filepath.ToSlash(rel)
-		if rel != ManifestName && !listed[rel] {
-			foreign = append(foreign, rel)
-		}
-		return nil
-	})
+	foreign, err := unlisted(real, listed, -1)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the previous output: %w", err)
 	}
@@ -166,6 +152,31 @@ func resolveOut(src, out string) (*target, error) {
 	}
 	t.prev = listed
 	return t, nil
+}
+
+// unlisted returns the files under dir that its manifest, listed, does not
+// name (the manifest itself aside), at most max of them (-1: all): what
+// brief did not write there.
+func unlisted(dir string, listed map[string]bool, max int) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel != ManifestName && !listed[rel] {
+			out = append(out, rel)
+			if len(out) == max {
+				return filepath.SkipAll
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // realPath makes p absolute with every symbolic link resolved; a path that

@@ -1,10 +1,13 @@
 package build
 
 import (
+	"cmp"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -70,24 +73,8 @@ func spareFiles(spare string) (map[string]bool, bool) {
 	if err != nil || !ok {
 		return nil, false
 	}
-	fit := true
-	_ = filepath.WalkDir(spare, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			fit = false
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(spare, p)
-		rel = filepath.ToSlash(rel)
-		if rel != ManifestName && (!files[rel] || !d.Type().IsRegular()) {
-			fit = false
-			return filepath.SkipAll
-		}
-		return nil
-	})
-	return files, fit
+	foreign, err := unlisted(spare, files, 1)
+	return files, err == nil && len(foreign) == 0
 }
 
 // pruneSpare removes the files of a reused spare that this build did not
@@ -108,15 +95,11 @@ func (w *writer) pruneSpare(old map[string]bool) error {
 		}
 	}
 	// Deepest first: a folder empties once its subfolders are gone.
-	for len(dirs) > 0 {
-		deepest := ""
-		for d := range dirs {
-			if strings.Count(d, "/") >= strings.Count(deepest, "/") && (deepest == "" || d > deepest || strings.Count(d, "/") > strings.Count(deepest, "/")) {
-				deepest = d
-			}
-		}
-		delete(dirs, deepest)
-		_ = os.Remove(filepath.Join(w.dir, filepath.FromSlash(deepest))) // fails, as it should, unless empty
+	order := slices.SortedFunc(maps.Keys(dirs), func(a, b string) int {
+		return cmp.Or(strings.Count(b, "/")-strings.Count(a, "/"), strings.Compare(a, b))
+	})
+	for _, d := range order {
+		_ = os.Remove(filepath.Join(w.dir, filepath.FromSlash(d))) // fails, as it should, unless empty
 	}
 	return errors.Join(errs...)
 }

@@ -126,7 +126,7 @@ func theme(series []string) gc.ColorPalette {
 	})
 }
 
-// common are the title, padding and fonts every image shares.
+// title is the title and subtitle, in the site's text colours.
 func title(s Spec) gc.TitleOption {
 	return gc.TitleOption{Text: s.Title, Subtext: s.Subtitle,
 		FontStyle:        gc.FontStyle{FontSize: 26, FontColor: gc.ParseColor(colorText)},

@@ -82,7 +82,7 @@ func (l *loader) entities() {
 		for _, m := range e.Mentions {
 			k.Str(m.Briefing.Slug).Str(m.Briefing.Title).Str(m.Briefing.Date.String()).Str(m.Sentence)
 		}
-		e.Key = rowsKey(k.Done(), append(slices.Clone(e.Moves), e.Deals...), nil)
+		e.Key = keyOfViews(k.Done(), viewKeys(append(slices.Clone(e.Moves), e.Deals...)), nil)
 	}
 }
 

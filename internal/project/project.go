@@ -16,7 +16,6 @@ import (
 	"os"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -331,12 +330,9 @@ func previous(published []time.Time, date time.Time) time.Time {
 	return published[i-1]
 }
 
-// rowsKey is Briefing.Key: the briefing's file, what each inline value
-// found, and for each block the dataset's metadata and exactly the rows and
-// columns the block selects.
 // workbookKey covers everything a briefing's workbook shows: its title,
 // summary and date (the cover), each block's view (kind, titles, date,
-// chart, then the rows through rowsKey) and each quoted figure's
+// chart, then the rows through keyOfViews) and each quoted figure's
 // expression and dataset.
 func workbookKey(b *content.Briefing, views []*view.View, viewKeys []key.Hash, figures []*view.Figure) key.Hash {
 	k := key.New().Str("workbook").Str(b.Title).Str(b.Summary).Str(b.Date.String()).Str(b.Slug)
@@ -350,7 +346,7 @@ func workbookKey(b *content.Briefing, views []*view.View, viewKeys []key.Hash, f
 			for _, m := range c.Marks {
 				k.Str(m.Label).Bool(m.Y != nil)
 				if m.Y != nil {
-					k.Str(strconv.FormatFloat(*m.Y, 'g', -1, 64))
+					k.U64(math.Float64bits(*m.Y))
 				}
 				if m.X != nil {
 					k.Str(m.X.Literal())
@@ -364,12 +360,10 @@ func workbookKey(b *content.Briefing, views []*view.View, viewKeys []key.Hash, f
 	return keyOfViews(k.Done(), viewKeys, figures)
 }
 
-func rowsKey(file key.Hash, views []*view.View, figures []*view.Figure) key.Hash {
-	return keyOfViews(file, viewKeys(views), figures)
-}
-
-// keyOfViews is rowsKey from the views' keys (viewKeys), so that a
-// briefing's keys hash its rows once.
+// keyOfViews is Briefing.Key (and the end of the other keys): what a key
+// starts from (the briefing's file), what each inline value found, and each
+// view's key (viewKeys: its dataset's description, columns and rows), so
+// that a briefing's rows are hashed once for all its keys.
 func keyOfViews(file key.Hash, views []key.Hash, figures []*view.Figure) key.Hash {
 	k := key.New().Sum(file)
 	for _, f := range figures {

@@ -43,15 +43,19 @@ func (r *renderer) entities() []*Output {
 		return nil
 	}
 	var out []*Output
+	// The index shows each entity's names, latest move and deal count: its
+	// key covers those, not the mentions. They are gathered once, here.
 	index := key.New().Sum(r.site)
+	var infos []*entityInfo
+	for _, e := range r.p.Entities {
+		info, _, _ := entityView(e, false) // only a full view draws charts, which can fail
+		infos = append(infos, info)
+		index.Str(e.ID).Str(e.Name).Str(e.Ticker).Str(info.LatestMove).Int(info.DealCount)
+	}
 	for _, e := range r.p.Entities {
 		wb := r.entityWorkbook(e)
 		rel := project.EntityPath(e.ID)
 		k := key.New().Str(rel).Sum(r.site).Sum(e.Key).Done()
-		// The index shows each entity's name, ticker, latest move and deal
-		// count: its key covers those, not the mentions.
-		latest, deals := indexFacts(e)
-		index.Str(e.ID).Str(e.Name).Str(e.Ticker).Str(latest).Int(deals)
 		out = append(out, wb, &Output{Path: rel, Stage: StagePages, Key: k, Sized: []string{wb.Path}, Make: func(sizes Sizes) ([]byte, error) {
 			info, charts, err := entityView(e, true)
 			if err != nil {
@@ -64,14 +68,6 @@ func (r *renderer) entities() []*Output {
 	}
 	out = append(out, &Output{Path: "entities/index.html", Stage: StagePages, Key: index.Str("entities/index.html").Done(),
 		Make: func(Sizes) ([]byte, error) {
-			var infos []*entityInfo
-			for _, e := range r.p.Entities {
-				info, _, err := entityView(e, false)
-				if err != nil {
-					return nil, err
-				}
-				infos = append(infos, info)
-			}
 			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "entities/", Entities: infos}
 			return r.pageBytes("entities.html", "entities/index.html", pg)
 		}})
@@ -157,10 +153,4 @@ func entityView(e *project.Entity, full bool) (*entityInfo, bool, error) {
 			Path: "briefings/" + m.Briefing.Slug + "/index.html", Sentence: m.Sentence})
 	}
 	return info, charts, nil
-}
-
-// indexFacts are what the index shows of an entity besides its names.
-func indexFacts(e *project.Entity) (latest string, deals int) {
-	info, _, _ := entityView(e, false)
-	return info.LatestMove, info.DealCount
 }
