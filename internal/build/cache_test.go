@@ -387,7 +387,8 @@ Hut 8, Acme and Zeta met.
 // TestSpareOutput: a build renders into the spare the previous build left
 // (the output before it): the published site is exactly a fresh build's,
 // unchanged files keep their inode and time, files that went away are gone,
-// and a spare that holds a file brief did not list is never used.
+// and a spare that holds a file brief did not list is never used, nor
+// deleted.
 func TestSpareOutput(t *testing.T) {
 	dir := sitetest.Write(t, cacheProject)
 	out := filepath.Join(t.TempDir(), "public")
@@ -441,6 +442,9 @@ func TestSpareOutput(t *testing.T) {
 	buildOnce()
 	if _, err := os.Stat(filepath.Join(out, "intruder.html")); err == nil {
 		t.Error("a file brief did not write in the spare was published")
+	}
+	if _, err := os.Stat(filepath.Join(spare, "intruder.html")); err != nil {
+		t.Errorf("the spare holding a file brief did not write was not left alone: %v", err)
 	}
 	if got, want := sitetest.Tree(t, out), fresh(); !equalTrees(got, want) {
 		t.Error("after a spare was refused, the output differs from a fresh build")

@@ -22,7 +22,8 @@ import (
 // deletes no tree. Readers still only ever see a whole site: the spare is
 // never the output until the exchange. A spare is used only when it is
 // exactly what brief left (its manifest lists every file in it), and only
-// while the output it was exchanged with exists; otherwise it is removed.
+// while the output it was exchanged with exists; a spare holding anything
+// else is left alone, unused.
 
 func sparePath(out string) string {
 	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".spare")
@@ -30,8 +31,8 @@ func sparePath(out string) string {
 
 // takeSpare moves the spare into a new temporary folder of this build, under
 // the lock of out's parent, and locks it; it returns the files its manifest
-// lists. ok is false when there is no spare fit to reuse (any unfit one is
-// removed), and the build makes an empty temporary folder instead.
+// lists. ok is false when there is no spare fit to reuse, and the build
+// makes an empty temporary folder instead.
 func takeSpare(out string) (tmp string, hold *os.File, files map[string]bool, ok bool) {
 	spare := sparePath(out)
 	if _, err := os.Lstat(spare); err != nil {
@@ -45,7 +46,9 @@ func takeSpare(out string) (tmp string, hold *os.File, files map[string]bool, ok
 	defer l.Close()
 	files, fit := spareFiles(spare)
 	if !fit {
-		_ = removeTree(spare)
+		// Not what brief left: never used, and never deleted (it may hold
+		// someone's files). The build removes its previous output instead
+		// of keeping it, as before spares.
 		return "", nil, nil, false
 	}
 	tmp = filepath.Join(parent, tmpPrefix(out)+"spare")
