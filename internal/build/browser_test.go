@@ -506,13 +506,17 @@ func TestBrowserEntities(t *testing.T) {
 		sitetest.Eval[bool](t, p, `(document.querySelector('a.entity[href*="terawulf"]').click(), true)`)
 		deadline := time.Now().Add(10 * time.Second)
 		// http.FileServer answers .../index.html with a redirect to .../
+		// While the page is navigating, evaluating fails: keep polling.
+		var href string
 		landed := func() bool {
-			return strings.Contains(sitetest.Eval[string](t, p, "location.href"), "entities/terawulf/")
+			var err error
+			href, err = chromedp.Run(p.Ctx, chromedp.Evaluate[string]("location.href"))
+			return err == nil && strings.Contains(href, "entities/terawulf/")
 		}
 		for !landed() && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
-		p.Open(t, sitetest.Eval[string](t, p, "location.href")) // wait for it to load
+		p.Open(t, href) // wait for it to load
 		if h1 := sitetest.Eval[string](t, p, `document.querySelector('h1').textContent.trim()`); h1 != "TeraWulf WULF" {
 			t.Errorf("from %s the link lands on %q (%s)", start, h1, sitetest.Eval[string](t, p, "location.href"))
 		}
