@@ -23,7 +23,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/brief-desk/brief/internal/diag"
-	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/render"
 )
@@ -83,7 +82,7 @@ type caches struct {
 // Build loads the project, renders it into a temporary folder beside the
 // output and exchanges it with the output (publish.go). On any error the
 // previous output is untouched.
-func Build(ctx context.Context, opts Options) (*Result, error) {
+func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	start := time.Now()
 	defer tuneGC()()
 	if opts.Out == "" {
@@ -101,7 +100,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if err := checkCacheDir(opts.CacheDir, opts.Src, t.path); err != nil {
 			return nil, err
 		}
-		c.disk = openDiskCache(opts.CacheDir)
+		c.disk = openDiskCache(opts.CacheDir, t.path)
+		complete := false
+		defer func() { c.disk.flush(complete) }()
+		defer func() { complete = err == nil }()
 	}
 	p, err := project.Load(ctx, opts.project(c.disk), nil)
 	if err != nil {
@@ -136,9 +138,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	res.Made = made
 	if err := res.publish(ctx, t, tmp, w); err != nil {
 		return nil, err
-	}
-	if c.disk != nil {
-		c.disk.prune()
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
@@ -258,12 +257,8 @@ func (c caches) reuse(w *writer, o *render.Output) (int, bool) {
 	if c.disk == nil || w.prev == "" {
 		return 0, false
 	}
-	metas, ok := c.disk.getMeta(entryKey(o))
-	if !ok {
-		return 0, false
-	}
-	m, ok := metas[o.Path]
-	if !ok || len(metas) != 1 || !w.reuse(o.Path, m) {
+	m, ok := c.disk.getMeta(o)
+	if !ok || !w.reuse(o.Path, m) {
 		return 0, false
 	}
 	return int(m.Size), true
@@ -275,12 +270,10 @@ func (c caches) record(w *writer, o *render.Output, data []byte) {
 		return
 	}
 	if m, ok := w.meta(o.Path, data); ok {
-		c.disk.putMeta(entryKey(o), map[string]fileMeta{o.Path: m})
+		c.disk.putMeta(o, m)
 	}
 }
 
-// entryKey is the disk cache's key of an output: its key and its path.
-func entryKey(o *render.Output) key.Hash { return key.New().Sum(o.Key).Str(o.Path).Done() }
 
 // Check loads the project and renders it into memory, so that template
 // errors are found too, then checks every link; nothing in the project

@@ -1,13 +1,18 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/fixture"
@@ -123,17 +128,30 @@ func TestCacheNeverStale(t *testing.T) {
 		t.Errorf("briefing renamed: %d removed, want 1 (the old page)", res.Removed)
 	}
 
-	// Corrupt every cache entry: each is rebuilt, never trusted.
-	filepath.WalkDir(filepath.Join(opts.CacheDir, "v1"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			os.WriteFile(p, []byte("brief-cache-v2\ngarbage that fails the signature................................"), 0o644)
-		}
-		return nil
-	})
+	// Corrupt the pack in its first segment: nothing in it is trusted, and
+	// every page is made again.
+	pack := filepath.Join(opts.CacheDir, "v2", "pack")
+	data, err := os.ReadFile(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len("brief-pack-v1\n")+20] ^= 1
+	if err := os.WriteFile(pack, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	edit("close = 4.0", "close = 4.5")
-	check("corrupt cache", rebuild(), []string{
+	res = rebuild()
+	check("corrupt cache", res, []string{
 		"briefings/w2/index.html", "briefings/w2/w2-1.csv", "briefings/w2/w2.xlsx", "data/datasets.xlsx",
 	})
+	for _, f := range res.Files {
+		if strings.HasSuffix(f, "index.html") && !slices.Contains(res.Made, f) {
+			t.Errorf("corrupt cache: %s was taken from it", f)
+		}
+	}
+	if res := rebuild(); len(res.Made) != 0 {
+		t.Errorf("after the corrupt cache was replaced, a build with no change made %v", res.Made)
+	}
 
 	// A page edited by hand in public/ is rendered again.
 	page := filepath.Join(dir, "public/briefings/w1/index.html")
@@ -216,31 +234,40 @@ func TestCacheCoversWhatTemplatesShow(t *testing.T) {
 	}
 }
 
-// cacheEntries returns the paths of the disk cache's entries.
-func cacheEntries(t *testing.T, cache string) []string {
+// segments returns the payloads of a pack's segments and where each
+// segment's signature starts.
+func segments(t *testing.T, pack []byte) (payloads [][]byte, sigs []int) {
 	t.Helper()
-	var out []string
-	filepath.WalkDir(filepath.Join(cache, "v1"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			out = append(out, p)
+	rest := pack[len("brief-pack-v1\n"):]
+	off := len(pack) - len(rest)
+	for len(rest) >= 8 {
+		n := int(binary.LittleEndian.Uint64(rest))
+		if len(rest) < 8+n+32 {
+			t.Fatalf("a segment of %d bytes in %d", n, len(rest))
 		}
-		return nil
-	})
-	if len(out) < 2 {
-		t.Fatalf("only %d cache entries", len(out))
+		payloads = append(payloads, rest[8:8+n])
+		sigs = append(sigs, off+8+n)
+		rest = rest[8+n+32:]
+		off += 8 + n + 32
 	}
-	return out
+	if len(payloads) == 0 {
+		t.Fatal("the pack has no segment")
+	}
+	return payloads, sigs
 }
 
-// TestCacheEntriesAreVerified: entries swapped between names, and an entry
-// edited with its checksum recomputed, are not trusted.
+// TestCacheEntriesAreVerified: a pack edited with its checksum recomputed
+// is not trusted; a pack cut short (a build that crashed while writing it)
+// keeps what is sound before the cut and is mended by the next build.
 func TestCacheEntriesAreVerified(t *testing.T) {
 	dir := sitetest.Write(t, cacheProject)
 	cache := filepath.Join(dir, ".brief-cache")
+	pack := filepath.Join(cache, "v2", "pack")
 	opts := build.Options{Src: dir, CacheDir: cache}
-	rebuild := func(step string) {
+	rebuild := func(step string) *build.Result {
 		t.Helper()
-		if _, err := build.Build(context.Background(), opts); err != nil {
+		res, err := build.Build(context.Background(), opts)
+		if err != nil {
 			t.Fatal(err)
 		}
 		fresh := filepath.Join(t.TempDir(), "public")
@@ -252,38 +279,127 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 		if !equalTrees(sitetest.Tree(t, fresh), sitetest.Tree(t, filepath.Join(dir, "public"))) {
 			t.Errorf("%s: the cached build differs from a build without cache", step)
 		}
+		return res
 	}
 	rebuild("first")
 
-	// Rotate the names of all intact entries.
-	entries := cacheEntries(t, cache)
-	data := make([][]byte, len(entries))
-	for i, p := range entries {
-		data[i], _ = os.ReadFile(p)
-	}
-	for i, p := range entries {
-		os.WriteFile(p, data[(i+1)%len(data)], 0o644)
-	}
-	rebuild("entries swapped")
-
-	// Edit the dataset inside its entry, and recompute a SHA-256 checksum
-	// of the edited content.
+	// Edit the dataset inside the pack, and put a SHA-256 checksum of the
+	// edited segment where its signature was.
+	data, _ := os.ReadFile(pack)
+	payloads, sigs := segments(t, data)
 	edited := 0
-	for _, p := range cacheEntries(t, cache) {
-		b, _ := os.ReadFile(p)
-		if i := strings.Index(string(b), "Exchange"); i >= 0 {
-			body := []byte(strings.Replace(string(b[:len(b)-32]), "Exchange", "Exchanxe", 1))
-			sum := sha256.Sum256(body)
-			os.WriteFile(p, append(body, sum[:]...), 0o644)
+	for i, p := range payloads {
+		if j := bytes.Index(p, []byte("Exchange")); j >= 0 {
+			p[j+6] = 'x' // in place, in data
+			sum := sha256.Sum256(p)
+			copy(data[sigs[i]:], sum[:])
 			edited++
 		}
 	}
 	if edited == 0 {
-		t.Fatal("no cache entry holds the dataset")
+		t.Fatal("no segment of the pack holds the dataset")
 	}
-	rebuild("dataset entry edited")
+	os.WriteFile(pack, data, 0o644)
+	res := rebuild("dataset record edited")
 	if strings.Contains(sitetest.Read(t, dir, "briefings/w1/index.html"), "Exchanxe") {
 		t.Error("a value no TOML file holds was published")
+	}
+	if len(res.Made) == 0 {
+		t.Error("nothing was made again after the pack was edited")
+	}
+
+	// A briefing edited: the build appends a segment. Cut the pack inside it.
+	edit(t, dir, "content/briefings/w1.md", "```chart", "Prose.\n\n```chart")
+	rebuild("briefing edited")
+	data, _ = os.ReadFile(pack)
+	payloads, sigs = segments(t, data)
+	if len(payloads) < 2 {
+		t.Fatalf("the pack has %d segments after an edit, want an appended one", len(payloads))
+	}
+	os.WriteFile(pack, data[:sigs[len(sigs)-1]-10], 0o644)
+	res = rebuild("pack cut short")
+	if len(res.Made) == 0 || slices.Contains(res.Made, "briefings/w2/index.html") {
+		t.Errorf("after the cut, made %v: want what the lost segment held, and not week two's page", res.Made)
+	}
+	if res := rebuild("mended"); len(res.Made) != 0 {
+		t.Errorf("the pack was not mended: a build with no change made %v", res.Made)
+	}
+}
+
+// TestPackStaysSmall: a dataset edited week after week leaves records that
+// no build uses; the pack is rewritten before they outweigh those in use.
+func TestPackStaysSmall(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	cache := filepath.Join(dir, ".brief-cache")
+	opts := build.Options{Src: dir, CacheDir: cache}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		st, err := os.Stat(filepath.Join(cache, "v2", "pack"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	first := size()
+	largest := first
+	for i := range 12 {
+		edit(t, dir, "data/prices.toml", fmt.Sprintf("close = %d.0", 4+96*min(i, 1)+max(i-1, 0)), fmt.Sprintf("close = %d.0", 100+i))
+		res, err := build.Build(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(res.Made, "data/datasets.xlsx") {
+			t.Fatalf("edit %d: the datasets workbook was not made again", i)
+		}
+		largest = max(largest, size())
+	}
+	if largest > 3*first {
+		t.Errorf("the pack grew from %d to %d bytes", first, largest)
+	}
+	if res, err := build.Build(context.Background(), opts); err != nil || len(res.Made) != 0 {
+		t.Errorf("after the pack was rewritten, a build with no change made %v (%v)", res.Made, err)
+	}
+}
+
+// TestConcurrentBuildsShareCache: builds of two outputs running at once
+// with one cache folder both succeed, each as a build without cache, and
+// leave a pack that the next build uses.
+func TestConcurrentBuildsShareCache(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	cache := filepath.Join(dir, ".brief-cache")
+	outs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	for round := range 4 {
+		edit(t, dir, "data/prices.toml", fmt.Sprintf("close = %d.0", 4+96*min(round, 1)+max(round-1, 0)), fmt.Sprintf("close = %d.0", 100+round))
+		var g errgroup.Group
+		for _, out := range outs {
+			g.Go(func() error {
+				_, err := build.Build(context.Background(), build.Options{Src: dir, Out: out, CacheDir: cache})
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := build.Build(context.Background(), build.Options{Src: dir, Out: fresh}); err != nil {
+			t.Fatal(err)
+		}
+		for _, out := range outs {
+			if !equalTrees(sitetest.Tree(t, fresh), sitetest.Tree(t, out)) {
+				t.Errorf("round %d: %s differs from a build without cache", round, out)
+			}
+		}
+	}
+	for range 2 {
+		res, err := build.Build(context.Background(), build.Options{Src: dir, Out: outs[0], CacheDir: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Made) != 0 {
+			t.Errorf("a build with no change made %v", res.Made)
+		}
 	}
 }
 

@@ -1,51 +1,50 @@
 package build
 
 import (
-	"bytes"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/render"
 )
 
 // diskCache lets `brief build` skip rendering what has not changed since
 // the last build. It lives in a folder outside the site (by default
-// .brief-cache in the project). An entry, named by the key of an output's
-// inputs salted with a key.Hash of the brief binary itself (so a new version of
-// the tool never reads an old entry), records the files that output made:
-// their names, sizes, SHA-256 sums and the modification times they have in
-// the published site. On a hit, the previous site's files are hard-linked
-// into the new one, but only when each still has the recorded size and time;
-// anything else (a file edited or removed by hand, a corrupt or unreadable
-// entry, which carries its own checksum) is a miss and is rendered again.
-// After a successful build, entries that build did not use are removed, so
-// the folder holds one build's worth. Deleting the folder is always safe.
+// .brief-cache in the project), its records in one file (pack.go). A record
+// is named by the key of what it was made from (a file's bytes, or an
+// output's inputs) and signed together with a key.Hash of the brief binary
+// itself, so that a new version of the tool never reads an old record. It
+// holds a
+// parsed dataset or briefing, or the file an output made: its name, size,
+// SHA-256 sum and the modification time it has in the published site. On a
+// hit for an output, the previous site's file is hard-linked into the new
+// one, but only when it still has the recorded size and time; anything else
+// (a file edited or removed by hand, a pack that does not verify) is a miss
+// and is rendered again. Deleting the folder is always safe.
 type diskCache struct {
 	dir    string
+	out    string // the output folder: records of outputs are its files
 	salt   key.Hash
-	secret []byte // signs entries: see cacheSecret
-	mu     sync.Mutex
-	used   map[string]bool
+	secret []byte // signs the pack: see cacheSecret
+
+	mu    sync.Mutex
+	recs  map[key.Hash]*record // read from the pack
+	used  map[key.Hash]bool    // the records this build looked up or added
+	added newRecords           // the records this build added
+	state packState
 
 	markOnce sync.Once
 }
-
-const cacheMagic = "brief-cache-v2\n"
 
 var (
 	toolOnce sync.Once
@@ -73,8 +72,11 @@ func toolHash() key.Hash {
 	return toolSum
 }
 
-func openDiskCache(dir string) *diskCache {
-	return &diskCache{dir: dir, salt: toolHash(), secret: cacheSecret(), used: map[string]bool{}}
+// openDiskCache reads the cache in dir, for a build into the folder out.
+func openDiskCache(dir, out string) *diskCache {
+	d := &diskCache{dir: dir, out: out, salt: toolHash(), secret: cacheSecret(), recs: map[key.Hash]*record{}, used: map[key.Hash]bool{}}
+	d.load()
+	return d
 }
 
 var (
@@ -144,15 +146,6 @@ func userSecret() ([]byte, error) {
 		return nil, err
 	}
 	return k, nil
-}
-
-// sign is the signature of an entry's content for key.
-func (d *diskCache) sign(k key.Hash, content []byte) []byte {
-	m := hmac.New(sha256.New, d.secret)
-	m.Write(d.salt[:])
-	m.Write(k[:])
-	m.Write(content)
-	return m.Sum(nil)
 }
 
 const (
@@ -225,56 +218,82 @@ func (d *diskCache) mark() {
 	})
 }
 
-func (d *diskCache) path(k0 key.Hash) string {
-	k := key.New().Sum(d.salt).Sum(k0).Done()
-	name := hex.EncodeToString(k[:])
-	return filepath.Join(d.dir, "v1", name[:2], name)
-}
-
 // parseDataset parses a dataset, or decodes it from the cache when a file
 // with the same bytes was parsed before (TOML parsing of years of rows is the
-// largest part of re-reading a project). A nil cache just parses.
+// largest part of re-reading a project). A nil cache just parses. Errors are
+// not cached: they are reported again, and cheap.
 func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, error) {
-	return cachedParse(d, "dataset", file, src, dataset.Parse, func() *dataset.Dataset { return new(dataset.Dataset) })
+	if d == nil {
+		return dataset.Parse(file, src)
+	}
+	k := parsedKey("dataset", file, src)
+	if r, ok := d.get(k); ok && r.Dataset != nil {
+		ds := new(dataset.Dataset)
+		if err := ds.GobDecode(r.Dataset); err == nil {
+			return ds, nil
+		}
+	}
+	ds, err := dataset.Parse(file, src)
+	if err != nil {
+		return nil, err
+	}
+	if data, err := ds.GobEncode(); err == nil {
+		d.put(&record{Key: k, Dataset: data})
+	}
+	return ds, nil
 }
 
-// parseBriefing parses a briefing, or decodes it from the cache when a file
+// parseBriefing parses a briefing, or takes it from the cache when a file
 // with the same bytes was parsed before: a weekly publish reads every
 // briefing of the archive but renders two or three, and markdown parsing
-// was the largest part of the rest. The decoded briefing parses its tree
-// only if a page of it is made. A nil cache just parses.
+// was the largest part of the rest. A briefing from the cache parses its
+// tree only if a page of it is made. A nil cache just parses.
 func (d *diskCache) parseBriefing(file string, src []byte) (*content.Briefing, error) {
-	return cachedParse(d, "briefing", file, src, content.Parse, func() *content.Briefing { return new(content.Briefing) })
-}
-
-// gobValue is a parsed file that the cache can keep.
-type gobValue interface {
-	GobEncode() ([]byte, error)
-	GobDecode([]byte) error
-}
-
-// cachedParse parses a file, or decodes what parsing the same bytes gave
-// before. Errors are not cached: they are reported again, and cheap.
-func cachedParse[T gobValue](d *diskCache, what, file string, src []byte, parse func(string, []byte) (T, error), empty func() T) (T, error) {
 	if d == nil {
-		return parse(file, src)
+		return content.Parse(file, src)
 	}
-	k := key.New().Str(what).Str(file).Sum(key.Of(src)).Done()
-	if raw, ok := d.get(k); ok {
-		v := empty()
-		if err := v.GobDecode(raw["gob"]); err == nil {
-			return v, nil
+	k := parsedKey("briefing", file, src)
+	if r, ok := d.get(k); ok && r.Briefing != nil {
+		d.mu.Lock()
+		s := r.Briefing
+		r.Briefing = nil // Briefing takes its values: a second parse of the file parses
+		d.mu.Unlock()
+		if s != nil {
+			return s.Briefing(), nil
 		}
-		_ = os.Remove(d.path(k))
 	}
-	v, err := parse(file, src)
+	b, err := content.Parse(file, src)
 	if err != nil {
-		return v, err
+		return nil, err
 	}
-	if data, err := v.GobEncode(); err == nil {
-		d.put(k, map[string][]byte{"gob": data})
+	d.put(&record{Key: k, Briefing: b.Store()})
+	return b, nil
+}
+
+// parsedKey names the record of a file's parse.
+func parsedKey(what, file string, src []byte) key.Hash {
+	return key.New().Str(what).Str(file).Sum(key.Of(src)).Done()
+}
+
+// get returns the record stored under key, if the pack holds one.
+func (d *diskCache) get(k key.Hash) (*record, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r, ok := d.recs[k]
+	if ok {
+		d.used[k] = true
 	}
-	return v, nil
+	return r, ok
+}
+
+// put adds a record, encoded now (its values may change later in the
+// build) and written to the pack when the build ends (flush).
+func (d *diskCache) put(r *record) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.added.add(r); err == nil {
+		d.used[r.Key] = true
+	}
 }
 
 // fileMeta is what the cache records of one output file.
@@ -284,208 +303,23 @@ type fileMeta struct {
 	MTime int64 // nanoseconds
 }
 
-func (m fileMeta) encode() []byte {
-	b := binary.LittleEndian.AppendUint64(nil, uint64(m.Size))
-	b = append(b, m.Sum[:]...)
-	return binary.LittleEndian.AppendUint64(b, uint64(m.MTime))
+// getMeta returns the file recorded for an output with its key, if there
+// is one.
+func (d *diskCache) getMeta(o *render.Output) (fileMeta, bool) {
+	r, ok := d.get(d.outputKey(o))
+	if !ok || r.File == nil || r.Path != o.Path {
+		return fileMeta{}, false
+	}
+	return *r.File, true
 }
 
-func decodeMeta(b []byte) (fileMeta, error) {
-	if len(b) != 8+32+8 {
-		return fileMeta{}, errCorrupt
-	}
-	var m fileMeta
-	m.Size = int64(binary.LittleEndian.Uint64(b))
-	copy(m.Sum[:], b[8:40])
-	m.MTime = int64(binary.LittleEndian.Uint64(b[40:]))
-	return m, nil
+// putMeta records the file an output made.
+func (d *diskCache) putMeta(o *render.Output, m fileMeta) {
+	d.put(&record{Key: d.outputKey(o), Path: o.Path, File: &m})
 }
 
-// getMeta returns the files recorded under key, if a sound entry exists.
-func (d *diskCache) getMeta(k key.Hash) (map[string]fileMeta, bool) {
-	raw, ok := d.get(k)
-	if !ok {
-		return nil, false
-	}
-	out := make(map[string]fileMeta, len(raw))
-	for name, b := range raw {
-		m, err := decodeMeta(b)
-		if err != nil {
-			_ = os.Remove(d.path(k))
-			return nil, false
-		}
-		out[name] = m
-	}
-	return out, true
-}
-
-// putMeta records the files an output made.
-func (d *diskCache) putMeta(k key.Hash, files map[string]fileMeta) {
-	raw := make(map[string][]byte, len(files))
-	for name, m := range files {
-		raw[name] = m.encode()
-	}
-	d.put(k, raw)
-}
-
-// get returns the raw entry stored under key, if a sound one exists.
-func (d *diskCache) get(k key.Hash) (map[string][]byte, bool) {
-	p := d.path(k)
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, false
-	}
-	files, err := d.decodeEntry(k, data)
-	if err != nil {
-		_ = os.Remove(p) // corrupt: rebuild it
-		return nil, false
-	}
-	d.mu.Lock()
-	d.used[p] = true
-	d.mu.Unlock()
-	return files, true
-}
-
-// put stores files under key. A failure to write the cache never fails a
-// build: the entry is simply missing next time.
-func (d *diskCache) put(k key.Hash, files map[string][]byte) {
-	d.mark()
-	p := d.path(k)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-")
-	if err != nil {
-		return
-	}
-	_, err = tmp.Write(d.encodeEntry(k, files))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), p)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		return
-	}
-	d.mu.Lock()
-	d.used[p] = true
-	d.mu.Unlock()
-}
-
-// prune removes every entry the last build did not use, and temporary
-// files that interrupted builds left. It removes nothing else: only files
-// named as brief names its entries, in the folders it makes for them.
-func (d *diskCache) prune() {
-	root := filepath.Join(d.dir, "v1")
-	shards, err := os.ReadDir(root)
-	if err != nil {
-		return
-	}
-	for _, shard := range shards {
-		if !shard.IsDir() || !isHex(shard.Name(), 2) {
-			continue
-		}
-		dir := filepath.Join(root, shard.Name())
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			p := filepath.Join(dir, e.Name())
-			switch {
-			case !e.Type().IsRegular():
-			case isHex(e.Name(), 64) && strings.HasPrefix(e.Name(), shard.Name()):
-				d.mu.Lock()
-				keep := d.used[p]
-				d.mu.Unlock()
-				if !keep {
-					_ = os.Remove(p)
-				}
-			case strings.HasPrefix(e.Name(), ".tmp-"):
-				// Another build may be writing it right now: only old ones.
-				if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
-					_ = os.Remove(p)
-				}
-			}
-		}
-	}
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-// encodeEntry lays out files as: magic, a count, then name and data for each
-// (each length-prefixed), then a signature of all of it for key (see sign),
-// so that an entry is valid only under the key it was written for.
-func (d *diskCache) encodeEntry(k key.Hash, files map[string][]byte) []byte {
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var b bytes.Buffer
-	b.WriteString(cacheMagic)
-	b.Write(binary.AppendUvarint(nil, uint64(len(names))))
-	for _, name := range names {
-		b.Write(binary.AppendUvarint(nil, uint64(len(name))))
-		b.WriteString(name)
-		b.Write(binary.AppendUvarint(nil, uint64(len(files[name]))))
-		b.Write(files[name])
-	}
-	b.Write(d.sign(k, b.Bytes()))
-	return b.Bytes()
-}
-
-var errCorrupt = errors.New("corrupt cache entry")
-
-func (d *diskCache) decodeEntry(k key.Hash, data []byte) (map[string][]byte, error) {
-	if len(data) < len(cacheMagic)+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
-		return nil, errCorrupt
-	}
-	body, sig := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if !hmac.Equal(d.sign(k, body), sig) {
-		return nil, errCorrupt
-	}
-	rest := body[len(cacheMagic):]
-	next := func() ([]byte, error) {
-		n, w := binary.Uvarint(rest)
-		if w <= 0 || uint64(len(rest)-w) < n {
-			return nil, errCorrupt
-		}
-		out := rest[w : w+int(n)]
-		rest = rest[w+int(n):]
-		return out, nil
-	}
-	count, w := binary.Uvarint(rest)
-	if w <= 0 || count > 1<<16 {
-		return nil, errCorrupt
-	}
-	rest = rest[w:]
-	files := make(map[string][]byte, count)
-	for range count {
-		name, err := next()
-		if err != nil {
-			return nil, err
-		}
-		data, err := next()
-		if err != nil {
-			return nil, err
-		}
-		files[string(name)] = data
-	}
-	if len(rest) != 0 {
-		return nil, errCorrupt
-	}
-	return files, nil
+// outputKey names the record of an output: its key, its path and the
+// output folder (two folders built with one cache hold different files).
+func (d *diskCache) outputKey(o *render.Output) key.Hash {
+	return key.New().Str("output").Str(d.out).Sum(o.Key).Str(o.Path).Done()
 }

@@ -385,8 +385,12 @@ func TestCacheDirSafety(t *testing.T) {
 	if _, err := sitetest.Build(t, dir, build.Options{CacheDir: cache}); err != nil {
 		t.Fatal(err)
 	}
-	mine := map[string]string{"v1/notes.txt": "mine", "v1/ab/notes.txt": "mine", "v1/ab/" + strings.Repeat("0", 64): "not named for its shard"}
+	mine := map[string]string{"v1/notes.txt": "mine", "v1/ab/notes.txt": "mine", "v1/ab/" + strings.Repeat("0", 64): "not named for its shard",
+		"v2/notes.txt": "mine", "v2/.tmp-notes": "mine"}
 	writeFiles(t, cache, mine)
+	// An entry of the first cache format, which brief wrote: removed.
+	oldEntry := "v1/ab/ab" + strings.Repeat("0", 62)
+	writeFiles(t, cache, map[string]string{oldEntry: "brief-cache-v2\n"})
 	edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
 	if _, err := sitetest.Build(t, dir, build.Options{CacheDir: cache}); err != nil {
 		t.Fatal(err)
@@ -395,6 +399,9 @@ func TestCacheDirSafety(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(cache, filepath.FromSlash(rel))); err != nil {
 			t.Errorf("pruning removed %s, which brief did not write", rel)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(cache, filepath.FromSlash(oldEntry))); err == nil {
+		t.Errorf("the old cache entry %s was kept", oldEntry)
 	}
 }
 

@@ -1,8 +1,6 @@
 package content
 
 import (
-	"bytes"
-	"encoding/gob"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
@@ -11,17 +9,20 @@ import (
 	"github.com/brief-desk/brief/internal/diag"
 )
 
-// A parsed briefing travels through the build cache without its markdown
-// tree: the tree cannot be encoded, and a build needs it only for the few
-// briefings whose pages it renders (or whose mentions it looks for). tree
-// parses it again from the body on first use.
+// A parsed briefing travels through the build cache as a Stored value,
+// without its markdown tree: the tree cannot be encoded, and a build needs
+// it only for the few briefings whose pages it renders (or whose mentions
+// it looks for). tree parses it again from the body on first use.
 
-type gobBriefing struct {
+// Stored is a parsed briefing as the build cache keeps it (with
+// encoding/gob): plain exported fields, so that the cache can encode many
+// briefings in one gob stream and describe their types once.
+type Stored struct {
 	File, Slug, Title, Summary string
 	Date                       time.Time
 	Tags                       []string
 	Draft                      bool
-	Blocks                     []gobBlock
+	Blocks                     []StoredBlock
 	Numbers                    []*Numbers
 	Inlines                    []*Inline
 	Words                      int
@@ -29,41 +30,39 @@ type gobBriefing struct {
 	BodyLine                   int
 }
 
-// gobBlock carries a block's key positions, which are not exported.
-type gobBlock struct {
+// StoredBlock carries a block's key positions, which are not exported.
+type StoredBlock struct {
 	Block *Block
 	Keys  map[string]diag.Pos
 }
 
-// GobEncode encodes the briefing for the build cache.
-func (b *Briefing) GobEncode() ([]byte, error) {
-	g := gobBriefing{File: b.File, Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Tags: b.Tags, Draft: b.Draft,
+// Store returns what the build cache keeps of the briefing. It shares the
+// briefing's values: encode it before anything changes them.
+func (b *Briefing) Store() *Stored {
+	s := &Stored{File: b.File, Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Tags: b.Tags, Draft: b.Draft,
 		Numbers: b.Numbers, Inlines: b.Inlines, Words: b.Words, Body: b.body, BodyLine: b.bodyLine}
 	for _, blk := range b.Blocks {
-		g.Blocks = append(g.Blocks, gobBlock{Block: blk, Keys: blk.keys})
+		s.Blocks = append(s.Blocks, StoredBlock{Block: blk, Keys: blk.keys})
 	}
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(g)
-	return buf.Bytes(), err
+	return s
 }
 
-// GobDecode decodes a briefing from the build cache; its tree is parsed
-// when first needed.
-func (b *Briefing) GobDecode(data []byte) error {
-	var g gobBriefing
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&g); err != nil {
-		return err
-	}
-	*b = Briefing{File: g.File, Slug: g.Slug, Title: g.Title, Summary: g.Summary, Date: g.Date.UTC(), Tags: g.Tags, Draft: g.Draft,
-		Numbers: g.Numbers, Inlines: g.Inlines, Words: g.Words, body: g.Body, bodyLine: g.BodyLine}
-	for _, gb := range g.Blocks {
-		gb.Block.keys = gb.Keys
-		if gb.Block.keys == nil {
-			gb.Block.keys = map[string]diag.Pos{}
+// Briefing is the briefing s was stored from; its tree is parsed when
+// first needed. It takes s's values: s is not to be used after.
+func (s *Stored) Briefing() *Briefing {
+	b := &Briefing{File: s.File, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Date: s.Date.UTC(), Tags: s.Tags, Draft: s.Draft,
+		Numbers: s.Numbers, Inlines: s.Inlines, Words: s.Words, body: s.Body, bodyLine: s.BodyLine}
+	for _, sb := range s.Blocks {
+		if sb.Block == nil {
+			continue
 		}
-		b.Blocks = append(b.Blocks, gb.Block)
+		sb.Block.keys = sb.Keys
+		if sb.Block.keys == nil {
+			sb.Block.keys = map[string]diag.Pos{}
+		}
+		b.Blocks = append(b.Blocks, sb.Block)
 	}
-	return nil
+	return b
 }
 
 // tree is the briefing's markdown tree, with brief's blocks, cards and

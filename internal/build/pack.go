@@ -1,0 +1,344 @@
+package build
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/key"
+)
+
+// The disk cache keeps its records in one file, the pack (v2/pack in the
+// cache folder), read whole when a build starts: a weekly publish looks up
+// a record for every briefing, dataset and output of the site, and one read
+// of a few megabytes costs far less than thousands of small files (on the
+// disks measured, opening a file costs about as much as rendering a page).
+//
+// The pack is the header packMagic, then segments. A segment is the length
+// of its payload (8 bytes, little endian), the payload, and an HMAC-SHA256
+// of the payload under the user's cache key, salted with the binary's hash
+// (see diskCache.sign), so that a segment brief did not write for this user,
+// or one from another version of brief, is never read. A payload is one gob
+// stream of records: the types are described once per segment, not once per
+// record. Reading stops at the first segment that is short or does not
+// verify (a build that crashed while appending); what follows is dropped.
+//
+// Each build appends one segment with the records it added, under a lock
+// on the cache folder. When the records the build did not use take more
+// room than those it did, a successful build writes a new pack with only
+// the records it used (into a temporary file, renamed over the pack), so
+// the pack holds about one build's worth.
+
+const (
+	packMagic = "brief-pack-v1\n"
+	packDir   = "v2"
+	packName  = "pack"
+	maxSeg    = 1 << 32 // a segment longer than this is corrupt
+)
+
+// record is one entry of the pack: what parsing a file gave (a briefing,
+// or a dataset in its own gob encoding), or the file an output made.
+type record struct {
+	Key      key.Hash
+	Briefing *content.Stored
+	Dataset  []byte
+	Path     string // an output's file
+	File     *fileMeta
+}
+
+// packPath is the pack's path in the cache folder dir.
+func packPath(dir string) string { return filepath.Join(dir, packDir, packName) }
+
+// segment frames a payload for the pack.
+func (d *diskCache) segment(payload []byte) []byte {
+	b := make([]byte, 0, 8+len(payload)+sha256.Size)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(payload)))
+	b = append(b, payload...)
+	return append(b, d.sign(payload)...)
+}
+
+// sign is the signature of a segment's payload.
+func (d *diskCache) sign(payload []byte) []byte {
+	m := hmac.New(sha256.New, d.secret)
+	m.Write(d.salt[:])
+	m.Write(payload)
+	return m.Sum(nil)
+}
+
+// payloads returns the payloads of the sound segments of a pack's bytes,
+// and how many bytes of data they and the header take.
+func (d *diskCache) payloads(data []byte) (out [][]byte, good int64) {
+	if !bytes.HasPrefix(data, []byte(packMagic)) {
+		return nil, 0
+	}
+	rest := data[len(packMagic):]
+	good = int64(len(packMagic))
+	for len(rest) >= 8 {
+		n := binary.LittleEndian.Uint64(rest)
+		if n > maxSeg || uint64(len(rest)-8) < n+sha256.Size {
+			break
+		}
+		payload, sig := rest[8:8+n], rest[8+n:8+n+sha256.Size]
+		if !hmac.Equal(d.sign(payload), sig) {
+			break
+		}
+		out = append(out, payload)
+		rest = rest[8+n+sha256.Size:]
+		good += int64(8 + n + sha256.Size)
+	}
+	return out, good
+}
+
+// eachRecord decodes a payload's records, with the bytes each took. A
+// payload that does not decode (signed, so written by this binary: it
+// cannot happen short of a bug) ends early.
+func eachRecord(payload []byte, fn func(r *record, size int)) {
+	rd := bytes.NewReader(payload)
+	dec := gob.NewDecoder(rd)
+	for {
+		before := rd.Len()
+		r := new(record)
+		if err := dec.Decode(r); err != nil {
+			return
+		}
+		fn(r, before-rd.Len())
+	}
+}
+
+// packState is what a build knows of the pack it read.
+type packState struct {
+	ident fs.FileInfo // the file read, to tell whether another build changed it since
+	good  int64       // bytes of header and sound segments
+	sizes map[key.Hash]int
+	total int // bytes of all records read
+}
+
+// load reads the pack, if there is one, into d.recs.
+func (d *diskCache) load() {
+	f, err := os.Open(packPath(d.dir))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return
+	}
+	payloads, good := d.payloads(data)
+	d.state = packState{ident: st, good: good, sizes: map[key.Hash]int{}}
+	for _, p := range payloads {
+		eachRecord(p, func(r *record, size int) {
+			d.recs[r.Key] = r
+			d.state.sizes[r.Key] += size
+			d.state.total += size
+		})
+	}
+}
+
+// newRecords encodes the records a build adds, as they are added (the
+// values may change later in the build), into one segment's payload.
+type newRecords struct {
+	buf bytes.Buffer
+	enc *gob.Encoder
+}
+
+func (n *newRecords) add(r *record) error {
+	if n.enc == nil {
+		n.enc = gob.NewEncoder(&n.buf)
+	}
+	return n.enc.Encode(r)
+}
+
+// flush writes what this build added to the pack: a segment appended, or,
+// when complete (the build succeeded, so every record it needs was used)
+// and the records it did not use take more room than those it did, a new
+// pack with only the records used. A failure to write never fails a build:
+// the records are simply missing next time.
+func (d *diskCache) flush(complete bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.added.buf.Len() == 0 && !complete {
+		return
+	}
+	d.mark()
+	dir := filepath.Join(d.dir, packDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	l, err := lock(d.dir, true)
+	if err != nil {
+		return
+	}
+	defer l.Close()
+	if complete {
+		d.removeOld()
+	}
+	p := packPath(d.dir)
+	st, err := os.Lstat(p)
+	same := err == nil && d.state.ident != nil && os.SameFile(st, d.state.ident) &&
+		st.Size() == d.state.ident.Size() && st.ModTime().Equal(d.state.ident.ModTime())
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || err == nil && !st.Mode().IsRegular():
+		d.rewrite(p, nil)
+	case err != nil:
+	case !same:
+		// Another build wrote it since this one read it: keep what it
+		// holds, as far as it is sound, and add to it.
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return
+		}
+		_, good := d.payloads(data)
+		d.appendTo(p, good, int64(len(data)))
+	case complete && d.state.total-d.usedBytes() > d.usedBytes()+d.added.buf.Len():
+		d.rewrite(p, d.usedRecords())
+	default:
+		d.appendTo(p, d.state.good, st.Size())
+	}
+}
+
+// usedBytes is how many bytes of the pack read hold records this build used.
+func (d *diskCache) usedBytes() int {
+	n := 0
+	for k := range d.used {
+		n += d.state.sizes[k]
+	}
+	return n
+}
+
+// usedRecords encodes the records read from the pack that this build used,
+// decoded again from the pack (the values this build decoded may have been
+// changed since) as one segment's payload.
+func (d *diskCache) usedRecords() []byte {
+	data, err := os.ReadFile(packPath(d.dir))
+	if err != nil {
+		return nil
+	}
+	payloads, _ := d.payloads(data)
+	var kept newRecords
+	for _, p := range payloads {
+		eachRecord(p, func(r *record, _ int) {
+			if d.used[r.Key] {
+				_ = kept.add(r)
+				delete(d.used, r.Key) // once, even if written twice
+			}
+		})
+	}
+	return kept.buf.Bytes()
+}
+
+// appendTo appends this build's segment to the pack at p, of size bytes,
+// whose first good bytes are sound (what follows them is dropped first).
+func (d *diskCache) appendTo(p string, good, size int64) {
+	if good < int64(len(packMagic)) {
+		d.rewrite(p, nil)
+		return
+	}
+	if d.added.buf.Len() == 0 && good == size {
+		return
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if good < size {
+		if err := f.Truncate(good); err != nil {
+			return
+		}
+	}
+	if d.added.buf.Len() > 0 {
+		if _, err := f.WriteAt(d.segment(d.added.buf.Bytes()), good); err != nil {
+			_ = f.Truncate(good) // a short segment would be dropped anyway
+		}
+	}
+}
+
+// rewrite replaces the pack at p with one holding kept (a payload, or nil)
+// and this build's segment.
+func (d *diskCache) rewrite(p string, kept []byte) {
+	var b bytes.Buffer
+	b.WriteString(packMagic)
+	if len(kept) > 0 {
+		b.Write(d.segment(kept))
+	}
+	if d.added.buf.Len() > 0 {
+		b.Write(d.segment(d.added.buf.Bytes()))
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-pack-")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(b.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
+}
+
+// removeOld removes what earlier versions and interrupted builds left in
+// the cache folder: the entries of the first cache format (v1/xx/<64 hex
+// digits>, one file each, and the folders they leave empty) and temporary
+// packs older than an hour (a newer one may be another build's, being
+// written). It removes nothing else: only files named as brief names them,
+// in the folders it makes for them.
+func (d *diskCache) removeOld() {
+	old := filepath.Join(d.dir, "v1")
+	if shards, err := os.ReadDir(old); err == nil {
+		for _, shard := range shards {
+			if !shard.IsDir() || !isHex(shard.Name(), 2) {
+				continue
+			}
+			dir := filepath.Join(old, shard.Name())
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				name := e.Name()
+				if e.Type().IsRegular() && (isHex(name, 64) && strings.HasPrefix(name, shard.Name()) || strings.HasPrefix(name, ".tmp-")) {
+					_ = os.Remove(filepath.Join(dir, name))
+				}
+			}
+			_ = os.Remove(dir) // only if empty
+		}
+		_ = os.Remove(old)
+	}
+	entries, _ := os.ReadDir(filepath.Join(d.dir, packDir))
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), ".tmp-pack-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			_ = os.Remove(filepath.Join(d.dir, packDir, e.Name()))
+		}
+	}
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
