@@ -274,7 +274,6 @@ func (c caches) record(w *writer, o *render.Output, data []byte) {
 	}
 }
 
-
 // Check loads the project and renders it into memory, so that template
 // errors are found too, then checks every link; nothing in the project
 // changes.
