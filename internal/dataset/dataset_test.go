@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -228,6 +229,35 @@ func TestSelect(t *testing.T) {
 	}
 	if got := tbl.Select(Query{Where: []Cond{{tbl.Column("date"), []Value{tomlval.DateValue(day("2026-01-01"))}}}}); !slices.Equal(got, []int{0}) {
 		t.Errorf("table date filter = %v", got)
+	}
+}
+
+// TestSelectTop: a sort with a small limit, which keeps the first rows as
+// it goes, gives what sorting every row and keeping the first gives, ties
+// and empty cells included, in both directions.
+func TestSelectTop(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("title = \"t\"\nsource = \"s\"\n")
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 400 {
+		if r.IntN(10) == 0 {
+			fmt.Fprintf(&src, "[[rows]]\nn = %d\n", i) // v empty
+		} else {
+			fmt.Fprintf(&src, "[[rows]]\nv = %d\nn = %d\n", r.IntN(30), i)
+		}
+	}
+	d, err := Parse("data/t.toml", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, desc := range []bool{false, true} {
+		all := d.Select(Query{Sort: d.Column("v"), Desc: desc})
+		for _, limit := range []int{1, 2, 7, 50, 64, 99} {
+			got := d.Select(Query{Sort: d.Column("v"), Desc: desc, Limit: limit})
+			if want := all[:limit]; !slices.Equal(got, want) {
+				t.Errorf("desc %v, limit %d: got %v, want %v", desc, limit, got, want)
+			}
+		}
 	}
 }
 
