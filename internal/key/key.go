@@ -17,18 +17,43 @@ type Hash = [32]byte
 // Of hashes bytes.
 func Of(b []byte) Hash { return sha256.Sum256(b) }
 
-// Builder adds parts to a key.
-type Builder struct{ h hash.Hash }
+// Builder adds parts to a key. Parts are gathered in a buffer and hashed a
+// block at a time: keys are made of many small parts (every field of every
+// row a block shows), and each write to the hash has a cost of its own.
+type Builder struct {
+	h   hash.Hash
+	buf []byte // parts not hashed yet, in arr
+	arr [1024]byte
+}
+
+// bufMax is how full the buffer gets before it is hashed.
+const bufMax = 512
 
 // New starts a key.
-func New() *Builder { return &Builder{sha256.New()} }
+func New() *Builder {
+	k := &Builder{h: sha256.New()}
+	k.buf = k.arr[:0]
+	return k
+}
+
+// flush hashes the buffer once it is full enough, or always when all.
+func (k *Builder) flush(all bool) {
+	if len(k.buf) >= bufMax || all && len(k.buf) > 0 {
+		k.h.Write(k.buf)
+		k.buf = k.arr[:0]
+	}
+}
 
 // Str adds a string.
 func (k *Builder) Str(s string) *Builder {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-	k.h.Write(n[:])
-	k.h.Write([]byte(s))
+	k.buf = binary.LittleEndian.AppendUint64(k.buf, uint64(len(s)))
+	if len(s) > len(k.arr)-bufMax-8 {
+		k.flush(true)
+		k.h.Write([]byte(s))
+		return k
+	}
+	k.buf = append(k.buf, s...)
+	k.flush(false)
 	return k
 }
 
@@ -38,27 +63,32 @@ func (k *Builder) Int(n int) *Builder { return k.Str(strconv.Itoa(n)) }
 // U64 adds a number of 64 bits, such as a float's bits: eight bytes, no
 // formatting.
 func (k *Builder) U64(u uint64) *Builder {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], u)
-	k.h.Write(n[:])
+	k.buf = binary.LittleEndian.AppendUint64(k.buf, u)
+	k.flush(false)
 	return k
 }
 
 // Sum adds a hash.
-func (k *Builder) Sum(h Hash) *Builder { k.h.Write(h[:]); return k }
+func (k *Builder) Sum(h Hash) *Builder {
+	k.buf = append(k.buf, h[:]...)
+	k.flush(false)
+	return k
+}
 
 // Bool adds a flag.
 func (k *Builder) Bool(b bool) *Builder {
 	if b {
-		k.h.Write([]byte{1})
+		k.buf = append(k.buf, 1)
 	} else {
-		k.h.Write([]byte{0})
+		k.buf = append(k.buf, 0)
 	}
+	k.flush(false)
 	return k
 }
 
 // Done returns the key.
 func (k *Builder) Done() (out Hash) {
+	k.flush(true)
 	copy(out[:], k.h.Sum(nil))
 	return out
 }

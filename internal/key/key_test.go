@@ -1,0 +1,55 @@
+package key
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestBuilderHashesEveryPart: a key is the SHA-256 of its parts laid end to
+// end (strings length-prefixed), however the parts fall across the
+// builder's buffer: many small ones, and strings longer than it.
+func TestBuilderHashesEveryPart(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := range 50 {
+		k := New()
+		var want []byte
+		for range r.IntN(400) {
+			switch r.IntN(5) {
+			case 0:
+				s := strings.Repeat("x", r.IntN(3000))
+				k.Str(s)
+				want = binary.LittleEndian.AppendUint64(want, uint64(len(s)))
+				want = append(want, s...)
+			case 1:
+				u := r.Uint64()
+				k.U64(u)
+				want = binary.LittleEndian.AppendUint64(want, u)
+			case 2:
+				h := Of([]byte{byte(round)})
+				k.Sum(h)
+				want = append(want, h[:]...)
+			case 3:
+				k.Bool(true).Bool(false)
+				want = append(want, 1, 0)
+			case 4:
+				k.Int(-42)
+				want = binary.LittleEndian.AppendUint64(want, 3)
+				want = append(want, "-42"...)
+			}
+		}
+		if got := k.Done(); got != sha256.Sum256(want) {
+			t.Fatalf("round %d: the key is not the hash of its %d bytes of parts", round, len(want))
+		}
+	}
+}
+
+// TestPartsAreDelimited: parts that concatenate to the same bytes give
+// different keys.
+func TestPartsAreDelimited(t *testing.T) {
+	if New().Str("ab").Str("c").Done() == New().Str("a").Str("bc").Done() {
+		t.Error(`"ab","c" and "a","bc" give one key`)
+	}
+}
