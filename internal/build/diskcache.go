@@ -3,6 +3,7 @@ package build
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -24,9 +25,9 @@ import (
 // is named by the key of what it was made from (a file's bytes, or an
 // output's inputs) and signed together with a key.Hash of the brief binary
 // itself, so that a new version of the tool never reads an old record. It
-// holds a
-// parsed dataset or briefing, or the file an output made: its name, size,
-// SHA-256 sum and the modification time it has in the published site. On a
+// holds a parsed dataset or briefing (without its body, which is in the
+// file), or the file an output made: its name, size and the modification
+// time it has in the published site. On a
 // hit for an output, the previous site's file is hard-linked into the new
 // one, but only when it still has the recorded size and time; anything else
 // (a file edited or removed by hand, a pack that does not verify) is a miss
@@ -37,11 +38,13 @@ type diskCache struct {
 	salt   key.Hash
 	secret []byte // signs the pack: see cacheSecret
 
-	mu    sync.Mutex
-	recs  map[key.Hash]*record // read from the pack
-	used  map[key.Hash]bool    // the records this build looked up or added
-	added newRecords           // the records this build added
-	state packState
+	mu         sync.Mutex
+	recs       map[key.Hash]*record   // parsed files read from the pack
+	files      map[fileKey]*fileEntry // files of outputs in out read from the pack
+	used       map[key.Hash]bool      // the records of parsed files this build looked up or added
+	added      newRecords             // the records of parsed files this build added
+	addedFiles []byte                 // the files this build made (appendFile)
+	state      packState
 
 	markOnce sync.Once
 }
@@ -51,12 +54,19 @@ var (
 	toolSum  key.Hash
 )
 
-// toolHash identifies the running binary: its bytes, or, when they cannot be
-// read, nothing that could match a real binary's entries.
+// toolHash identifies the running binary: by the build ID the Go linker
+// writes into an ELF binary (its last part is a hash of the binary's own
+// bytes), which costs a read of a few hundred bytes; elsewhere, or for a
+// binary linked without one, by a SHA-256 of its bytes (about 20 ms for
+// brief's). When neither can be had, the hash matches no real binary.
 func toolHash() key.Hash {
 	toolOnce.Do(func() {
 		exe, err := os.Executable()
 		if err == nil {
+			if id := goBuildID(exe); id != "" {
+				toolSum = key.New().Str("go build id").Str(id).Done()
+				return
+			}
 			var f *os.File
 			if f, err = os.Open(exe); err == nil {
 				h := sha256.New()
@@ -72,9 +82,41 @@ func toolHash() key.Hash {
 	return toolSum
 }
 
+// goBuildID reads the Go build ID of an ELF binary from its note, or
+// returns "". A binary's build ID is four hashes, joined by '/': of the
+// link's inputs, of the main package's inputs and output, and of the
+// binary itself (cmd/go writes it after linking).
+func goBuildID(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil || sec.Size > 4096 {
+		return ""
+	}
+	data, err := sec.Data()
+	if err != nil || len(data) < 16 {
+		return ""
+	}
+	// An ELF note: name size, description size, type, then the name
+	// "Go" padded to four bytes and the description, the ID.
+	order := f.ByteOrder
+	nameSize, descSize, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
+	if nameSize != 4 || typ != 4 || string(data[12:16]) != "Go\x00\x00" || uint64(descSize) > uint64(len(data)-16) {
+		return ""
+	}
+	id := string(data[16 : 16+descSize])
+	if strings.Count(id, "/") != 3 {
+		return "" // not a linked binary's ID of content hashes
+	}
+	return id
+}
+
 // openDiskCache reads the cache in dir, for a build into the folder out.
 func openDiskCache(dir, out string) *diskCache {
-	d := &diskCache{dir: dir, out: out, salt: toolHash(), secret: cacheSecret(), recs: map[key.Hash]*record{}, used: map[key.Hash]bool{}}
+	d := &diskCache{dir: dir, out: out, salt: toolHash(), secret: cacheSecret(), recs: map[key.Hash]*record{}, files: map[fileKey]*fileEntry{}, used: map[key.Hash]bool{}}
 	d.load()
 	return d
 }
@@ -259,14 +301,16 @@ func (d *diskCache) parseBriefing(file string, src []byte) (*content.Briefing, e
 		r.Briefing = nil // Briefing takes its values: a second parse of the file parses
 		d.mu.Unlock()
 		if s != nil {
-			return s.Briefing(), nil
+			if b, err := s.Briefing(src); err == nil {
+				return b, nil
+			}
 		}
 	}
 	b, err := content.Parse(file, src)
 	if err != nil {
 		return nil, err
 	}
-	d.put(&record{Key: k, Briefing: b.Store()})
+	d.put(&record{Key: k, Briefing: b.Store(src)})
 	return b, nil
 }
 
@@ -299,27 +343,39 @@ func (d *diskCache) put(r *record) {
 // fileMeta is what the cache records of one output file.
 type fileMeta struct {
 	Size  int64
-	Sum   key.Hash
 	MTime int64 // nanoseconds
+}
+
+// fileKey names the record of an output's file: the output's key and path.
+type fileKey struct {
+	Key  key.Hash
+	Path string
+}
+
+// fileEntry is an output's file as the pack recorded it, with the bytes
+// its record takes there.
+type fileEntry struct {
+	meta fileMeta
+	size int
+	used bool
 }
 
 // getMeta returns the file recorded for an output with its key, if there
 // is one.
 func (d *diskCache) getMeta(o *render.Output) (fileMeta, bool) {
-	r, ok := d.get(d.outputKey(o))
-	if !ok || r.File == nil || r.Path != o.Path {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e, ok := d.files[fileKey{o.Key, o.Path}]
+	if !ok {
 		return fileMeta{}, false
 	}
-	return *r.File, true
+	e.used = true
+	return e.meta, true
 }
 
 // putMeta records the file an output made.
 func (d *diskCache) putMeta(o *render.Output, m fileMeta) {
-	d.put(&record{Key: d.outputKey(o), Path: o.Path, File: &m})
-}
-
-// outputKey names the record of an output: its key, its path and the
-// output folder (two folders built with one cache hold different files).
-func (d *diskCache) outputKey(o *render.Output) key.Hash {
-	return key.New().Str("output").Str(d.out).Sum(o.Key).Str(o.Path).Done()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.addedFiles = appendFile(d.addedFiles, fileKey{o.Key, o.Path}, m)
 }

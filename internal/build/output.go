@@ -2,7 +2,6 @@ package build
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,7 +128,7 @@ func (w *writer) meta(rel string, data []byte) (fileMeta, bool) {
 	if err != nil {
 		return fileMeta{}, false
 	}
-	return fileMeta{Size: int64(len(data)), Sum: sha256.Sum256(data), MTime: st.ModTime().UnixNano()}, true
+	return fileMeta{Size: int64(len(data)), MTime: st.ModTime().UnixNano()}, true
 }
 
 func (w *writer) mkdir(dir string) error {

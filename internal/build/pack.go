@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -9,8 +10,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,13 +50,48 @@ const (
 )
 
 // record is one entry of the pack: what parsing a file gave (a briefing,
-// or a dataset in its own gob encoding), or the file an output made.
+// or a dataset in its own gob encoding), or the table of files the outputs
+// of a build into the folder Out made (appendFile: thousands of them, read
+// without reflection).
 type record struct {
 	Key      key.Hash
 	Briefing *content.Stored
 	Dataset  []byte
-	Path     string // an output's file
-	File     *fileMeta
+	Out      string
+	Files    []byte
+}
+
+// appendFile adds an output's file to a table of files: the output's key,
+// its path (length first), the file's size and modification time.
+func appendFile(b []byte, k fileKey, m fileMeta) []byte {
+	b = append(b, k.Key[:]...)
+	b = binary.AppendUvarint(b, uint64(len(k.Path)))
+	b = append(b, k.Path...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(m.Size))
+	return binary.LittleEndian.AppendUint64(b, uint64(m.MTime))
+}
+
+// eachFile reads a table of files, with the bytes each took; it stops at
+// the first that does not fit.
+func eachFile(b []byte, fn func(k fileKey, m fileMeta, size int)) {
+	for len(b) > 0 {
+		start := len(b)
+		if len(b) < len(key.Hash{}) {
+			return
+		}
+		var k fileKey
+		copy(k.Key[:], b)
+		b = b[len(k.Key):]
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n+16 {
+			return
+		}
+		k.Path = string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		m := fileMeta{Size: int64(binary.LittleEndian.Uint64(b)), MTime: int64(binary.LittleEndian.Uint64(b[8:]))}
+		b = b[16:]
+		fn(k, m, start-len(b))
+	}
 }
 
 // packPath is the pack's path in the cache folder dir.
@@ -123,7 +161,8 @@ type packState struct {
 	total int // bytes of all records read
 }
 
-// load reads the pack, if there is one, into d.recs.
+// load reads the pack, if there is one: the records of parsed files, and
+// the files of outputs in d.out (those of other folders are left to go).
 func (d *diskCache) load() {
 	f, err := os.Open(packPath(d.dir))
 	if err != nil {
@@ -142,9 +181,17 @@ func (d *diskCache) load() {
 	d.state = packState{ident: st, good: good, sizes: map[key.Hash]int{}}
 	for _, p := range payloads {
 		eachRecord(p, func(r *record, size int) {
-			d.recs[r.Key] = r
-			d.state.sizes[r.Key] += size
 			d.state.total += size
+			if r.Files == nil {
+				d.recs[r.Key] = r
+				d.state.sizes[r.Key] += size
+				return
+			}
+			if r.Out == d.out {
+				eachFile(r.Files, func(k fileKey, m fileMeta, size int) {
+					d.files[k] = &fileEntry{meta: m, size: size}
+				})
+			}
 		})
 	}
 }
@@ -171,6 +218,10 @@ func (n *newRecords) add(r *record) error {
 func (d *diskCache) flush(complete bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if len(d.addedFiles) > 0 {
+		_ = d.added.add(&record{Out: d.out, Files: d.addedFiles})
+		d.addedFiles = nil
+	}
 	if d.added.buf.Len() == 0 && !complete {
 		return
 	}
@@ -217,12 +268,18 @@ func (d *diskCache) usedBytes() int {
 	for k := range d.used {
 		n += d.state.sizes[k]
 	}
+	for _, e := range d.files {
+		if e.used {
+			n += e.size
+		}
+	}
 	return n
 }
 
-// usedRecords encodes the records read from the pack that this build used,
-// decoded again from the pack (the values this build decoded may have been
-// changed since) as one segment's payload.
+// usedRecords encodes the records read from the pack that this build used
+// as one segment's payload: parsed files decoded again from the pack (the
+// values this build decoded may have been changed since), and the files of
+// outputs in one table.
 func (d *diskCache) usedRecords() []byte {
 	data, err := os.ReadFile(packPath(d.dir))
 	if err != nil {
@@ -232,11 +289,22 @@ func (d *diskCache) usedRecords() []byte {
 	var kept newRecords
 	for _, p := range payloads {
 		eachRecord(p, func(r *record, _ int) {
-			if d.used[r.Key] {
+			if r.Files == nil && d.used[r.Key] {
 				_ = kept.add(r)
 				delete(d.used, r.Key) // once, even if written twice
 			}
 		})
+	}
+	var files []byte
+	for _, k := range slices.SortedFunc(maps.Keys(d.files), func(a, b fileKey) int {
+		return cmp.Or(bytes.Compare(a.Key[:], b.Key[:]), strings.Compare(a.Path, b.Path))
+	}) {
+		if e := d.files[k]; e.used {
+			files = appendFile(files, k, e.meta)
+		}
+	}
+	if len(files) > 0 {
+		_ = kept.add(&record{Out: d.out, Files: files})
 	}
 	return kept.buf.Bytes()
 }

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"errors"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
@@ -26,7 +27,7 @@ type Stored struct {
 	Numbers                    []*Numbers
 	Inlines                    []*Inline
 	Words                      int
-	Body                       []byte
+	BodyStart                  int // where the body starts in the file
 	BodyLine                   int
 }
 
@@ -36,22 +37,27 @@ type StoredBlock struct {
 	Keys  map[string]diag.Pos
 }
 
-// Store returns what the build cache keeps of the briefing. It shares the
-// briefing's values: encode it before anything changes them.
-func (b *Briefing) Store() *Stored {
+// Store returns what the build cache keeps of the briefing parsed from src,
+// which is all but the body: the cache finds it again in the same bytes. It
+// shares the briefing's values: encode it before anything changes them.
+func (b *Briefing) Store(src []byte) *Stored {
 	s := &Stored{File: b.File, Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Tags: b.Tags, Draft: b.Draft,
-		Numbers: b.Numbers, Inlines: b.Inlines, Words: b.Words, Body: b.body, BodyLine: b.bodyLine}
+		Numbers: b.Numbers, Inlines: b.Inlines, Words: b.Words, BodyStart: len(src) - len(b.body), BodyLine: b.bodyLine}
 	for _, blk := range b.Blocks {
 		s.Blocks = append(s.Blocks, StoredBlock{Block: blk, Keys: blk.keys})
 	}
 	return s
 }
 
-// Briefing is the briefing s was stored from; its tree is parsed when
-// first needed. It takes s's values: s is not to be used after.
-func (s *Stored) Briefing() *Briefing {
+// Briefing is the briefing s was stored from, given the same file's bytes;
+// its tree is parsed when first needed. It takes s's values: s is not to
+// be used after.
+func (s *Stored) Briefing(src []byte) (*Briefing, error) {
+	if s.BodyStart < 0 || s.BodyStart > len(src) {
+		return nil, errors.New("stored briefing does not fit its file")
+	}
 	b := &Briefing{File: s.File, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Date: s.Date.UTC(), Tags: s.Tags, Draft: s.Draft,
-		Numbers: s.Numbers, Inlines: s.Inlines, Words: s.Words, body: s.Body, bodyLine: s.BodyLine}
+		Numbers: s.Numbers, Inlines: s.Inlines, Words: s.Words, body: src[s.BodyStart:], bodyLine: s.BodyLine}
 	for _, sb := range s.Blocks {
 		if sb.Block == nil {
 			continue
@@ -62,7 +68,7 @@ func (s *Stored) Briefing() *Briefing {
 		}
 		b.Blocks = append(b.Blocks, sb.Block)
 	}
-	return b
+	return b, nil
 }
 
 // tree is the briefing's markdown tree, with brief's blocks, cards and

@@ -23,14 +23,17 @@ func TestGobRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(parsed.Store()); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(parsed.Store([]byte(src))); err != nil {
 		t.Fatal(err)
 	}
 	var stored Stored
 	if err := gob.NewDecoder(&buf).Decode(&stored); err != nil {
 		t.Fatal(err)
 	}
-	decoded := stored.Briefing()
+	decoded, err := stored.Briefing([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if decoded.doc != nil {
 		t.Error("the decoded briefing parsed its tree before it was needed")
 	}
