@@ -23,11 +23,11 @@ func Of(b []byte) Hash { return sha256.Sum256(b) }
 type Builder struct {
 	h   hash.Hash
 	buf []byte // parts not hashed yet, in arr
-	arr [1024]byte
+	arr [256]byte
 }
 
 // bufMax is how full the buffer gets before it is hashed.
-const bufMax = 512
+const bufMax = 192
 
 // New starts a key.
 func New() *Builder {

@@ -15,8 +15,9 @@ import (
 var errAddrInUse = syscall.EADDRINUSE
 
 // Debounce is how long the watcher waits after the last change of a burst
-// before it rebuilds: editors write a file in several steps.
-const Debounce = 30 * time.Millisecond
+// before it rebuilds: editors write a file in several steps, a few
+// milliseconds apart (TestWatcherCoalescesSaves).
+const Debounce = 20 * time.Millisecond
 
 // Watcher reports changes to the files a build reads: site.toml, data/,
 // content/ and templates/, including folders created later. Editors'
