@@ -436,3 +436,22 @@ func TestWidestSheet(t *testing.T) {
 		t.Errorf("column 256 has the default width, want a fitted one")
 	}
 }
+
+// TestSortContentTypes: the Default and Override elements are sorted, in
+// whichever form excelize writes them, and what is around them is kept.
+func TestSortContentTypes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{
+			`<?xml?><Types x="1"><Override PartName="/b" ContentType="t"></Override><Default Extension="xml" ContentType="u"/><Override PartName="/a" ContentType="t">` + "\n" + `</Override></Types>`,
+			`<?xml?><Types x="1"><Default Extension="xml" ContentType="u"/><Override PartName="/a" ContentType="t">` + "\n" + `</Override><Override PartName="/b" ContentType="t"></Override></Types>`,
+		},
+		{`<Types><Override PartName="/b"/></Types>`, `<Types><Override PartName="/b"/></Types>`},
+		{`<Types><Overrides/><Override PartName="/b"/><Override PartName="/a"/></Types>`, `<Types><Overrides/><Override PartName="/a"/><Override PartName="/b"/></Types>`},
+		{`<Types><Override PartName="/b">x</Override><Override PartName="/a"/></Types>`, `<Types><Override PartName="/b">x</Override><Override PartName="/a"/></Types>`},
+	}
+	for _, tt := range tests {
+		if got := string(sortContentTypes([]byte(tt.in))); got != tt.want {
+			t.Errorf("sortContentTypes(%s)\n= %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}

@@ -3,12 +3,11 @@ package workbook
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
+	"github.com/klauspost/compress/flate"
 	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -123,12 +122,24 @@ func (z *sortedZip) AddFS(fsys fs.FS) error {
 
 const contentTypes = "[Content_Types].xml"
 
-var contentTypeElem = regexp.MustCompile(`<(?:Default|Override) [^>]*?(?:/>|>\s*</(?:Default|Override)>)`)
-
 // sortContentTypes sorts the Default and Override elements of
-// [Content_Types].xml, keeping everything around them.
+// [Content_Types].xml, keeping everything around them. (A scan, not a
+// regular expression: this runs for every workbook of a build.)
 func sortContentTypes(b []byte) []byte {
-	locs := contentTypeElem.FindAllIndex(b, -1)
+	var locs [][2]int
+	for i := 0; i < len(b); {
+		k := bytes.IndexByte(b[i:], '<')
+		if k < 0 {
+			break
+		}
+		k += i
+		if end := contentTypeEnd(b[k:]); end > 0 {
+			locs = append(locs, [2]int{k, k + end})
+			i = k + end
+		} else {
+			i = k + 1
+		}
+	}
 	if len(locs) < 2 {
 		return b
 	}
@@ -137,13 +148,41 @@ func sortContentTypes(b []byte) []byte {
 		elems[i] = b[l[0]:l[1]]
 	}
 	slices.SortStableFunc(elems, bytes.Compare)
-	var out bytes.Buffer
-	out.Write(b[:locs[0][0]])
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:locs[0][0]]...)
 	for _, e := range elems {
-		out.Write(e)
+		out = append(out, e...)
 	}
-	out.Write(b[locs[len(locs)-1][1]:])
-	return out.Bytes()
+	return append(out, b[locs[len(locs)-1][1]:]...)
+}
+
+// contentTypeEnd returns the length of the Default or Override element
+// that b starts with (empty: self-closed, or closed after nothing but
+// spaces), or 0 when b does not start with one.
+func contentTypeEnd(b []byte) int {
+	var name string
+	switch {
+	case bytes.HasPrefix(b, []byte("<Default ")):
+		name = "Default"
+	case bytes.HasPrefix(b, []byte("<Override ")):
+		name = "Override"
+	default:
+		return 0
+	}
+	gt := bytes.IndexByte(b, '>')
+	if gt < 0 {
+		return 0
+	}
+	if b[gt-1] == '/' {
+		return gt + 1
+	}
+	rest := b[gt+1:]
+	end := "</" + name + ">"
+	space := len(rest) - len(bytes.TrimLeft(rest, " \t\r\n"))
+	if !bytes.HasPrefix(rest[space:], []byte(end)) {
+		return 0
+	}
+	return gt + 1 + space + len(end)
 }
 
 func (z *sortedZip) Close() error {
