@@ -326,6 +326,44 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 	}
 }
 
+// TestPackLinkNotFollowed: a pack that is a symbolic link is neither read
+// nor written through: the file it points to stays as it was, and the build
+// puts a pack of its own in the link's place.
+func TestPackLinkNotFollowed(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	cache := filepath.Join(dir, ".brief-cache")
+	opts := build.Options{Src: dir, CacheDir: cache}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	pack := filepath.Join(cache, "v2", "pack")
+	elsewhere := filepath.Join(t.TempDir(), "notes")
+	data, _ := os.ReadFile(pack)
+	if err := os.WriteFile(elsewhere, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(pack); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, pack); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, dir, "content/briefings/w1.md", "```chart", "Prose.\n\n```chart")
+	res, err := build.Build(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Made, "briefings/w2/index.html") {
+		t.Error("the pack was read through a link")
+	}
+	if after, _ := os.ReadFile(elsewhere); !bytes.Equal(after, data) {
+		t.Error("the file the link points to was written")
+	}
+	if st, err := os.Lstat(pack); err != nil || !st.Mode().IsRegular() {
+		t.Errorf("the link was not replaced by a pack: %v", err)
+	}
+}
+
 // TestPackStaysSmall: a dataset edited week after week leaves records that
 // no build uses; the pack is rewritten before they outweigh those in use.
 func TestPackStaysSmall(t *testing.T) {

@@ -164,13 +164,18 @@ type packState struct {
 // load reads the pack, if there is one: the records of parsed files, and
 // the files of outputs in d.out (those of other folders are left to go).
 func (d *diskCache) load() {
-	f, err := os.Open(packPath(d.dir))
+	p := packPath(d.dir)
+	lst, err := os.Lstat(p)
+	if err != nil || !lst.Mode().IsRegular() {
+		return // a link is not followed: flush replaces it
+	}
+	f, err := os.Open(p)
 	if err != nil {
 		return
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil || !os.SameFile(st, lst) {
 		return
 	}
 	data, err := io.ReadAll(f)
