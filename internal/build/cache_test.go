@@ -364,6 +364,37 @@ func TestPackLinkNotFollowed(t *testing.T) {
 	}
 }
 
+// TestFailedBuildKeepsCacheSound: a build that fails (a briefing broken)
+// leaves a pack the builds after it can trust: once the briefing is mended
+// the site is as a build without cache makes it, and a build after that
+// makes nothing.
+func TestFailedBuildKeepsCacheSound(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, dir, "data/prices.toml", "close = 4.0", "close = 4.5")
+	edit(t, dir, "content/briefings/w1.md", "title = \"Week one\"", "title = ")
+	if _, err := build.Build(context.Background(), opts); err == nil {
+		t.Fatal("a broken briefing built")
+	}
+	edit(t, dir, "content/briefings/w1.md", "title = ", "title = \"Week one\"")
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Src: dir, Out: fresh}); err != nil {
+		t.Fatal(err)
+	}
+	if !equalTrees(sitetest.Tree(t, fresh), sitetest.Tree(t, filepath.Join(dir, "public"))) {
+		t.Error("after a failed build, the cached build differs from a build without cache")
+	}
+	if res, err := build.Build(context.Background(), opts); err != nil || len(res.Made) != 0 {
+		t.Errorf("a build with no change made %v (%v)", res.Made, err)
+	}
+}
+
 // TestPackStaysSmall: a dataset edited week after week leaves records that
 // no build uses; the pack is rewritten before they outweigh those in use.
 func TestPackStaysSmall(t *testing.T) {

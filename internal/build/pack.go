@@ -218,15 +218,18 @@ func (n *newRecords) add(r *record) error {
 // flush writes what this build added to the pack: a segment appended, or,
 // when complete (the build succeeded, so every record it needs was used)
 // and the records it did not use take more room than those it did, a new
-// pack with only the records used. A failure to write never fails a build:
+// pack with only the records used. A failed build appends only what it
+// parsed. A failure to write never fails a build:
 // the records are simply missing next time.
 func (d *diskCache) flush(complete bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.addedFiles) > 0 {
+	// The files of a failed build are not published, and go with it: only
+	// what it parsed is kept.
+	if complete && len(d.addedFiles) > 0 {
 		_ = d.added.add(&record{Out: d.out, Files: d.addedFiles})
-		d.addedFiles = nil
 	}
+	d.addedFiles = nil
 	if d.added.buf.Len() == 0 && !complete {
 		return
 	}
