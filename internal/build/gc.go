@@ -11,13 +11,13 @@ import (
 // pages) over a small live heap, so Go's default collector (GOGC=100) runs
 // often: a sixth of a cold build's CPU. While builds run, brief lets the
 // heap grow to four times the live data (GOGC=300) under a soft memory
-// limit of 200 MiB, raised to three times the live heap once the project
+// limit of 180 MiB, raised to three times the live heap once the project
 // is loaded, so that a large project is never starved into collecting all
 // the time. Measurements: docs/performance.md. GOGC or GOMEMLIMIT in the
 // environment turn this off: the user's setting wins.
 const (
 	buildGOGC     = 300
-	buildMemLimit = 200 << 20
+	buildMemLimit = 180 << 20
 )
 
 var gcTuning struct {
