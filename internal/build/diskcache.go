@@ -23,13 +23,12 @@ import (
 // the last build. It lives in a folder outside the site (by default
 // .brief-cache in the project), its records in one file (pack.go). A record
 // is named by the key of what it was made from (a file's bytes, or an
-// output's inputs) and signed together with a key.Hash of the brief binary
-// itself, so that a new version of the tool never reads an old record. It
-// holds a parsed dataset or briefing (without its body, which is in the
-// file), or the file an output made: its name, size and the modification
-// time it has in the published site. On a
-// hit for an output, the previous site's file is hard-linked into the new
-// one, but only when it still has the recorded size and time; anything else
+// output's inputs) and signed together with the identity of the brief
+// binary (toolHash), so that a new version of the tool never reads an old
+// record. It holds a parsed dataset or briefing (without its body, which is
+// in the file), or the file an output made: its name, size and the
+// modification time it has in the published site. On a hit for an output,
+// the previous site's file is hard-linked into the new one, but only when it still has the recorded size and time; anything else
 // (a file edited or removed by hand, a pack that does not verify) is a miss
 // and is rendered again. Deleting the folder is always safe.
 type diskCache struct {

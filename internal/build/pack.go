@@ -29,9 +29,9 @@ import (
 //
 // The pack is the header packMagic, then segments. A segment is the length
 // of its payload (8 bytes, little endian), the payload, and an HMAC-SHA256
-// of the payload under the user's cache key, salted with the binary's hash
-// (see diskCache.sign), so that a segment brief did not write for this user,
-// or one from another version of brief, is never read. A payload is one gob
+// of the payload under the user's cache key, salted with toolHash (the
+// binary's identity; see sign), so that a segment brief did not write for
+// this user, or one from another version of brief, is never read. A payload is one gob
 // stream of records: the types are described once per segment, not once per
 // record. Reading stops at the first segment that is short or does not
 // verify (a build that crashed while appending); what follows is dropped.
