@@ -6,6 +6,7 @@
 # Needs bin/brief and bin/briefgen (make site; go build -o bin/briefgen
 # ./cmd/briefgen), Debian's hugo (apt-get install hugo) and Go.
 # Usage: scripts/compare-hugo.sh [N ...]   (default: 1000)
+# TMPDIR=/dev/shm scripts/compare-hugo.sh runs both on tmpfs, leaving the disk out.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
