@@ -8,6 +8,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -95,10 +96,17 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// What the output and the spare hold is checked (a walk of each) while
+	// the project loads; a refused output is reported before the project's
+	// errors, as if checked first.
+	var checks errgroup.Group
+	var spareChecked spareCheck
+	checks.Go(t.checkContents)
+	checks.Go(func() error { spareChecked = checkSpare(t.path); return nil })
 	var c caches
 	if opts.CacheDir != "" {
 		if err := checkCacheDir(opts.CacheDir, opts.Src, t.path); err != nil {
-			return nil, err
+			return nil, cmp.Or(checks.Wait(), err)
 		}
 		c.disk = openDiskCache(opts.CacheDir, t.path)
 		complete := false
@@ -106,16 +114,19 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 		defer func() { complete = err == nil }()
 	}
 	p, err := project.Load(ctx, opts.project(c.disk), nil)
-	if err != nil {
-		return nil, err
+	var pl *render.Plan
+	if err == nil {
+		fitMemLimit()
+		pl, err = render.New(p, opts.render())
 	}
-	fitMemLimit()
-	pl, err := render.New(p, opts.render())
+	if cerr := checks.Wait(); cerr != nil {
+		return nil, cerr
+	}
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Out: opts.Out, Warnings: p.Warnings}
-	tmp, hold, spare, reused, err := renderFolder(t)
+	tmp, hold, spare, reused, err := renderFolder(t, spareChecked)
 	if err != nil {
 		return nil, err
 	}
@@ -380,11 +391,11 @@ func recoverBeside(out string) error {
 }
 
 // renderFolder is the folder a build renders into, locked: the spare when
-// there is one fit to reuse (reused, with the files it holds), else a new
-// temporary folder.
-func renderFolder(t *target) (tmp string, hold *os.File, spare map[string]bool, reused bool, err error) {
+// there is one fit to reuse (reused, with the files it holds; checked is
+// what checkSpare found of it), else a new temporary folder.
+func renderFolder(t *target, checked spareCheck) (tmp string, hold *os.File, spare map[string]bool, reused bool, err error) {
 	if t.exist && len(t.prev) > 0 {
-		if tmp, hold, spare, reused = takeSpare(t.path); reused {
+		if tmp, hold, spare, reused = takeSpare(t.path, checked); reused {
 			return tmp, hold, spare, true, nil
 		}
 	}

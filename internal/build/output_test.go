@@ -52,3 +52,44 @@ func TestWriterReusesOnlyWhatIsUnchanged(t *testing.T) {
 		t.Errorf("list = %v", got)
 	}
 }
+
+// TestSpareCheckCurrent: a spare checked while the project loads is
+// trusted only while it is the same folder with the same manifest; one
+// that another build took and replaced, or whose manifest changed, is
+// checked again.
+func TestSpareCheckCurrent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	spare := sparePath(out)
+	write := func(dir, manifest string) {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ManifestName), []byte(manifest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(spare, manifestHeader)
+	c := checkSpare(out)
+	if !c.fit || !c.current(spare) {
+		t.Fatalf("a spare just checked: fit %v, current %v", c.fit, c.current(spare))
+	}
+	// Another build took it and left another in its place.
+	if err := os.Rename(spare, spare+"-taken"); err != nil {
+		t.Fatal(err)
+	}
+	write(spare, manifestHeader)
+	if c.current(spare) {
+		t.Error("a spare put in place of the one checked was trusted")
+	}
+	c = checkSpare(out)
+	if err := os.WriteFile(filepath.Join(spare, ManifestName), []byte(manifestHeader+"index.html\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c.current(spare) {
+		t.Error("a spare whose manifest changed was trusted")
+	}
+	if (spareCheck{}).current(spare) {
+		t.Error("no check at all was trusted")
+	}
+}

@@ -90,10 +90,11 @@ type target struct {
 	prev  map[string]bool // the files of the previous output (its manifest)
 }
 
-// resolveOut checks that out may be replaced by a build of the project in
-// src, and resolves it. It refuses the project itself or a folder holding
-// it, a folder inside the project other than public/, something that is not
-// a folder, and a non-empty folder that brief did not write.
+// resolveOut resolves out and checks its place: it refuses the project
+// itself or a folder holding it, a folder inside the project other than
+// public/, and something that is not a folder. What the folder holds is
+// checked by checkContents, which walks it (Build runs it while the project
+// loads).
 func resolveOut(src, out string) (*target, error) {
 	realSrc, err := realPath(src)
 	if err != nil {
@@ -122,23 +123,34 @@ func resolveOut(src, out string) (*target, error) {
 		return nil, fmt.Errorf("refusing to build into %s: it is a file, not a folder", out)
 	}
 	t.exist = true
+	return t, nil
+}
+
+// checkContents refuses an existing output that is not empty and that
+// brief did not write: one without a manifest, or with files its manifest
+// does not list. It records the files the manifest lists.
+func (t *target) checkContents() error {
+	if !t.exist {
+		return nil
+	}
+	out, real := t.given, t.path
 	entries, err := os.ReadDir(real)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(entries) == 0 {
-		return t, nil
+		return nil
 	}
 	listed, ok, err := readManifest(real)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", filepath.Join(out, ManifestName), err)
+		return fmt.Errorf("cannot read %s: %w", filepath.Join(out, ManifestName), err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("refusing to replace %s: it is not empty and has no %s, so brief did not write it and replacing it would delete its files; remove it or choose another --out (outputs of brief versions before the manifest have none either: delete such a folder once)", out, ManifestName)
+		return fmt.Errorf("refusing to replace %s: it is not empty and has no %s, so brief did not write it and replacing it would delete its files; remove it or choose another --out (outputs of brief versions before the manifest have none either: delete such a folder once)", out, ManifestName)
 	}
 	foreign, err := unlisted(real, listed, -1)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the previous output: %w", err)
+		return fmt.Errorf("cannot read the previous output: %w", err)
 	}
 	if len(foreign) > 0 {
 		slices.Sort(foreign)
@@ -147,11 +159,11 @@ func resolveOut(src, out string) (*target, error) {
 			more = fmt.Sprintf(" and %d more", len(foreign)-3)
 			foreign = foreign[:3]
 		}
-		return nil, fmt.Errorf("refusing to replace %s: %s%s were not written by brief (they are not in its %s) and would be deleted; move them into templates/assets/ to publish them with the site, or delete them",
+		return fmt.Errorf("refusing to replace %s: %s%s were not written by brief (they are not in its %s) and would be deleted; move them into templates/assets/ to publish them with the site, or delete them",
 			out, strings.Join(foreign, ", "), more, ManifestName)
 	}
 	t.prev = listed
-	return t, nil
+	return nil
 }
 
 // unlisted returns the files under dir that its manifest, listed, does not

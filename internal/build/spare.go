@@ -29,11 +29,54 @@ func sparePath(out string) string {
 	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".spare")
 }
 
+// spareCheck is what checkSpare found of the spare: the files its
+// manifest lists and whether it holds nothing else (fit), and what the
+// spare folder and its manifest were, to tell whether it changed since.
+type spareCheck struct {
+	dir, manifest fs.FileInfo
+	files         map[string]bool
+	fit           bool
+}
+
+// checkSpare checks the spare beside out, if there is one (a walk of it).
+// Build runs it while the project loads; takeSpare trusts it only while the
+// spare is still the folder that was checked.
+func checkSpare(out string) spareCheck {
+	spare := sparePath(out)
+	var c spareCheck
+	var err error
+	if c.dir, err = os.Lstat(spare); err != nil {
+		return spareCheck{}
+	}
+	if c.manifest, err = os.Lstat(filepath.Join(spare, ManifestName)); err != nil {
+		return spareCheck{}
+	}
+	c.files, c.fit = spareFiles(spare)
+	return c
+}
+
+// current reports whether the spare is still what c checked: the same
+// folder (another build takes a spare by renaming it, and leaves a new one
+// the same way) with the same manifest.
+func (c spareCheck) current(spare string) bool {
+	if c.dir == nil {
+		return false
+	}
+	dir, err := os.Lstat(spare)
+	if err != nil || !os.SameFile(dir, c.dir) {
+		return false
+	}
+	m, err := os.Lstat(filepath.Join(spare, ManifestName))
+	return err == nil && os.SameFile(m, c.manifest) && m.Size() == c.manifest.Size() && m.ModTime().Equal(c.manifest.ModTime())
+}
+
 // takeSpare moves the spare into a new temporary folder of this build, under
 // the lock of out's parent, and locks it; it returns the files its manifest
-// lists. ok is false when there is no spare fit to reuse, and the build
-// makes an empty temporary folder instead.
-func takeSpare(out string) (tmp string, hold *os.File, files map[string]bool, ok bool) {
+// lists. checked is what checkSpare found earlier: when the spare is no
+// longer that folder, it is checked again here. ok is false when there is
+// no spare fit to reuse, and the build makes an empty temporary folder
+// instead.
+func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files map[string]bool, ok bool) {
 	spare := sparePath(out)
 	if _, err := os.Lstat(spare); err != nil {
 		return "", nil, nil, false
@@ -44,7 +87,10 @@ func takeSpare(out string) (tmp string, hold *os.File, files map[string]bool, ok
 		return "", nil, nil, false
 	}
 	defer l.Close()
-	files, fit := spareFiles(spare)
+	files, fit := checked.files, checked.fit
+	if !checked.current(spare) {
+		files, fit = spareFiles(spare)
+	}
 	if !fit {
 		// Not what brief left: never used, and never deleted (it may hold
 		// someone's files). The build removes its previous output instead
