@@ -15,9 +15,12 @@ import (
 	"math"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
@@ -229,6 +232,14 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 	slices.SortFunc(published, time.Time.Compare)
 	seen := map[string]string{}
 	var parsed []*content.Briefing
+	type binding struct {
+		b     *content.Briefing
+		hash  key.Hash
+		sb    *Briefing
+		warns []*diag.Error
+		err   error
+	}
+	var bindings []binding
 	for i, b := range all {
 		if b == nil {
 			continue
@@ -239,15 +250,34 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 			continue
 		}
 		seen[b.Slug] = b.File
-		sb, warns, err := l.bind(b, hashes[i], previous(published, b.Date))
-		l.errs.Add(err)
-		l.p.Warnings = append(l.p.Warnings, warns...)
-		if sb == nil {
+		bindings = append(bindings, binding{b: b, hash: hashes[i]})
+	}
+	// Binding selects and hashes the rows of every block: in parallel,
+	// the results taken in file order.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range bindings {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			bd := &bindings[i]
+			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, previous(published, bd.b.Date))
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, bd := range bindings {
+		l.errs.Add(bd.err)
+		l.p.Warnings = append(l.p.Warnings, bd.warns...)
+		if bd.sb == nil {
 			continue
 		}
-		l.p.All = append(l.p.All, sb)
-		if !b.Draft || l.opts.Drafts {
-			l.p.Briefings = append(l.p.Briefings, sb)
+		l.p.All = append(l.p.All, bd.sb)
+		if !bd.b.Draft || l.opts.Drafts {
+			l.p.Briefings = append(l.p.Briefings, bd.sb)
 		}
 	}
 	return parsed, nil
