@@ -232,13 +232,6 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 	slices.SortFunc(published, time.Time.Compare)
 	seen := map[string]string{}
 	var parsed []*content.Briefing
-	type binding struct {
-		b     *content.Briefing
-		hash  key.Hash
-		sb    *Briefing
-		warns []*diag.Error
-		err   error
-	}
 	var bindings []binding
 	for i, b := range all {
 		if b == nil {
@@ -250,23 +243,9 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 			continue
 		}
 		seen[b.Slug] = b.File
-		bindings = append(bindings, binding{b: b, hash: hashes[i]})
+		bindings = append(bindings, binding{b: b, hash: hashes[i], prev: previous(published, b.Date)})
 	}
-	// Binding selects and hashes the rows of every block: in parallel,
-	// the results taken in file order.
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range bindings {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			bd := &bindings[i]
-			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, previous(published, bd.b.Date))
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	if err := l.bindAll(ctx, bindings); err != nil {
 		return nil, err
 	}
 	for _, bd := range bindings {
@@ -283,17 +262,56 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 	return parsed, nil
 }
 
-// bind binds a briefing's blocks, or takes them from the memo when neither
-// the briefing nor any dataset it names has changed.
-func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time) (*Briefing, []*diag.Error, error) {
-	k := key.New().Sum(h).Str(strings.Join(l.ids, ",")).Str(prev.String())
+// binding is a briefing to bind (with its file's hash and the date of the
+// published briefing before it) and what binding it gave.
+type binding struct {
+	b     *content.Briefing
+	hash  key.Hash
+	prev  time.Time
+	sb    *Briefing
+	warns []*diag.Error
+	err   error
+}
+
+// bindAll binds briefings, selecting and hashing the rows of every block:
+// the memo's bindings are taken first (the preview's case: a goroutine each
+// would cost more than the lookup), the rest made in parallel.
+func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	ids := strings.Join(l.ids, ",")
+	for i := range bindings {
+		bd := &bindings[i]
+		memoKey := l.bindKey(bd.b, bd.hash, bd.prev, ids)
+		if hit, ok := l.memo.views.get(bd.b.File, memoKey); ok {
+			bd.sb, bd.warns, bd.err = hit.briefing, hit.warnings, hit.err
+			continue
+		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, bd.prev, memoKey)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// bindKey is the memo's key of a briefing's binding: it holds while
+// neither the briefing nor any dataset it names has changed (ids: the
+// project's dataset ids, joined).
+func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids string) key.Hash {
+	k := key.New().Sum(h).Str(ids).Str(prev.String())
 	for _, blk := range b.Blocks {
 		k.Str(blk.Dataset).Sum(l.p.DataHash[blk.Dataset]).Bool(l.failed[blk.Dataset])
 	}
-	memoKey := k.Done()
-	if hit, ok := l.memo.views.get(b.File, memoKey); ok {
-		return hit.briefing, hit.warnings, hit.err
-	}
+	return k.Done()
+}
+
+// bind binds a briefing's blocks and keeps the result in the memo under
+// memoKey (bindKey).
+func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time, memoKey key.Hash) (*Briefing, []*diag.Error, error) {
 	var errs diag.List
 	var warns []*diag.Error
 	sb := &Briefing{Briefing: b}
