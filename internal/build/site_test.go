@@ -289,6 +289,12 @@ func TestOutputSafety(t *testing.T) {
 			writeFiles(t, root, map[string]string{"index.html": "home", "contact.html": "call", "photos/a.jpg": "jpg"})
 			return root
 		}, "it is not empty and has no .brief-manifest"},
+		{"hand-made web root, and a broken briefing: the output is refused first", func(t *testing.T, dir string) string {
+			writeFiles(t, dir, map[string]string{"content/briefings/broken.md": "+++\ntitle = \n+++\n"})
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{"index.html": "home"})
+			return root
+		}, "it is not empty and has no .brief-manifest"},
 		{"brief's output with a file added by hand", func(t *testing.T, dir string) string {
 			if _, err := sitetest.Build(t, dir, build.Options{}); err != nil {
 				t.Fatal(err)
