@@ -109,9 +109,7 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 			return nil, cmp.Or(checks.Wait(), err)
 		}
 		c.disk = openDiskCache(opts.CacheDir, t.path)
-		complete := false
-		defer func() { c.disk.flush(complete) }()
-		defer func() { complete = err == nil }()
+		defer func() { c.disk.flush(err == nil) }() // complete only when the build succeeded
 	}
 	p, err := project.Load(ctx, opts.project(c.disk), nil)
 	var pl *render.Plan

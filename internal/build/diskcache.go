@@ -28,9 +28,10 @@ import (
 // record. It holds a parsed dataset or briefing (without its body, which is
 // in the file), or the file an output made: its name, size and the
 // modification time it has in the published site. On a hit for an output,
-// the previous site's file is hard-linked into the new one, but only when it still has the recorded size and time; anything else
-// (a file edited or removed by hand, a pack that does not verify) is a miss
-// and is rendered again. Deleting the folder is always safe.
+// the previous site's file is hard-linked into the new one, but only when
+// it still has the recorded size and time; anything else (a file edited or
+// removed by hand, a pack that does not verify) is a miss and is rendered
+// again. Deleting the folder is always safe.
 type diskCache struct {
 	dir    string
 	out    string // the output folder: records of outputs are its files
@@ -294,15 +295,9 @@ func (d *diskCache) parseBriefing(file string, src []byte) (*content.Briefing, e
 		return content.Parse(file, src)
 	}
 	k := parsedKey("briefing", file, src)
-	if r, ok := d.get(k); ok && r.Briefing != nil {
-		d.mu.Lock()
-		s := r.Briefing
-		r.Briefing = nil // Briefing takes its values: a second parse of the file parses
-		d.mu.Unlock()
-		if s != nil {
-			if b, err := s.Briefing(src); err == nil {
-				return b, nil
-			}
+	if s := d.takeBriefing(k); s != nil {
+		if b, err := s.Briefing(src); err == nil {
+			return b, nil
 		}
 	}
 	b, err := content.Parse(file, src)
@@ -327,6 +322,21 @@ func (d *diskCache) get(k key.Hash) (*record, bool) {
 		d.used[k] = true
 	}
 	return r, ok
+}
+
+// takeBriefing returns the briefing stored under key, once: Briefing takes
+// its values, so a second parse of the same file in one build parses.
+func (d *diskCache) takeBriefing(k key.Hash) *content.Stored {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r, ok := d.recs[k]
+	if !ok || r.Briefing == nil {
+		return nil
+	}
+	d.used[k] = true
+	s := r.Briefing
+	r.Briefing = nil
+	return s
 }
 
 // put adds a record, encoded now (its values may change later in the
