@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
+	"hash"
 	"io"
 	"io/fs"
 	"maps"
@@ -36,6 +37,13 @@ import (
 // record. Reading stops at the first segment that is short or does not
 // verify (a build that crashed while appending); what follows is dropped.
 //
+// The pack is read as untrusted bytes (a cloned repository could commit
+// one): a pack larger than maxPack is neither read nor kept (the build
+// writes a new one), a segment is read only as far as the file holds it,
+// and a segment larger than smallSeg is verified as it streams before it is
+// held in memory, so a planted segment (a sparse file of gigabytes costs a
+// few kilobytes of disk) costs no more memory than smallSeg.
+//
 // Each build appends one segment with the records it added, under a lock
 // on the cache folder. When the records the build did not use take more
 // room than those it did, a successful build writes a new pack with only
@@ -46,7 +54,13 @@ const (
 	packMagic = "brief-pack-v1\n"
 	packDir   = "v2"
 	packName  = "pack"
-	maxSeg    = 1 << 32 // a segment longer than this is corrupt
+)
+
+// maxPack and smallSeg: see above. A pack holds about one build's worth,
+// 2.8 MB for 1,000 briefings, so maxPack leaves room for 300,000.
+var (
+	maxPack  int64 = 1 << 30
+	smallSeg int64 = 16 << 20
 )
 
 // record is one entry of the pack: what parsing a file gave (a briefing,
@@ -107,34 +121,88 @@ func (d *diskCache) segment(payload []byte) []byte {
 
 // sign is the signature of a segment's payload.
 func (d *diskCache) sign(payload []byte) []byte {
-	m := hmac.New(sha256.New, d.secret)
-	m.Write(d.salt[:])
+	m := d.mac()
 	m.Write(payload)
 	return m.Sum(nil)
 }
 
-// payloads returns the payloads of the sound segments of a pack's bytes,
-// and how many bytes of data they and the header take.
-func (d *diskCache) payloads(data []byte) (out [][]byte, good int64) {
-	if !bytes.HasPrefix(data, []byte(packMagic)) {
+// mac is the keyed hash that signs a payload written into it.
+func (d *diskCache) mac() hash.Hash {
+	m := hmac.New(sha256.New, d.secret)
+	m.Write(d.salt[:])
+	return m
+}
+
+// payloads returns the payloads of the sound segments of a pack of size
+// bytes read through r, and how many bytes the header and they take.
+func (d *diskCache) payloads(r io.ReaderAt, size int64) (out [][]byte, good int64) {
+	magic := make([]byte, len(packMagic))
+	if size > maxPack || size < int64(len(magic)) {
 		return nil, 0
 	}
-	rest := data[len(packMagic):]
-	good = int64(len(packMagic))
-	for len(rest) >= 8 {
-		n := binary.LittleEndian.Uint64(rest)
-		if n > maxSeg || uint64(len(rest)-8) < n+sha256.Size {
+	if _, err := r.ReadAt(magic, 0); err != nil || string(magic) != packMagic {
+		return nil, 0
+	}
+	good = int64(len(magic))
+	var head [8]byte
+	sig := make([]byte, sha256.Size)
+	for {
+		if _, err := r.ReadAt(head[:], good); err != nil {
 			break
 		}
-		payload, sig := rest[8:8+n], rest[8+n:8+n+sha256.Size]
+		n := binary.LittleEndian.Uint64(head[:])
+		if size-good < 8+sha256.Size || n > uint64(size-good-8-sha256.Size) {
+			break
+		}
+		body := io.NewSectionReader(r, good+8, int64(n))
+		if _, err := r.ReadAt(sig, good+8+int64(n)); err != nil {
+			break
+		}
+		if int64(n) > smallSeg && !d.verifies(body, sig) {
+			break
+		}
+		payload := make([]byte, n)
+		if _, err := body.ReadAt(payload, 0); err != nil && !(err == io.EOF && n == 0) {
+			break
+		}
 		if !hmac.Equal(d.sign(payload), sig) {
 			break
 		}
 		out = append(out, payload)
-		rest = rest[8+n+sha256.Size:]
 		good += int64(8 + n + sha256.Size)
 	}
 	return out, good
+}
+
+// verifies tells whether the bytes r holds have the signature sig, reading
+// them in small pieces.
+func (d *diskCache) verifies(r io.Reader, sig []byte) bool {
+	m := d.mac()
+	if _, err := io.Copy(m, r); err != nil {
+		return false
+	}
+	return hmac.Equal(m.Sum(nil), sig)
+}
+
+// readPack opens the pack at p, unless it is a link or not a regular file,
+// and returns its sound segments (see payloads), the file's identity and
+// its size.
+func (d *diskCache) readPack(p string) (payloads [][]byte, good int64, st fs.FileInfo, ok bool) {
+	lst, err := os.Lstat(p)
+	if err != nil || !lst.Mode().IsRegular() {
+		return nil, 0, nil, false // a link is not followed: flush replaces it
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, 0, nil, false
+	}
+	defer f.Close()
+	st, err = f.Stat()
+	if err != nil || !os.SameFile(st, lst) {
+		return nil, 0, nil, false
+	}
+	payloads, good = d.payloads(f, st.Size())
+	return payloads, good, st, true
 }
 
 // eachRecord decodes a payload's records, with the bytes each took. A
@@ -164,25 +232,10 @@ type packState struct {
 // load reads the pack, if there is one: the records of parsed files, and
 // the files of outputs in d.out (those of other folders are left to go).
 func (d *diskCache) load() {
-	p := packPath(d.dir)
-	lst, err := os.Lstat(p)
-	if err != nil || !lst.Mode().IsRegular() {
-		return // a link is not followed: flush replaces it
-	}
-	f, err := os.Open(p)
-	if err != nil {
+	payloads, good, st, ok := d.readPack(packPath(d.dir))
+	if !ok {
 		return
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !os.SameFile(st, lst) {
-		return
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return
-	}
-	payloads, good := d.payloads(data)
 	d.state = packState{ident: st, good: good, sizes: map[key.Hash]int{}}
 	for _, p := range payloads {
 		eachRecord(p, func(r *record, size int) {
@@ -257,12 +310,11 @@ func (d *diskCache) flush(complete bool) {
 	case !same:
 		// Another build wrote it since this one read it: keep what it
 		// holds, as far as it is sound, and add to it.
-		data, err := os.ReadFile(p)
-		if err != nil {
+		_, good, st, ok := d.readPack(p)
+		if !ok {
 			return
 		}
-		_, good := d.payloads(data)
-		d.appendTo(p, good, int64(len(data)))
+		d.appendTo(p, good, st.Size())
 	case complete && d.state.total-d.usedBytes() > d.usedBytes()+d.added.buf.Len():
 		d.rewrite(p, d.usedRecords())
 	default:
@@ -289,11 +341,10 @@ func (d *diskCache) usedBytes() int {
 // values this build decoded may have been changed since), and the files of
 // outputs in one table.
 func (d *diskCache) usedRecords() []byte {
-	data, err := os.ReadFile(packPath(d.dir))
-	if err != nil {
+	payloads, _, _, ok := d.readPack(packPath(d.dir))
+	if !ok {
 		return nil
 	}
-	payloads, _ := d.payloads(data)
 	var kept newRecords
 	for _, p := range payloads {
 		eachRecord(p, func(r *record, _ int) {

@@ -2,6 +2,10 @@ package build
 
 import (
 	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/brief-desk/brief/internal/key"
@@ -24,7 +28,7 @@ func FuzzPack(f *testing.F) {
 	f.Add(files)
 	f.Add([]byte(packMagic + "\xff\xff\xff\xff\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		payloads, n := d.payloads(data)
+		payloads, n := d.payloads(bytes.NewReader(data), int64(len(data)))
 		if n > int64(len(data)) {
 			t.Fatalf("sound part %d of %d bytes", n, len(data))
 		}
@@ -39,4 +43,67 @@ func FuzzPack(f *testing.F) {
 			}
 		})
 	})
+}
+
+// TestPackSizeBounded: a pack is untrusted bytes, and a sparse file of
+// gigabytes costs a cloned repository a few kilobytes. A pack over maxPack
+// is not read (and is replaced by the next build), and a large segment
+// that does not verify is not held in memory: reading either allocates
+// little. Before the limits, the 3 GB pack took 6.9 GB.
+func TestPackSizeBounded(t *testing.T) {
+	defer func(p, s int64) { maxPack, smallSeg = p, s }(maxPack, smallSeg)
+	maxPack, smallSeg = 256<<20, 1<<20
+
+	// A signed pack with one segment larger than smallSeg reads back.
+	dir := t.TempDir()
+	d := openDiskCache(dir, "/out")
+	big := bytes.Repeat([]byte("x"), int(smallSeg)+10)
+	_ = d.added.add(&record{Key: key.Of([]byte("big")), Dataset: big})
+	d.flush(true)
+	if back := openDiskCache(dir, "/out"); back.recs[key.Of([]byte("big"))] == nil {
+		t.Fatal("a signed segment larger than smallSeg was not read back")
+	}
+
+	for _, tc := range []struct {
+		name  string
+		size  int64 // of the sparse file
+		claim int64 // the first segment's length
+	}{
+		{"over the limit", 3 << 30, 3<<30 - 100},
+		{"a planted segment under the limit", maxPack - 1, maxPack - 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := packPath(dir)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			head := binary.LittleEndian.AppendUint64([]byte(packMagic), uint64(tc.claim))
+			if err := os.WriteFile(p, head, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(p, tc.size); err != nil {
+				t.Skipf("no sparse file here: %v", err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			d := openDiskCache(dir, "/out")
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+				t.Errorf("reading a %d-byte pack allocated %d bytes", tc.size, got)
+			}
+			if len(d.recs) != 0 || d.state.good > int64(len(packMagic)) {
+				t.Errorf("a pack brief did not sign gave %d records", len(d.recs))
+			}
+			_ = d.added.add(&record{Key: key.Of([]byte("k")), Dataset: []byte("data")})
+			d.flush(true)
+			st, err := os.Lstat(p)
+			if err != nil || st.Size() > 4096 {
+				t.Fatalf("the planted pack was not replaced: %v, %v", st.Size(), err)
+			}
+			if back := openDiskCache(dir, "/out"); back.recs[key.Of([]byte("k"))] == nil {
+				t.Error("the new pack does not hold this build's record")
+			}
+		})
+	}
 }
