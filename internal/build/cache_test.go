@@ -685,3 +685,54 @@ Prose. Close {{ prices.close }}.
 		}
 	}
 }
+
+// TestPreviewSeesEveryDatasetShown: for every way a briefing can show a
+// dataset (chart, table, changes block, card value, card change, inline
+// value in the prose, a company named in the prose), a dataset shown only
+// that way is edited, and the preview's engine, which keeps bindings in
+// memory between builds, gives the pages of a build without cache. It once
+// kept the old number of a dataset quoted only inline.
+func TestPreviewSeesEveryDatasetShown(t *testing.T) {
+	ways := []struct{ name, use string }{
+		{"chart", "```chart\ndataset = \"chart\"\n```\n"},
+		{"table", "```table\ndataset = \"table\"\n```\n"},
+		{"changes", "```changes\ndataset = \"changes\"\n```\n"},
+		{"card", "```numbers\n[[card]]\nlabel = \"Value\"\nvalue = \"card.close\"\nchange = \"cardchange.close | change 2026-01-01\"\n```\n"},
+		{"cardchange", ""}, // shown by the card above
+		{"inline", "The close is {{ inline.close }}.\n"},
+	}
+	files := "-- site.toml --\ntitle = \"Desk\"\nbase_url = \"https://example.org/\"\n" +
+		"-- data/coverage.toml --\ntitle = \"Coverage\"\nsource = \"Desk\"\nkind = \"entities\"\n[[rows]]\nid = \"acme\"\nname = \"Acme\"\n" +
+		"-- content/briefings/w1.md --\n+++\ntitle = \"Week\"\ndate = 2026-01-08\n+++\nZenith rose.\n\n"
+	for _, w := range ways {
+		files += w.use + "\n"
+	}
+	edits := []struct{ name, file, old, new string }{{"mention", "data/coverage.toml", `name = "Acme"`, `name = "Zenith"`}}
+	for _, w := range ways {
+		files += fmt.Sprintf("-- data/%s.toml --\ntitle = %q\nsource = \"Exchange\"\nkind = \"series\"\n"+
+			"[[rows]]\ndate = 2026-01-01\nclose = 1.25\n[[rows]]\ndate = 2026-01-08\nclose = 2.25\n", w.name, "Data "+w.name)
+		edits = append(edits, struct{ name, file, old, new string }{w.name, "data/" + w.name + ".toml", "close = 2.25", "close = 7.75"})
+	}
+	dir := sitetest.Write(t, files)
+	engine := build.NewEngine(build.Options{Src: dir})
+	if _, err := engine.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		edit(t, dir, e.file, e.old, e.new)
+		snap, err := engine.Build(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := uncached(t, dir)
+		for name, data := range snap.Files {
+			if sum := sha256.Sum256(data); want[name] != hex.EncodeToString(sum[:]) {
+				t.Errorf("%s edited: %s in the preview differs from a build without cache", e.name, name)
+			}
+		}
+		delete(want, build.ManifestName) // only a build on disk keeps one
+		if len(snap.Files) != len(want) {
+			t.Errorf("%s edited: the preview has %d files, a build without cache %d", e.name, len(snap.Files), len(want))
+		}
+	}
+}

@@ -299,12 +299,17 @@ func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 }
 
 // bindKey is the memo's key of a briefing's binding: it holds while
-// neither the briefing nor any dataset it names has changed (ids: the
-// project's dataset ids, joined).
+// neither the briefing nor any dataset it names, in a block or in an inline
+// value (of the prose or a card), has changed (ids: the project's dataset
+// ids, joined).
 func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids string) key.Hash {
 	k := key.New().Sum(h).Str(ids).Str(prev.String())
+	named := func(id string) { k.Str(id).Sum(l.p.DataHash[id]).Bool(l.failed[id]) }
 	for _, blk := range b.Blocks {
-		k.Str(blk.Dataset).Sum(l.p.DataHash[blk.Dataset]).Bool(l.failed[blk.Dataset])
+		named(blk.Dataset)
+	}
+	for _, in := range b.Inlines {
+		named(in.Dataset)
 	}
 	return k.Done()
 }
