@@ -99,6 +99,36 @@ func TestArchitecture(t *testing.T) {
 	}
 }
 
+// TestDocumented: every package that allowed lists has a row in
+// docs/architecture.md's table of packages, and every row names a package,
+// so the table cannot drift from the tree.
+func TestDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for line := range strings.Lines(string(doc)) {
+		first, _, ok := strings.Cut(strings.TrimPrefix(line, "| "), " |")
+		if !ok || !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for _, name := range strings.Split(first, ", ") {
+			rows[strings.Trim(name, "`")] = true
+		}
+	}
+	for pkg := range allowed {
+		if !rows[pkg] {
+			t.Errorf("%s has no row in docs/architecture.md's table of packages: say what it knows and does not know", pkg)
+		}
+	}
+	for name := range rows {
+		if _, ok := allowed[name]; !ok && (strings.HasPrefix(name, "internal/") || strings.HasPrefix(name, "cmd/")) {
+			t.Errorf("docs/architecture.md's table has a row for %s, which is not a package of the module", name)
+		}
+	}
+}
+
 func checkLengths(t *testing.T, fset *token.FileSet, f *ast.File) {
 	for _, decl := range f.Decls {
 		fn, ok := decl.(*ast.FuncDecl)

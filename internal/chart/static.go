@@ -282,11 +282,3 @@ func markRoom(s Spec) int {
 	}
 	return 16 + n*9
 }
-
-func names(s Spec) []string {
-	out := make([]string, len(s.Series))
-	for i, ss := range s.Series {
-		out[i] = ss.Name
-	}
-	return out
-}

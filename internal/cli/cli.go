@@ -1,6 +1,7 @@
-// Package cli is brief's command line: it parses flags, calls the site
-// package and prints results and located errors. cmd/brief only wires it to
-// the process.
+// Package cli is brief's command line: it parses flags, calls the package
+// that does each command's work (build, preview, importer, scaffold, mail)
+// and prints results and located errors. cmd/brief only wires it to the
+// process.
 package cli
 
 import (

@@ -13,9 +13,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/ with the output of the tests")
 
-// Updating reports whether the tests were run with -update.
-func Updating() bool { return *update }
-
 // Check compares got with the file at path, or with -update writes got there.
 func Check(t testing.TB, path string, got []byte) {
 	t.Helper()

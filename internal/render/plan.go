@@ -157,14 +157,6 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	return pl, nil
 }
 
-// keyOf is the key of an output, or zero for none.
-func keyOf(o *Output) key.Hash {
-	if o == nil {
-		return key.Hash{}
-	}
-	return o.Key
-}
-
 func workbookPath(slug string) string { return "briefings/" + slug + "/" + slug + ".xlsx" }
 
 // workbook is a briefing's workbook: a sheet per block.

@@ -223,7 +223,8 @@ func (z *sortedZip) Close() error {
 			Name: name, Method: zip.Deflate,
 			CRC32: e.crc.Sum32(), CompressedSize64: uint64(e.comp.Len()), UncompressedSize64: e.size,
 		}
-		fh.SetModTime(z.mod) //nolint:staticcheck // CreateRaw takes the MS-DOS fields as they are
+		//lint:ignore SA1019 CreateRaw takes the MS-DOS fields as they are
+		fh.SetModTime(z.mod)
 		w, err := zw.CreateRaw(fh)
 		if err != nil {
 			return err
