@@ -80,6 +80,7 @@ fuzz: node_modules/.package-lock.json
 	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) ./internal/tomlpos/
 	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/build/
 	$(GO) test -run '^$$' -fuzz '^FuzzPack$$' -fuzztime $(FUZZTIME) ./internal/build/
+	$(GO) test -run '^$$' -fuzz '^FuzzCacheEdits$$' -fuzztime $(FUZZTIME) ./internal/build/
 	$(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) ./internal/importer/
 
 fmt:
