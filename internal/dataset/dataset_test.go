@@ -321,12 +321,24 @@ func TestNewChecksItsParts(t *testing.T) {
 
 // TestGobRoundTrip: a dataset decoded from the cache is the dataset that
 // was parsed, negative zero and date index included.
+//
+// Every field of the parsed dataset and of its columns, unexported ones
+// included, is set, so a field added later that the cache's encoding does
+// not carry fails here instead of silently dropping out of cached builds.
 func TestGobRoundTrip(t *testing.T) {
-	d, err := Parse("data/x.toml", []byte("title = \"X\"\nsource = \"S\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-02\nv = 1.5\n[[rows]]\ndate = 2026-01-09\nv = 0.0\n"))
+	d, err := Parse("data/x.toml", []byte("title = \"X\"\nsource = \"S\"\nsource_url = \"https://example.org/x\"\n"+
+		"description = \"D\"\nnotes = \"N\"\nkind = \"table\"\n[columns.v]\nlabel = \"Value\"\nunit = \"MW\"\nformat = \"number\"\n"+
+		"[[rows]]\ndate = 2026-01-09\nv = 0.0\nn = 1\n[[rows]]\ndate = 2026-01-02\nv = 1.5\nn = 2\n[[rows]]\nv = 2\nn = 3\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.rows[1][1].Num = math.Copysign(0, -1) // what NumberValue would never make
+	everyFieldSet(t, "Dataset", reflect.ValueOf(*d))
+	var cols []reflect.Value
+	for _, c := range d.columns {
+		cols = append(cols, reflect.ValueOf(*c))
+	}
+	everyFieldSet(t, "Column", cols...)
+	d.rows[0][1].Num = math.Copysign(0, -1) // what NumberValue would never make
 	data, err := d.GobEncode()
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +350,20 @@ func TestGobRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(&back, d) {
 		t.Errorf("decoded:\n%+v\nparsed:\n%+v", back, *d)
 	}
-	if !math.Signbit(back.rows[1][1].Num) {
+	if !math.Signbit(back.rows[0][1].Num) {
 		t.Error("the sign of zero was lost")
+	}
+}
+
+// everyFieldSet fails for each field that holds its zero value in every
+// one of vs, structs of one type: a fixture that leaves a field unset
+// cannot show that it is kept.
+func everyFieldSet(t *testing.T, name string, vs ...reflect.Value) {
+	t.Helper()
+	typ := vs[0].Type()
+	for i := range typ.NumField() {
+		if !slices.ContainsFunc(vs, func(v reflect.Value) bool { return !v.Field(i).IsZero() }) {
+			t.Errorf("%s.%s is not set by the fixture: set it, so that the test shows the cache keeps it", name, typ.Field(i).Name)
+		}
 	}
 }
