@@ -110,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "mail":
-		return cmdMail(ctx, rest, stdout)
+		return cmdMail(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "brief %s\n", Version())
 		return nil

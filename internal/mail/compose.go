@@ -2,14 +2,17 @@ package mail
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
+	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -28,21 +31,35 @@ const TypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 // Message is a composed email.
 type Message struct {
-	Msg     *gomail.Msg
 	Bytes   []byte // the message as sent (RFC 5322)
 	From    string
 	To, Bcc []string
 	Subject string
+
+	sender string   // the envelope's sender, <a@b.example>
+	rcpts  []string // the envelope's recipients, To and Bcc
+
+	localLinks bool   // the project has no base_url: links go to baseURL, on this machine
+	baseURL    string // the site's address the links are made on
 }
 
 // Recipients are everyone the message goes to.
 func (m *Message) Recipients() []string { return append(append([]string(nil), m.To...), m.Bcc...) }
 
+// Stamp dates and names a message.
+type Stamp struct {
+	// Epoch, when not zero, dates a message written to a file
+	// (SOURCE_DATE_EPOCH); otherwise the briefing's date does.
+	Epoch time.Time
+	// Sent, when not zero, is the time the message is being sent: it is
+	// then its Date, and its Message-ID is unique to this sending.
+	Sent time.Time
+}
+
 // Compose makes the message of email e for the settings c (mail.toml with
-// the command line's overrides). site is the site's title; epoch, when not
-// zero, dates the message (SOURCE_DATE_EPOCH), otherwise the briefing's date
-// does. The same input gives the same bytes.
-func Compose(c *Config, site string, e *render.Email, epoch time.Time) (*Message, error) {
+// the command line's overrides). site is the site's title. A message that
+// is not being sent (st.Sent zero) is the same bytes for the same input.
+func Compose(c *Config, site string, e *render.Email, st Stamp) (*Message, error) {
 	if c.From == "" {
 		return nil, errors.New("no sender: set from in mail.toml (from = \"Desk <desk@example.com>\") or give --from")
 	}
@@ -53,17 +70,25 @@ func Compose(c *Config, site string, e *render.Email, epoch time.Time) (*Message
 		return nil, fmt.Errorf("the email's HTML is %d KB, over %d KB: Gmail would cut it off; shorten the briefing or split it", len(e.HTML)/1024, MaxHTML/1024)
 	}
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := addresses(m, c); err != nil {
+	env, err := addresses(m, c)
+	if err != nil {
 		return nil, err
 	}
 	subject := Subject(c.Subject, e.Title, e.Date, site)
 	m.Subject(subject)
 	date := e.Date
-	if !epoch.IsZero() {
-		date = epoch
+	switch {
+	case !st.Sent.IsZero():
+		date = st.Sent
+	case !st.Epoch.IsZero():
+		date = st.Epoch
 	}
 	m.SetDateWithValue(date.UTC())
-	m.SetMessageIDWithValue(messageID(e))
+	id, err := messageID(e, env.sender, !st.Sent.IsZero())
+	if err != nil {
+		return nil, err
+	}
+	m.SetMessageIDWithValue(id)
 	m.SetUserAgent("brief")
 	m.SetBodyString(gomail.TypeTextPlain, e.Text)
 	m.AddAlternativeString(gomail.TypeTextHTML, string(e.HTML))
@@ -82,38 +107,77 @@ func Compose(c *Config, site string, e *render.Email, epoch time.Time) (*Message
 		return nil, fmt.Errorf("writing the message: %w", err)
 	}
 	out := stableBoundaries(buf.Bytes())
+	if err := checkHeader(out); err != nil {
+		return nil, err
+	}
 	if len(out) > MaxMessage {
 		return nil, fmt.Errorf("the message is %.1f MB, over %d MB: many servers refuse it; the workbook or the charts are too large", float64(len(out))/(1<<20), MaxMessage>>20)
 	}
-	return &Message{Msg: m, Bytes: out, From: c.From, To: c.To, Bcc: c.Bcc, Subject: subject}, nil
+	return &Message{Bytes: out, From: c.From, To: c.To, Bcc: c.Bcc, Subject: subject, sender: env.sender, rcpts: env.rcpts}, nil
 }
 
-// addresses sets the sender and the recipients; none may hold a line break.
-func addresses(m *gomail.Msg, c *Config) error {
-	for _, a := range append([]string{c.From, c.ReplyTo}, c.Recipients()...) {
-		if a == "" {
-			continue
+// envelope is the SMTP envelope: who sends, to whom.
+type envelope struct {
+	sender string
+	rcpts  []string
+}
+
+// addresses sets the sender and the recipients, each checked by
+// ParseAddress (one line, an ASCII address, a name that fits a header
+// line), and returns the envelope.
+func addresses(m *gomail.Msg, c *Config) (*envelope, error) {
+	var errs []error
+	parse := func(field string, list ...string) []*mail.Address {
+		var out []*mail.Address
+		for _, s := range list {
+			a, err := ParseAddress(s)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", field, err))
+				continue
+			}
+			out = append(out, a)
 		}
-		if _, err := ParseAddress(a); err != nil {
-			return err
+		return out
+	}
+	from, to, bcc := parse("from", c.From), parse("to", c.To...), parse("bcc", c.Bcc...)
+	replyTo := parse("reply_to", slices.DeleteFunc([]string{c.ReplyTo}, func(s string) bool { return s == "" })...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	m.SetAddrHeaderFromMailAddress(gomail.HeaderFrom, from...)
+	if len(to) > 0 {
+		m.SetAddrHeaderFromMailAddress(gomail.HeaderTo, to...)
+	}
+	if len(bcc) > 0 {
+		m.SetAddrHeaderFromMailAddress(gomail.HeaderBcc, bcc...)
+	}
+	if len(replyTo) > 0 {
+		m.SetAddrHeaderFromMailAddress(gomail.HeaderReplyTo, replyTo...)
+	}
+	env := &envelope{sender: bare(from[0])}
+	for _, a := range append(to, bcc...) {
+		env.rcpts = append(env.rcpts, bare(a))
+	}
+	return env, nil
+}
+
+// bare is an address as an SMTP path: <a@b.example>.
+func bare(a *mail.Address) string { return (&mail.Address{Address: a.Address}).String() }
+
+// checkHeader refuses a message with a header line over RFC 5322's 998
+// characters, or a byte that is not ASCII in its header.
+func checkHeader(msg []byte) error {
+	head, _, _ := bytes.Cut(msg, []byte("\r\n\r\n"))
+	for line := range bytes.SplitSeq(head, []byte("\r\n")) {
+		if len(line) > 998 {
+			name, _, _ := bytes.Cut(line, []byte(":"))
+			return fmt.Errorf("the %.40s header is a line of %d characters, over the 998 that email allows; shorten it", name, len(line))
 		}
-	}
-	if err := m.From(c.From); err != nil {
-		return fmt.Errorf("from: %w", err)
-	}
-	if len(c.To) > 0 {
-		if err := m.To(c.To...); err != nil {
-			return fmt.Errorf("to: %w", err)
-		}
-	}
-	if len(c.Bcc) > 0 {
-		if err := m.Bcc(c.Bcc...); err != nil {
-			return fmt.Errorf("bcc: %w", err)
-		}
-	}
-	if c.ReplyTo != "" {
-		if err := m.ReplyTo(c.ReplyTo); err != nil {
-			return fmt.Errorf("reply_to: %w", err)
+		for _, b := range line {
+			if b >= utf8.RuneSelf {
+				name, _, _ := bytes.Cut(line, []byte(":"))
+				return fmt.Errorf("the %.40s header holds a character that is not ASCII", name)
+			}
 		}
 	}
 	return nil
@@ -136,18 +200,25 @@ func Subject(tmpl, title string, date time.Time, site string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// messageID is derived from the briefing's address and content, so the
-// same briefing always gets the same Message-ID.
-func messageID(e *render.Email) string {
+// messageID is on the sender's domain (sender is <a@b.example>). Its
+// left part is derived from the briefing's address and content, so that
+// a file written twice is the same bytes; a message being sent adds 16
+// random bytes, so that a corrected resend is not taken for a duplicate.
+func messageID(e *render.Email, sender string, unique bool) (string, error) {
 	h := sha256.New()
 	h.Write([]byte(e.URL))
 	h.Write(e.HTML)
 	h.Write([]byte(e.Text))
-	host := "brief.invalid"
-	if u, err := url.Parse(e.URL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
+	left := hex.EncodeToString(h.Sum(nil))[:32]
+	if unique {
+		r := make([]byte, 16)
+		if _, err := rand.Read(r); err != nil {
+			return "", err
+		}
+		left += "." + hex.EncodeToString(r)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32] + "@" + host
+	domain := strings.TrimSuffix(sender[strings.LastIndexByte(sender, '@')+1:], ">")
+	return left + "@" + domain, nil
 }
 
 var boundaryRE = regexp.MustCompile(`boundary="?([0-9A-Za-z'()+_,\-./:=?]+)"?`)

@@ -7,9 +7,13 @@ package mail
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/mail"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/project"
@@ -108,8 +112,21 @@ func addressList(x any) ([]string, error) {
 	return out, nil
 }
 
+// MaxName is the longest display name brief writes, in characters: a
+// header line may not be longer than 998 bytes (RFC 5322), and a name
+// without spaces cannot be folded.
+const MaxName = 200
+
+// maxAddress is the longest address an SMTP path holds (RFC 5321: 256
+// octets with the angle brackets).
+const maxAddress = 254
+
 // ParseAddress parses one address ("Name <a@b.example>" or "a@b.example"),
-// refusing line breaks, which could start a new header.
+// refusing line breaks, which could start a new header. The address comes
+// back ready for a header and the SMTP envelope: its domain in ASCII
+// (IDNA), a non-ASCII part before the @ refused (that needs SMTPUTF8, and
+// the header would have to be sent raw), a name of at most MaxName
+// characters.
 func ParseAddress(s string) (*mail.Address, error) {
 	if strings.ContainsAny(s, "\r\n") {
 		return nil, errors.New("an address must be on one line")
@@ -118,5 +135,60 @@ func ParseAddress(s string) (*mail.Address, error) {
 	if err != nil {
 		return nil, errors.New("\"" + s + "\" is not an email address (write name@example.com or \"Name <name@example.com>\")")
 	}
-	return a, nil
+	return checkAddress(a)
+}
+
+// ParseList parses addresses separated by commas, as in a To header: a
+// comma inside a quoted name ("Doe, John" <j@x.example>) does not split.
+func ParseList(s string) ([]*mail.Address, error) {
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, errors.New("an address must be on one line")
+	}
+	list, err := mail.ParseAddressList(s)
+	if err != nil {
+		return nil, errors.New("\"" + s + "\" is not a list of email addresses (write a@example.com, \"Doe, John\" <j@example.com>)")
+	}
+	for i, a := range list {
+		if list[i], err = checkAddress(a); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// checkAddress makes a parsed address's domain ASCII and refuses what
+// cannot be written in a header or an SMTP command.
+func checkAddress(a *mail.Address) (*mail.Address, error) {
+	if n := utf8.RuneCountInString(a.Name); n > MaxName {
+		return nil, fmt.Errorf("%s: the name is %d characters long; keep it under %d", a.Address, n, MaxName)
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	if at < 0 {
+		return nil, fmt.Errorf("%s: an address needs an @", a.Address)
+	}
+	local, domain := a.Address[:at], a.Address[at+1:]
+	if !ascii(local) {
+		return nil, fmt.Errorf("%s: the part before the @ is not ASCII, which brief cannot send (it needs SMTPUTF8); use an ASCII address of the same mailbox", a.Address)
+	}
+	if !ascii(domain) || strings.Contains(strings.ToLower(domain), "xn--") {
+		d, err := idna.Lookup.ToASCII(domain)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a valid domain name (%v)", a.Address, domain, err)
+		}
+		domain = d
+	}
+	out := &mail.Address{Name: a.Name, Address: local + "@" + domain}
+	if len(out.Address) > maxAddress {
+		return nil, fmt.Errorf("%.60s...: the address is %d characters long, over the %d that SMTP allows", out.Address, len(out.Address), maxAddress)
+	}
+	return out, nil
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

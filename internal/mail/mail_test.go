@@ -104,7 +104,7 @@ func TestMessageStructure(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
-	if !regexp.MustCompile(`^<[0-9a-f]{32}@briefings\.example\.com>$`).MatchString(h.Header.Get("Message-ID")) {
+	if !regexp.MustCompile(`^<[0-9a-f]{32}@example\.com>$`).MatchString(h.Header.Get("Message-ID")) {
 		t.Errorf("Message-ID = %q", h.Header.Get("Message-ID"))
 	}
 	if root.Type != "multipart/mixed" || len(root.Children) != 2 {
@@ -175,7 +175,7 @@ func TestHostileTitles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &brmail.Config{From: "Désk Ünïcode <desk@example.com>", To: []string{"a@example.com"}, Subject: "{title}"}
 			e := &render.Email{Title: tt.title, Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), URL: "https://x.example/b/", HTML: []byte("<p>x</p>"), Text: "x"}
-			m, err := brmail.Compose(c, "Desk", e, time.Time{})
+			m, err := brmail.Compose(c, "Desk", e, brmail.Stamp{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -213,12 +213,12 @@ func TestErrors(t *testing.T) {
 		{"bad address", &brmail.Config{From: "d@example.com", To: []string{"not an address"}}, `"not an address" is not an email address`},
 	}
 	for _, tt := range tests {
-		if _, err := brmail.Compose(tt.c, "Desk", e, time.Time{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := brmail.Compose(tt.c, "Desk", e, brmail.Stamp{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
 		}
 	}
 	big := &render.Email{Title: "T", URL: "https://x.example/", HTML: bytes.Repeat([]byte("x"), brmail.MaxHTML+1)}
-	if _, err := brmail.Compose(&brmail.Config{From: "d@example.com", To: []string{"a@example.com"}}, "Desk", big, time.Time{}); err == nil || !strings.Contains(err.Error(), "Gmail would cut it off") {
+	if _, err := brmail.Compose(&brmail.Config{From: "d@example.com", To: []string{"a@example.com"}}, "Desk", big, brmail.Stamp{}); err == nil || !strings.Contains(err.Error(), "Gmail would cut it off") {
 		t.Errorf("large HTML: %v", err)
 	}
 	dir := sitetest.Write(t, "-- mail.toml --\nfrom = \"d@example.com\"\nto = [\"a@example.com\"]\ncc = []\n")
@@ -288,24 +288,47 @@ A paragraph with a [relative link](../w0/) and `+"`code`"+` and a note.[^1]
 	}
 }
 
-// TestDate: the message is dated by the briefing, or by SOURCE_DATE_EPOCH
-// when it is set.
+// TestDate: a message written to a file is dated by the briefing, or by
+// SOURCE_DATE_EPOCH when it is set, and named the same each time; a message
+// being sent is dated when it is sent, whatever the epoch, and its
+// Message-ID is new each time. The Message-ID is on the sender's domain.
 func TestDate(t *testing.T) {
-	c := &brmail.Config{From: "d@example.com", To: []string{"a@example.com"}, Subject: brmail.DefaultSubject}
+	c := &brmail.Config{From: "Desk <d@desk.example>", To: []string{"a@example.com"}, Subject: brmail.DefaultSubject}
 	e := &render.Email{Title: "T", Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), URL: "https://x.example/", HTML: []byte("x")}
+	epoch, sent := time.Unix(1767571200, 0), time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	idRE := regexp.MustCompile(`^<[0-9a-f]{32}@desk\.example>$`)
+	uniqueRE := regexp.MustCompile(`^<[0-9a-f]{32}\.[0-9a-f]{32}@desk\.example>$`)
 	for _, tt := range []struct {
-		epoch time.Time
-		want  string
+		st   brmail.Stamp
+		date string
+		id   *regexp.Regexp
+		same bool // the same bytes when composed again
 	}{
-		{time.Time{}, "Fri, 02 Jan 2026 00:00:00 +0000"},
-		{time.Unix(1767571200, 0), "Mon, 05 Jan 2026 00:00:00 +0000"},
+		{brmail.Stamp{}, "Fri, 02 Jan 2026 00:00:00 +0000", idRE, true},
+		{brmail.Stamp{Epoch: epoch}, "Mon, 05 Jan 2026 00:00:00 +0000", idRE, true},
+		{brmail.Stamp{Epoch: epoch, Sent: sent}, "Wed, 02 Dec 2026 09:30:00 +0000", uniqueRE, false},
 	} {
-		m, err := brmail.Compose(c, "Desk", e, tt.epoch)
+		m, err := brmail.Compose(c, "Desk", e, tt.st)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h, _ := parse(t, m.Bytes); h.Header.Get("Date") != tt.want {
-			t.Errorf("epoch %v: Date %q, want %q", tt.epoch, h.Header.Get("Date"), tt.want)
+		again, err := brmail.Compose(c, "Desk", e, tt.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := parse(t, m.Bytes)
+		h2, _ := parse(t, again.Bytes)
+		if h.Header.Get("Date") != tt.date {
+			t.Errorf("%+v: Date %q, want %q", tt.st, h.Header.Get("Date"), tt.date)
+		}
+		if id := h.Header.Get("Message-ID"); !tt.id.MatchString(id) {
+			t.Errorf("%+v: Message-ID %q", tt.st, id)
+		}
+		if same := h.Header.Get("Message-ID") == h2.Header.Get("Message-ID"); same != tt.same {
+			t.Errorf("%+v: the Message-ID of a second message is the same: %v, want %v", tt.st, same, tt.same)
+		}
+		if tt.same && !bytes.Equal(m.Bytes, again.Bytes) {
+			t.Errorf("%+v: the same input gave different bytes", tt.st)
 		}
 	}
 }

@@ -81,7 +81,7 @@ func TestSendToMailpit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m); err != nil {
+	if _, err := brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m); err != nil {
 		t.Fatal(err)
 	}
 	var list struct {
@@ -129,7 +129,7 @@ func TestSendFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m)
+	_, err = brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m)
 	if err == nil || !strings.Contains(err.Error(), "refused a recipient, so nothing was sent") || !strings.Contains(err.Error(), "someone@elsewhere.test") {
 		t.Errorf("refused recipient: %v", err)
 	}
@@ -139,7 +139,7 @@ func TestSendFailures(t *testing.T) {
 		t.Errorf("Mailpit received %d messages; a refused recipient must stop the send", len(list.Messages))
 	}
 	down := "smtp://" + freeAddr(t) // nothing listens there now
-	if err := brmail.Send(context.Background(), brmail.Server{URL: down}, m); err == nil || !strings.Contains(err.Error(), "cannot be reached") {
+	if _, err := brmail.Send(context.Background(), brmail.Server{URL: down}, m); err == nil || !strings.Contains(err.Error(), "cannot be reached") {
 		t.Errorf("server down: %v", err)
 	}
 	for _, tt := range []struct{ url, want string }{
@@ -147,7 +147,7 @@ func TestSendFailures(t *testing.T) {
 		{"http://x.example", "write smtp://user@host:587"},
 		{"smtp://u:secret@x.example", "put it in BRIEF_SMTP_PASSWORD"},
 	} {
-		err := brmail.Send(context.Background(), brmail.Server{URL: tt.url}, m)
+		_, err := brmail.Send(context.Background(), brmail.Server{URL: tt.url}, m)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%q: %v", tt.url, err)
 		}
@@ -164,7 +164,7 @@ func TestSendBadCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m)
+	_, err = brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m)
 	if err == nil || !strings.Contains(err.Error(), "TLS certificate is not valid") {
 		t.Errorf("bad certificate: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/projectfs"
 	"github.com/brief-desk/brief/internal/render"
@@ -19,6 +20,9 @@ type Options struct {
 	BaseURL  string
 	ECharts  string
 	Epoch    time.Time // SOURCE_DATE_EPOCH, or zero
+	// Sent, when not zero, is the time the message is being sent (see
+	// Stamp); the project must then have an http(s) base_url.
+	Sent time.Time
 	// Overrides of mail.toml: --to replaces its to and bcc.
 	From string
 	To   []string
@@ -29,6 +33,9 @@ func Prepare(ctx context.Context, opts Options) (*Message, error) {
 	p, err := project.Load(ctx, project.Options{Src: opts.Src, Drafts: opts.Drafts, BaseURL: opts.BaseURL, ECharts: opts.ECharts}, nil)
 	if err != nil {
 		return nil, err
+	}
+	if !opts.Sent.IsZero() && !p.Config.BaseURLSet() {
+		return nil, diag.Errorf(diag.Pos{File: "site.toml"}, "no base_url: the email's links would go to %s, which no reader can open; set base_url in site.toml or pass --base-url https://...", project.DefaultBaseURL)
 	}
 	fsys, err := projectfs.Open(opts.Src)
 	if err != nil {
@@ -53,7 +60,12 @@ func Prepare(ctx context.Context, opts Options) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Compose(c, p.Config.Title, e, opts.Epoch)
+	m, err := Compose(c, p.Config.Title, e, Stamp{Epoch: opts.Epoch, Sent: opts.Sent})
+	if err != nil {
+		return nil, err
+	}
+	m.localLinks, m.baseURL = !p.Config.BaseURLSet(), p.Config.BaseURL
+	return m, nil
 }
 
 // pick finds the briefing to send: the one named, or the latest.
