@@ -60,7 +60,7 @@ Usage:
   brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
   brief init  [DIR]
   brief import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]
-  brief mail  [--src DIR] [--slug SLUG] [--to ADDR]... [--eml FILE] [--send | --dry-run]
+  brief mail  [--src DIR] [--slug SLUG] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]
   brief version
   brief help [command]
 

@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -112,6 +114,15 @@ func TestSendToMailpit(t *testing.T) {
 	}
 	if len(msg.Inline) != 4 || msg.Inline[0].ContentID != "chart-1.png@brief" || msg.Inline[0].ContentType != "image/png" {
 		t.Errorf("inline images %+v", msg.Inline)
+	}
+	resp, err := http.Get(api + "/api/v1/message/" + list.Messages[0].ID + "/raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.HasSuffix(raw, m.Bytes) {
+		t.Errorf("Mailpit's copy (%d bytes, %v) does not end with the message's bytes (%d)", len(raw), err, len(m.Bytes))
 	}
 	var check struct{ Total struct{ Supported float64 } }
 	getJSON(t, api+"/api/v1/message/"+list.Messages[0].ID+"/html-check", &check)
