@@ -73,7 +73,7 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "sent %q to %s (%s)\n", m.Subject, strings.Join(m.Recipients(), ", "), kb(len(m.Bytes)))
+	fmt.Fprintf(stdout, "sent %q to %s (%s); the server said %q\n", m.Subject, strings.Join(m.Recipients(), ", "), kb(len(m.Bytes)), r.Reply)
 	if r.Warning != nil {
 		fmt.Fprintf(stderr, "warning: %v\n", r.Warning)
 	}

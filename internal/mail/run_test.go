@@ -69,7 +69,7 @@ func TestRunSend(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tt.err)
 			}
 			if tt.err == nil {
-				if !strings.HasPrefix(stdout.String(), `sent "Week one (8 January 2026)" to a@example.com`) {
+				if !strings.HasPrefix(stdout.String(), `sent "Week one (8 January 2026)" to a@example.com`) || !strings.Contains(stdout.String(), `the server said "2.0.0 queued as 1"`) {
 					t.Errorf("stdout %q", stdout.String())
 				}
 				if len(delivered) != 1 || !bytes.Equal(delivered[0], saved) {

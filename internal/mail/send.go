@@ -71,6 +71,9 @@ func Send(ctx context.Context, srv Server, m *Message) (*Receipt, error) {
 	reply, err := transact(client, m, timeout)
 	if err != nil {
 		client.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("sending through %s, interrupted: %w", ep.addr(), err)
+		}
 		return nil, fmt.Errorf("sending through %s: %w", ep.addr(), err)
 	}
 	r := &Receipt{Reply: reply}
