@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -178,6 +179,42 @@ func TestSendBadCertificate(t *testing.T) {
 	_, err = brmail.Send(context.Background(), brmail.Server{URL: smtpURL}, m)
 	if err == nil || !strings.Contains(err.Error(), "TLS certificate is not valid") {
 		t.Errorf("bad certificate: %v", err)
+	}
+}
+
+// TestSendTLS: a send over STARTTLS and over smtps:// (TLS from the
+// start) to a server whose certificate is trusted, logging in with the
+// user of BRIEF_SMTP_URL and the password given apart.
+func TestSendTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := selfSigned(t, dir)
+	pemBytes, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pemBytes)
+	m, err := brmail.Prepare(context.Background(), brmail.Options{Src: sample(t), To: []string{"reader@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, scheme, flag string }{
+		{"STARTTLS", "smtp", "--smtp-require-starttls"},
+		{"smtps", "smtps", "--smtp-require-tls"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			smtpURL, api := mailpit(t, "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, tt.flag, "--smtp-auth-accept-any")
+			u := tt.scheme + "://desk@" + strings.TrimPrefix(smtpURL, "smtp://")
+			srv := brmail.Server{URL: u, Password: "secret", TLS: &tls.Config{RootCAs: roots}}
+			if _, err := brmail.Send(context.Background(), srv, m); err != nil {
+				t.Fatal(err)
+			}
+			var list struct{ Messages []struct{ ID string } }
+			getJSON(t, api+"/api/v1/messages", &list)
+			if len(list.Messages) != 1 {
+				t.Errorf("Mailpit holds %d messages", len(list.Messages))
+			}
+		})
 	}
 }
 

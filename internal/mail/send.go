@@ -151,9 +151,12 @@ func dial(ctx context.Context, ep *endpoint, srv Server, timeout time.Duration) 
 	if loopback(ep.host) {
 		policy = gomail.TLSOpportunistic
 	}
-	conf := srv.TLS
-	if conf == nil {
-		conf = &tls.Config{ServerName: ep.host, MinVersion: tls.VersionTLS12}
+	conf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if srv.TLS != nil {
+		conf = srv.TLS.Clone()
+	}
+	if conf.ServerName == "" {
+		conf.ServerName = ep.host
 	}
 	opts := []gomail.Option{gomail.WithPort(ep.port), gomail.WithTimeout(timeout), gomail.WithTLSPolicy(policy), gomail.WithTLSConfig(conf)}
 	if ep.ssl {
