@@ -169,7 +169,7 @@ func TestHostileTitles(t *testing.T) {
 		{"crlf", "Week\r\nBcc: evil@example.com", "Week Bcc: evil@example.com"},
 		{"script", "</script><script>alert(1)</script>", "</script><script>alert(1)</script>"},
 		{"long", strings.Repeat("Hashprice falls ", 32), strings.TrimSpace(strings.Repeat("Hashprice falls ", 32))},
-		{"rtl", "تحليل سوق التعدين ‏— Café", "تحليل سوق التعدين ‏— Café"},
+		{"rtl", "تحليل سوق التعدين \u200f— Café", "تحليل سوق التعدين \u200f— Café"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
