@@ -59,10 +59,11 @@ publish: site
 check: $(BIN)
 	$(BIN) check --src $(SRC)
 
-## test: vet, then every test (set BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing
-## Chromium, LibreOffice or Mailpit fail)
+## test: vet and staticcheck (pinned in go.mod as a tool), then every test (set
+## BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing Chromium, LibreOffice or Mailpit fail)
 test: node_modules/.package-lock.json
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 ./...
 
 ## race: every test under the race detector (CI runs it after make test)
@@ -88,6 +89,7 @@ fmt:
 
 vet:
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 ## clean: remove the built tool and site
 clean:
