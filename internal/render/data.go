@@ -22,7 +22,8 @@ type page struct {
 	Description string
 	Assets      assetPaths
 	Latest      *briefingInfo
-	Archive     []yearGroup
+	Archive     []yearGroup // the briefings of this page of the archive
+	Pager       *pager      // on the home page and the archive pages
 	Briefing    *briefingInfo
 	Tag         *tagInfo
 	Tags        []*tagInfo
@@ -77,6 +78,49 @@ type tagInfo struct {
 	Slug      string
 	Path      string // tags/<slug>/index.html
 	Briefings []*briefingInfo
+}
+
+// ArchivePageSize is how many briefings the home page lists, newest first,
+// and each page of the archive after it (archive/2/, archive/3/ ...). A
+// site of 100,000 briefings made a home page of 33 MB when it listed every
+// one; pages of 50 keep each page small, and a crawler or reader reaches any
+// briefing within a few links.
+const ArchivePageSize = 50
+
+// pager places a page in the archive: page 1 is the home page.
+type pager struct {
+	Number, Count int    // this page, of Count
+	First, Last   int    // the briefings it lists, counting from 1, newest first
+	Total         int    // every briefing
+	Newer, Older  string // paths from the root of the pages before and after it, or ""
+}
+
+// archivePath is page n of the archive, from the root.
+func archivePath(n int) string {
+	if n == 1 {
+		return "index.html"
+	}
+	return fmt.Sprintf("archive/%d/index.html", n)
+}
+
+// archivePages is how many pages the archive of n briefings has: always
+// one, the home page, even with none.
+func archivePages(n int) int { return max(1, (n+ArchivePageSize-1)/ArchivePageSize) }
+
+// newPager places page n of count in an archive of total briefings.
+func newPager(n, count, total int) *pager {
+	pg := &pager{Number: n, Count: count, Total: total,
+		First: min(total, (n-1)*ArchivePageSize+1), Last: min(total, n*ArchivePageSize)}
+	if n > 1 {
+		pg.Newer = archivePath(n - 1)
+		if n == 2 {
+			pg.Newer += "#archive"
+		}
+	}
+	if n < count {
+		pg.Older = archivePath(n + 1)
+	}
+	return pg
 }
 
 type yearGroup struct {
