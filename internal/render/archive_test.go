@@ -22,7 +22,7 @@ import (
 const archiveBase = "https://example.org/desk/" // a host sub-path
 
 // writeArchive writes a project of n briefings, one a day from 1 October
-// 2025 (so the archive spans two years), every third tagged, every tenth
+// 2025 (so the archive spans two years), two in three tagged, every tenth
 // with a table block and so a workbook. It returns the folder and the
 // slugs, newest first.
 func writeArchive(t *testing.T, n int) (string, []string) {
@@ -53,12 +53,26 @@ func writeArchive(t *testing.T, n int) (string, []string) {
 	return dir, slugs
 }
 
+// tagged are the slugs of writeArchive's briefings with a topic, newest
+// first.
+func tagged(slugs []string) []string {
+	var out []string
+	for _, s := range slugs {
+		var i int
+		fmt.Sscanf(s, "b%d", &i)
+		if i%3 != 1 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // writeBriefing writes briefing i of writeArchive's project.
 func writeBriefing(t *testing.T, dir string, i int) {
 	t.Helper()
 	date := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(time.DateOnly)
 	text := fmt.Sprintf("+++\ntitle = \"Briefing %d\"\ndate = %s\nsummary = \"Summary %d.\"\n", i, date, i)
-	if i%3 == 0 {
+	if i%3 != 1 {
 		text += "tags = [\"Miners\"]\n"
 	}
 	text += "+++\nText.\n"
@@ -94,9 +108,10 @@ var (
 	relLink        = regexp.MustCompile(`<a rel="(prev|next)" href="([^"]*)"`)
 )
 
-// archiveList returns the slugs a page's archive lists, in order.
+// archiveList returns the slugs a page's archive (or a topic page) lists,
+// in order.
 func archiveList(page string) []string {
-	_, list, ok := strings.Cut(page, `id="archive"`)
+	_, list, ok := strings.Cut(page, `class="archive"`)
 	if !ok {
 		return nil
 	}
@@ -148,11 +163,39 @@ func TestArchivePages(t *testing.T) {
 		t.Errorf("the archive's pages list %d briefings, want each of %d once", len(listed), n)
 	}
 
+	// A topic's pages: the same, below its folder.
+	topic := tagged(slugs)
+	tagPages := []string{"tags/miners/index.html", "tags/miners/2/index.html"}
+	if len(topic) <= size || len(topic) > 2*size {
+		t.Fatalf("%d briefings on the topic, want two pages", len(topic))
+	}
+	listed = nil
+	for i, rel := range tagPages {
+		page := readPublic(t, dir, rel)
+		got := archiveList(page)
+		if want := topic[i*size : min(len(topic), (i+1)*size)]; !slices.Equal(got, want) {
+			t.Errorf("%s lists %v, want %v", rel, got, want)
+		}
+		listed = append(listed, got...)
+		if !strings.Contains(page, fmt.Sprintf("page %d of 2", i+1)) {
+			t.Errorf("%s does not say which page of 2 it is", rel)
+		}
+	}
+	if slices.Sort(listed); !slices.Equal(listed, slices.Sorted(slices.Values(topic))) {
+		t.Errorf("the topic's pages list %d briefings, want each of %d once", len(listed), len(topic))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "tags", "miners", "3")); err == nil {
+		t.Error("tags/miners/3/ was made for 2 pages")
+	}
+	pages = append(pages, tagPages...)
+
 	// The pages link each other in order: newer is rel=prev, older rel=next.
 	wantRel := map[string][]string{
-		"index.html":           {"next archive/2/index.html"},
-		"archive/2/index.html": {"prev ../../index.html#archive", "next ../../archive/3/index.html"},
-		"archive/3/index.html": {"prev ../../archive/2/index.html"},
+		"index.html":               {"next archive/2/index.html"},
+		"archive/2/index.html":     {"prev ../../index.html#archive", "next ../../archive/3/index.html"},
+		"archive/3/index.html":     {"prev ../../archive/2/index.html"},
+		"tags/miners/index.html":   {"next ../../tags/miners/2/index.html"},
+		"tags/miners/2/index.html": {"prev ../../../tags/miners/index.html"},
 	}
 	for rel, want := range wantRel {
 		var got []string
@@ -233,11 +276,18 @@ func TestArchivePagesIncremental(t *testing.T) {
 	// A briefing on page 3, without tags (the home page shows every
 	// topic's briefings): its title.
 	edit(t, filepath.Join(dir, "content", "briefings", "b001.md"), "Briefing 1", "The second briefing")
-	check("title on page 3", []string{"archive/3/index.html"}, []string{"index.html", "archive/2/index.html"})
+	check("title on page 3", []string{"archive/3/index.html"},
+		[]string{"index.html", "archive/2/index.html", "tags/miners/index.html", "tags/miners/2/index.html"})
+
+	// The oldest, on the topic's second page too (and the home page shows
+	// every topic's briefings).
+	edit(t, filepath.Join(dir, "content", "briefings", "b000.md"), "Briefing 0", "The first briefing")
+	check("title on page 3 and topic page 2", []string{"archive/3/index.html", "tags/miners/2/index.html", "index.html"},
+		[]string{"archive/2/index.html", "tags/miners/index.html"})
 
 	// A new briefing: every page lists another set.
 	writeBriefing(t, dir, n)
-	check("new briefing", []string{"index.html", "archive/2/index.html", "archive/3/index.html"}, nil)
+	check("new briefing", []string{"index.html", "archive/2/index.html", "archive/3/index.html", "tags/miners/index.html", "tags/miners/2/index.html"}, nil)
 
 	// Three fewer: page 3 is gone.
 	for _, i := range []int{n, n - 1, n - 2} {

@@ -138,16 +138,7 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 		index[b] = i
 	}
 	for _, t := range r.tags {
-		k := key.New().Sum(r.site).Sum(r.before.tagHash[t])
-		var tagSized []string
-		for _, b := range t.Briefings {
-			if wb := workbooks[index[b]]; wb != nil {
-				tagSized = append(tagSized, wb.Path)
-			}
-		}
-		out = append(out, list(t.Path, k.Done(), tagSized, func() ([]byte, error) {
-			return r.pageBytes("tag.html", t.Path, &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: r.after.tags[t]})
-		}))
+		out = append(out, r.tagPages(list, t, workbooks, index)...)
 	}
 	out = append(out, list("feed.xml", allKey, nil, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }))
 	return append(out, r.sitemaps()...)
@@ -165,10 +156,16 @@ type listFunc func(rel string, k key.Hash, sized []string, make func() ([]byte, 
 // the page that lists it.
 func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, tagsKey key.Hash, tagViews func() []*tagInfo) []*Output {
 	n := len(r.infos)
-	count := archivePages(n)
+	count := pages(n)
+	pathOf := func(num int) string {
+		if num == 1 {
+			return "index.html#archive"
+		}
+		return archivePath(num)
+	}
 	out := make([]*Output, 0, count)
 	for num := 1; num <= count; num++ {
-		from, to := min(n, (num-1)*ArchivePageSize), min(n, num*ArchivePageSize)
+		from, to := pageRange(num, n)
 		rel := archivePath(num)
 		k := key.New().Sum(r.site).Int(num).Int(count).Int(n)
 		var sized []string
@@ -181,7 +178,7 @@ func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, 
 		if num > 1 {
 			out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
 				pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/",
-					Archive: byYear(r.after.infos[from:to]), Pager: newPager(num, count, n)}
+					Archive: byYear(r.after.infos[from:to]), Pager: newPager(num, count, n, "Archive pages", pathOf)}
 				return r.pageBytes("archive.html", rel, pg)
 			}))
 			continue
@@ -191,12 +188,43 @@ func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, 
 		}
 		out = append(out, list(rel, k.Sum(tagsKey).Done(), sized, func() ([]byte, error) {
 			home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description,
-				Tags: tagViews(), AllData: r.allDataLink, Pager: newPager(1, count, n)}
+				Tags: tagViews(), AllData: r.allDataLink, Pager: newPager(1, count, n, "Archive pages", pathOf)}
 			if n > 0 {
 				home.Latest = r.after.page(r.infos, 0)
 				home.Archive = byYear(r.after.infos[from:to]) // the latest too, so the list is never empty
 			}
 			return r.pageBytes("index.html", rel, home)
+		}))
+	}
+	return out
+}
+
+// tagPages are a topic's pages: tags/<tag>/ lists its latest
+// ArchivePageSize briefings, tags/<tag>/2/ and on the next ones. A page's
+// .Tag lists only the briefings of that page; its key covers their
+// summaries and where the page stands.
+func (r *renderer) tagPages(list listFunc, t *tagInfo, workbooks []*Output, index map[*briefingInfo]int) []*Output {
+	n := len(t.Briefings)
+	count := pages(n)
+	pathOf := func(num int) string { return tagPagePath(t, num) }
+	out := make([]*Output, 0, count)
+	for num := 1; num <= count; num++ {
+		from, to := pageRange(num, n)
+		rel := pathOf(num)
+		k := key.New().Sum(r.site).Str(t.Name).Str(t.Slug).Str(t.Path).Int(num).Int(count).Int(n)
+		var sized []string
+		for _, b := range t.Briefings[from:to] {
+			k.Sum(r.before.hashes[index[b]])
+			if wb := workbooks[index[b]]; wb != nil {
+				sized = append(sized, wb.Path)
+			}
+		}
+		out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
+			view := *r.after.tags[t]
+			view.Briefings = view.Briefings[from:to]
+			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/", Tag: &view,
+				Pager: newPager(num, count, n, "Pages of "+t.Name, pathOf)}
+			return r.pageBytes("tag.html", rel, pg)
 		}))
 	}
 	return out
