@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -40,6 +41,7 @@ func writeArchive(t *testing.T, n int) (string, []string) {
 	}
 	write("site.toml", "title = \"Desk\"\nbase_url = \""+archiveBase+"\"\n")
 	write("data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\n[[rows]]\nname = \"a\"\nclose = 1.0\n")
+	write("data/old.toml", "title = \"Old\"\nsource = \"Exchange\"\n[[rows]]\nname = \"a\"\nclose = 1.0\n")
 	if err := os.MkdirAll(filepath.Join(dir, "content", "briefings"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,10 @@ func writeBriefing(t *testing.T, dir string, i int) {
 		text += "tags = [\"Miners\"]\n"
 	}
 	text += "+++\nText.\n"
-	if i%10 == 0 {
+	switch {
+	case i == 0: // the oldest has a dataset of its own
+		text += "\n```table\ndataset = \"old\"\n```\n"
+	case i%10 == 0:
 		text += "\n```table\ndataset = \"prices\"\n```\n"
 	}
 	if err := os.WriteFile(filepath.Join(dir, "content", "briefings", fmt.Sprintf("b%03d.md", i)), []byte(text), 0o644); err != nil {
@@ -299,6 +304,49 @@ func TestArchivePagesIncremental(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "public", "archive", "3")); err == nil {
 		t.Error("archive/3/ is still there with two pages of briefings")
 	}
+}
+
+// TestArchiveKeysCoverTopicsWorkbooks: the home page and the topic index
+// get every topic with its briefings, and their workbooks' sizes; a custom
+// template that shows them is made again when the workbook of a briefing
+// far down the archive changes size.
+func TestArchiveKeysCoverTopicsWorkbooks(t *testing.T) {
+	dir, _ := writeArchive(t, 2*render.ArchivePageSize+2)
+	show := `{{define "main"}}{{range .Tags}}{{range .Briefings}}{{with .Workbook}}{{.Path}} {{.Size}};{{end}}{{end}}{{end}}{{end}}`
+	for _, name := range []string{"index.html", "tags.html"} {
+		if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "templates", name), []byte(show), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cached := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	buildArchive(t, cached)
+	// Only b000's workbook grows, by kilobytes (of text that does not
+	// compress away).
+	var note strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&note, "%x", sha256.Sum256([]byte{byte(i)}))
+	}
+	edit(t, filepath.Join(dir, "data", "old.toml"), "close = 1.0", "close = 1.0\nnote = \""+note.String()+"\"")
+	buildArchive(t, cached)
+	out := filepath.Join(t.TempDir(), "public")
+	buildArchive(t, build.Options{Src: dir, Out: out})
+	for _, rel := range []string{"index.html", "tags/index.html"} {
+		if got, want := readPublic(t, dir, rel), sitetestRead(t, out, rel); got != want {
+			t.Errorf("%s from the cache differs from a build without cache:\n%s\nwant\n%s", rel, got, want)
+		}
+	}
+}
+
+func sitetestRead(t *testing.T, out, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func edit(t *testing.T, path, old, new string) {

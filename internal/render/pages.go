@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"path"
+	"slices"
 
 	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
@@ -113,6 +114,13 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	}
 	tagsKey := tags.Done()
 	allKey := all.Sum(tagsKey).Done()
+	// .Tags lists every topic's briefings, with their workbooks' sizes.
+	var tagSized []string
+	for i, b := range r.infos {
+		if workbooks[i] != nil && len(b.Tags) > 0 {
+			tagSized = append(tagSized, workbooks[i].Path)
+		}
+	}
 	list := func(rel string, k key.Hash, sized []string, make func() ([]byte, error)) *Output {
 		return &Output{
 			Path: rel, Stage: StageLists, Key: key.New().Str(rel).Sum(k).Done(), Sized: sized,
@@ -129,8 +137,8 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 		}
 		return out
 	}
-	out := r.archive(list, workbooks, allData, tagsKey, tagViews)
-	out = append(out, list("tags/index.html", allKey, nil, func() ([]byte, error) {
+	out := r.archive(list, workbooks, allData, tagsKey, tagSized, tagViews)
+	out = append(out, list("tags/index.html", allKey, tagSized, func() ([]byte, error) {
 		return r.pageBytes("tags.html", "tags/index.html", &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/", Tags: tagViews()})
 	}))
 	index := map[*briefingInfo]int{}
@@ -151,10 +159,11 @@ type listFunc func(rel string, k key.Hash, sized []string, make func() ([]byte, 
 // first ArchivePageSize, and the archive's other pages, each listing the
 // next ArchivePageSize. Each page's key covers the summaries it lists, where
 // it stands (its number, the number of pages and of briefings); the home
-// page's also every topic (it gets .Tags) and datasets.xlsx. A new briefing
+// page's also every topic (it gets .Tags, with the sizes of their
+// briefings' workbooks) and datasets.xlsx. A new briefing
 // shifts every page by one, so every page is made again; an edited one only
 // the page that lists it.
-func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, tagsKey key.Hash, tagViews func() []*tagInfo) []*Output {
+func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, tagsKey key.Hash, tagSized []string, tagViews func() []*tagInfo) []*Output {
 	n := len(r.infos)
 	count := pages(n)
 	pathOf := func(num int) string {
@@ -183,6 +192,9 @@ func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, 
 			}))
 			continue
 		}
+		sized = append(sized, tagSized...)
+		slices.Sort(sized)
+		sized = slices.Compact(sized) // the latest's workbooks are in both
 		if allData != nil {
 			sized = append(sized, allData.Path)
 		}
