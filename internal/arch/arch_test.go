@@ -40,7 +40,7 @@ var allowed = map[string][]string{
 	"internal/cli":       {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
 	"internal/mail":      {"internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
 	"internal/importer":  {"internal/dataset", "internal/diag", "internal/tomlval"},
-	"internal/scaffold":  nil,
+	"internal/scaffold":  {"internal/diag"},
 	"internal/sitetest":  {"internal/build"},
 	"cmd/brief":          {"internal/cli"},
 	"cmd/briefgen":       {"internal/gen"},

@@ -402,10 +402,28 @@ func cmdInit(args []string, stdout io.Writer) error {
 	}
 	next := "brief build"
 	if dir != "." {
-		next = "cd " + dir + " && brief build"
+		next = "cd " + shellQuote(dir) + " && brief build"
 	}
 	fmt.Fprintf(stdout, "a new project: run %s, then open public/index.html (or brief serve to preview as you write)\n", next)
 	return nil
+}
+
+// shellQuote quotes a folder for a POSIX shell, so that the hint can be
+// pasted as it is: a name of safe characters stays as it is, any other is
+// put in single quotes (a quote in it closes them, is escaped with a
+// backslash, and opens them again); a name that starts
+// with "-" gets "./", so that cd does not read it as an option.
+func shellQuote(dir string) string {
+	if strings.HasPrefix(dir, "-") {
+		dir = "./" + dir
+	}
+	safe := dir != "" && !strings.ContainsFunc(dir, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./+,:@%", r))
+	})
+	if safe {
+		return dir
+	}
+	return "'" + strings.ReplaceAll(dir, "'", `'\''`) + "'"
 }
 
 func cmdImport(args []string, stdout io.Writer) error {

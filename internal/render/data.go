@@ -22,7 +22,8 @@ type page struct {
 	Description string
 	Assets      assetPaths
 	Latest      *briefingInfo
-	Archive     []yearGroup
+	Archive     []yearGroup // the briefings of this page of the archive
+	Pager       *pager      // on the home page and the archive pages
 	Briefing    *briefingInfo
 	Tag         *tagInfo
 	Tags        []*tagInfo
@@ -77,6 +78,63 @@ type tagInfo struct {
 	Slug      string
 	Path      string // tags/<slug>/index.html
 	Briefings []*briefingInfo
+}
+
+// ArchivePageSize is how many briefings the home page lists, newest first,
+// and each page of the archive after it (archive/2/, archive/3/ ...); topic
+// pages too (tags/<tag>/, then tags/<tag>/2/ ...). A site of 100,000
+// briefings made a home page of 33 MB when it listed every one; pages of 50
+// keep each page small, and a crawler or reader reaches any briefing within
+// a few links.
+const ArchivePageSize = 50
+
+// pager places a page in a list of briefings cut into pages: the archive,
+// whose page 1 is the home page, or a topic's.
+type pager struct {
+	Number, Count int    // this page, of Count
+	First, Last   int    // the briefings it lists, counting from 1, newest first
+	Total         int    // every briefing of the list
+	Newer, Older  string // paths from the root of the pages before and after it, or ""
+	Label         string // names the pages, for the navigation's aria-label
+}
+
+// pages is how many pages a list of n briefings takes: always one, even
+// with none.
+func pages(n int) int { return max(1, (n+ArchivePageSize-1)/ArchivePageSize) }
+
+// pageRange is the part of a list of n briefings that page num shows.
+func pageRange(num, n int) (from, to int) {
+	return min(n, (num-1)*ArchivePageSize), min(n, num*ArchivePageSize)
+}
+
+// archivePath is page n of the archive, from the root.
+func archivePath(n int) string {
+	if n == 1 {
+		return "index.html"
+	}
+	return fmt.Sprintf("archive/%d/index.html", n)
+}
+
+// tagPagePath is page n of a topic, from the root.
+func tagPagePath(t *tagInfo, n int) string {
+	if n == 1 {
+		return t.Path
+	}
+	return fmt.Sprintf("tags/%s/%d/index.html", t.Slug, n)
+}
+
+// newPager places page n of count in a list of total briefings whose pages
+// are at pathOf.
+func newPager(n, count, total int, label string, pathOf func(int) string) *pager {
+	from, to := pageRange(n, total)
+	pg := &pager{Number: n, Count: count, Total: total, First: min(total, from+1), Last: to, Label: label}
+	if n > 1 {
+		pg.Newer = pathOf(n - 1)
+	}
+	if n < count {
+		pg.Older = pathOf(n + 1)
+	}
+	return pg
 }
 
 type yearGroup struct {

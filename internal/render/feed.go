@@ -3,8 +3,10 @@ package render
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"time"
 
+	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
 )
 
@@ -85,6 +87,13 @@ func atomFeed(c *project.Config, infos []*briefingInfo) ([]byte, error) {
 	return marshalXML(doc)
 }
 
+// The sitemap protocol's limits for one file: 50,000 URLs and 50 MiB
+// (sitemaps.org/protocol.html). Variables so that a test can lower them.
+var (
+	sitemapMaxURLs  = 50_000
+	sitemapMaxBytes = 50 << 20
+)
+
 type urlset struct {
 	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 	URLs    []sitemapURL `xml:"url"`
@@ -95,29 +104,102 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-func sitemap(c *project.Config, infos []*briefingInfo, tags []*tagInfo, entities []*project.Entity) ([]byte, error) {
-	var s urlset
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+// sitemapURLs lists the site's pages for the sitemap: the home page, every
+// briefing, topic and company page and their indexes. Not the archive's
+// other pages: they only list briefings that are listed here.
+func sitemapURLs(c *project.Config, infos []*briefingInfo, tags []*tagInfo, entities []*project.Entity) []sitemapURL {
+	urls := make([]sitemapURL, 0, 1+len(infos)+1+len(tags)+1+len(entities))
 	home := sitemapURL{Loc: c.BaseURL}
 	if len(infos) > 0 {
 		home.LastMod = infos[0].Date.Format(time.DateOnly)
 	}
-	s.URLs = append(s.URLs, home)
+	urls = append(urls, home)
 	for _, b := range infos {
-		s.URLs = append(s.URLs, sitemapURL{Loc: b.URL, LastMod: b.Date.Format(time.DateOnly)})
+		urls = append(urls, sitemapURL{Loc: b.URL, LastMod: b.Date.Format(time.DateOnly)})
 	}
 	if len(tags) > 0 {
-		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "tags/"})
+		urls = append(urls, sitemapURL{Loc: c.BaseURL + "tags/"})
 	}
 	for _, t := range tags {
-		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "tags/" + t.Slug + "/", LastMod: t.Briefings[0].Date.Format(time.DateOnly)})
+		urls = append(urls, sitemapURL{Loc: c.BaseURL + "tags/" + t.Slug + "/", LastMod: t.Briefings[0].Date.Format(time.DateOnly)})
 	}
 	if len(entities) > 0 {
-		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "entities/"})
+		urls = append(urls, sitemapURL{Loc: c.BaseURL + "entities/"})
 	}
 	for _, e := range entities {
-		s.URLs = append(s.URLs, sitemapURL{Loc: c.BaseURL + "entities/" + e.ID + "/"})
+		urls = append(urls, sitemapURL{Loc: c.BaseURL + "entities/" + e.ID + "/"})
 	}
-	return marshalXML(s)
+	return urls
+}
+
+// splitSitemap cuts the URLs into files that each keep within the
+// protocol's limits.
+func splitSitemap(urls []sitemapURL) [][]sitemapURL {
+	// What marshalXML writes around the entries, and around each one.
+	const fileBytes, urlBytes = 200, len("  <url>\n    <loc></loc>\n    <lastmod></lastmod>\n  </url>\n")
+	var files [][]sitemapURL
+	start, size := 0, fileBytes
+	for i, u := range urls {
+		n := urlBytes + escapedLen(u.Loc) + len(u.LastMod)
+		if i > start && (i-start == sitemapMaxURLs || size+n > sitemapMaxBytes) {
+			files = append(files, urls[start:i])
+			start, size = i, fileBytes
+		}
+		size += n
+	}
+	return append(files, urls[start:])
+}
+
+// escapedLen is the length of s as encoding/xml writes it in an element.
+func escapedLen(s string) int {
+	var n counter
+	_ = xml.EscapeText(&n, []byte(s))
+	return int(n)
+}
+
+type counter int
+
+func (c *counter) Write(p []byte) (int, error) { *c += counter(len(p)); return len(p), nil }
+
+// sitemaps are sitemap.xml and, for a site over the protocol's limits for
+// one file, its parts. A site within them gets one sitemap.xml listing every
+// page; a larger one gets sitemap-1.xml, sitemap-2.xml ... and a
+// sitemap.xml that is their index, so that crawlers still find it at the
+// usual place. Each file's key is what it lists.
+func (r *renderer) sitemaps() []*Output {
+	c := r.p.Config
+	files := splitSitemap(sitemapURLs(c, r.infos, r.tags, r.p.Entities))
+	keyOf := func(rel string, urls []sitemapURL) key.Hash {
+		k := key.New().Str(rel).Sum(r.site).Bool(len(files) > 1)
+		for _, u := range urls {
+			k.Str(u.Loc).Str(u.LastMod)
+		}
+		return k.Done()
+	}
+	output := func(rel string, urls []sitemapURL, doc any) *Output {
+		return &Output{Path: rel, Stage: StageLists, Key: keyOf(rel, urls),
+			Make: func(Sizes) ([]byte, error) { return marshalXML(doc) }}
+	}
+	if len(files) == 1 {
+		return []*Output{output("sitemap.xml", files[0], urlset{URLs: files[0]})}
+	}
+	var index sitemapIndex
+	var out []*Output
+	for i, urls := range files {
+		rel := fmt.Sprintf("sitemap-%d.xml", i+1)
+		entry := sitemapURL{Loc: c.BaseURL + rel}
+		for _, u := range urls {
+			entry.LastMod = max(entry.LastMod, u.LastMod) // ISO dates sort as text
+		}
+		index.Sitemaps = append(index.Sitemaps, entry)
+		out = append(out, output(rel, urls, urlset{URLs: urls}))
+	}
+	return append(out, output("sitemap.xml", index.Sitemaps, index))
 }
 
 func marshalXML(v any) ([]byte, error) {

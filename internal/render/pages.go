@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"path"
+	"slices"
 
 	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
@@ -96,28 +97,30 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 }
 
 // lists are the pages that list briefings, the feed and the sitemap. They
-// show every briefing's summary with its workbook's size, and the size of
-// datasets.xlsx, so their keys cover the summaries and those workbooks'
-// keys: a rebuild after an edit to one briefing's text renders none of them.
+// show briefings' summaries with their workbooks' sizes, and the home page
+// the size of datasets.xlsx, so each one's key covers the summaries it
+// shows and Sized names those workbooks: a rebuild after an edit to one
+// briefing's text renders none of them, and an edit to its title only the
+// archive page and topic pages that list it (and the home page, the topic
+// index and the feed, which reach every topic's briefings or the latest).
 func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	all := key.New().Sum(r.site)
-	var sized []string // the home page shows every workbook's size, and the all-data one's
 	for i := range r.infos {
 		all.Sum(r.before.hashes[i])
-		if workbooks[i] != nil {
-			sized = append(sized, workbooks[i].Path)
+	}
+	tags := key.New()
+	for _, t := range r.tags {
+		tags.Sum(r.before.tagHash[t])
+	}
+	tagsKey := tags.Done()
+	allKey := all.Sum(tagsKey).Done()
+	// .Tags lists every topic's briefings, with their workbooks' sizes.
+	var tagSized []string
+	for i, b := range r.infos {
+		if workbooks[i] != nil && len(b.Tags) > 0 {
+			tagSized = append(tagSized, workbooks[i].Path)
 		}
 	}
-	if allData != nil {
-		sized = append(sized, allData.Path)
-	}
-	for _, t := range r.tags {
-		all.Sum(r.before.tagHash[t])
-	}
-	for _, e := range r.p.Entities {
-		all.Str(e.ID) // the sitemap lists their pages
-	}
-	allKey := all.Done()
 	list := func(rel string, k key.Hash, sized []string, make func() ([]byte, error)) *Output {
 		return &Output{
 			Path: rel, Stage: StageLists, Key: key.New().Str(rel).Sum(k).Done(), Sized: sized,
@@ -134,39 +137,108 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 		}
 		return out
 	}
-	out := []*Output{
-		list("index.html", allKey, sized, func() ([]byte, error) {
-			home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description, Tags: tagViews(), AllData: r.allDataLink}
-			if len(r.infos) > 0 {
-				home.Latest = r.after.page(r.infos, 0)
-				home.Archive = byYear(r.after.infos) // every briefing, so the archive is never empty
-			}
-			return r.pageBytes("index.html", "index.html", home)
-		}),
-		list("tags/index.html", allKey, nil, func() ([]byte, error) {
-			return r.pageBytes("tags.html", "tags/index.html", &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/", Tags: tagViews()})
-		}),
-	}
+	out := r.archive(list, workbooks, allData, tagsKey, tagSized, tagViews)
+	out = append(out, list("tags/index.html", allKey, tagSized, func() ([]byte, error) {
+		return r.pageBytes("tags.html", "tags/index.html", &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/", Tags: tagViews()})
+	}))
 	index := map[*briefingInfo]int{}
 	for i, b := range r.infos {
 		index[b] = i
 	}
 	for _, t := range r.tags {
-		k := key.New().Sum(r.site).Sum(r.before.tagHash[t])
-		var tagSized []string
-		for _, b := range t.Briefings {
-			if wb := workbooks[index[b]]; wb != nil {
-				tagSized = append(tagSized, wb.Path)
+		out = append(out, r.tagPages(list, t, workbooks, index)...)
+	}
+	out = append(out, list("feed.xml", allKey, nil, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }))
+	return append(out, r.sitemaps()...)
+}
+
+// listFunc makes a list page (see lists).
+type listFunc func(rel string, k key.Hash, sized []string, make func() ([]byte, error)) *Output
+
+// archive is the home page, which shows the latest briefing and lists the
+// first ArchivePageSize, and the archive's other pages, each listing the
+// next ArchivePageSize. Each page's key covers the summaries it lists, where
+// it stands (its number, the number of pages and of briefings); the home
+// page's also every topic (it gets .Tags, with the sizes of their
+// briefings' workbooks) and datasets.xlsx. A new briefing
+// shifts every page by one, so every page is made again; an edited one only
+// the page that lists it.
+func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, tagsKey key.Hash, tagSized []string, tagViews func() []*tagInfo) []*Output {
+	n := len(r.infos)
+	count := pages(n)
+	pathOf := func(num int) string {
+		if num == 1 {
+			return "index.html#archive"
+		}
+		return archivePath(num)
+	}
+	out := make([]*Output, 0, count)
+	for num := 1; num <= count; num++ {
+		from, to := pageRange(num, n)
+		rel := archivePath(num)
+		k := key.New().Sum(r.site).Int(num).Int(count).Int(n)
+		var sized []string
+		for i := from; i < to; i++ {
+			k.Sum(r.before.hashes[i])
+			if workbooks[i] != nil {
+				sized = append(sized, workbooks[i].Path)
 			}
 		}
-		out = append(out, list(t.Path, k.Done(), tagSized, func() ([]byte, error) {
-			return r.pageBytes("tag.html", t.Path, &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + "tags/" + t.Slug + "/", Tag: r.after.tags[t]})
+		if num > 1 {
+			out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
+				pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/",
+					Archive: byYear(r.after.infos[from:to]), Pager: newPager(num, count, n, "Archive pages", pathOf)}
+				return r.pageBytes("archive.html", rel, pg)
+			}))
+			continue
+		}
+		sized = append(sized, tagSized...)
+		slices.Sort(sized)
+		sized = slices.Compact(sized) // the latest's workbooks are in both
+		if allData != nil {
+			sized = append(sized, allData.Path)
+		}
+		out = append(out, list(rel, k.Sum(tagsKey).Done(), sized, func() ([]byte, error) {
+			home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description,
+				Tags: tagViews(), AllData: r.allDataLink, Pager: newPager(1, count, n, "Archive pages", pathOf)}
+			if n > 0 {
+				home.Latest = r.after.page(r.infos, 0)
+				home.Archive = byYear(r.after.infos[from:to]) // the latest too, so the list is never empty
+			}
+			return r.pageBytes("index.html", rel, home)
 		}))
 	}
-	out = append(out,
-		list("feed.xml", allKey, nil, func() ([]byte, error) { return atomFeed(r.p.Config, r.infos) }),
-		list("sitemap.xml", allKey, nil, func() ([]byte, error) { return sitemap(r.p.Config, r.infos, r.tags, r.p.Entities) }),
-	)
+	return out
+}
+
+// tagPages are a topic's pages: tags/<tag>/ lists its latest
+// ArchivePageSize briefings, tags/<tag>/2/ and on the next ones. A page's
+// .Tag lists only the briefings of that page; its key covers their
+// summaries and where the page stands.
+func (r *renderer) tagPages(list listFunc, t *tagInfo, workbooks []*Output, index map[*briefingInfo]int) []*Output {
+	n := len(t.Briefings)
+	count := pages(n)
+	pathOf := func(num int) string { return tagPagePath(t, num) }
+	out := make([]*Output, 0, count)
+	for num := 1; num <= count; num++ {
+		from, to := pageRange(num, n)
+		rel := pathOf(num)
+		k := key.New().Sum(r.site).Str(t.Name).Str(t.Slug).Str(t.Path).Int(num).Int(count).Int(n)
+		var sized []string
+		for _, b := range t.Briefings[from:to] {
+			k.Sum(r.before.hashes[index[b]])
+			if wb := workbooks[index[b]]; wb != nil {
+				sized = append(sized, wb.Path)
+			}
+		}
+		out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
+			view := *r.after.tags[t]
+			view.Briefings = view.Briefings[from:to]
+			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/", Tag: &view,
+				Pager: newPager(num, count, n, "Pages of "+t.Name, pathOf)}
+			return r.pageBytes("tag.html", rel, pg)
+		}))
+	}
 	return out
 }
 

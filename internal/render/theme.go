@@ -22,7 +22,7 @@ import (
 
 // pageNames are the layouts that make one kind of page each; every other
 // *.html file (base.html, partials.html and a project's own) is shared.
-var pageNames = []string{"index.html", "briefing.html", "tag.html", "tags.html", "404.html", "entity.html", "entities.html"}
+var pageNames = []string{"index.html", "archive.html", "briefing.html", "tag.html", "tags.html", "404.html", "entity.html", "entities.html"}
 
 // theme is the parsed layouts and the assets, with a project's overrides.
 type theme struct {
