@@ -20,7 +20,7 @@ import (
 func emailImages(b *project.Briefing) error {
 	var errs diag.List
 	for _, im := range b.Images() {
-		dest := cut(im.Dest, 80)
+		dest := shortDest(im.Dest, 80)
 		u, err := url.Parse(im.Dest)
 		switch {
 		case err == nil && (u.Host != "" || u.Scheme == "http" || u.Scheme == "https"):
@@ -36,8 +36,9 @@ func emailImages(b *project.Briefing) error {
 	return errs.Err()
 }
 
-// cut shortens s for a message: its first n characters, then "...".
-func cut(s string, n int) string {
+// shortDest shortens an image's destination for a message (a data: URL
+// may be long): its first n characters, then "...".
+func shortDest(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
