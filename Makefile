@@ -36,17 +36,17 @@ site: $(BIN)
 serve: $(BIN)
 	$(BIN) serve --src $(SRC)
 
-## mail-preview: start Mailpit (a local mail server with a web inbox) on
-## 127.0.0.1 (SMTP 1025, web 8025), send it the latest sample briefing, and
-## print the address to open. Installs Mailpit with go install if missing.
+## mail-preview: send the latest sample briefing to Mailpit (a local mail server)
+## on 127.0.0.1 (SMTP 1025, web 8025) and print the address of the message's own
+## view. A Mailpit already running there is used and left alone; one started
+## here runs until Enter or Ctrl-C and is then stopped by its PID. Installs
+## Mailpit with go install if missing (that build has no inbox page, but serves
+## each message's view). To see the email as you write, use `brief serve`: each
+## briefing's page links to its email.
 MAILPIT ?= $(shell command -v mailpit || echo $(shell $(GO) env GOPATH)/bin/mailpit)
 mail-preview: $(BIN)
 	@test -x "$(MAILPIT)" || $(GO) install github.com/axllent/mailpit@v1.33.1
-	@curl -fsS -o /dev/null http://127.0.0.1:8025/api/v1/messages 2>/dev/null || \
-		{ "$(MAILPIT)" --smtp 127.0.0.1:1025 --listen 127.0.0.1:8025 --disable-version-check >/dev/null 2>&1 & \
-		  for i in $$(seq 50); do curl -fsS -o /dev/null http://127.0.0.1:8025/api/v1/messages 2>/dev/null && break; sleep 0.1; done; }
-	BRIEF_SMTP_URL=smtp://127.0.0.1:1025 $(BIN) mail --src $(SRC) --send
-	@echo "open http://127.0.0.1:8025/ to read it (stop Mailpit with: pkill mailpit)"
+	@scripts/mail-preview.sh "$(MAILPIT)" "$(BIN)" "$(SRC)"
 
 ## publish: build, then sync public/ to DEST with rsync, e.g.
 ##   make publish DEST=deploy@host:/var/www/briefings/

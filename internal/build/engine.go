@@ -21,6 +21,7 @@ type Engine struct {
 	opts Options
 	memo project.Memo
 	mem  memCache
+	last *project.Project // the project of the last good build, for Email
 }
 
 // NewEngine makes an engine for the project in opts.Src.
@@ -49,6 +50,7 @@ func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	e.mem.keep(w.files)
+	e.last = p
 	return &Snapshot{Files: w.files, Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
 }
 

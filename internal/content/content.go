@@ -369,7 +369,7 @@ func element(n ast.Node) string {
 		return "ul"
 	case *ast.ListItem:
 		return "li"
-	case *ast.Link:
+	case *ast.Link, *ast.AutoLink: // autolinks: <https://...>, and the URLs GFM's linkify finds in text
 		return "a"
 	case *ast.CodeSpan:
 		return "code"

@@ -46,6 +46,12 @@ type Server struct {
 
 	cur atomic.Pointer[state]
 
+	// buildMu orders the engine's work: a rebuild (up to publishing its
+	// result) and the making of an email view, which renders a briefing's
+	// markdown tree that the pages share.
+	buildMu sync.Mutex
+	emails  emailCache
+
 	mu      sync.Mutex
 	clients map[chan event]struct{}
 	version int64
@@ -68,6 +74,8 @@ func New(opts build.Options, log io.Writer) *Server {
 // Rebuild builds the project and publishes the result: a new site, or the
 // errors over the last good one. It reports whether the build succeeded.
 func (s *Server) Rebuild(ctx context.Context) bool {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
 	snap, err := s.engine.Build(ctx)
 	prev := s.cur.Load()
 	s.mu.Lock()
@@ -178,6 +186,10 @@ func (s *Server) Handler() http.Handler {
 			w.Header().Set("Cache-Control", "no-store")
 			_, _ = io.WriteString(w, reloadJS)
 		default:
+			if strings.HasPrefix(r.URL.Path, emailPrefix) {
+				s.email(w, r)
+				return
+			}
 			s.file(w, r)
 		}
 	})
@@ -255,7 +267,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if strings.HasSuffix(name, ".html") {
-		data = inject(data)
+		data = inject(data, emailLink(name))
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType(name))
@@ -268,9 +280,10 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// inject adds the reload client to a page. Built sites never contain it.
-func inject(page []byte) []byte {
-	const tag = `<script src="` + Prefix + `reload.js"></script>`
+// inject adds the reload client to a page, after extra (HTML of the
+// preview's own, or ""). Built sites never contain them.
+func inject(page []byte, extra string) []byte {
+	tag := extra + `<script src="` + Prefix + `reload.js"></script>`
 	i := bytes.LastIndex(page, []byte("</body>"))
 	if i < 0 {
 		return append(append([]byte{}, page...), tag...)

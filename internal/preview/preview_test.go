@@ -338,7 +338,7 @@ func TestLoad(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			paths := []string{"/", "/briefings/week-1/", "/briefings/week-2/", "/feed.xml", "/briefings/week-1/week-1.xlsx"}
+			paths := []string{"/", "/briefings/week-1/", "/briefings/week-2/", "/feed.xml", "/briefings/week-1/week-1.xlsx", "/__brief/email/week-1/"}
 			for i := 0; i < len(paths) || !finished.Load(); i++ {
 				p := paths[i%len(paths)]
 				resp, err := http.Get(ts.URL + p)

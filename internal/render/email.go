@@ -59,8 +59,12 @@ var emailStyles = map[string]string{
 
 // NewEmail makes the email of briefing b of project p. It renders the
 // site's plan to take the briefing's workbook from it, so the attachment
-// is byte for byte the one the site publishes.
+// is byte for byte the one the site publishes. Images in the prose are
+// refused, each at its place: the email's only images are its charts.
 func NewEmail(p *project.Project, b *project.Briefing, opts Options) (*Email, error) {
+	if err := emailImages(b); err != nil {
+		return nil, err
+	}
 	pl, err := New(p, opts)
 	if err != nil {
 		return nil, err
