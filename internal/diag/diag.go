@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -164,12 +165,67 @@ func (l *List) Unwrap() []error {
 }
 
 // LineCol converts a byte offset in src to a 1-based line and column. Columns
-// count bytes, as editors that show byte columns and most compilers do.
+// count bytes, as editors that show byte columns and most compilers do. It
+// reads src up to off: for more than a few offsets in one file, use Lines.
 func LineCol(src []byte, off int) (line, col int) {
-	if off > len(src) {
-		off = len(src)
-	}
+	off = max(0, min(off, len(src)))
 	line = 1 + bytes.Count(src[:off], []byte{'\n'})
 	start := bytes.LastIndexByte(src[:off], '\n') + 1
 	return line, off - start + 1
 }
+
+// Lines indexes where the lines of a file start, so that each offset
+// converts to a line and column by a binary search: made once a file, it
+// keeps the cost of positions linear in the file's size however many
+// positions are asked for.
+type Lines struct {
+	starts []int // the offset of each line's first byte; starts[0] is 0
+	size   int
+}
+
+// NewLines indexes the lines of src.
+func NewLines(src []byte) *Lines {
+	l := &Lines{starts: []int{0}, size: len(src)}
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return l
+		}
+		off += i + 1
+		l.starts = append(l.starts, off)
+	}
+}
+
+// LineCol is the 1-based line and column of a byte offset, as the function
+// LineCol gives them for the indexed file.
+func (l *Lines) LineCol(off int) (line, col int) {
+	off = max(0, min(off, l.size))
+	// The line is the last one that starts at or before off.
+	line, found := slices.BinarySearch(l.starts, off)
+	if !found {
+		line--
+	}
+	return line + 1, off - l.starts[line] + 1
+}
+
+// MaxQuote is how many characters of the input a message quotes: a longer
+// name, value or expression is cut, with an ellipsis, so that a message
+// stays a line however long what it quotes.
+const MaxQuote = 80
+
+// Cut is s for a message: its first MaxQuote characters, and "…" when
+// there are more.
+func Cut(s string) string {
+	n := 0
+	for i := range s {
+		if n == MaxQuote {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// Quote is s for a message, cut as Cut does, in double quotes with Go
+// escapes, as %q writes it.
+func Quote(s string) string { return strconv.Quote(Cut(s)) }
