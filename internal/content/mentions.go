@@ -1,9 +1,9 @@
 package content
 
 import (
-	"bytes"
 	stdhtml "html"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,21 +30,44 @@ type Mention struct {
 	Sentence   string // the sentence it is in, as a reader sees it
 }
 
+// Matcher finds terms in prose; made once for a project's terms, it serves
+// every briefing. Its terms are sorted, so that the terms that start with
+// the prose at a place are found by narrowing a range of them a byte at a
+// time (a trie kept as a sorted list): the work is linear in the prose,
+// and grows with the number of terms by a binary search only.
+type Matcher struct {
+	texts  []string // the terms' texts, sorted, each once
+	entity []int    // the entity of texts[i]: of the first term with that text
+	starts [256]bool
+}
+
+// NewMatcher makes the Matcher of terms; an empty term is left out.
+func NewMatcher(terms []Term) *Matcher {
+	terms = slices.Clone(terms)
+	slices.SortStableFunc(terms, func(a, b Term) int { return strings.Compare(a.Text, b.Text) })
+	m := &Matcher{}
+	for _, t := range terms {
+		if t.Text == "" || (len(m.texts) > 0 && m.texts[len(m.texts)-1] == t.Text) {
+			continue
+		}
+		m.texts = append(m.texts, t.Text)
+		m.entity = append(m.entity, t.Entity)
+		m.starts[t.Text[0]] = true
+	}
+	return m
+}
+
+// compared, when a test sets it, is told how many comparisons with terms
+// the mention search made, to check how the work grows.
+var compared func(n int)
+
 // Mentions finds the first mention of each entity in the prose: a term as
 // a whole word (letters and digits of any script; "Hut 8" is found in
 // "Hut 8's", "HUT" not in "HUTCHISON"), matched as written, the longest
 // term first where two start at one place ("Constellation Energy" before
 // "Constellation"). Code, headings, link text and brief's blocks are not
 // prose. figure gives an inline value's text, for the sentences.
-func (b *Briefing) Mentions(terms []Term, figure func(*Inline) string) []Mention {
-	terms = slices.Clone(terms)
-	slices.SortStableFunc(terms, func(a, b Term) int { return len(b.Text) - len(a.Text) })
-	byFirst := map[byte][]Term{} // the terms by their first byte, longest first
-	for _, t := range terms {
-		if t.Text != "" {
-			byFirst[t.Text[0]] = append(byFirst[t.Text[0]], t)
-		}
-	}
+func (b *Briefing) Mentions(m *Matcher, figure func(*Inline) string) []Mention {
 	found := map[int]bool{}
 	var out []Mention
 	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -63,10 +86,10 @@ func (b *Briefing) Mentions(terms []Term, figure func(*Inline) string) []Mention
 		seg := t.Segment
 		text := b.body[seg.Start:seg.Stop]
 		for at := 0; at < len(text); {
-			if term, ok := termAt(text, at, byFirst[text[at]]); ok && !found[term.Entity] {
-				found[term.Entity] = true
+			if i, ok := m.termAt(text, at); ok && !found[m.entity[i]] {
+				found[m.entity[i]] = true
 				start := seg.Start + at
-				out = append(out, Mention{Entity: term.Entity, Start: start, End: start + len(term.Text),
+				out = append(out, Mention{Entity: m.entity[i], Start: start, End: start + len(m.texts[i]),
 					Sentence: sentence(b, t, start, figure)})
 			}
 			_, size := utf8.DecodeRune(text[at:])
@@ -77,26 +100,43 @@ func (b *Briefing) Mentions(terms []Term, figure func(*Inline) string) []Mention
 	return out
 }
 
-// termAt is the longest term that starts at text[at] as a whole word.
-func termAt(text []byte, at int, terms []Term) (Term, bool) {
+// termAt is the longest term that starts at text[at] as a whole word: the
+// index of its text.
+func (m *Matcher) termAt(text []byte, at int) (int, bool) {
+	if !m.starts[text[at]] {
+		return 0, false
+	}
 	if at > 0 {
 		if r, _ := utf8.DecodeLastRune(text[:at]); wordRune(r) {
-			return Term{}, false
+			return 0, false
 		}
 	}
-	for _, t := range terms {
-		end := at + len(t.Text)
-		if t.Text == "" || !bytes.HasPrefix(text[at:], []byte(t.Text)) {
-			continue
-		}
-		if end < len(text) {
-			if r, _ := utf8.DecodeRune(text[end:]); wordRune(r) {
-				continue
+	// texts[lo:hi] are the terms that start with text[at:at+d].
+	lo, hi, best, cmps := 0, len(m.texts), -1, 0
+	for d := 0; lo < hi; d++ {
+		if len(m.texts[lo]) == d { // the term text[at:at+d] itself, sorted first
+			if end := at + d; end == len(text) || !wordRune(firstRune(text[end:])) {
+				best = lo
 			}
+			lo++
 		}
-		return t, true
+		if at+d == len(text) {
+			break
+		}
+		c, texts := text[at+d], m.texts[lo:hi]
+		i := sort.Search(len(texts), func(k int) bool { cmps++; return texts[k][d] >= c })
+		j := i + sort.Search(len(texts)-i, func(k int) bool { cmps++; return texts[i+k][d] > c })
+		lo, hi = lo+i, lo+j
 	}
-	return Term{}, false
+	if compared != nil {
+		compared(cmps)
+	}
+	return best, best >= 0
+}
+
+func firstRune(b []byte) rune {
+	r, _ := utf8.DecodeRune(b)
+	return r
 }
 
 func wordRune(r rune) bool {
