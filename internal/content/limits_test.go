@@ -86,3 +86,32 @@ func TestPositionsLinear(t *testing.T) {
 		t.Errorf("TypedFigures read %d bytes to place the figures of a briefing of %d bytes; want at most its size", read, len(src))
 	}
 }
+
+// TestLongQuotesCut: a message quotes at most tomlval.MaxQuote characters
+// of what it names (a library's message at most diag.MaxWord without a
+// space), however long the expression, key or value is; before, a 100 KB
+// expression came back in full, in every message about it.
+func TestLongQuotesCut(t *testing.T) {
+	long := strings.Repeat("x", 100_000)
+	cut := strings.Repeat("x", 80) + "…"
+	front := "+++\ntitle = \"T\"\ndate = 2026-01-02\n+++\n"
+	fence := func(body string) string { return front + "```chart\ndataset = \"d\"\n" + body + "```\n" }
+	tests := []struct{ name, src, want string }{
+		{"inline expression", front + "A {{ " + long + " }}.\n", "5:3: inline value {{ " + cut + " }}: name a column, such as {{ " + cut + ".COLUMN }}; only | count takes a whole dataset"},
+		{"inline function", front + "A {{ d.v | " + long + " }}.\n", "5:3: inline value {{ d.v | " + strings.Repeat("x", 74) + "… }}: unknown function \"" + cut + "\"; functions are change, delta, max, min, sum, mean, first, last, count"},
+		{"inline filter", front + "A {{ d.v " + long + " }}.\n", "5:3: inline value {{ d.v " + strings.Repeat("x", 76) + "… }}: \"" + cut + "\" is neither a [column=value] filter nor an @date"},
+		{"chart type", fence("type = \"" + long + "\"\n"), "7:8: chart block: type: unknown chart type \"" + cut + "\"; use line, bar, area or scatter"},
+		{"unknown key", fence(long + " = 1\n"), "7:1: chart block: unknown key \"" + cut + "\"; keys are dataset, title, subtitle, where, from, to, sort, limit, columns, type, x, y, mark_lines, height"},
+		{"a date", fence("from = \"" + long + "\"\n"), "7:8: chart block: from: want a date such as 2026-01-02, got string \"" + cut + "\""},
+		{"slug", "+++\ntitle = \"T\"\ndate = 2026-01-02\nslug = \"" + long + "\"\n+++\n", "4:8: slug \"" + cut + "\" is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")"},
+		{"library message", fence(long + " = 1\n" + long + " = 2\n"), "8:100006: chart block: invalid TOML: key '" + strings.Repeat("x", 199) + "… has already been defined."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("content/briefings/a.md", []byte(tt.src))
+			if want := "content/briefings/a.md:" + tt.want; fmt.Sprint(err) != want {
+				t.Errorf("got  %.400v\nwant %s", err, want)
+			}
+		})
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -43,10 +42,45 @@ type Error struct {
 
 // Errorf makes an Error at pos. The format may use %w to wrap a cause. Line
 // breaks and other control characters in the message (from a library, or
-// quoted from the input) are escaped, so that every error is one line.
+// quoted from the input) are escaped, so that every error is one line, and
+// a run of more than MaxWord characters without a space is cut, so that
+// the line stays short whatever a library quotes from the input (the
+// callers cut what they quote themselves to fewer: tomlval.Quote).
 func Errorf(pos Pos, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
-	return &Error{Pos: pos, Msg: oneLine(err.Error()), Err: errors.Unwrap(err)}
+	return &Error{Pos: pos, Msg: cutWords(oneLine(err.Error())), Err: errors.Unwrap(err)}
+}
+
+// MaxWord is the most characters a message holds without a space.
+const MaxWord = 200
+
+// cutWords cuts each run of more than MaxWord characters without a space
+// after its first MaxWord, with an ellipsis.
+func cutWords(s string) string {
+	var b strings.Builder
+	run, cut := 0, false
+	for i, r := range s {
+		if r == ' ' {
+			run = 0
+		} else if run++; run > MaxWord {
+			if !cut {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+				cut = true
+			}
+			if run == MaxWord+1 {
+				b.WriteString("…")
+			}
+			continue
+		}
+		if cut {
+			b.WriteRune(r)
+		}
+	}
+	if !cut {
+		return s
+	}
+	return b.String()
 }
 
 func oneLine(s string) string {
@@ -207,25 +241,3 @@ func (l *Lines) LineCol(off int) (line, col int) {
 	}
 	return line + 1, off - l.starts[line] + 1
 }
-
-// MaxQuote is how many characters of the input a message quotes: a longer
-// name, value or expression is cut, with an ellipsis, so that a message
-// stays a line however long what it quotes.
-const MaxQuote = 80
-
-// Cut is s for a message: its first MaxQuote characters, and "…" when
-// there are more.
-func Cut(s string) string {
-	n := 0
-	for i := range s {
-		if n == MaxQuote {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
-
-// Quote is s for a message, cut as Cut does, in double quotes with Go
-// escapes, as %q writes it.
-func Quote(s string) string { return strconv.Quote(Cut(s)) }

@@ -73,22 +73,19 @@ func TestLines(t *testing.T) {
 	}
 }
 
-// TestQuote: text quoted in a message is cut after MaxQuote characters (not
-// bytes: a character is never split).
-func TestQuote(t *testing.T) {
-	long := strings.Repeat("é", MaxQuote) + "and more"
-	tests := []struct{ in, cut, quoted string }{
-		{"short", "short", `"short"`},
-		{"tab\there", "tab\there", `"tab\there"`},
-		{strings.Repeat("x", MaxQuote), strings.Repeat("x", MaxQuote), `"` + strings.Repeat("x", MaxQuote) + `"`},
-		{long, strings.Repeat("é", MaxQuote) + "…", `"` + strings.Repeat("é", MaxQuote) + `…"`},
+// TestCutWords: a message never holds more than MaxWord characters without
+// a space, whatever a library quoted from the input.
+func TestCutWords(t *testing.T) {
+	long := strings.Repeat("é", MaxWord)
+	tests := []struct{ in, want string }{
+		{"short words stay", "short words stay"},
+		{"key '" + long + "' has already been defined", "key '" + long[:len(long)-2] + "…" + " has already been defined"},
+		{"a " + long + "xyz b", "a " + long + "… b"},
+		{long + "x " + long + "y", long + "… " + long + "…"},
 	}
 	for _, tt := range tests {
-		if got := Cut(tt.in); got != tt.cut {
-			t.Errorf("Cut(%.20q...) = %q, want %q", tt.in, got, tt.cut)
-		}
-		if got := Quote(tt.in); got != tt.quoted {
-			t.Errorf("Quote(%.20q...) = %q, want %q", tt.in, got, tt.quoted)
+		if got := Errorf(Pos{}, "%s", tt.in).Msg; got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
 		}
 	}
 }
