@@ -512,16 +512,16 @@ func (c *collector) tooMany(pos diag.Pos, what string) {
 // inline parses an inline value of the prose.
 func (c *collector) inline(n *inlineNode) {
 	c.seen++
-	if c.full || c.seen > MaxInlines {
-		if !c.full {
-			line, col := c.lineOf(n.offset)
-			c.tooMany(diag.Pos{File: c.file, Line: line, Col: col}, "inline value")
-		}
+	if c.full {
 		return
 	}
 	line, col := c.lineOf(n.offset)
 	pos := diag.Pos{File: c.file, Line: line, Col: col}
-	if !n.closed {
+	switch {
+	case c.seen > MaxInlines:
+		c.tooMany(pos, "inline value")
+		return
+	case !n.closed:
 		c.errs.Addf(pos, "inline value: {{ has no closing }} on its line; write \\{{ for literal braces")
 		return
 	}
