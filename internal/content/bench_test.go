@@ -92,3 +92,21 @@ func BenchmarkMentions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMentionsOneParagraph: one paragraph of 110 KB that names 8,000
+// entities, with no end of sentence.
+func BenchmarkMentionsOneParagraph(b *testing.B) {
+	var s strings.Builder
+	s.WriteString("+++\ntitle = \"W\"\ndate = 2026-01-02\n+++\n")
+	for i := range 8000 {
+		fmt.Fprintf(&s, "Corp %d and ", i)
+	}
+	bf, err := Parse("content/briefings/w.md", []byte(s.String()+"\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := NewMatcher(mentionTerms(8000))
+	for b.Loop() {
+		bf.Mentions(m, nil)
+	}
+}

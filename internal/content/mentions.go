@@ -70,6 +70,7 @@ var compared func(n int)
 func (b *Briefing) Mentions(m *Matcher, figure func(*Inline) string) []Mention {
 	found := map[int]bool{}
 	var out []Mention
+	var block *blockText // the block of the last mention
 	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -89,8 +90,9 @@ func (b *Briefing) Mentions(m *Matcher, figure func(*Inline) string) []Mention {
 			if i, ok := m.termAt(text, at); ok && !found[m.entity[i]] {
 				found[m.entity[i]] = true
 				start := seg.Start + at
+				block = b.blockOf(t, block, figure)
 				out = append(out, Mention{Entity: m.entity[i], Start: start, End: start + len(m.texts[i]),
-					Sentence: sentence(b, t, start, figure)})
+					Sentence: block.sentence(start)})
 			}
 			_, size := utf8.DecodeRune(text[at:])
 			at += size
@@ -143,24 +145,41 @@ func wordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// sentence is the sentence of the block around t that holds the byte at
-// offset pos, as text (inline values as their figures).
-func sentence(b *Briefing, t *ast.Text, pos int, figure func(*Inline) string) string {
+// sentenceReach is how far, in bytes, a mention's sentence reaches on
+// each side of the mention: a longer sentence is cut, with an ellipsis.
+const sentenceReach = 240
+
+// blockText is the text of a block as a reader sees it (inline values as
+// their figures), made once for all the mentions in the block.
+type blockText struct {
+	block ast.Node
+	text  string
+	segs  []textAt // the block's text nodes, in order
+}
+
+// textAt places a text node's bytes Start..Stop of the body at Off in the
+// block's text.
+type textAt struct{ start, stop, off int }
+
+// blockOf is the block that holds t, with its text: last if it is that
+// block, else made.
+func (b *Briefing) blockOf(t *ast.Text, last *blockText, figure func(*Inline) string) *blockText {
 	block := ast.Node(t)
 	for block.Parent() != nil && block.Type() != ast.TypeBlock {
 		block = block.Parent()
 	}
+	if last != nil && last.block == block {
+		return last
+	}
+	bt := &blockText{block: block}
 	var buf strings.Builder
-	at := -1
 	_ = ast.Walk(block, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Text:
-			if n.Segment.Start <= pos && pos < n.Segment.Stop {
-				at = buf.Len() + pos - n.Segment.Start
-			}
+			bt.segs = append(bt.segs, textAt{n.Segment.Start, n.Segment.Stop, buf.Len()})
 			buf.Write(n.Segment.Value(b.body))
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				buf.WriteByte(' ')
@@ -177,24 +196,59 @@ func sentence(b *Briefing, t *ast.Text, pos int, figure func(*Inline) string) st
 		}
 		return ast.WalkContinue, nil
 	})
-	text := buf.String()
-	if at < 0 {
-		return strings.TrimSpace(text)
+	bt.text = buf.String()
+	scan(len(bt.text))
+	return bt
+}
+
+// sentence is the sentence of the block that holds the byte at offset pos
+// of the body; past sentenceReach on either side of pos it is cut at a
+// space, with an ellipsis.
+func (bt *blockText) sentence(pos int) string {
+	i, found := slices.BinarySearchFunc(bt.segs, pos, func(s textAt, pos int) int { return s.start - pos })
+	if !found {
+		i--
 	}
-	start, end := 0, len(text)
-	for i := at - 1; i > 0; i-- {
+	if i < 0 || pos >= bt.segs[i].stop {
+		return strings.TrimSpace(bt.text)
+	}
+	text := bt.text
+	at := bt.segs[i].off + pos - bt.segs[i].start
+	lo, hi := max(0, at-sentenceReach), min(len(text), at+sentenceReach)
+	scan(hi - lo)
+	start, end := lo, hi
+	for i := at - 1; i > lo; i-- {
 		if strings.ContainsRune(".!?", rune(text[i-1])) && text[i] == ' ' {
 			start = i + 1
 			break
 		}
 	}
-	for i := at; i < len(text)-1; i++ {
+	for i := at; i < hi-1; i++ {
 		if strings.ContainsRune(".!?", rune(text[i])) && text[i+1] == ' ' {
 			end = i + 1
 			break
 		}
 	}
-	return strings.TrimSpace(text[start:end])
+	before, after := "", ""
+	if start == lo && lo > 0 {
+		before = "…"
+		if sp := strings.IndexByte(text[lo:at], ' '); sp >= 0 {
+			start = lo + sp + 1
+		}
+		for start < at && !utf8.RuneStart(text[start]) {
+			start++
+		}
+	}
+	if end == hi && hi < len(text) {
+		after = "…"
+		if sp := strings.LastIndexByte(text[at:hi], ' '); sp > 0 {
+			end = at + sp
+		}
+		for end > at && !utf8.RuneStart(text[end]) {
+			end--
+		}
+	}
+	return before + strings.TrimSpace(text[start:end]) + after
 }
 
 // Link makes the text at Start..End of a briefing's body a link to Href.
