@@ -33,8 +33,9 @@ type Mention struct {
 // Matcher finds terms in prose; made once for a project's terms, it serves
 // every briefing. Its terms are sorted, so that the terms that start with
 // the prose at a place are found by narrowing a range of them a byte at a
-// time (a trie kept as a sorted list): the work is linear in the prose,
-// and grows with the number of terms by a binary search only.
+// time (a trie kept as a sorted list): the work at a place is a binary
+// search for each byte that some term shares with the prose there, so it
+// grows with the prose, and with the number of terms as its logarithm.
 type Matcher struct {
 	texts  []string // the terms' texts, sorted, each once
 	entity []int    // the entity of texts[i]: of the first term with that text
