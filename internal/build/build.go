@@ -321,6 +321,11 @@ func checkLinks(p *project.Project, src string, files map[string][]byte) error {
 		pages["briefings/"+b.Slug+"/index.html"] = b
 	}
 	var errs diag.List
+	type source struct {
+		text  []byte
+		lines *diag.Lines
+	}
+	sources := map[string]source{} // each briefing read and its lines indexed once
 	for _, bl := range brokenLinks(files) {
 		b := pages[bl.Page]
 		if b == nil {
@@ -328,10 +333,15 @@ func checkLinks(p *project.Project, src string, files map[string][]byte) error {
 			continue
 		}
 		pos := diag.Pos{File: b.File, Line: 1, Col: 1}
-		if srcBytes, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(b.File))); err == nil {
-			if i := bytes.Index(srcBytes, []byte(bl.Link)); i >= 0 {
-				pos.Line, pos.Col = diag.LineCol(srcBytes, i)
+		s, ok := sources[b.File]
+		if !ok {
+			if text, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(b.File))); err == nil {
+				s = source{text, diag.NewLines(text)}
 			}
+			sources[b.File] = s
+		}
+		if i := bytes.Index(s.text, []byte(bl.Link)); i >= 0 {
+			pos.Line, pos.Col = s.lines.LineCol(i)
 		}
 		errs.Addf(pos, "link %s does not resolve in the built site (from %s); fix the link or remove it", bl.Problem, bl.Page)
 	}

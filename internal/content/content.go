@@ -71,6 +71,38 @@ func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
 // number of tables before it.
 const MaxBlocks = 200
 
+// MaxNumbers is the most numbers blocks a briefing holds, and MaxInlines
+// the most inline values, in its prose and its cards together: each is a
+// look-up in the data and a row of the workbook's "Quoted figures" sheet.
+// Far more than a briefing needs, they keep a hostile one cheap to refuse.
+const (
+	MaxNumbers = 100
+	MaxInlines = 1000
+)
+
+// scanned, when a test sets it, is told how many bytes the parser reads to
+// place what it found (the line index) and to find where each inline value
+// closes: the test checks that this stays linear in a briefing's size.
+var scanned func(n int)
+
+func scan(n int) {
+	if scanned != nil {
+		scanned(n)
+	}
+}
+
+// bodyLines places offsets of a briefing's body, whose first line is the
+// file's line bodyLine. The body's lines are indexed once, so placing many
+// things costs a binary search each, not a count from the start.
+func bodyLines(body []byte, bodyLine int) func(off int) (line, col int) {
+	scan(len(body))
+	lines := diag.NewLines(body)
+	return func(off int) (int, int) {
+		l, c := lines.LineCol(off)
+		return l + bodyLine - 1, c
+	}
+}
+
 // Parse reads a briefing. file is the slash path used in messages; its stem is
 // the default slug. The error, if any, is a *diag.List.
 func Parse(file string, src []byte) (*Briefing, error) {
@@ -84,12 +116,11 @@ func Parse(file string, src []byte) (*Briefing, error) {
 		return nil, &errs
 	}
 	b.body, b.bodyLine = body, bodyLine
+	lineOf := bodyLines(body, bodyLine)
 	// The markdown is copied into the page as it is: refuse what the TOML
 	// values are refused for, and bytes that are not UTF-8.
-	bodyStart := len(src) - len(body)
 	for _, bad := range tomlval.FindBadText(body, 10) {
-		line, col := diag.LineCol(src, bodyStart+bad.Offset)
-		errs.Addf(at(line, col), "the text %s", bad.Msg)
+		errs.Addf(at(lineOf(bad.Offset)), "the text %s", bad.Msg)
 	}
 	m, ix, se := tomlpos.Decode(front)
 	if se != nil {
@@ -103,10 +134,6 @@ func Parse(file string, src []byte) (*Briefing, error) {
 
 	md := newMarkdown(nil)
 	b.doc = md.Parser().Parse(text.NewReader(body))
-	lineOf := func(off int) (int, int) {
-		l, c := diag.LineCol(body, off)
-		return l + bodyLine - 1, c
-	}
 	b.Blocks, b.Numbers, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
 	if errs.Len() > 0 {
 		return nil, &errs
@@ -240,9 +267,9 @@ func (f *frontParser) slug(b *Briefing) {
 		b.Slug, slugPos = s, f.keyAt("slug")
 	}
 	if len(b.Slug) > 100 {
-		f.errs.Addf(slugPos, "slug %q is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", b.Slug[:40]+"...")
+		f.errs.Addf(slugPos, "slug %s is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", tomlval.Quote(b.Slug))
 	} else if !ValidSlug(b.Slug) {
-		f.errs.Addf(slugPos, "invalid slug %q: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", b.Slug)
+		f.errs.Addf(slugPos, "invalid slug %s: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", tomlval.Quote(b.Slug))
 	}
 }
 
@@ -427,9 +454,8 @@ func renderWith[N ast.Node](reg renderer.NodeRendererFuncRegisterer, kind ast.No
 // In the same walk it counts the words of the prose, leaving out code and
 // blocks, for the reading time.
 func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, []*Numbers, []*Inline, int) {
+	c := &collector{src: src, file: file, lineOf: lineOf, errs: errs}
 	var fences []*ast.FencedCodeBlock
-	var inlines []*Inline
-	words := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -444,55 +470,130 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		case *ast.CodeBlock:
 			return ast.WalkSkipChildren, nil
 		case *inlineNode:
-			line, col := lineOf(n.offset)
-			pos := diag.Pos{File: file, Line: line, Col: col}
-			if !n.closed {
-				errs.Addf(pos, "inline value: {{ has no closing }} on its line; write \\{{ for literal braces")
-				return ast.WalkSkipChildren, nil
-			}
-			in, err := parseInline(string(n.expr), pos, len(inlines))
-			if err != nil {
-				errs.Add(err)
-				return ast.WalkSkipChildren, nil
-			}
-			n.inline = in
-			inlines = append(inlines, in)
-			words++
+			c.inline(n)
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
-			words += len(bytes.Fields(n.Segment.Value(src)))
+			c.words += len(bytes.Fields(n.Segment.Value(src)))
 		}
 		return ast.WalkContinue, nil
 	})
-	var blocks []*Block
-	var numbers []*Numbers
 	for _, f := range fences {
-		kind := Kind(f.Language(src))
-		pos, body, bodyCol := fenceBody(f, src, file, lineOf)
-		if kind == KindNumbers {
-			nb, more, err := parseNumbers(pos, body.Bytes(), bodyCol, len(inlines))
-			errs.Add(err)
-			if nb != nil {
-				numbers = append(numbers, nb)
-				inlines = append(inlines, more...)
-				f.Parent().ReplaceChild(f.Parent(), f, &numbersNode{numbers: nb})
-			}
-			continue
-		}
-		if len(blocks) == MaxBlocks {
-			errs.Addf(pos, "%s block: a briefing holds at most %d chart and table blocks (its workbook has a sheet for each); split it into several briefings", kind, MaxBlocks)
+		if !c.fence(f) {
 			break
 		}
-		b, err := parseBlock(kind, pos, body.Bytes(), bodyCol, len(blocks))
-		errs.Add(err)
-		if b == nil {
-			continue
-		}
-		blocks = append(blocks, b)
-		n := &blockNode{block: b}
-		f.Parent().ReplaceChild(f.Parent(), f, n)
 	}
-	return blocks, numbers, inlines, words
+	return c.blocks, c.numbers, c.inlines, c.words
+}
+
+// collector gathers a briefing's blocks, cards and inline values, and
+// counts its words.
+type collector struct {
+	src     []byte
+	file    string
+	lineOf  func(int) (int, int)
+	errs    *diag.List
+	blocks  []*Block
+	numbers []*Numbers
+	inlines []*Inline
+	seen    int  // inline values of the prose, with those in error
+	full    bool // MaxInlines was passed, and said so
+	fenced  int  // numbers blocks, with those in error
+	words   int
+}
+
+// tooMany reports, once, an inline value past MaxInlines at pos.
+func (c *collector) tooMany(pos diag.Pos, what string) {
+	if !c.full {
+		c.full = true
+		c.errs.Addf(pos, "%s: a briefing holds at most %d inline values, in its prose and its cards (each is a row of its workbook's \"Quoted figures\" sheet); split it into several briefings", what, MaxInlines)
+	}
+}
+
+// inline parses an inline value of the prose.
+func (c *collector) inline(n *inlineNode) {
+	c.seen++
+	if c.full {
+		return
+	}
+	line, col := c.lineOf(n.offset)
+	pos := diag.Pos{File: c.file, Line: line, Col: col}
+	switch {
+	case c.seen > MaxInlines:
+		c.tooMany(pos, "inline value")
+		return
+	case !n.closed:
+		c.errs.Addf(pos, "inline value: {{ has no closing }} on its line; write \\{{ for literal braces")
+		return
+	}
+	in, err := parseInline(string(n.expr), pos, len(c.inlines))
+	if err != nil {
+		c.errs.Add(err)
+		return
+	}
+	n.inline = in
+	c.inlines = append(c.inlines, in)
+	c.words++
+}
+
+// fence parses a chart, table, changes or numbers fence and puts its node
+// in its place. It is false once the briefing has more blocks than
+// MaxBlocks, the rest unread.
+func (c *collector) fence(f *ast.FencedCodeBlock) bool {
+	kind := Kind(f.Language(c.src))
+	pos, body, bodyCol := fenceBody(f, c.src, c.file, c.lineOf)
+	if kind == KindNumbers {
+		c.numbersBlock(f, pos, body.Bytes(), bodyCol)
+		return true
+	}
+	if len(c.blocks) == MaxBlocks {
+		c.errs.Addf(pos, "%s block: a briefing holds at most %d chart and table blocks (its workbook has a sheet for each); split it into several briefings", kind, MaxBlocks)
+		return false
+	}
+	b, err := parseBlock(kind, pos, body.Bytes(), bodyCol, len(c.blocks))
+	c.errs.Add(err)
+	if b != nil {
+		c.blocks = append(c.blocks, b)
+		f.Parent().ReplaceChild(f.Parent(), f, &blockNode{block: b})
+	}
+	return true
+}
+
+// numbersBlock parses a numbers fence: past MaxNumbers blocks, or
+// MaxInlines values, it is refused.
+func (c *collector) numbersBlock(f *ast.FencedCodeBlock, pos diag.Pos, body []byte, bodyCol int) {
+	c.fenced++
+	if c.fenced > MaxNumbers {
+		if c.fenced == MaxNumbers+1 {
+			c.errs.Addf(pos, "numbers block: a briefing holds at most %d numbers blocks; split it into several briefings", MaxNumbers)
+		}
+		return
+	}
+	nb, more, err := parseNumbers(pos, body, bodyCol, len(c.inlines))
+	c.errs.Add(err)
+	if nb == nil {
+		return
+	}
+	if c.full || len(c.inlines)+len(more) > MaxInlines {
+		c.tooMany(cardOver(nb))
+		return
+	}
+	c.numbers = append(c.numbers, nb)
+	c.inlines = append(c.inlines, more...)
+	f.Parent().ReplaceChild(f.Parent(), f, &numbersNode{numbers: nb})
+}
+
+// cardOver is the place and name of a numbers block's first card value
+// past MaxInlines.
+func cardOver(nb *Numbers) (diag.Pos, string) {
+	for i, card := range nb.Cards {
+		if card.Value.Index >= MaxInlines {
+			return card.Value.Pos, fmt.Sprintf("numbers block: card[%d].value", i)
+		}
+		if card.Change != nil && card.Change.Index >= MaxInlines {
+			return card.Change.Pos, fmt.Sprintf("numbers block: card[%d].change", i)
+		}
+	}
+	return nb.Pos, "numbers block"
 }
 
 // TagSlug turns a tag into the name of its page: lower-case ASCII letters and

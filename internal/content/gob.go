@@ -81,12 +81,8 @@ func (b *Briefing) tree() ast.Node {
 			return
 		}
 		b.doc = newMarkdown(nil).Parser().Parse(text.NewReader(b.body))
-		lineOf := func(off int) (int, int) {
-			l, c := diag.LineCol(b.body, off)
-			return l + b.bodyLine - 1, c
-		}
 		var errs diag.List
-		collectBlocks(b.doc, b.body, b.File, lineOf, &errs)
+		collectBlocks(b.doc, b.body, b.File, bodyLines(b.body, b.bodyLine), &errs)
 	})
 	return b.doc
 }

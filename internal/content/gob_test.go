@@ -60,7 +60,7 @@ func TestGobRoundTrip(t *testing.T) {
 		if err := b.Text(&buf, r); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&buf, "\n---\n%v", b.Mentions([]Term{{"Hut 8", 0}}, nil))
+		fmt.Fprintf(&buf, "\n---\n%v", b.Mentions(NewMatcher([]Term{{"Hut 8", 0}}), nil))
 		return buf.String()
 	}
 	if got, want := render(decoded), render(parsed); got != want {

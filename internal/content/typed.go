@@ -38,6 +38,7 @@ var (
 func (b *Briefing) TypedFigures() []Typed {
 	var out []Typed
 	src := b.body
+	var lineOf func(int) (int, int) // made at the first figure
 	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -50,8 +51,11 @@ func (b *Briefing) TypedFigures() []Typed {
 			text := seg.Value(src)
 			for _, m := range typedNumber.FindAllSubmatchIndex(text, -1) {
 				if t, ok := typedAt(text, m); ok {
-					line, col := diag.LineCol(src, seg.Start+m[0])
-					t.Pos = diag.Pos{File: b.File, Line: line + b.bodyLine - 1, Col: col}
+					if lineOf == nil {
+						lineOf = bodyLines(src, b.bodyLine)
+					}
+					line, col := lineOf(seg.Start + m[0])
+					t.Pos = diag.Pos{File: b.File, Line: line, Col: col}
 					out = append(out, t)
 				}
 			}

@@ -55,6 +55,8 @@ func TestParseSeries(t *testing.T) {
 	}
 }
 
+var long, cut = strings.Repeat("x", 100_000), strings.Repeat("x", 80) + "…"
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -110,6 +112,17 @@ func TestParseErrors(t *testing.T) {
 			[]string{`data/x.toml:4:5: rows[0].v: integer 9007199254740993 is too large to keep exactly; write it as a float or in larger units`}},
 		{"empty rows", "data/x.toml", "title = \"t\"\nsource = \"s\"\nrows = []\n",
 			[]string{`data/x.toml:3:8: dataset has no rows: add at least one [[rows]] table`}},
+		// What a message quotes is cut: a 100 KB value or name is not repeated in full.
+		{"long kind", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"" + long + "\"\n[[rows]]\na = 1\n",
+			[]string{`data/x.toml:3:8: unknown kind "` + cut + `"; use series, moves, deals, table or entities`}},
+		{"long column name", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\n\"" + strings.ToUpper(long) + "\" = 1\n",
+			[]string{`data/x.toml:4:100006: rows[0].` + strings.Repeat("X", 72) + `…: invalid column name "` + strings.Repeat("X", 80) + `…": use lower-case letters, digits, '-' and '_'`}},
+		{"long cell", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.v]\nformat = \"usd\"\n[[rows]]\nv = \"" + long + "\"\n",
+			[]string{`data/x.toml:6:5: rows[0].v: want a number, got string "` + cut + `" (its format is usd)`}},
+		{"long format", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.v]\nformat = \"" + long + "\"\n[[rows]]\nv = 1\n",
+			[]string{`data/x.toml:4:10: columns.v.format: unknown format "` + cut + `"; use number, integer, usd, usd_compact, percent, date or text`}},
+		{"long duplicate alias", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"entities\"\n[[rows]]\nid = \"a\"\nname = \"" + long + "\"\n[[rows]]\nid = \"b\"\nname = \"" + long + "\"\n",
+			[]string{`data/x.toml:9:8: rows[1]: "` + cut + `" already names the entity of rows[0]; a name, ticker or alias must name one entity, or mentions and deals could not tell them apart`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,10 +42,45 @@ type Error struct {
 
 // Errorf makes an Error at pos. The format may use %w to wrap a cause. Line
 // breaks and other control characters in the message (from a library, or
-// quoted from the input) are escaped, so that every error is one line.
+// quoted from the input) are escaped, so that every error is one line, and
+// a run of more than MaxWord characters without a space is cut, so that
+// the line stays short whatever a library quotes from the input (the
+// callers cut what they quote themselves to fewer: tomlval.Quote).
 func Errorf(pos Pos, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
-	return &Error{Pos: pos, Msg: oneLine(err.Error()), Err: errors.Unwrap(err)}
+	return &Error{Pos: pos, Msg: cutWords(oneLine(err.Error())), Err: errors.Unwrap(err)}
+}
+
+// MaxWord is the most characters a message holds without a space.
+const MaxWord = 200
+
+// cutWords cuts each run of more than MaxWord characters without a space
+// after its first MaxWord, with an ellipsis.
+func cutWords(s string) string {
+	var b strings.Builder
+	run, cut := 0, false
+	for i, r := range s {
+		if r == ' ' {
+			run = 0
+		} else if run++; run > MaxWord {
+			if !cut {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+				cut = true
+			}
+			if run == MaxWord+1 {
+				b.WriteString("…")
+			}
+			continue
+		}
+		if cut {
+			b.WriteRune(r)
+		}
+	}
+	if !cut {
+		return s
+	}
+	return b.String()
 }
 
 func oneLine(s string) string {
@@ -164,12 +199,45 @@ func (l *List) Unwrap() []error {
 }
 
 // LineCol converts a byte offset in src to a 1-based line and column. Columns
-// count bytes, as editors that show byte columns and most compilers do.
+// count bytes, as editors that show byte columns and most compilers do. It
+// reads src up to off: for more than a few offsets in one file, use Lines.
 func LineCol(src []byte, off int) (line, col int) {
-	if off > len(src) {
-		off = len(src)
-	}
+	off = max(0, min(off, len(src)))
 	line = 1 + bytes.Count(src[:off], []byte{'\n'})
 	start := bytes.LastIndexByte(src[:off], '\n') + 1
 	return line, off - start + 1
+}
+
+// Lines indexes where the lines of a file start, so that each offset
+// converts to a line and column by a binary search: made once a file, it
+// keeps the cost of positions linear in the file's size however many
+// positions are asked for.
+type Lines struct {
+	starts []int // the offset of each line's first byte; starts[0] is 0
+	size   int
+}
+
+// NewLines indexes the lines of src.
+func NewLines(src []byte) *Lines {
+	l := &Lines{starts: []int{0}, size: len(src)}
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return l
+		}
+		off += i + 1
+		l.starts = append(l.starts, off)
+	}
+}
+
+// LineCol is the 1-based line and column of a byte offset, as the function
+// LineCol gives them for the indexed file.
+func (l *Lines) LineCol(off int) (line, col int) {
+	off = max(0, min(off, l.size))
+	// The line is the last one that starts at or before off.
+	line, found := slices.BinarySearch(l.starts, off)
+	if !found {
+		line--
+	}
+	return line + 1, off - l.starts[line] + 1
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"testing"
 )
 
@@ -54,6 +55,37 @@ func TestLineCol(t *testing.T) {
 	for _, tt := range []struct{ off, line, col int }{{0, 1, 1}, {1, 1, 2}, {3, 2, 1}, {7, 4, 1}, {9, 4, 3}, {99, 4, 3}} {
 		if l, c := LineCol(src, tt.off); l != tt.line || c != tt.col {
 			t.Errorf("LineCol(%d) = %d:%d, want %d:%d", tt.off, l, c, tt.line, tt.col)
+		}
+	}
+}
+
+// TestLines: the line index gives every offset the position LineCol gives
+// it, past the end and before the start too.
+func TestLines(t *testing.T) {
+	for _, src := range []string{"", "\n", "ab\ncd\n\nef", "ab\r\ncd\r\n", "\n\nx\n", "日本\n語"} {
+		lines := NewLines([]byte(src))
+		for off := -2; off <= len(src)+2; off++ {
+			wl, wc := LineCol([]byte(src), off)
+			if l, c := lines.LineCol(off); l != wl || c != wc {
+				t.Errorf("%q at %d: Lines gives %d:%d, LineCol %d:%d", src, off, l, c, wl, wc)
+			}
+		}
+	}
+}
+
+// TestCutWords: a message never holds more than MaxWord characters without
+// a space, whatever a library quoted from the input.
+func TestCutWords(t *testing.T) {
+	long := strings.Repeat("é", MaxWord)
+	tests := []struct{ in, want string }{
+		{"short words stay", "short words stay"},
+		{"key '" + long + "' has already been defined", "key '" + long[:len(long)-2] + "…" + " has already been defined"},
+		{"a " + long + "xyz b", "a " + long + "… b"},
+		{long + "x " + long + "y", long + "… " + long + "…"},
+	}
+	for _, tt := range tests {
+		if got := Errorf(Pos{}, "%s", tt.in).Msg; got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
 		}
 	}
 }

@@ -144,6 +144,7 @@ func (l *loader) mentions(terms []content.Term) {
 	slices.SortStableFunc(briefings, func(a, b *Briefing) int {
 		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Slug, b.Slug))
 	})
+	matcher := content.NewMatcher(terms)
 	for _, b := range briefings {
 		figure := func(in *content.Inline) string {
 			if in.Index < len(b.Figures) {
@@ -151,7 +152,7 @@ func (l *loader) mentions(terms []content.Term) {
 			}
 			return ""
 		}
-		for _, m := range b.Mentions(terms, figure) {
+		for _, m := range b.Mentions(matcher, figure) {
 			e := l.p.Entities[m.Entity]
 			title := e.Name
 			if e.Ticker != "" {

@@ -113,3 +113,27 @@ func TestUnknownKeyAndChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestQuote: text quoted in a message is cut after MaxQuote characters (not
+// bytes: a character is never split), in the message helpers too.
+func TestQuote(t *testing.T) {
+	long := strings.Repeat("é", MaxQuote) + "and more"
+	cut := strings.Repeat("é", MaxQuote) + "…"
+	tests := []struct{ got, want string }{
+		{Cut("short"), "short"},
+		{Quote("tab\there"), `"tab\there"`},
+		{Quote(strings.Repeat("x", MaxQuote)), `"` + strings.Repeat("x", MaxQuote) + `"`},
+		{Cut(long), cut},
+		{Quote(long), `"` + cut + `"`},
+		{Describe(long), `string "` + cut + `"`},
+		{StringValue(long).Describe(), `string "` + cut + `"`},
+		{UnknownKey(long, []string{"a"}, "keys"), `unknown key "` + cut + `"; keys are a`},
+		{CheckURL("ftp://" + long).Error(), `want an absolute http:// or https:// URL, got "ftp://` + strings.Repeat("é", MaxQuote-6) + `…"`},
+		{Suggest(strings.Repeat("x", 100_000), []string{"x"}), ""},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got  %q\nwant %q", tt.got, tt.want)
+		}
+	}
+}

@@ -151,8 +151,14 @@ func (v Value) Literal() string {
 	return "empty"
 }
 
-// Describe renders "string \"fifty\"" for messages.
-func (v Value) Describe() string { return v.Type.String() + " " + v.Literal() }
+// Describe renders "string \"fifty\"" for messages, a long string cut
+// (Quote).
+func (v Value) Describe() string {
+	if v.Type == String {
+		return v.Type.String() + " " + Quote(v.Str)
+	}
+	return v.Type.String() + " " + v.Literal()
+}
 
 // CheckText refuses characters that have no business in published text:
 // control characters other than tab and line breaks (they are invalid in

@@ -105,6 +105,10 @@ func TestErrors(t *testing.T) {
 		{content.Block{Kind: "chart", Dataset: "levels", Y: []string{"usd"}}, `content/briefings/b.md:7:1: chart block: a chart of the table "levels" needs both x and y: name the category column with x = "..." and the number columns with y = [...] (with neither, the block shows a table)`},
 		{content.Block{Kind: "table", Dataset: "levels", From: asOf}, `content/briefings/b.md:7:1: table block: from: dataset "levels" has no date column to window on`},
 		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(tomlval.StringValue("x"))}}}, `content/briefings/b.md:7:1: chart block: mark_lines: x string "x" does not fit the x column "date", which holds dates`},
+		// What a message quotes is cut: a 100 KB name is not repeated in full.
+		{content.Block{Kind: "chart", Dataset: long}, `content/briefings/b.md:7:1: chart block: unknown dataset "` + cut + `"; datasets are prices, moves`},
+		{content.Block{Kind: "chart", Dataset: "prices", Y: []string{long}}, `content/briefings/b.md:7:1: chart block: y: dataset "prices" has no column "` + cut + `"; its columns are date, close, open`},
+		{content.Block{Kind: "chart", Dataset: "prices", Marks: []content.MarkLine{{X: ptr(tomlval.StringValue(long))}}}, `content/briefings/b.md:7:1: chart block: mark_lines: x string "` + cut + `" does not fit the x column "date", which holds dates`},
 	}
 	for _, tt := range tests {
 		tt.block.Pos = diag.Pos{File: "content/briefings/b.md", Line: 7, Col: 1}
@@ -116,3 +120,44 @@ func TestErrors(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+var long, cut = strings.Repeat("x", 100_000), strings.Repeat("x", 80) + "…"
+
+// TestFigureErrorsCut: an inline value's messages quote its expression and
+// names cut, and list at most tomlval.MaxNames columns.
+func TestFigureErrorsCut(t *testing.T) {
+	var wide strings.Builder
+	wide.WriteString("title = \"Wide\"\nsource = \"S\"\n[[rows]]\n")
+	for i := range 100 {
+		fmt.Fprintf(&wide, "c%03d = %d\n", i, i)
+	}
+	w, err := dataset.Parse("data/wide.toml", []byte(wide.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := func(id string) *dataset.Dataset {
+		if id == "wide" {
+			return w
+		}
+		return find(t)(id)
+	}
+	var cols []string
+	for i := range tomlval.MaxNames {
+		cols = append(cols, fmt.Sprintf("c%03d", i))
+	}
+	tests := []struct{ expr, want string }{
+		{long + ".close", `inline value {{ ` + cut + ` }}: unknown dataset "` + cut + `"; datasets are prices, wide`},
+		{"wide." + long, `inline value {{ wide.` + strings.Repeat("x", 75) + `… }}: dataset "wide" has no column "` + cut + `"; its columns are ` + strings.Join(cols, ", ") + ` and 70 more`},
+		{"prices.close [" + long + "=1]", `inline value {{ prices.close [` + strings.Repeat("x", 66) + `… }}: filter [` + cut + `=...]: dataset "prices" has no column "` + cut + `"`},
+	}
+	for _, tt := range tests {
+		in, err := content.Parse("content/briefings/b.md", []byte("+++\ntitle = \"T\"\ndate = 2026-01-08\n+++\n{{ "+tt.expr+" }}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = BindFigure(in.Inlines[0], sets, []string{"prices", "wide"}, time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC))
+		if got, want := fmt.Sprint(err), "content/briefings/b.md:5:1: "+tt.want; got != want {
+			t.Errorf("got  %.400s\nwant %s", got, want)
+		}
+	}
+}
