@@ -434,7 +434,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := checkProject(*src); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readFile(ctx, pos[0])
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -454,6 +454,27 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d rows); set its source, and check the column labels and formats\n", filepath.ToSlash(target), bytes.Count(out, []byte("[[rows]]")))
 	return nil
+}
+
+// readFile reads a file, or returns ctx's error when ctx is done first: a
+// file can be a pipe that never ends, or on a mount that hangs, and Ctrl-C
+// must still stop brief. (The read goes on until the process exits.)
+func readFile(ctx context.Context, name string) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := os.ReadFile(name)
+		done <- result{data, err}
+	}()
+	select {
+	case r := <-done:
+		return r.data, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // replaceFile writes data to path in one step: into a new file beside it,
