@@ -33,6 +33,11 @@ var (
 	// part. The text of the longest cell, 32,767 characters, takes at most
 	// 330 KB even written as character references; padding takes more.
 	maxStretch = 1 << 20
+	// maxSlots is the most cells the rows of a sheet may span, counting
+	// the empty ones before a row's last value, which excelize's row
+	// iterator fills in: a few bytes of XML (a value in column XFD) span
+	// 16,384 of them.
+	maxSlots = 1 << 25
 )
 
 // maxCellChars is the most characters a cell of an Excel sheet holds.
@@ -253,18 +258,19 @@ func styleKinds(f *excelize.File) func(id int) cellKind {
 }
 
 // scanSheet reads the cells' style ids and types in one pass over the
-// sheet's XML: kinds[row][col] (from 1) for the cells that are dates,
+// sheet's XML: kinds[row] lists (from 1) the cells that are dates,
 // percentages or booleans. It numbers rows and cells as excelize does (a
-// row or cell without its reference follows the previous one).
-func scanSheet(ctx context.Context, name, sheet string, part *zip.File, kindOf func(int) cellKind) ([][]cellKind, error) {
+// row or cell without its reference follows the previous one), and counts
+// the cells the rows span up to their last value.
+func scanSheet(ctx context.Context, name, sheet string, part *zip.File, kindOf func(int) cellKind) ([][]kindAt, error) {
 	rc, err := part.Open()
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: %v", err)
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(&stretchReader{r: rc, ctx: ctx})
-	var kinds [][]cellKind
-	row, col := 0, 0
+	var kinds [][]kindAt
+	row, col, width, slots := 0, 0, 0, 0
 	for {
 		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
@@ -285,7 +291,11 @@ func scanSheet(ctx context.Context, name, sheet string, part *zip.File, kindOf f
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			row, col = row+1, 0
+			if slots += width; slots > maxSlots {
+				return nil, diag.Errorf(diag.Pos{File: name, Line: row, Col: 1},
+					"the rows of sheet %q span more than %d cells by row %d, counting the empty ones before each row's last value: brief does not read it", sheet, maxSlots, row)
+			}
+			row, col, width = row+1, 0, 0
 			if n, err := strconv.Atoi(attr(el, "r")); err == nil && n > 0 {
 				row = n
 			}
@@ -294,16 +304,8 @@ func scanSheet(ctx context.Context, name, sheet string, part *zip.File, kindOf f
 					"row %d (%s!A%d) is past the last row of an Excel sheet, %d, the most a dataset holds with its header: split the data", row, sheet, row, excelize.TotalRows)
 			}
 		case "c":
-			col++
-			if ref := attr(el, "r"); ref != "" {
-				c, _, err := excelize.CellNameToCoordinates(ref)
-				if err != nil {
-					return nil, diag.Errorf(diag.Pos{File: name, Line: max(row, 1), Col: col}, "cell reference %q: %v", ref, err)
-				}
-				col = c
-			}
-			if col > dataset.MaxColumns {
-				return nil, diag.Errorf(diag.Pos{File: name, Line: max(row, 1), Col: col}, "column %d is past the last column of an Excel sheet, %d, the most a dataset holds: split the data", col, dataset.MaxColumns)
+			if col, err = cellColumn(el, col+1); err != nil {
+				return nil, diag.Errorf(diag.Pos{File: name, Line: max(row, 1), Col: col}, "%v", err)
 			}
 			k := cellKind(0)
 			if s, err := strconv.Atoi(attr(el, "s")); err == nil && s > 0 {
@@ -316,13 +318,34 @@ func scanSheet(ctx context.Context, name, sheet string, part *zip.File, kindOf f
 				for len(kinds) <= row {
 					kinds = append(kinds, nil)
 				}
-				if len(kinds[row]) <= col {
-					kinds[row] = append(kinds[row], make([]cellKind, col+1-len(kinds[row]))...)
-				}
-				kinds[row][col] = k
+				kinds[row] = append(kinds[row], kindAt{col: int32(col), kind: k})
 			}
+		case "v", "f", "is":
+			width = max(width, col)
 		}
 	}
+}
+
+// kindAt is the kind of the cell in a column.
+type kindAt struct {
+	col  int32
+	kind cellKind
+}
+
+// cellColumn is a cell's column: its reference's, or next if it has none.
+func cellColumn(el xml.StartElement, next int) (int, error) {
+	col := next
+	if ref := attr(el, "r"); ref != "" {
+		c, _, err := excelize.CellNameToCoordinates(ref)
+		if err != nil {
+			return next, fmt.Errorf("cell reference %q: %w", ref, err)
+		}
+		col = c
+	}
+	if col > dataset.MaxColumns {
+		return col, fmt.Errorf("column %d is past the last column of an Excel sheet, %d, the most a dataset holds: split the data", col, dataset.MaxColumns)
+	}
+	return col, nil
 }
 
 // scanError places an error of the sheet's XML after the last row read.
@@ -349,7 +372,7 @@ func attr(el xml.StartElement, name string) string {
 
 // sheetValues reads the sheet's values with excelize's row iterator, one
 // row at a time, and joins them with their kinds.
-func sheetValues(ctx context.Context, f *excelize.File, name, sheet string, kinds [][]cellKind) ([][]cell, error) {
+func sheetValues(ctx context.Context, f *excelize.File, name, sheet string, kinds [][]kindAt) ([][]cell, error) {
 	it, err := f.Rows(sheet)
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: %v", err)
@@ -374,6 +397,10 @@ func sheetValues(ctx context.Context, f *excelize.File, name, sheet string, kind
 			rows = append(rows, []cell{{pos: diag.Pos{File: name, Line: r, Col: 1}}})
 			continue
 		}
+		var ks []kindAt
+		if r < len(kinds) {
+			ks = kinds[r]
+		}
 		row := make([]cell, len(rec))
 		for c, text := range rec {
 			pos := diag.Pos{File: name, Line: r, Col: c + 1}
@@ -381,8 +408,13 @@ func sheetValues(ctx context.Context, f *excelize.File, name, sheet string, kind
 				return nil, diag.Errorf(pos, "this cell holds %d characters, more than an Excel cell holds (%d): brief does not read it", n, maxCellChars)
 			}
 			var k cellKind
-			if r < len(kinds) && c+1 < len(kinds[r]) {
-				k = kinds[r][c+1]
+			for len(ks) > 0 && int(ks[0].col) <= c+1 {
+				// Cells come in column order (in a file where they do not,
+				// a cell may lose its kind and be read as stored).
+				if int(ks[0].col) == c+1 {
+					k = ks[0].kind
+				}
+				ks = ks[1:]
 			}
 			if r > 1 && k == kindBool && (text == "0" || text == "1") {
 				text = map[string]string{"0": "false", "1": "true"}[text]

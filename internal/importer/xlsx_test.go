@@ -89,6 +89,10 @@ func TestImportXLSXLimits(t *testing.T) {
 		p["xl/sharedStrings.xml"] = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>` + s + `</t></si></sst>`
 		return p
 	}
+	var far strings.Builder
+	for r := 2; r <= 2100; r++ {
+		fmt.Fprintf(&far, `<row r="%d"><c r="XFD%d"><v>1</v></c></row>`, r, r)
+	}
 	wide := `<row r="2">` + strings.Repeat(`<c><v>1</v></c>`, 16385) + `</row>`
 	tests := []struct {
 		name  string
@@ -101,6 +105,8 @@ func TestImportXLSXLimits(t *testing.T) {
 			"x.xlsx:2:16385: column 16385 is past the last column of an Excel sheet, 16384, the most a dataset holds: split the data"},
 		{"a cell past the last column", sheet(header, `<row r="2"><c r="XFE2"><v>1</v></c></row>`),
 			`x.xlsx:2:1: cell reference "XFE2": the column number must be greater than or equal to 1 and less than or equal to 16384`},
+		{"rows that span too many cells", sheet(header, far.String()),
+			`x.xlsx:2049:1: the rows of sheet "Sheet1" span more than 33554432 cells by row 2049, counting the empty ones before each row's last value: brief does not read it`},
 		{"padded sheet", sheet(header, strings.Repeat(" ", 2<<20), `<row r="2"><c r="A2"><v>1</v></c></row>`),
 			`x.xlsx:1:1: sheet "Sheet1" holds 1024 KB of text without markup after row 1, more than any cell holds (32767 characters): brief does not read it`},
 		{"long shared string", sst(strings.Repeat("a", 2<<20)),
