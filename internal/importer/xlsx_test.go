@@ -150,3 +150,24 @@ func TestImportStops(t *testing.T) {
 		}
 	}
 }
+
+// TestImportXLSXPastLastRowLarge is issue 21's file: a sheet of 60 MB
+// unpacked (so excelize keeps it in a temporary file, where its row iterator
+// drops the error of a row past the last) whose rows go past 1,048,576. It
+// took 12+ minutes (excelize parsed the whole sheet again for each cell's
+// style); now the first row too many is refused after one streamed pass.
+func TestImportXLSXPastLastRowLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a sheet of a million rows")
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	for r := 2; r <= excelize.TotalRows+10; r++ {
+		fmt.Fprintf(&b, `<row r="%d"><c r="A%d"><v>%d</v></c></row>`, r, r, r)
+	}
+	_, err := Import(t.Context(), "x.xlsx", craft(t, sheet(b.String())), Options{ID: "x"})
+	want := "x.xlsx:1048577:1: row 1048577 (Sheet1!A1048577) is past the last row of an Excel sheet, 1048576, the most a dataset holds with its header: split the data"
+	if got := fmt.Sprint(err); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
