@@ -80,7 +80,7 @@ func readXLSX(ctx context.Context, name string, data []byte, sheet string) ([][]
 	}
 	part := sheetPart(zr, sheet)
 	if part == nil {
-		return nil, diag.Errorf(at, "not a workbook brief can read: sheet %q is not a worksheet", sheet)
+		return nil, diag.Errorf(at, "not a workbook brief can read: sheet %q has no part", sheet)
 	}
 	kinds, err := scanSheet(ctx, name, sheet, part, styleKinds(f))
 	if err != nil {
@@ -208,7 +208,7 @@ func sheetPart(zr *zip.Reader, sheet string) *zip.File {
 			}
 			p = strings.TrimPrefix(p, "/")
 			for _, zf := range zr.File {
-				if strings.ReplaceAll(zf.Name, "\\", "/") == p && isWorksheet(p) {
+				if strings.ReplaceAll(zf.Name, "\\", "/") == p {
 					return zf
 				}
 			}

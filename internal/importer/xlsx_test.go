@@ -171,3 +171,29 @@ func TestImportXLSXPastLastRowLarge(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestImportXLSXSheetPart: the sheet's part is found as excelize finds it,
+// through the workbook's relationships, wherever it is and however the
+// target is written.
+func TestImportXLSXSheetPart(t *testing.T) {
+	rels := func(target string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Target="` + target + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>` +
+			`<Relationship Id="rId2" Target="styles.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/></Relationships>`
+	}
+	rows := sheet(header, `<row r="2"><c r="A2" s="1"><v>0.25</v></c></row>`)["xl/worksheets/sheet1.xml"]
+	styles := `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+		`<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="10" applyNumberFormat="1"/></cellXfs></styleSheet>`
+	for _, target := range []string{"worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml", "data/prices.xml"} {
+		part := "xl/" + strings.TrimPrefix(strings.TrimPrefix(target, "/"), "xl/")
+		src := craft(t, map[string]string{"xl/_rels/workbook.xml.rels": rels(target), part: rows, "xl/styles.xml": styles})
+		out, err := Import(t.Context(), "x.xlsx", src, Options{ID: "x"})
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		// The style (a percentage) is read from the part: 0.25 is 25%.
+		if d := parse(t, out); d.Value(0, d.Column("v")).Literal() != "25" {
+			t.Errorf("%s: got\n%s", target, out)
+		}
+	}
+}
