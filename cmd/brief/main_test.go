@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -59,6 +60,7 @@ func TestScripts(t *testing.T) {
 			"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
 			},
+			"perm": perm,
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -135,6 +137,27 @@ func cmptree(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(a) < 5 {
 		ts.Fatalf("%s holds only %d files", args[0], len(a))
+	}
+}
+
+// perm FILE MODE fails unless FILE has MODE (octal) less the umask, as a
+// file the project writes with that mode has.
+func perm(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: perm FILE MODE")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	umask := uint64(0o022)
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		if _, rest, ok := strings.Cut(string(status), "Umask:\t"); ok {
+			umask, _ = strconv.ParseUint(strings.Fields(rest)[0], 8, 32)
+		}
+	}
+	st, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if got := uint64(st.Mode().Perm()); got != want&^umask {
+		ts.Fatalf("%s has mode %04o, want %04o", args[0], got, want&^umask)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -102,11 +103,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "check":
 		return cmdCheck(ctx, rest, stdout, stderr)
 	case "new":
-		return cmdNew(rest, stdout, stderr)
+		return cmdNew(ctx, rest, stdout, stderr)
 	case "init":
 		return cmdInit(rest, stdout)
 	case "import":
-		return cmdImport(rest, stdout)
+		return cmdImport(ctx, rest, stdout)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "mail":
@@ -328,7 +329,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func cmdNew(args []string, stdout, stderr io.Writer) error {
+func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("new", `new [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`,
 		"Writes content/briefings/<date>-<slug>.md with front matter, as a draft.\nIt never overwrites a file.")
 	src := fs.String("src", ".", "project `DIR`ectory")
@@ -352,6 +353,9 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 	name, text, err := content.Draft(pos[0], day)
 	if err != nil {
 		return fmt.Errorf("new: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted before anything was written
 	}
 	dir := filepath.Join(*src, "content", "briefings")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -426,7 +430,7 @@ func shellQuote(dir string) string {
 	return "'" + strings.ReplaceAll(dir, "'", `'\''`) + "'"
 }
 
-func cmdImport(args []string, stdout io.Writer) error {
+func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]",
 		"Turns a CSV file, or a sheet of an XLSX workbook, into the typed dataset\ndata/ID.toml: the first row names the columns; types, dates and percentages are\nread from the cells. It never replaces a dataset unless --force.")
 	src := fs.String("src", ".", "project `DIR`ectory")
@@ -449,11 +453,11 @@ func cmdImport(args []string, stdout io.Writer) error {
 	if err := checkProject(*src); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readFile(ctx, pos[0])
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	out, err := importer.Import(filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet})
+	out, err := importer.Import(ctx, filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet})
 	if err != nil {
 		return err
 	}
@@ -464,23 +468,65 @@ func cmdImport(args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+*id+".toml.tmp-")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(out)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), target)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := replaceFile(ctx, target, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d rows); set its source, and check the column labels and formats\n", filepath.ToSlash(target), bytes.Count(out, []byte("[[rows]]")))
 	return nil
+}
+
+// readFile reads a file, or returns ctx's error when ctx is done first: a
+// file can be a pipe that never ends, or on a mount that hangs, and Ctrl-C
+// must still stop brief. (The read goes on until the process exits.)
+func readFile(ctx context.Context, name string) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := os.ReadFile(name)
+		done <- result{data, err}
+	}()
+	select {
+	case r := <-done:
+		return r.data, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// replaceFile writes data to path in one step: into a new file beside it,
+// with the mode the project's other files have (0644 less the umask), then
+// renamed over it. When ctx is done before the rename, it removes the new
+// file and returns ctx's error: the old file, or none, stays.
+func replaceFile(ctx context.Context, path string, data []byte) error {
+	var tmp *os.File
+	var err error
+	for range 100 {
+		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // checkProject refuses a --src that does not exist, or that is a folder

@@ -11,6 +11,7 @@ package importer
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -18,9 +19,8 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
@@ -43,9 +43,10 @@ type cell struct {
 }
 
 // Import reads the file (its name, for messages and to tell CSV from XLSX)
-// and returns the dataset's TOML. Every problem is returned at once, as a
-// *diag.List, each at its place in the source.
-func Import(name string, data []byte, opts Options) ([]byte, error) {
+// and returns the dataset's TOML, which dataset.Parse reads. Every problem
+// is returned at once, as a *diag.List, each at its place in the source.
+// When ctx is done it stops within a row and returns ctx's error.
+func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte, error) {
 	if !tomlval.ValidID(opts.ID) {
 		return nil, fmt.Errorf("--id %q: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", opts.ID)
 	}
@@ -54,37 +55,52 @@ func Import(name string, data []byte, opts Options) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("--kind %q: use series, moves, deals or table", opts.Kind)
 	}
+	source := name
+	name = displayName(name)
 	var rows [][]cell
 	var err error
-	switch strings.ToLower(path.Ext(name)) {
+	switch strings.ToLower(path.Ext(source)) {
 	case ".csv", ".txt":
-		rows, err = readCSV(name, data)
+		rows, err = readCSV(ctx, name, data)
 	case ".xlsx", ".xlsm":
-		rows, err = readXLSX(name, data, opts.Sheet)
+		rows, err = readXLSX(ctx, name, data, opts.Sheet)
 	default:
 		return nil, fmt.Errorf("%s: brief imports .csv and .xlsx files", name)
 	}
 	if err != nil {
 		return nil, err
 	}
-	t, err := newTable(name, rows)
+	t, err := newTable(ctx, name, rows)
 	if err != nil {
 		return nil, err
 	}
 	if err := t.checkKind(name, opts); err != nil {
 		return nil, err
 	}
-	return t.toml(name, opts), nil
+	return t.toml(ctx, source, opts)
+}
+
+// displayName is the file's name as messages print it: as it is, or quoted
+// when it holds what a terminal would act on or hide (control characters,
+// bidirectional overrides, bytes that are not UTF-8).
+func displayName(name string) string {
+	if tomlval.CheckText(name) != nil || strings.ContainsAny(name, "\t\n\r") {
+		return strconv.QuoteToGraphic(name)
+	}
+	return name
 }
 
 // readCSV reads every record with its place; a BOM and CRLF line ends are
 // fine, a row with more cells than the header is not.
-func readCSV(name string, data []byte) ([][]cell, error) {
+func readCSV(ctx context.Context, name string, data []byte) ([][]cell, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	var rows [][]cell
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -96,6 +112,10 @@ func readCSV(name string, data []byte) ([][]cell, error) {
 			}
 			return nil, err
 		}
+		if len(rec) > dataset.MaxColumns {
+			line, col := r.FieldPos(dataset.MaxColumns)
+			return nil, diag.Errorf(diag.Pos{File: name, Line: line, Col: col}, "this row has %d cells; a dataset holds at most %d columns, as many as an Excel sheet: split the data", len(rec), dataset.MaxColumns)
+		}
 		row := make([]cell, len(rec))
 		for i, f := range rec {
 			line, col := r.FieldPos(i)
@@ -104,90 +124,6 @@ func readCSV(name string, data []byte) ([][]cell, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
-}
-
-// readXLSX reads a sheet's cells as stored (not as shown), noting which
-// are formatted as dates or percentages.
-func readXLSX(name string, data []byte, sheet string) ([][]cell, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: %v", err)
-	}
-	defer f.Close()
-	if sheet == "" {
-		sheet = f.GetSheetName(0)
-	} else if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
-		return nil, fmt.Errorf("%s has no sheet %q; its sheets are %s", name, sheet, strings.Join(f.GetSheetList(), ", "))
-	}
-	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, err
-	}
-	styles := map[int]cell{} // style id -> what its format says
-	kind := func(ref string) cell {
-		id, err := f.GetCellStyle(sheet, ref)
-		if err != nil || id == 0 {
-			return cell{}
-		}
-		if k, ok := styles[id]; ok {
-			return k
-		}
-		var k cell
-		if st, err := f.GetStyle(id); err == nil {
-			format := ""
-			if st.CustomNumFmt != nil {
-				format = *st.CustomNumFmt
-			}
-			switch {
-			case st.NumFmt == 9 || st.NumFmt == 10 || strings.Contains(format, "%"):
-				k.pct = true
-			case st.NumFmt >= 14 && st.NumFmt <= 22, isDateFormat(format):
-				k.date = true
-			}
-		}
-		styles[id] = k
-		return k
-	}
-	rows := make([][]cell, len(raw))
-	for r, rec := range raw {
-		row := make([]cell, len(rec))
-		for c, text := range rec {
-			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
-			k := cell{}
-			if r > 0 && text != "" {
-				k = kind(ref)
-			}
-			if r > 0 && (text == "0" || text == "1") {
-				if t, err := f.GetCellType(sheet, ref); err == nil && t == excelize.CellTypeBool {
-					text = map[string]string{"0": "false", "1": "true"}[text]
-				}
-			}
-			row[c] = cell{text: text, pos: diag.Pos{File: name, Line: r + 1, Col: c + 1}, pct: k.pct, date: k.date}
-		}
-		rows[r] = row
-	}
-	return rows, nil
-}
-
-// isDateFormat reports whether a custom number format shows a date: it has
-// a day, month or year part outside quoted text and brackets.
-func isDateFormat(f string) bool {
-	var b strings.Builder
-	quoted, bracket := false, false
-	for _, r := range f {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case r == '[':
-			bracket = true
-		case r == ']':
-			bracket = false
-		case !quoted && !bracket:
-			b.WriteRune(r)
-		}
-	}
-	s := strings.ToLower(b.String())
-	return strings.ContainsAny(s, "dy") || strings.Contains(s, "mmm")
 }
 
 // column is a column of the imported table.
@@ -216,7 +152,7 @@ func columnName(h string) string {
 }
 
 // newTable reads the header and types every column.
-func newTable(name string, rows [][]cell) (*table, error) {
+func newTable(ctx context.Context, name string, rows [][]cell) (*table, error) {
 	var errs diag.List
 	for len(rows) > 0 && blank(rows[len(rows)-1]) {
 		rows = rows[:len(rows)-1]
@@ -254,6 +190,9 @@ func newTable(name string, rows [][]cell) (*table, error) {
 	}
 	cells := make([][]cell, len(t.cols)) // by column
 	for _, row := range data {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if len(row) > len(t.cols) {
 			extra := row[len(t.cols)]
 			errs.Addf(extra.pos, "this row has %d cells, the header %d: remove the extra cells or name them in the header", len(row), len(t.cols))
@@ -274,6 +213,9 @@ func newTable(name string, rows [][]cell) (*table, error) {
 		return nil, &errs
 	}
 	for i, c := range t.cols {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		c.typeCells(cells[i], &errs)
 	}
 	return t, errs.Err()

@@ -26,12 +26,12 @@ func TestImportCSV(t *testing.T) {
 	src := "\xef\xbb\xbfDate,Close (USD),Change %,Volume,Listed,Note\r\n" +
 		"2026-01-02,35.5,-2.5%,\"1,200\",true,first\r\n" +
 		"2 Jan 2026x,,,,,\r\n"
-	_, err := Import("p.csv", []byte(src), Options{ID: "p"})
+	_, err := Import(t.Context(), "p.csv", []byte(src), Options{ID: "p"})
 	if got, want := fmt.Sprint(err), `p.csv:3:1: want a date like the rest of column "Date", got string "2 Jan 2026x"`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	src = strings.Replace(src, "2 Jan 2026x", "\"Jan 9, 2026\"", 1)
-	out, err := Import("p.csv", []byte(src), Options{ID: "p", Kind: dataset.KindSeries})
+	out, err := Import(t.Context(), "p.csv", []byte(src), Options{ID: "p", Kind: dataset.KindSeries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestImportErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opts.ID = "x"
-			_, err := Import("x.csv", []byte(tt.src), tt.opts)
+			_, err := Import(t.Context(), "x.csv", []byte(tt.src), tt.opts)
 			if got := fmt.Sprint(err); got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
@@ -91,7 +91,7 @@ func TestDayAndMonthOrder(t *testing.T) {
 		{"date,v\n13/04/2026,1\n03/04/2026,2\n", "2026-04-03"}, // day first
 		{"date,v\n04/13/2026,1\n04/03/2026,2\n", "2026-04-03"}, // month first
 	} {
-		out, err := Import("x.csv", []byte(tt.src), Options{ID: "x"})
+		out, err := Import(t.Context(), "x.csv", []byte(tt.src), Options{ID: "x"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range sets {
-		out, err := Import("all.xlsx", buf.Bytes(), Options{ID: d.ID, Sheet: d.ID})
+		out, err := Import(t.Context(), "all.xlsx", buf.Bytes(), Options{ID: d.ID, Sheet: d.ID})
 		if err != nil {
 			t.Fatalf("%s: %v", d.ID, err)
 		}
@@ -155,7 +155,7 @@ func bigCSV(n int) []byte {
 }
 
 func TestLargeImport(t *testing.T) {
-	out, err := Import("big.csv", bigCSV(100_000), Options{ID: "big", Kind: dataset.KindSeries})
+	out, err := Import(t.Context(), "big.csv", bigCSV(100_000), Options{ID: "big", Kind: dataset.KindSeries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func BenchmarkImport(b *testing.B) {
 	src := bigCSV(100_000)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Import("big.csv", src, Options{ID: "big", Kind: dataset.KindSeries}); err != nil {
+		if _, err := Import(b.Context(), "big.csv", src, Options{ID: "big", Kind: dataset.KindSeries}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -194,15 +194,103 @@ func TestImportXLSXErrors(t *testing.T) {
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Import("m.xlsx", buf.Bytes(), Options{ID: "m"})
+	_, err := Import(t.Context(), "m.xlsx", buf.Bytes(), Options{ID: "m"})
 	if got, want := fmt.Sprint(err), `m.xlsx:3:2: want a number like the rest of column "Change", got string "n/a"`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	_, err = Import("m.xlsx", buf.Bytes(), Options{ID: "m", Sheet: "Data"})
+	_, err = Import(t.Context(), "m.xlsx", buf.Bytes(), Options{ID: "m", Sheet: "Data"})
 	if got, want := fmt.Sprint(err), `m.xlsx has no sheet "Data"; its sheets are Sheet1`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if _, err := Import("m.xlsx", []byte("not a zip"), Options{ID: "m"}); err == nil || !strings.HasPrefix(err.Error(), "m.xlsx:1:1: not a workbook brief can read") {
+	if _, err := Import(t.Context(), "m.xlsx", []byte("not a zip"), Options{ID: "m"}); err == nil || !strings.HasPrefix(err.Error(), "m.xlsx:1:1: not a workbook brief can read") {
 		t.Errorf("a file that is not a workbook: %v", err)
+	}
+}
+
+// bigXLSX is a workbook of n rows and 4 columns, as brief's own workbooks
+// write them: a date, a ticker, a number and a percentage, each styled.
+func bigXLSX(tb testing.TB, n int) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	date, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})
+	if err := sw.SetRow("A1", []any{"Date", "Ticker", "Close", "Change"}); err != nil {
+		tb.Fatal(err)
+	}
+	for r := 2; r <= n+1; r++ {
+		ref, _ := excelize.CoordinatesToCellName(1, r)
+		row := []any{excelize.Cell{StyleID: date, Value: 40000 + r}, fmt.Sprintf("T%d", r%50), float64(r%1000) + 0.25, excelize.Cell{StyleID: pct, Value: float64(r%200)/1000 - 0.1}}
+		if err := sw.SetRow(ref, row); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkImportXLSX imports a sheet of 100,000 rows and 4 styled columns
+// (figures in docs/performance.md).
+func BenchmarkImportXLSX(b *testing.B) {
+	src := bigXLSX(b, 100_000)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Import(b.Context(), "big.xlsx", src, Options{ID: "big", Kind: dataset.KindSeries}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestImportNames: whatever the file is called, the dataset brief writes
+// is one it reads (issue 21: a name with ESC, DEL, bytes that are not UTF-8
+// or U+202E went raw into the title and comment, and `bs\x.csv` got the
+// title "x"); messages quote a name a terminal would act on.
+func TestImportNames(t *testing.T) {
+	tests := []struct{ name, title, source, msg string }{
+		{`bs\x.csv`, `bs\x`, `bs\x.csv`, `bs\x.csv:1:1:`},
+		{"dir/esc\x1b[31mred.csv", "esc [31mred", "esc [31mred.csv", `"dir/esc\x1b[31mred.csv":1:1:`},
+		{"del\x7f.csv", "del", "del .csv", `"del\x7f.csv":1:1:`},
+		{"bad\xff.csv", "bad", "bad .csv", `"bad\xff.csv":1:1:`},
+		{"evil\u202ecsv.txt", "evil csv", "evil csv.txt", `"evil\u202ecsv.txt":1:1:`},
+		{"two\nlines.csv", "two lines", "two lines.csv", `"two\nlines.csv":1:1:`},
+		{"\x1b.csv", "x", ".csv", `"\x1b.csv":1:1:`},
+	}
+	for _, tt := range tests {
+		out, err := Import(t.Context(), tt.name, []byte("a\n1\n"), Options{ID: "x"})
+		if err != nil {
+			t.Fatalf("%q: %v", tt.name, err)
+		}
+		d := parse(t, out)
+		if d.Title != tt.title || d.Source != tt.source {
+			t.Errorf("%q: title %q, source %q; want %q, %q", tt.name, d.Title, d.Source, tt.title, tt.source)
+		}
+		if _, err := Import(t.Context(), tt.name, nil, Options{ID: "x"}); !strings.HasPrefix(fmt.Sprint(err), tt.msg) {
+			t.Errorf("%q: message %v, want it to start %s", tt.name, err, tt.msg)
+		}
+	}
+}
+
+// TestImportColumns: a file wider than a dataset (an Excel sheet) is
+// refused at the first column too many, not written for the build to
+// refuse.
+func TestImportColumns(t *testing.T) {
+	var b strings.Builder
+	for i := range dataset.MaxColumns + 1 {
+		fmt.Fprintf(&b, "c%d,", i)
+	}
+	src := strings.TrimSuffix(b.String(), ",") + "\n"
+	_, err := Import(t.Context(), "w.csv", []byte(src+strings.Repeat("1,", dataset.MaxColumns)+"1\n"), Options{ID: "w"})
+	want := fmt.Sprintf("w.csv:1:%d: this row has 16385 cells; a dataset holds at most 16384 columns, as many as an Excel sheet: split the data", strings.LastIndexByte(src, ',')+2)
+	if got := fmt.Sprint(err); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"path"
 	"strconv"
@@ -10,21 +12,22 @@ import (
 	"github.com/brief-desk/brief/internal/tomlval"
 )
 
-// toml writes the dataset's text.
-func (t *table) toml(name string, opts Options) []byte {
+// toml writes the dataset's text. name is the file's slash path: its base
+// names the source, and the title unless a sheet does.
+func (t *table) toml(ctx context.Context, name string, opts Options) ([]byte, error) {
 	var b bytes.Buffer
 	put := func(format string, args ...any) {
 		fmt.Fprintf(&b, format, args...)
 		b.WriteByte('\n')
 	}
-	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
-	put("# Imported from %s by brief import. Set the source to where the data comes from.", quoteComment(base))
+	base := cleanText(path.Base(name))
+	put("# Imported from %s by brief import. Set the source to where the data comes from.", base)
 	title := strings.TrimSuffix(base, path.Ext(base))
 	if opts.Sheet != "" {
-		title = opts.Sheet
+		title = cleanText(opts.Sheet)
 	}
-	put("title  = %s", quote(title))
-	put("source = %s", quote(base))
+	put("title  = %s", quote(cmp.Or(strings.TrimSpace(title), opts.ID)))
+	put("source = %s", quote(cmp.Or(strings.TrimSpace(base), opts.ID)))
 	if opts.Kind != "" {
 		put("kind   = %s", quote(string(opts.Kind)))
 	}
@@ -42,6 +45,9 @@ func (t *table) toml(name string, opts Options) []byte {
 		}
 	}
 	for r := range t.rows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		put("")
 		put("[[rows]]")
 		for _, c := range t.cols {
@@ -50,7 +56,7 @@ func (t *table) toml(name string, opts Options) []byte {
 			}
 		}
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 // literal writes a value as TOML: as Value.Literal does, but a number
@@ -68,4 +74,16 @@ func literal(v tomlval.Value) string {
 // TOML does.
 func quote(s string) string { return strconv.Quote(s) }
 
-func quoteComment(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
+// cleanText makes a file or sheet name fit a dataset's text and a TOML
+// comment: each character CheckText refuses (control characters,
+// bidirectional overrides, bytes that are not UTF-8), and each line break
+// and tab, becomes a space. (The name is a placeholder that the user is told
+// to check; what it held is in the messages, quoted.)
+func cleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || tomlval.CheckText(string(r)) != nil {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/brief-desk/brief/internal/gen"
+)
+
+// stopWithin is how long a command may take to stop after SIGINT or
+// SIGTERM: it checks for the signal between rows, files and messages, so it
+// stops in milliseconds; the bound leaves room for a loaded machine. Before
+// issue 21 an import ignored both signals for good.
+const stopWithin = 5 * time.Second
+
+// TestInterrupt runs the real binary on long work, for each command that
+// has any, sends SIGINT (or SIGTERM) while it is busy, and checks that it
+// stops promptly, says "interrupted", exits 1 (not killed), and leaves
+// nothing behind: no dataset, no temporary file beside it, nothing in
+// TMPDIR (where excelize unpacks large sheets). brief new and brief init
+// write a few small files and have no long work to interrupt.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs brief on long work")
+	}
+	dir := t.TempDir()
+	proj := filepath.Join(dir, "proj")
+	if err := gen.Write(proj, 200); err != nil {
+		t.Fatal(err)
+	}
+	rows := filepath.Join(dir, "rows.xlsx")
+	writeRowsWorkbook(t, rows, excelize.TotalRows+10)
+	fifo := filepath.Join(dir, "slow.csv")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	smtp := silentServer(t)
+
+	tests := []struct {
+		name  string
+		sig   syscall.Signal
+		args  []string
+		ready func(t *testing.T, cmd *exec.Cmd, stdout *syncBuffer)
+	}{
+		{"import a sheet past the last row", syscall.SIGINT, []string{"import", rows, "--id", "x", "--src", proj}, busy},
+		{"import, SIGTERM", syscall.SIGTERM, []string{"import", rows, "--id", "x", "--src", proj}, busy},
+		{"import from a pipe that never ends", syscall.SIGINT, []string{"import", fifo, "--id", "x", "--src", proj}, openWriter(fifo)},
+		{"build", syscall.SIGINT, []string{"build", "--src", proj, "--no-cache", "--quiet"}, busy},
+		{"check", syscall.SIGINT, []string{"check", "--src", proj}, busy},
+		{"mail to a server that never answers", syscall.SIGINT, []string{"mail", "--src", proj, "--from", "Desk <desk@example.com>", "--to", "a@example.com", "--send"}, smtp.accepted},
+		{"serve", syscall.SIGINT, []string{"serve", "--src", proj, "--addr", "127.0.0.1:0"}, printed("serving")},
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.args[0] == "mail" {
+				// go-mail bounds the wait for the server's greeting by its
+				// 30 s timeout, not by the context (reported with issue 21;
+				// internal/mail is another change's): drop this skip with it.
+				t.Skip("brief mail waits up to 30 s for a silent server's greeting after Ctrl-C")
+			}
+			tmp := t.TempDir()
+			cmd := exec.Command(exe, tt.args...)
+			cmd.Env = append(os.Environ(), asBrief+"=1", "TMPDIR="+tmp, "SOURCE_DATE_EPOCH=",
+				"XDG_CACHE_HOME="+filepath.Join(dir, "keys"), "BRIEF_SMTP_URL=smtp://"+smtp.addr)
+			stdout, stderr := &syncBuffer{}, &syncBuffer{}
+			cmd.Stdout, cmd.Stderr = stdout, stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			tt.ready(t, cmd, stdout)
+			select {
+			case err := <-exited:
+				t.Fatalf("brief ended before the signal: %v\n%s%s", err, stdout, stderr)
+			default:
+			}
+			if err := cmd.Process.Signal(tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-exited:
+				// serve's way to stop is Ctrl-C: it says "stopped" and
+				// exits 0; the others say "interrupted" and exit 1.
+				var ee *exec.ExitError
+				stopped := tt.args[0] == "serve" && err == nil && strings.Contains(stdout.String(), "stopped")
+				interrupted := strings.Contains(stderr.String(), "interrupted") && errors.As(err, &ee) && ee.ExitCode() == 1
+				if !stopped && !interrupted {
+					t.Errorf("after %v: %v\nstdout:\n%s\nstderr:\n%s", tt.sig, err, stdout, stderr)
+				}
+			case <-time.After(stopWithin):
+				_ = cmd.Process.Kill()
+				<-exited
+				t.Fatalf("still running %v after %v\nstderr:\n%s", stopWithin, tt.sig, stderr)
+			}
+			left, _ := filepath.Glob(filepath.Join(proj, "data", "*x.toml*"))
+			if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+				left = append(left, filepath.Join(tmp, entries[0].Name()))
+			}
+			if len(left) > 0 {
+				t.Errorf("left behind: %s", left)
+			}
+		})
+	}
+}
+
+// busy waits until the process has had a third of a second of CPU: it is
+// in the middle of its work.
+func busy(t *testing.T, cmd *exec.Cmd, _ *syncBuffer) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+		if err != nil {
+			t.Skipf("no /proc: %v", err)
+		}
+		// Fields after the command name: state is 3rd, utime 14th, stime 15th.
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+		utime, _ := strconv.Atoi(f[11])
+		stime, _ := strconv.Atoi(f[12])
+		if utime+stime >= 33 { // clock ticks of 10 ms
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the process never got busy")
+}
+
+// openWriter opens a FIFO for writing, which returns once brief has opened
+// it for reading, writes a header and leaves it open: the read never ends.
+func openWriter(fifo string) func(*testing.T, *exec.Cmd, *syncBuffer) {
+	return func(t *testing.T, _ *exec.Cmd, _ *syncBuffer) {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { w.Close() })
+		if _, err := io.WriteString(w, "a,b\n1,2\n"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// printed waits until stdout holds s.
+func printed(s string) func(*testing.T, *exec.Cmd, *syncBuffer) {
+	return func(t *testing.T, _ *exec.Cmd, stdout *syncBuffer) {
+		deadline := time.Now().Add(60 * time.Second)
+		for !strings.Contains(stdout.String(), s) {
+			if time.Now().After(deadline) {
+				t.Fatalf("never printed %q", s)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// smtpServer accepts connections and never says a word, as a hung mail
+// server would.
+type smtpServer struct {
+	addr  string
+	conns chan net.Conn
+}
+
+func silentServer(t *testing.T) *smtpServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &smtpServer{addr: ln.Addr().String(), conns: make(chan net.Conn, 16)}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.conns <- c
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		for {
+			select {
+			case c := <-s.conns:
+				c.Close()
+			default:
+				return
+			}
+		}
+	})
+	return s
+}
+
+// accepted waits until brief has connected (and so waits for the greeting).
+func (s *smtpServer) accepted(t *testing.T, _ *exec.Cmd, _ *syncBuffer) {
+	select {
+	case c := <-s.conns:
+		t.Cleanup(func() { c.Close() })
+		time.Sleep(100 * time.Millisecond)
+	case <-time.After(60 * time.Second):
+		t.Fatal("brief mail never connected")
+	}
+}
+
+// writeRowsWorkbook writes a workbook whose sheet has n rows of one number:
+// a few MB that unpack to a sheet of 60 MB, streamed to the file.
+func writeRowsWorkbook(t *testing.T, name string, n int) {
+	var src bytes.Buffer
+	if err := excelize.NewFile().Write(&src); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(src.Bytes()), int64(src.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	zw := zip.NewWriter(out)
+	for _, zf := range zr.File {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zf.Name != "xl/worksheets/sheet1.xml" {
+			rc, _ := zf.Open()
+			_, err = io.Copy(w, rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		bw := bufio.NewWriterSize(w, 1<<20)
+		bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+		bw.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>v</t></is></c></row>`)
+		for r := 2; r <= n; r++ {
+			fmt.Fprintf(bw, `<row r="%d"><c r="A%d"><v>%d</v></c></row>`, r, r, r)
+		}
+		bw.WriteString(`</sheetData></worksheet>`)
+		if err := bw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a process writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
