@@ -72,12 +72,6 @@ func TestInterrupt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.args[0] == "mail" {
-				// go-mail bounds the wait for the server's greeting by its
-				// 30 s timeout, not by the context (reported with issue 21;
-				// internal/mail is another change's): drop this skip with it.
-				t.Skip("brief mail waits up to 30 s for a silent server's greeting after Ctrl-C")
-			}
 			tmp := t.TempDir()
 			cmd := exec.Command(exe, tt.args...)
 			cmd.Env = append(os.Environ(), asBrief+"=1", "TMPDIR="+tmp, "SOURCE_DATE_EPOCH=",

@@ -64,6 +64,9 @@ func Send(ctx context.Context, srv Server, m *Message) (*Receipt, error) {
 	}
 	client, err := dial(ctx, ep, srv, timeout)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("connecting to %s, interrupted: %w (%w)", ep.addr(), ErrNotSent, ctx.Err())
+		}
 		return nil, explain(ep, err)
 	}
 	stop := context.AfterFunc(ctx, func() { client.Close() })
@@ -169,7 +172,29 @@ func dial(ctx context.Context, ep *endpoint, srv Server, timeout time.Duration) 
 	if err != nil {
 		return nil, err
 	}
-	return c.DialToSMTPClientWithContext(ctx)
+	// go-mail heeds the context while it connects, not while it waits for
+	// the server's greeting, EHLO, TLS or login (those wait up to timeout):
+	// on Ctrl-C, return at once and close the connection when it comes.
+	type dialled struct {
+		c   *smtp.Client
+		err error
+	}
+	done := make(chan dialled, 1)
+	go func() {
+		sc, err := c.DialToSMTPClientWithContext(ctx)
+		done <- dialled{sc, err}
+	}()
+	select {
+	case d := <-done:
+		return d.c, d.err
+	case <-ctx.Done():
+		go func() {
+			if d := <-done; d.c != nil {
+				_ = d.c.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
 }
 
 // transact runs MAIL, RCPT and DATA and returns the server's answer to
