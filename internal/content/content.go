@@ -596,9 +596,27 @@ func cardOver(nb *Numbers) (diag.Pos, string) {
 	return nb.Pos, "numbers block"
 }
 
-// TagSlug turns a tag into the name of its page: lower-case ASCII letters and
-// digits, other runs of characters as one '-'. It is "" when nothing is left.
+// TagSlug turns a tag into the name of its page: the tag transliterated to
+// lower-case ASCII letters and digits (gosimple/slug, as for briefings'
+// slugs: "Énergie" is energie, "日本" ri-ben), every other run of
+// characters one '-', at most 80 bytes. It is "" when nothing is left. For
+// a tag of ASCII letters, digits and punctuation it is LegacyTagSlug's.
 func TagSlug(tag string) string {
+	// These are read as spaces, as the first tag slugs did: gosimple/slug
+	// would spell '&' and '@' "and" and "at", keep '_', and join the words
+	// around a quote ("Investor's day" investors-day).
+	s := slug.Make(strings.NewReplacer("&", " ", "@", " ", "_", " ", "'", " ", `"`, " ").Replace(tag))
+	if len(s) > 80 {
+		s = s[:80]
+	}
+	return strings.Trim(s, "-")
+}
+
+// LegacyTagSlug is the name brief gave a tag's page until December 2026:
+// ASCII letters and digits only ("Énergie" was nergie), other runs of
+// characters as one '-'. The build writes a redirect from it to the page
+// TagSlug names, where the two differ, so that no published link breaks.
+func LegacyTagSlug(tag string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(tag) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -143,9 +144,38 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestTagSlug(t *testing.T) {
-	for in, want := range map[string]string{"AI hosting": "ai-hosting", "../../x": "x", "Über uns": "ber-uns", "  ": "", "a--b": "a-b"} {
-		if got := TagSlug(in); got != want {
-			t.Errorf("TagSlug(%q) = %q, want %q", in, got, want)
+	for _, tt := range []struct{ tag, want, legacy string }{
+		{"AI hosting", "ai-hosting", "ai-hosting"},
+		{"../../x", "x", "x"},
+		{"  ", "", ""},
+		{"a--b", "a-b", "a-b"},
+		{"S&P 500", "s-p-500", "s-p-500"},
+		{"a_b @home", "a-b-home", "a-b-home"},
+		{"Über uns", "uber-uns", "ber-uns"},
+		{"Énergie", "energie", "nergie"},
+		{"Café", "cafe", "caf"},
+		{"日本", "ri-ben", ""},
+		{"Москва", "moskva", ""},
+		{"🚀", "", ""},
+		{strings.Repeat("日本", 40), strings.TrimSuffix(strings.Repeat("ri-ben-", 40)[:80], "-"), ""},
+	} {
+		if got := TagSlug(tt.tag); got != tt.want {
+			t.Errorf("TagSlug(%q) = %q, want %q", tt.tag, got, tt.want)
+		}
+		if got := LegacyTagSlug(tt.tag); got != tt.legacy {
+			t.Errorf("LegacyTagSlug(%q) = %q, want %q", tt.tag, got, tt.legacy)
+		}
+	}
+	// A tag of printable ASCII keeps the page name it always had: only
+	// tags with other letters move (and get a redirect).
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		b := make([]byte, 1+r.IntN(12))
+		for i := range b {
+			b[i] = byte(' ' + r.IntN('~'-' '+1))
+		}
+		if tag := string(b); TagSlug(tag) != LegacyTagSlug(tag) {
+			t.Errorf("TagSlug(%q) = %q, but its page was %q", tag, TagSlug(tag), LegacyTagSlug(tag))
 		}
 	}
 }

@@ -80,6 +80,37 @@ type tagInfo struct {
 	Briefings []*briefingInfo
 }
 
+// tagMove is the page name a topic had before tag names were transliterated
+// (content.LegacyTagSlug), which redirects to its page now.
+type tagMove struct {
+	From string
+	To   *tagInfo
+}
+
+// tagMoves lists the old page names of the topics whose name changed, each
+// once (the first tag to have it wins), sorted; a name that is a topic's
+// page now is left to that page.
+func tagMoves(briefings []*project.Briefing, tags []*tagInfo) []tagMove {
+	bySlug := make(map[string]*tagInfo, len(tags))
+	for _, t := range tags {
+		bySlug[t.Slug] = t
+	}
+	seen := map[string]bool{}
+	var moves []tagMove
+	for _, b := range briefings {
+		for _, name := range b.Tags {
+			old, now := content.LegacyTagSlug(name), content.TagSlug(name)
+			if old == "" || old == now || bySlug[old] != nil || seen[old] {
+				continue
+			}
+			seen[old] = true
+			moves = append(moves, tagMove{From: old, To: bySlug[now]})
+		}
+	}
+	slices.SortFunc(moves, func(a, b tagMove) int { return strings.Compare(a.From, b.From) })
+	return moves
+}
+
 // ArchivePageSize is how many briefings the home page lists, newest first,
 // and each page of the archive after it (archive/2/, archive/3/ ...); topic
 // pages too (tags/<tag>/, then tags/<tag>/2/ ...). A site of 100,000

@@ -8,6 +8,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"io"
 	"maps"
 	"slices"
@@ -145,6 +146,9 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 		add(o)
 	}
 	add(r.notFound())
+	for _, m := range tagMoves(p.Briefings, r.tags) {
+		add(r.tagRedirect(m))
+	}
 	for i, b := range p.Briefings {
 		add(r.briefingPage(b, i, workbooks[i], csvs[i]))
 	}
@@ -274,6 +278,40 @@ func (r *renderer) assets() []*Output {
 
 // notFound is a page that hosts serve at any depth, so its links are
 // absolute from base_url.
+// redirectPage is the page left at a topic's old address: a refresh to
+// the new one, with a link for a reader whose browser does not follow it,
+// and kept out of search indexes.
+var redirectPage = template.Must(template.New("redirect").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<title>{{.Name}}</title>
+<meta name="robots" content="noindex">
+{{with .Canonical}}<link rel="canonical" href="{{.}}">
+{{end}}<meta http-equiv="refresh" content="0; url={{.Href}}">
+</head>
+<body>
+<p>This topic is now at <a href="{{.Href}}">{{.Name}}</a>.</p>
+</body>
+</html>
+`))
+
+// tagRedirect is the redirect from a topic's old page name to its page.
+func (r *renderer) tagRedirect(m tagMove) *Output {
+	rel := "tags/" + m.From + "/index.html"
+	return &Output{
+		Path: rel, Stage: StagePages, Key: key.New().Str(rel).Sum(r.site).Str(m.To.Slug).Str(m.To.Name).Done(),
+		Make: func(Sizes) ([]byte, error) {
+			var buf bytes.Buffer
+			err := redirectPage.Execute(&buf, map[string]string{
+				"Lang": r.p.Config.Language, "Name": m.To.Name, "Href": "../" + m.To.Slug + "/index.html",
+				"Canonical": r.p.Config.BaseURL + "tags/" + m.To.Slug + "/",
+			})
+			return buf.Bytes(), err
+		},
+	}
+}
+
 func (r *renderer) notFound() *Output {
 	return &Output{
 		Path: "404.html", Stage: StageFiles, Key: key.New().Str("404.html").Sum(r.site).Done(),

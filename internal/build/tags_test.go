@@ -1,0 +1,74 @@
+package build_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/sitetest"
+)
+
+// TestTagsInAnyLanguage: a tag in any script has a page named by its
+// transliteration ("Énergie" tags/energie/, "日本" tags/ri-ben/, which was
+// refused), and where the page had another name before (ASCII letters
+// only: "Énergie" was tags/nergie/), that name is a redirect to the new
+// page, which `brief check` follows; a name that is another topic's page
+// now ("Caf") stays that page.
+func TestTagsInAnyLanguage(t *testing.T) {
+	dir := sitetest.Write(t, `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/desk/"
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-08
+tags = ["Énergie", "Café", "日本", "Markets"]
++++
+Text.
+-- content/briefings/w2.md --
++++
+title = "Week two"
+date = 2026-01-15
+tags = ["Caf", "énergie"]
++++
+Text.
+`)
+	if _, err := build.Build(context.Background(), build.Options{Src: dir}); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"tags/energie/index.html", "tags/cafe/index.html", "tags/caf/index.html", "tags/ri-ben/index.html", "tags/markets/index.html"} {
+		if !strings.Contains(sitetest.Read(t, dir, page), "<main") {
+			t.Errorf("%s is not a topic page", page)
+		}
+	}
+	if !strings.Contains(sitetest.Read(t, dir, "tags/energie/index.html"), "Week two") {
+		t.Error(`"énergie" and "Énergie" do not share a page`)
+	}
+	moved := sitetest.Read(t, dir, "tags/nergie/index.html")
+	for _, want := range []string{
+		`<meta http-equiv="refresh" content="0; url=../energie/index.html">`,
+		`<a href="../energie/index.html">énergie</a>`, // the newest briefing's spelling names the topic
+		`<link rel="canonical" href="https://example.org/desk/tags/energie/">`,
+		`<meta name="robots" content="noindex">`,
+	} {
+		if !strings.Contains(moved, want) {
+			t.Errorf("tags/nergie/index.html lacks %s:\n%s", want, moved)
+		}
+	}
+	if strings.Contains(sitetest.Read(t, dir, "tags/caf/index.html"), "refresh") {
+		t.Error("Café's old name, which is Caf's page now, was made a redirect")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "tags", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(sitetest.Read(t, dir, "sitemap.xml"), "tags/nergie/") {
+		t.Error("the sitemap lists a redirect")
+	}
+	if _, err := build.Check(context.Background(), build.Options{Src: dir, Strict: true}); err != nil {
+		t.Errorf("brief check: %v", err)
+	}
+}
