@@ -52,22 +52,41 @@ func ExitCode(err error) int {
 	return 1
 }
 
-const usage = `brief turns datasets and markdown commentary into a static briefing site.
+// commands is each command's synopsis: the one text that the usage, the
+// command's own help and the README's command line show (TestSynopses
+// holds the three, and the flags each command defines, to it).
+var commands = []struct{ name, synopsis string }{
+	{"build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]"},
+	{"serve", "serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]"},
+	{"check", "check [--src DIR] [--drafts] [--strict]"},
+	{"new", `new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`},
+	{"init", "init  [DIR]"},
+	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]"},
+	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]"},
+	{"version", "version"},
+	{"help", "help [command]"},
+}
 
-Usage:
-  brief build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]
-  brief serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]
-  brief check [--src DIR] [--drafts] [--strict]
-  brief new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"
-  brief init  [DIR]
-  brief import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]
-  brief mail  [--src DIR] [--slug SLUG] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]
-  brief version
-  brief help [command]
+// synopsis is a command's synopsis, its words single-spaced.
+func synopsis(name string) string {
+	for _, c := range commands {
+		if c.name == name {
+			return strings.Join(strings.Fields(c.synopsis), " ")
+		}
+	}
+	panic("no synopsis for " + name)
+}
 
-Run 'brief help <command>' for a command's flags.
-Exit status: 0 success, 1 invalid input or failed build, 2 wrong usage.
-`
+// usage is what brief prints with no command, or with help.
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("brief turns datasets and markdown commentary into a static briefing site.\n\nUsage:\n")
+	for _, c := range commands {
+		b.WriteString("  brief " + c.synopsis + "\n")
+	}
+	b.WriteString("\nRun 'brief help <command>' for a command's flags.\nExit status: 0 success, 1 invalid input or failed build, 2 wrong usage.\n")
+	return b.String()
+}()
 
 // Run runs brief with args (without the program name). Errors have been
 // printed to stderr by the time it returns; the error only carries the exit
@@ -160,18 +179,17 @@ func parse(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) 
 	}
 }
 
-func newFlags(name, synopsis, about string) *flag.FlagSet {
+func newFlags(name, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: brief %s\n\n%s\n\nFlags:\n", synopsis, about)
+		fmt.Fprintf(fs.Output(), "Usage: brief %s\n\n%s\n\nFlags:\n", synopsis(name), about)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]",
-		"Builds the site into --out (default DIR/public). The new site replaces the old one\nonly when the whole build succeeded. Unchanged files keep their modification time.\nRendered pages and workbooks are cached in --cache (safe to delete).")
+	fs := newFlags("build", "Builds the site into --out (default DIR/public). The new site replaces the old one\nonly when the whole build succeeded. Unchanged files keep their modification time.\nRendered pages and workbooks are cached in --cache (safe to delete).")
 	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.StringVar(&opts.Out, "out", "", "output `DIR`ectory (default: DIR/public)")
@@ -261,8 +279,7 @@ func (p *progress) clear() {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]",
-		"Builds the site in memory and serves it, rebuilding and reloading open pages\nwhen a file changes. Build errors show on every page; the server keeps running.\nNothing is written to the project. Ctrl-C stops it.")
+	fs := newFlags("serve", "Builds the site in memory and serves it, rebuilding and reloading open pages\nwhen a file changes. Build errors show on every page; the server keeps running.\nNothing is written to the project. Ctrl-C stops it.")
 	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; loopback unless you say otherwise")
@@ -306,8 +323,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [--src DIR] [--drafts] [--strict]",
-		"Validates the project as a build would, including rendering, without writing\nanything into the project. It also looks for every figure typed in the prose\n(with %, $ or a unit of the data) among the values of the briefing's data,\nand warns about those it cannot find.")
+	fs := newFlags("check", "Validates the project as a build would, including rendering, without writing\nanything into the project. It also looks for every figure typed in the prose\n(with %, $ or a unit of the data) among the values of the briefing's data,\nand warns about those it cannot find.")
 	var opts build.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "also list drafts as published (they are always checked)")
@@ -330,8 +346,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("new", `new [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`,
-		"Writes content/briefings/<date>-<slug>.md with front matter, as a draft.\nIt never overwrites a file.")
+	fs := newFlags("new", "Writes content/briefings/<date>-<slug>.md with front matter, as a draft.\nIt never overwrites a file.")
 	src := fs.String("src", ".", "project `DIR`ectory")
 	date := fs.String("date", "", "the briefing's date (default: today)")
 	pos, err := parse(fs, args, stdout)
@@ -384,8 +399,7 @@ func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func cmdInit(args []string, stdout io.Writer) error {
-	fs := newFlags("init", "init [DIR]",
-		"Writes a new project into DIR (default: the current folder): site.toml with every\nkey explained, a small dataset of each kind, a first briefing with a chart and a\ntable that says how to write the next one, and a .gitignore. It never overwrites a\nfile; then run brief build or brief serve there.")
+	fs := newFlags("init", "Writes a new project into DIR (default: the current folder): site.toml with every\nkey explained, a small dataset of each kind, a first briefing with a chart and a\ntable that says how to write the next one, and a .gitignore. It never overwrites a\nfile; then run brief build or brief serve there.")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {
 		return helpOK(err)
@@ -431,8 +445,7 @@ func shellQuote(dir string) string {
 }
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]",
-		"Turns a CSV file, or a sheet of an XLSX workbook, into the typed dataset\ndata/ID.toml: the first row names the columns; types, dates and percentages are\nread from the cells. It never replaces a dataset unless --force.")
+	fs := newFlags("import", "Turns a CSV file, or a sheet of an XLSX workbook, into the typed dataset\ndata/ID.toml: the first row names the columns; types, dates and percentages are\nread from the cells. It never replaces a dataset unless --force.")
 	src := fs.String("src", ".", "project `DIR`ectory")
 	id := fs.String("id", "", "the dataset's `ID`: the file data/ID.toml (required)")
 	kind := fs.String("kind", "", "series, moves, deals or table (default table)")

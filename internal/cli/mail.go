@@ -34,13 +34,12 @@ func (l *addressFlag) Set(s string) error {
 var _ flag.Value = (*addressFlag)(nil)
 
 func cmdMail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("mail", "mail [--src DIR] [--slug SLUG] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]",
-		"Makes one briefing (default: the latest published) into an email with its\n"+
-			"workbook attached and its charts as images, as mail.toml says. --eml writes\n"+
-			"the message to a file (- for standard output); --send delivers it through\n"+
-			"the SMTP server in BRIEF_SMTP_URL (smtp://user@host:587), with the password\n"+
-			"in BRIEF_SMTP_PASSWORD, and needs the site's base_url; --dry-run shows\n"+
-			"recipients, subject and size.")
+	fs := newFlags("mail", "Makes one briefing (default: the latest published) into an email with its\n"+
+		"workbook attached and its charts as images, as mail.toml says. --eml writes\n"+
+		"the message to a file (- for standard output); --send delivers it through\n"+
+		"the SMTP server in BRIEF_SMTP_URL (smtp://user@host:587), with the password\n"+
+		"in BRIEF_SMTP_PASSWORD, and needs the site's base_url; --dry-run shows\n"+
+		"recipients, subject and size.")
 	var job mail.Job
 	fs.StringVar(&job.Src, "src", ".", "project `DIR`ectory")
 	fs.StringVar(&job.Briefing, "slug", "", "the briefing's `SLUG` (default: the latest published)")
