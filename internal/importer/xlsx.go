@@ -17,6 +17,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // An XLSX file is a zip of XML parts, and a few MB of it can unpack to
@@ -65,6 +66,9 @@ func readXLSX(ctx context.Context, name string, data []byte, sheet string) ([][]
 	if err != nil {
 		return nil, diag.Errorf(at, "not a workbook brief can read: %v", err)
 	}
+	if err := checkNames(name, zr); err != nil {
+		return nil, err
+	}
 	if err := checkParts(ctx, name, zr); err != nil {
 		return nil, err
 	}
@@ -89,11 +93,27 @@ func readXLSX(ctx context.Context, name string, data []byte, sheet string) ([][]
 	return sheetValues(ctx, f, name, sheet, kinds)
 }
 
+// checkNames refuses a workbook holding two parts whose names differ only
+// in case or in '\\' for '/': a reader that matches names one way and
+// excelize, which matches them another, could then read different parts
+// (a harmless sheet checked, a hostile one imported).
+func checkNames(name string, zr *zip.Reader) error {
+	seen := make(map[string]string, len(zr.File))
+	for _, zf := range zr.File {
+		k := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		if first, ok := seen[k]; ok {
+			return diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: it holds two parts named %s and %s", tomlval.Quote(first), tomlval.Quote(zf.Name))
+		}
+		seen[k] = zf.Name
+	}
+	return nil
+}
+
 // checkParts refuses a workbook whose parts unpack to more than
-// maxUnpacked, or whose XML parts other than worksheets (which scanSheet
-// checks as it reads the one imported) hold a stretch of more than
-// maxStretch bytes without markup. (archive/zip refuses a part that
-// unpacks to more than its header says.)
+// maxUnpacked, or whose XML parts hold a stretch of more than maxStretch
+// bytes without markup (scanSheet checks the imported sheet again, to say
+// after which row). (archive/zip refuses a part that unpacks to more than
+// its header says.)
 func checkParts(ctx context.Context, name string, zr *zip.Reader) error {
 	at := diag.Pos{File: name, Line: 1, Col: 1}
 	var total uint64
@@ -105,7 +125,7 @@ func checkParts(ctx context.Context, name string, zr *zip.Reader) error {
 	}
 	for _, zf := range zr.File {
 		ext := strings.ToLower(path.Ext(zf.Name))
-		if ext != ".xml" && ext != ".rels" && ext != ".vml" || isWorksheet(zf.Name) {
+		if ext != ".xml" && ext != ".rels" && ext != ".vml" {
 			continue
 		}
 		rc, err := zf.Open()
@@ -125,10 +145,6 @@ func checkParts(ctx context.Context, name string, zr *zip.Reader) error {
 		}
 	}
 	return nil
-}
-
-func isWorksheet(name string) bool {
-	return strings.HasPrefix(strings.ToLower(strings.ReplaceAll(name, "\\", "/")), "xl/worksheets/sheet")
 }
 
 // longStretch is a stretch of more than maxStretch bytes without markup,
@@ -221,7 +237,7 @@ func sheetPart(zr *zip.Reader, sheet string) *zip.File {
 // that is missing or broken leaves v empty.
 func readPart(zr *zip.Reader, name string, v any) {
 	for _, zf := range zr.File {
-		if strings.EqualFold(strings.ReplaceAll(zf.Name, "\\", "/"), name) {
+		if zf.Name == name { // as excelize finds it
 			if rc, err := zf.Open(); err == nil {
 				_ = xml.NewDecoder(rc).Decode(v)
 				rc.Close()
@@ -380,6 +396,7 @@ func sheetValues(ctx context.Context, f *excelize.File, name, sheet string, kind
 	defer it.Close()
 	var rows [][]cell
 	last := 0 // the last row that has a value
+	held := 0 // cells held, whatever part scanSheet read
 	for r := 1; it.Next(); r++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -391,6 +408,10 @@ func sheetValues(ctx context.Context, f *excelize.File, name, sheet string, kind
 		rec, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, diag.Errorf(diag.Pos{File: name, Line: r, Col: 1}, "not a workbook brief can read: %v", err)
+		}
+		if held += len(rec); held > maxSlots {
+			return nil, diag.Errorf(diag.Pos{File: name, Line: r, Col: 1},
+				"the rows of sheet %q span more than %d cells by row %d, counting the empty ones before each row's last value: brief does not read it", sheet, maxSlots, r)
 		}
 		if len(rec) == 0 {
 			// An empty row still has a place, for messages.

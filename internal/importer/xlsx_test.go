@@ -108,7 +108,11 @@ func TestImportXLSXLimits(t *testing.T) {
 		{"rows that span too many cells", sheet(header, far.String()),
 			`x.xlsx:2049:1: the rows of sheet "Sheet1" span more than 33554432 cells by row 2049, counting the empty ones before each row's last value: brief does not read it`},
 		{"padded sheet", sheet(header, strings.Repeat(" ", 2<<20), `<row r="2"><c r="A2"><v>1</v></c></row>`),
-			`x.xlsx:1:1: sheet "Sheet1" holds 1024 KB of text without markup after row 1, more than any cell holds (32767 characters): brief does not read it`},
+			"x.xlsx:1:1: xl/worksheets/sheet1.xml holds 1024 KB of text without markup at byte 1048781, more than any cell holds (32767 characters): brief does not read it"},
+		// A second package index whose name differs only in case could send
+		// brief's scan to a harmless sheet while excelize reads another.
+		{"two parts with one name", map[string]string{"_RELS/.RELS": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>`},
+			`x.xlsx:1:1: not a workbook brief can read: it holds two parts named "_rels/.rels" and "_RELS/.RELS"`},
 		{"long shared string", sst(strings.Repeat("a", 2<<20)),
 			"x.xlsx:1:1: xl/sharedStrings.xml holds 1024 KB of text without markup at byte 1048718, more than any cell holds (32767 characters): brief does not read it"},
 		{"long cell", sst(strings.Repeat("a", 40000)),
