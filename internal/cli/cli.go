@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -23,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"golang.org/x/term"
 
 	"github.com/brief-desk/brief/internal/build"
@@ -509,37 +509,23 @@ func readFile(ctx context.Context, name string) ([]byte, error) {
 	}
 }
 
-// replaceFile writes data to path in one step: into a new file beside it,
-// with the mode the project's other files have (0644 less the umask), then
-// renamed over it. When ctx is done before the rename, it removes the new
-// file and returns ctx's error: the old file, or none, stays.
+// replaceFile writes data to path in one step: into a new file beside it
+// (renameio), with the mode the project's other files have (0644 less the
+// umask), then renamed over it. When ctx is done before the rename, the new
+// file is removed and ctx's error returned: the old file, or none, stays.
 func replaceFile(ctx context.Context, path string, data []byte) error {
-	var tmp *os.File
-	var err error
-	for range 100 {
-		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
-		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if !errors.Is(err, fs.ErrExist) {
-			break
-		}
-	}
+	f, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	defer f.Cleanup() // after the rename, it removes nothing
+	if _, err := f.Write(data); err != nil {
+		return err
 	}
-	if err == nil {
-		err = ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return f.CloseAtomicallyReplace()
 }
 
 // checkProject refuses a --src that does not exist, or that is a folder

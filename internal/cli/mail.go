@@ -60,6 +60,11 @@ func cmdMail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if job.Eml == "" && !job.Send && !job.DryRun {
 		return &UsageError{Msg: "mail needs --eml FILE, --send or --dry-run"}
 	}
+	if job.Send && job.Eml == "-" {
+		// The copy would be written before the message is sent, and mixed
+		// with what the send reports on standard output.
+		return &UsageError{Msg: "mail: --eml - with --send would print the message before it is sent; give --eml FILE, which is written once it is sent"}
+	}
 	if job.Send && job.DryRun {
 		return &UsageError{Msg: "mail: --dry-run sends nothing; give --send or --dry-run, not both"}
 	}

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/google/renameio/v2"
 )
 
 // Job is one run of brief mail: which briefing, and what to do with its
@@ -91,30 +91,25 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 
 func kb(n int) string { return fmt.Sprintf("%d KB", (n+1023)/1024) }
 
-// pending is a file written under a temporary name beside its target.
+// pending is a file written under a temporary name beside its target
+// (renameio), renamed over it only by commit.
 type pending struct {
-	tmp, target string
-	done        bool
+	f    *renameio.PendingFile
+	done bool
 }
 
+// writeTemp writes b beside target, with the mode a project's files have
+// (0644 less the umask).
 func writeTemp(target string, b []byte) (*pending, error) {
-	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-")
+	f, err := renameio.NewPendingFile(target, renameio.WithPermissions(0o644))
 	if err != nil {
 		return nil, err
 	}
-	p := &pending{tmp: f.Name(), target: target}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(p.tmp)
+	if _, err := f.Write(b); err != nil {
+		f.Cleanup()
 		return nil, err
 	}
-	return p, nil
+	return &pending{f: f}, nil
 }
 
 // commit renames the file to its target.
@@ -122,7 +117,7 @@ func (p *pending) commit() error {
 	if p.done {
 		return nil
 	}
-	if err := os.Rename(p.tmp, p.target); err != nil {
+	if err := p.f.CloseAtomicallyReplace(); err != nil {
 		return err
 	}
 	p.done = true
@@ -132,6 +127,6 @@ func (p *pending) commit() error {
 // discard removes the file unless it was committed.
 func (p *pending) discard() {
 	if !p.done {
-		os.Remove(p.tmp)
+		p.f.Cleanup()
 	}
 }
