@@ -121,8 +121,13 @@ func TestParseErrors(t *testing.T) {
 			[]string{`data/x.toml:6:5: rows[0].v: want a number, got string "` + cut + `" (its format is usd)`}},
 		{"long format", "data/x.toml", "title = \"t\"\nsource = \"s\"\n[columns.v]\nformat = \"" + long + "\"\n[[rows]]\nv = 1\n",
 			[]string{`data/x.toml:4:10: columns.v.format: unknown format "` + cut + `"; use number, integer, usd, usd_compact, percent, date or text`}},
-		{"long duplicate alias", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"entities\"\n[[rows]]\nid = \"a\"\nname = \"" + long + "\"\n[[rows]]\nid = \"b\"\nname = \"" + long + "\"\n",
+		{"long duplicate alias", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"entities\"\n[[rows]]\nid = \"a\"\nname = \"" + long[:200] + "\"\n[[rows]]\nid = \"b\"\nname = \"" + long[:200] + "\"\n",
 			[]string{`data/x.toml:9:8: rows[1]: "` + cut + `" already names the entity of rows[0]; a name, ticker or alias must name one entity, or mentions and deals could not tell them apart`}},
+		{"long alias", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"entities\"\n[[rows]]\nid = \"a\"\nname = \"A\"\naliases = \"B; " + long + "\"\n[[rows]]\nid = \"b\"\nname = \"" + long + "\"\n",
+			[]string{
+				`data/x.toml:7:11: rows[0].aliases: "` + cut + `" has 100000 characters; a name, ticker or alias has at most 200 (mention search reads each as far as the prose matches it)`,
+				`data/x.toml:10:8: rows[1].name: "` + cut + `" has 100000 characters; a name, ticker or alias has at most 200 (mention search reads each as far as the prose matches it)`,
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

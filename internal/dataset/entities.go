@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/brief-desk/brief/internal/tomlval"
 )
@@ -54,6 +55,11 @@ func (d *Dataset) Entities() []*Entity {
 
 // checkEntities checks ids (slugs, unique) and that no name, ticker or
 // alias names two entities (compared without case).
+// MaxTermChars is the most characters an entity's name, ticker or alias
+// has: mention search compares a term with the prose as far as they agree,
+// at every word, so a term of thousands of characters made it quadratic.
+const MaxTermChars = 200
+
 func checkEntities(d *Dataset) []Problem {
 	var out []Problem
 	for _, name := range []string{"ticker", "aliases"} {
@@ -75,12 +81,22 @@ func checkEntities(d *Dataset) []Problem {
 		} else {
 			ids[e.ID] = e.Row
 		}
-		seen := map[string]bool{}
 		cols := map[string]string{strings.ToLower(e.Name): "name", strings.ToLower(e.Ticker): "ticker"}
+		seen := map[string]bool{}
 		for _, t := range e.Terms() {
 			k := strings.ToLower(t)
 			if seen[k] {
 				continue // an alias that repeats the entity's own name
+			}
+			if n := utf8.RuneCountInString(t); n > MaxTermChars {
+				seen[k] = true
+				col := cols[k]
+				if col == "" {
+					col = "aliases"
+				}
+				out = append(out, Problem{Row: e.Row, Column: col, First: -1,
+					Msg: fmt.Sprintf("%s has %d characters; a name, ticker or alias has at most %d (mention search reads each as far as the prose matches it)", tomlval.Quote(t), n, MaxTermChars)})
+				continue
 			}
 			seen[k] = true
 			if j, dup := terms[k]; dup {
