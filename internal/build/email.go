@@ -21,7 +21,9 @@ func (e *Engine) Email(slug string) (*render.Email, error) {
 	}
 	for _, b := range e.last.Briefings {
 		if b.Slug == slug {
-			return render.NewEmail(e.last, b, e.opts.render())
+			// The workbook the last build made (a briefing without one has
+			// none), not a plan and a workbook made again for every view.
+			return render.NewEmailWith(e.last, b, e.mem.file("briefings/"+b.Slug+"/"+b.Slug+".xlsx"))
 		}
 	}
 	return nil, fmt.Errorf("%q: %w", slug, ErrNoBriefing)

@@ -76,6 +76,16 @@ func (c *memCache) get(path string, k key.Hash) ([]byte, bool) {
 	return e.data, ok && e.key == k
 }
 
+// file is the bytes the last build gave path, or nil.
+func (c *memCache) file(path string) []byte {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[path].data
+}
+
 func (c *memCache) put(path string, k key.Hash, data []byte) {
 	if c == nil {
 		return

@@ -69,17 +69,28 @@ func NewEmail(p *project.Project, b *project.Briefing, opts Options) (*Email, er
 	if err != nil {
 		return nil, err
 	}
-	e := &Email{Title: b.Title, Summary: b.Summary, Date: b.Date, URL: p.Config.BaseURL + "briefings/" + b.Slug + "/",
-		WorkbookName: b.Slug + ".xlsx"}
+	var workbook []byte
 	for _, o := range pl.Outputs {
-		if o.Path == "briefings/"+b.Slug+"/"+e.WorkbookName {
-			if e.Workbook, err = o.Make(func(string) int { return 0 }); err != nil {
+		if o.Path == workbookPath(b.Slug) {
+			if workbook, err = o.Make(func(string) int { return 0 }); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if e.Workbook == nil {
-		e.WorkbookName = ""
+	return NewEmailWith(p, b, workbook)
+}
+
+// NewEmailWith is NewEmail with the briefing's workbook given (nil for a
+// briefing without one), as a preview that has built the site holds it:
+// no plan is made, and no workbook.
+func NewEmailWith(p *project.Project, b *project.Briefing, workbook []byte) (*Email, error) {
+	if err := emailImages(b); err != nil {
+		return nil, err
+	}
+	e := &Email{Title: b.Title, Summary: b.Summary, Date: b.Date, URL: p.Config.BaseURL + "briefings/" + b.Slug + "/",
+		Workbook: workbook}
+	if workbook != nil {
+		e.WorkbookName = b.Slug + ".xlsx"
 	}
 	base, err := url.Parse(e.URL)
 	if err != nil {
