@@ -17,6 +17,7 @@ type Image struct {
 // written; an email cannot (brief mail refuses them).
 func (b *Briefing) Images() []Image {
 	var out []Image
+	var lineOf func(int) (int, int) // one line index, made at the first image
 	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -27,8 +28,10 @@ func (b *Briefing) Images() []Image {
 		case *ast.Image:
 			pos := diag.Pos{File: b.File}
 			if off := n.Pos(); off >= 0 {
-				line, col := diag.LineCol(b.body, off)
-				pos.Line, pos.Col = line+b.bodyLine-1, col
+				if lineOf == nil {
+					lineOf = bodyLines(b.body, b.bodyLine)
+				}
+				pos.Line, pos.Col = lineOf(off)
 			}
 			out = append(out, Image{Pos: pos, Dest: string(n.Destination)})
 		}
