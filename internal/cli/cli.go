@@ -467,6 +467,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	data, err := readFile(ctx, pos[0])
+	var located *diag.Error
+	if errors.As(err, &located) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -488,9 +492,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// readFile reads a file, or returns ctx's error when ctx is done first: a
-// file can be a pipe that never ends, or on a mount that hangs, and Ctrl-C
-// must still stop brief. (The read goes on until the process exits.)
+// readFile reads a file of at most importer.MaxFile bytes, or returns
+// ctx's error when ctx is done first: a file can be a pipe that never ends,
+// or on a mount that hangs, and Ctrl-C must still stop brief. (The read
+// goes on until the process exits.)
 func readFile(ctx context.Context, name string) ([]byte, error) {
 	type result struct {
 		data []byte
@@ -498,7 +503,22 @@ func readFile(ctx context.Context, name string) ([]byte, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		data, err := os.ReadFile(name)
+		f, err := os.Open(name)
+		if err != nil {
+			done <- result{nil, err}
+			return
+		}
+		defer f.Close()
+		tooLarge := diag.Errorf(diag.Pos{File: filepath.ToSlash(name), Line: 1, Col: 1},
+			"the file is larger than the %d MB brief imports: split it, or import the rows a dataset needs", importer.MaxFile>>20)
+		if st, err := f.Stat(); err == nil && st.Size() > importer.MaxFile {
+			done <- result{nil, tooLarge}
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(f, importer.MaxFile+1)) // a pipe has no size
+		if err == nil && len(data) > importer.MaxFile {
+			data, err = nil, tooLarge
+		}
 		done <- result{data, err}
 	}()
 	select {
@@ -576,7 +596,13 @@ func helpOK(err error) error {
 
 func printErrors(w io.Writer, err error) {
 	var list *diag.List
-	if errors.As(err, &list) {
+	var one *diag.Error
+	if !errors.As(err, &list) && errors.As(err, &one) && err == error(one) {
+		// A located error alone is a list of one: file:line:col first.
+		list = &diag.List{}
+		list.Add(one)
+	}
+	if list != nil {
 		errs := list.Errors()
 		for _, e := range errs {
 			fmt.Fprintln(w, e.Error())

@@ -27,6 +27,10 @@ import (
 	"github.com/brief-desk/brief/internal/tomlval"
 )
 
+// MaxFile is the largest file brief imports: the size a workbook may unpack
+// to, and a CSV of a million rows of eight columns fits in it.
+const MaxFile = 512 << 20
+
 // Options say what dataset to make.
 type Options struct {
 	ID    string       // the dataset id: data/<ID>.toml
