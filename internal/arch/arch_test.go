@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"internal/arch":      nil,
 	"internal/gen":       nil,
 	"templates":          nil,
-	"internal/tomlval":   nil,
+	"internal/tomlval":   {"internal/diag"},
 	"internal/dataset":   {"internal/diag", "internal/tomlpos", "internal/tomlval"},
 	"internal/content":   {"internal/diag", "internal/tomlpos", "internal/tomlval"},
 	"internal/view":      {"internal/content", "internal/dataset", "internal/diag", "internal/tomlval"},

@@ -151,7 +151,7 @@ func parseBlock(kind Kind, pos diag.Pos, body []byte, bodyCol, index int) (*Bloc
 	b.Subtitle = p.str("subtitle")
 	b.Type = ChartType(p.str("type"))
 	if b.Type != "" && !slices.Contains(chartTypes, b.Type) {
-		p.errorf("type", "type: unknown chart type %s; use line, bar, area or scatter", tomlval.Quote(string(b.Type)))
+		p.errorf("type", "type: unknown chart type %s; use line, bar, area or scatter", diag.Quote(string(b.Type)))
 	}
 	b.X = p.str("x")
 	b.Y = p.strs("y")
@@ -185,7 +185,7 @@ func (p *blockParser) checkKeys() {
 			p.addf(p.at(p.ix.Key(k)), "%s", tomlval.UnknownKey(k, known, "a changes block's keys"))
 		case slices.Contains(commonKeys, k), p.kind == KindChart && slices.Contains(chartKeys, k):
 		case slices.Contains(chartKeys, k):
-			p.addf(p.at(p.ix.Key(k)), "%s applies to chart blocks only; use ```chart, or remove it", tomlval.Quote(k))
+			p.addf(p.at(p.ix.Key(k)), "%s applies to chart blocks only; use ```chart, or remove it", diag.Quote(k))
 		default:
 			p.addf(p.at(p.ix.Key(k)), "%s", tomlval.UnknownKey(k, known, "keys"))
 		}
@@ -275,13 +275,13 @@ func (p *blockParser) where() []Where {
 		if list, isList := w[col].([]any); isList {
 			vals = list
 			if len(list) == 0 {
-				p.addf(cond.Pos, "%s: the list is empty, so no row could match", tomlval.Cut(path))
+				p.addf(cond.Pos, "%s: the list is empty, so no row could match", diag.Cut(path))
 			}
 		}
 		for _, e := range vals {
 			v, err := tomlval.FromTOML(e)
 			if err != nil {
-				p.addf(cond.Pos, "%s: %v", tomlval.Cut(path), err)
+				p.addf(cond.Pos, "%s: %v", diag.Cut(path), err)
 				continue
 			}
 			cond.Values = append(cond.Values, v)
@@ -345,7 +345,7 @@ func (p *blockParser) markLine(path string, t map[string]any) MarkLine {
 			}
 			ml.X = &v
 		default:
-			p.addf(p.at(p.ix.Key(path+"."+k)), "%s: unknown key %s; a mark line has y or x, and label", path, tomlval.Quote(k))
+			p.addf(p.at(p.ix.Key(path+"."+k)), "%s: unknown key %s; a mark line has y or x, and label", path, diag.Quote(k))
 		}
 	}
 	if (ml.Y == nil) == (ml.X == nil) {

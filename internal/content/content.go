@@ -267,9 +267,9 @@ func (f *frontParser) slug(b *Briefing) {
 		b.Slug, slugPos = s, f.keyAt("slug")
 	}
 	if len(b.Slug) > 100 {
-		f.errs.Addf(slugPos, "slug %s is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", tomlval.Quote(b.Slug))
+		f.errs.Addf(slugPos, "slug %s is too long for a page name: at most 100 characters (rename the file or set slug = \"...\")", diag.Quote(b.Slug))
 	} else if !ValidSlug(b.Slug) {
-		f.errs.Addf(slugPos, "invalid slug %s: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", tomlval.Quote(b.Slug))
+		f.errs.Addf(slugPos, "invalid slug %s: a briefing's page name uses lower-case letters, digits, '-' and '_' (rename the file or set slug = \"...\")", diag.Quote(b.Slug))
 	}
 }
 

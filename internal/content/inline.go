@@ -53,7 +53,7 @@ var funcs = []Func{FuncChange, FuncDelta, FuncMax, FuncMin, FuncSum, FuncMean, F
 func parseInline(expr string, pos diag.Pos, index int) (*Inline, error) {
 	in := &Inline{Pos: pos, Index: index, Expr: strings.TrimSpace(expr)}
 	fail := func(format string, args ...any) (*Inline, error) {
-		return nil, diag.Errorf(pos, "inline value {{ %s }}: "+format, append([]any{tomlval.Cut(in.Expr)}, args...)...)
+		return nil, diag.Errorf(pos, "inline value {{ %s }}: "+format, append([]any{diag.Cut(in.Expr)}, args...)...)
 	}
 	left, right, piped := cutOutsideQuotes(in.Expr, '|')
 	toks, err := tokens(left)
@@ -65,29 +65,29 @@ func parseInline(expr string, pos diag.Pos, index int) (*Inline, error) {
 	}
 	in.Dataset, in.Column, _ = strings.Cut(toks[0], ".")
 	if !tomlval.ValidID(in.Dataset) || (in.Column != "" && !tomlval.ValidID(in.Column)) {
-		return fail("%s is not DATASET.COLUMN", tomlval.Quote(toks[0]))
+		return fail("%s is not DATASET.COLUMN", diag.Quote(toks[0]))
 	}
 	for _, tok := range toks[1:] {
 		switch {
 		case strings.HasPrefix(tok, "@"):
 			d, err := time.Parse(time.DateOnly, tok[1:])
 			if err != nil {
-				return fail("%s: want a date such as @2026-01-02", tomlval.Cut(tok))
+				return fail("%s: want a date such as @2026-01-02", diag.Cut(tok))
 			}
 			in.At = d
 		case strings.HasPrefix(tok, "[") && strings.HasSuffix(tok, "]"):
 			col, val, ok := strings.Cut(tok[1:len(tok)-1], "=")
 			col = strings.TrimSpace(col)
 			if !ok || !tomlval.ValidID(col) {
-				return fail("filter %s: want [column=value]", tomlval.Cut(tok))
+				return fail("filter %s: want [column=value]", diag.Cut(tok))
 			}
 			v, err := filterValue(strings.TrimSpace(val))
 			if err != nil {
-				return fail("filter %s: %v", tomlval.Cut(tok), err)
+				return fail("filter %s: %v", diag.Cut(tok), err)
 			}
 			in.Filters = append(in.Filters, Where{Column: col, Values: []tomlval.Value{v}, Pos: pos})
 		default:
-			return fail("%s is neither a [column=value] filter nor an @date", tomlval.Quote(tok))
+			return fail("%s is neither a [column=value] filter nor an @date", diag.Quote(tok))
 		}
 	}
 	if piped {
@@ -100,7 +100,7 @@ func parseInline(expr string, pos diag.Pos, index int) (*Inline, error) {
 		}
 		in.Func = Func(ftoks[0])
 		if !slices.Contains(funcs, in.Func) {
-			return fail("unknown function %s; functions are %s", tomlval.Quote(ftoks[0]), funcList())
+			return fail("unknown function %s; functions are %s", diag.Quote(ftoks[0]), funcList())
 		}
 		switch {
 		case in.Func == FuncChange || in.Func == FuncDelta:
@@ -109,18 +109,18 @@ func parseInline(expr string, pos diag.Pos, index int) (*Inline, error) {
 			}
 			d, err := time.Parse(time.DateOnly, ftoks[1])
 			if err != nil {
-				return fail("%s %s: want a date such as 2025-07-01", in.Func, tomlval.Cut(ftoks[1]))
+				return fail("%s %s: want a date such as 2025-07-01", in.Func, diag.Cut(ftoks[1]))
 			}
 			in.Arg = d
 		case len(ftoks) > 1:
-			return fail("%s takes no argument, got %s", in.Func, tomlval.Quote(ftoks[1]))
+			return fail("%s takes no argument, got %s", in.Func, diag.Quote(ftoks[1]))
 		}
 	}
 	switch {
 	case in.Column == "" && in.Func != FuncCount:
-		return fail("name a column, such as {{ %s.COLUMN }}; only | count takes a whole dataset", tomlval.Cut(in.Dataset))
+		return fail("name a column, such as {{ %s.COLUMN }}; only | count takes a whole dataset", diag.Cut(in.Dataset))
 	case in.Column != "" && in.Func == FuncCount:
-		return fail("count counts a dataset's rows: write {{ %s | count }}", tomlval.Cut(in.Dataset))
+		return fail("count counts a dataset's rows: write {{ %s | count }}", diag.Cut(in.Dataset))
 	}
 	return in, nil
 }

@@ -87,7 +87,7 @@ func TestPositionsLinear(t *testing.T) {
 	}
 }
 
-// TestLongQuotesCut: a message quotes at most tomlval.MaxQuote characters
+// TestLongQuotesCut: a message quotes at most diag.MaxQuote characters
 // of what it names (a library's message at most diag.MaxWord without a
 // space), however long the expression, key or value is; before, a 100 KB
 // expression came back in full, in every message about it.

@@ -108,7 +108,7 @@ type Dataset struct {
 func New(meta Dataset, kind Kind, columns []*Column, rows [][]Value) (*Dataset, error) {
 	for i, c := range columns {
 		if c.Index != i {
-			return nil, fmt.Errorf("column %s has index %d at place %d", tomlval.Quote(c.Name), c.Index, i)
+			return nil, fmt.Errorf("column %s has index %d at place %d", diag.Quote(c.Name), c.Index, i)
 		}
 	}
 	for r, row := range rows {
@@ -117,7 +117,7 @@ func New(meta Dataset, kind Kind, columns []*Column, rows [][]Value) (*Dataset, 
 		}
 		for i, v := range row {
 			if !v.IsEmpty() && v.Type != columns[i].Type {
-				return nil, fmt.Errorf("row %d: column %s holds %ss, got %s", r, tomlval.Quote(columns[i].Name), columns[i].Type, v.Describe())
+				return nil, fmt.Errorf("row %d: column %s holds %ss, got %s", r, diag.Quote(columns[i].Name), columns[i].Type, v.Describe())
 			}
 		}
 	}
@@ -291,7 +291,7 @@ func (p *parser) meta(m map[string]any) {
 	d.Notes = p.str(m, "notes", false)
 	if k := p.str(m, "kind", false); k != "" {
 		if _, ok := kindColumns[Kind(k)]; !ok {
-			p.errorf("kind", "unknown kind %s; use series, moves, deals, table or entities", tomlval.Quote(k))
+			p.errorf("kind", "unknown kind %s; use series, moves, deals, table or entities", diag.Quote(k))
 		} else {
 			d.kind = Kind(k)
 		}
@@ -355,18 +355,18 @@ func (p *parser) rows(x any) []map[string]cell {
 		for _, k := range keys {
 			path := prefix + "." + k
 			if !tomlval.ValidID(k) {
-				p.errorf(path, "%s: invalid column name %s: use lower-case letters, digits, '-' and '_'", tomlval.Cut(path), tomlval.Quote(k))
+				p.errorf(path, "%s: invalid column name %s: use lower-case letters, digits, '-' and '_'", diag.Cut(path), diag.Quote(k))
 				continue
 			}
 			v, err := tomlval.FromTOML(row[k])
 			if err != nil {
-				p.errorf(path, "%s: %v", tomlval.Cut(path), err)
+				p.errorf(path, "%s: %v", diag.Cut(path), err)
 				continue
 			}
 			cells[k] = cell{v, path}
 			if !seen[k] {
 				if len(p.d.columns) == MaxColumns {
-					p.errorf(path, "%s: a dataset holds at most %s columns, as many as an Excel sheet; split the data into several datasets", tomlval.Cut(path), group(fmt.Sprint(MaxColumns)))
+					p.errorf(path, "%s: a dataset holds at most %s columns, as many as an Excel sheet; split the data into several datasets", diag.Cut(path), group(fmt.Sprint(MaxColumns)))
 					return nil
 				}
 				seen[k] = true
@@ -398,7 +398,7 @@ func (p *parser) columns(rows []map[string]cell, meta map[string]any) {
 		}
 		if f, ok := formats[c.Name]; ok {
 			if f.Numeric() && c.Type != Number || f == FormatDate && c.Type != Date {
-				p.errorf("columns."+c.Name+".format", "columns.%s.format: %s does not fit a column of %ss", tomlval.Cut(c.Name), f, c.Type)
+				p.errorf("columns."+c.Name+".format", "columns.%s.format: %s does not fit a column of %ss", diag.Cut(c.Name), f, c.Type)
 			}
 			continue
 		}
@@ -416,21 +416,21 @@ func (p *parser) columnMeta(meta map[string]any, want map[string]Type, why map[s
 		col := d.Column(name)
 		cm, ok := meta[name].(map[string]any)
 		if !ok {
-			p.errorf(path, "%s: want a table such as [columns.%s] with label, unit and format, got %s", tomlval.Cut(path), tomlval.Cut(name), tomlval.Describe(meta[name]))
+			p.errorf(path, "%s: want a table such as [columns.%s] with label, unit and format, got %s", diag.Cut(path), diag.Cut(name), tomlval.Describe(meta[name]))
 			continue
 		}
 		if col == nil {
-			p.errorf(path, "%s: no row has a column %s%s; columns are %s", tomlval.Cut(path), tomlval.Quote(name), tomlval.Suggest(name, d.ColumnNames()), tomlval.Names(d.ColumnNames()))
+			p.errorf(path, "%s: no row has a column %s%s; columns are %s", diag.Cut(path), diag.Quote(name), tomlval.Suggest(name, d.ColumnNames()), diag.Names(d.ColumnNames()))
 			continue
 		}
 		for _, k := range slices.Sorted(maps.Keys(cm)) {
 			if !slices.Contains(columnKeys, k) {
-				p.keyErrorf(path+"."+k, "%s: unknown key %s%s; column keys are label, unit and format", tomlval.Cut(path), tomlval.Quote(k), tomlval.Suggest(k, columnKeys))
+				p.keyErrorf(path+"."+k, "%s: unknown key %s%s; column keys are label, unit and format", diag.Cut(path), diag.Quote(k), tomlval.Suggest(k, columnKeys))
 				continue
 			}
 			s, err := tomlval.Text(cm[k])
 			if err != nil {
-				p.errorf(path+"."+k, "%s.%s: %v", tomlval.Cut(path), k, err)
+				p.errorf(path+"."+k, "%s.%s: %v", diag.Cut(path), k, err)
 				continue
 			}
 			switch k {
@@ -440,7 +440,7 @@ func (p *parser) columnMeta(meta map[string]any, want map[string]Type, why map[s
 				col.Unit = s
 			case "format":
 				if !validFormat(s) {
-					p.errorf(path+".format", "%s.format: unknown format %s; use number, integer, usd, usd_compact, percent, date or text", tomlval.Cut(path), tomlval.Quote(s))
+					p.errorf(path+".format", "%s.format: unknown format %s; use number, integer, usd, usd_compact, percent, date or text", diag.Cut(path), diag.Quote(s))
 					continue
 				}
 				formats[name] = Format(s)
@@ -508,7 +508,7 @@ func (p *parser) fillRows(rows []map[string]cell, why map[string]string) {
 				if !fixed {
 					how = "the rest of the column holds " + c.Type.String() + "s"
 				}
-				p.errorf(cl.path, "%s: want %s, got %s (%s)", tomlval.Cut(cl.path), c.Type.Noun(), v.Describe(), how)
+				p.errorf(cl.path, "%s: want %s, got %s (%s)", diag.Cut(cl.path), c.Type.Noun(), v.Describe(), how)
 				continue
 			}
 			if v.Type == Number && !v.Int {
@@ -565,7 +565,7 @@ func (p *parser) checkKind() {
 		case pr.First >= 0:
 			p.errorf(fmt.Sprintf("rows[%d].%s", pr.Row, pr.Column), "rows[%d]: %s", pr.Row, strings.Replace(pr.Msg, FirstMark, fmt.Sprintf("rows[%d]", pr.First), 1))
 		default:
-			p.errorf(fmt.Sprintf("rows[%d].%s", pr.Row, pr.Column), "rows[%d].%s: %s", pr.Row, tomlval.Cut(pr.Column), pr.Msg)
+			p.errorf(fmt.Sprintf("rows[%d].%s", pr.Row, pr.Column), "rows[%d].%s: %s", pr.Row, diag.Cut(pr.Column), pr.Msg)
 		}
 	}
 }
@@ -592,7 +592,7 @@ func CheckKind(d *Dataset) []Problem {
 	for _, r := range kindColumns[d.kind] {
 		c := d.Column(r.name)
 		if c == nil {
-			add(-1, "", "%s dataset needs a %q column of %ss; columns are %s", d.kind.article(), r.name, r.typ, tomlval.Names(d.ColumnNames()))
+			add(-1, "", "%s dataset needs a %q column of %ss; columns are %s", d.kind.article(), r.name, r.typ, diag.Names(d.ColumnNames()))
 			continue
 		}
 		if c.Type != r.typ && c.Type != Empty {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/brief-desk/brief/internal/tomlval"
+	"github.com/brief-desk/brief/internal/diag"
 )
 
 // entityID is the form of an entity's id: the name of its page's folder.
@@ -64,7 +64,7 @@ func checkEntities(d *Dataset) []Problem {
 	var out []Problem
 	for _, name := range []string{"ticker", "aliases"} {
 		if c := d.Column(name); c != nil && c.Type != String && c.Type != Empty {
-			return []Problem{{Row: -1, Column: name, First: -1, Msg: fmt.Sprintf("column %s holds %ss; an entities dataset needs text in it", tomlval.Quote(name), c.Type)}}
+			return []Problem{{Row: -1, Column: name, First: -1, Msg: fmt.Sprintf("column %s holds %ss; an entities dataset needs text in it", diag.Quote(name), c.Type)}}
 		}
 	}
 	ids := map[string]int{}
@@ -75,9 +75,9 @@ func checkEntities(d *Dataset) []Problem {
 		}
 		if !entityID.MatchString(e.ID) {
 			out = append(out, Problem{Row: e.Row, Column: "id", First: -1,
-				Msg: fmt.Sprintf("id %s is not a slug: use lower-case letters, digits and '-', starting with a letter or digit (it names the page's folder)", tomlval.Quote(e.ID))})
+				Msg: fmt.Sprintf("id %s is not a slug: use lower-case letters, digits and '-', starting with a letter or digit (it names the page's folder)", diag.Quote(e.ID))})
 		} else if j, dup := ids[e.ID]; dup {
-			out = append(out, Problem{Row: e.Row, Column: "id", First: j, Msg: fmt.Sprintf("id %s is already the id of %s; ids must be unique", tomlval.Quote(e.ID), FirstMark)})
+			out = append(out, Problem{Row: e.Row, Column: "id", First: j, Msg: fmt.Sprintf("id %s is already the id of %s; ids must be unique", diag.Quote(e.ID), FirstMark)})
 		} else {
 			ids[e.ID] = e.Row
 		}
@@ -95,7 +95,7 @@ func checkEntities(d *Dataset) []Problem {
 					col = "aliases"
 				}
 				out = append(out, Problem{Row: e.Row, Column: col, First: -1,
-					Msg: fmt.Sprintf("%s has %d characters; a name, ticker or alias has at most %d (mention search reads each as far as the prose matches it)", tomlval.Quote(t), n, MaxTermChars)})
+					Msg: fmt.Sprintf("%s has %d characters; a name, ticker or alias has at most %d (mention search reads each as far as the prose matches it)", diag.Quote(t), n, MaxTermChars)})
 				continue
 			}
 			seen[k] = true
@@ -105,7 +105,7 @@ func checkEntities(d *Dataset) []Problem {
 					col = "aliases"
 				}
 				out = append(out, Problem{Row: e.Row, Column: col, First: j,
-					Msg: fmt.Sprintf("%s already names the entity of %s; a name, ticker or alias must name one entity, or mentions and deals could not tell them apart", tomlval.Quote(t), FirstMark)})
+					Msg: fmt.Sprintf("%s already names the entity of %s; a name, ticker or alias must name one entity, or mentions and deals could not tell them apart", diag.Quote(t), FirstMark)})
 				continue
 			}
 			terms[k] = e.Row

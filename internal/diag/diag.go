@@ -45,7 +45,7 @@ type Error struct {
 // quoted from the input) are escaped, so that every error is one line, and
 // a run of more than MaxWord characters without a space is cut, so that
 // the line stays short whatever a library quotes from the input (the
-// callers cut what they quote themselves to fewer: tomlval.Quote).
+// callers cut what they quote themselves to fewer: Quote).
 func Errorf(pos Pos, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{Pos: pos, Msg: cutWords(oneLine(err.Error())), Err: errors.Unwrap(err)}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
-	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // An XLSX file is a zip of XML parts, and a few MB of it can unpack to
@@ -102,7 +101,7 @@ func checkNames(name string, zr *zip.Reader) error {
 	for _, zf := range zr.File {
 		k := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
 		if first, ok := seen[k]; ok {
-			return diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: it holds two parts named %s and %s", tomlval.Quote(first), tomlval.Quote(zf.Name))
+			return diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a workbook brief can read: it holds two parts named %s and %s", diag.Quote(first), diag.Quote(zf.Name))
 		}
 		seen[k] = zf.Name
 	}

@@ -133,7 +133,7 @@ func ParseAddress(s string) (*mail.Address, error) {
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		return nil, errors.New(quoteCut(s) + " is not an email address (write name@example.com or \"Name <name@example.com>\")")
+		return nil, errors.New(diag.Quote(s) + " is not an email address (write name@example.com or \"Name <name@example.com>\")")
 	}
 	return checkAddress(a)
 }
@@ -146,7 +146,7 @@ func ParseList(s string) ([]*mail.Address, error) {
 	}
 	list, err := mail.ParseAddressList(s)
 	if err != nil {
-		return nil, errors.New(quoteCut(s) + " is not a list of email addresses (write a@example.com, \"Doe, John\" <j@example.com>)")
+		return nil, errors.New(diag.Quote(s) + " is not a list of email addresses (write a@example.com, \"Doe, John\" <j@example.com>)")
 	}
 	for i, a := range list {
 		if list[i], err = checkAddress(a); err != nil {
@@ -182,14 +182,6 @@ func checkAddress(a *mail.Address) (*mail.Address, error) {
 		return nil, fmt.Errorf("%.60s...: the address is %d characters long, over the %d that SMTP allows", out.Address, len(out.Address), maxAddress)
 	}
 	return out, nil
-}
-
-// quoteCut is s in quotes for a message, its middle cut when it is long.
-func quoteCut(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		s = string(r[:60]) + "..." + string(r[len(r)-10:])
-	}
-	return "\"" + s + "\""
 }
 
 func ascii(s string) bool {

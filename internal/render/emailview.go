@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/base64"
 	"net/url"
-	"unicode/utf8"
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/project"
@@ -20,7 +19,7 @@ import (
 func emailImages(b *project.Briefing) error {
 	var errs diag.List
 	for _, im := range b.Images() {
-		dest := shortDest(im.Dest, 80)
+		dest := diag.Cut(im.Dest)
 		u, err := url.Parse(im.Dest)
 		switch {
 		case err == nil && (u.Host != "" || u.Scheme == "http" || u.Scheme == "https"):
@@ -34,22 +33,6 @@ func emailImages(b *project.Briefing) error {
 		}
 	}
 	return errs.Err()
-}
-
-// shortDest shortens an image's destination for a message (a data: URL
-// may be long): its first n characters, then "...".
-func shortDest(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j] + "..."
-		}
-		i++
-	}
-	return s
 }
 
 // Inlined is the HTML of the email with every cid: reference to one of its

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/brief-desk/brief/internal/diag"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -20,7 +21,7 @@ func ValidID(s string) bool { return idPattern.MatchString(s) }
 func CheckURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("want an absolute http:// or https:// URL, got %s", Quote(s))
+		return fmt.Errorf("want an absolute http:// or https:// URL, got %s", diag.Quote(s))
 	}
 	return nil
 }
@@ -30,7 +31,7 @@ func CheckURL(s string) error {
 func Describe(x any) string {
 	switch x := x.(type) {
 	case string:
-		return "string " + Quote(x)
+		return "string " + diag.Quote(x)
 	case []map[string]any:
 		return "an array of tables"
 	case []any:
@@ -63,7 +64,7 @@ func Text(x any) (string, error) {
 // the closest known key when one is close, and lists them all, as "<what>
 // are a, b, c".
 func UnknownKey(k string, known []string, what string) string {
-	return fmt.Sprintf("unknown key %s%s; %s are %s", Quote(k), Suggest(k, known), what, strings.Join(known, ", "))
+	return fmt.Sprintf("unknown key %s%s; %s are %s", diag.Quote(k), Suggest(k, known), what, strings.Join(known, ", "))
 }
 
 // Suggest returns ` (did you mean "x"?)` for the closest known name, if any
@@ -112,45 +113,3 @@ func distance(a, b string) int {
 }
 
 func abs(n int) int { return max(n, -n) }
-
-// MaxQuote is how many characters of the input a message quotes: a longer
-// name, value or expression is cut, with an ellipsis, so that a message
-// stays a short line however long what it quotes.
-const MaxQuote = 80
-
-// Cut is s for a message: its first MaxQuote characters, and "…" when
-// there are more.
-func Cut(s string) string {
-	n := 0
-	for i := range s {
-		if n == MaxQuote {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
-
-// Quote is s for a message, cut as Cut does, in double quotes with Go's
-// escapes, as %q writes it.
-func Quote(s string) string { return strconv.Quote(Cut(s)) }
-
-// MaxNames is how many names a message lists.
-const MaxNames = 30
-
-// Names lists names for a message, "a, b, c", each cut (Cut): past
-// MaxNames, the first of them and how many more there are.
-func Names(names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		if i == MaxNames {
-			fmt.Fprintf(&b, " and %d more", len(names)-MaxNames)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(Cut(n))
-	}
-	return b.String()
-}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/brief-desk/brief/internal/diag"
 )
 
 func TestDatesIgnoreTimezone(t *testing.T) {
@@ -114,21 +116,21 @@ func TestUnknownKeyAndChecks(t *testing.T) {
 	}
 }
 
-// TestQuote: text quoted in a message is cut after MaxQuote characters (not
+// TestQuote: text quoted in a message is cut after diag.MaxQuote characters (not
 // bytes: a character is never split), in the message helpers too.
 func TestQuote(t *testing.T) {
-	long := strings.Repeat("é", MaxQuote) + "and more"
-	cut := strings.Repeat("é", MaxQuote) + "…"
+	long := strings.Repeat("é", diag.MaxQuote) + "and more"
+	cut := strings.Repeat("é", diag.MaxQuote) + "…"
 	tests := []struct{ got, want string }{
-		{Cut("short"), "short"},
-		{Quote("tab\there"), `"tab\there"`},
-		{Quote(strings.Repeat("x", MaxQuote)), `"` + strings.Repeat("x", MaxQuote) + `"`},
-		{Cut(long), cut},
-		{Quote(long), `"` + cut + `"`},
+		{diag.Cut("short"), "short"},
+		{diag.Quote("tab\there"), `"tab\there"`},
+		{diag.Quote(strings.Repeat("x", diag.MaxQuote)), `"` + strings.Repeat("x", diag.MaxQuote) + `"`},
+		{diag.Cut(long), cut},
+		{diag.Quote(long), `"` + cut + `"`},
 		{Describe(long), `string "` + cut + `"`},
 		{StringValue(long).Describe(), `string "` + cut + `"`},
 		{UnknownKey(long, []string{"a"}, "keys"), `unknown key "` + cut + `"; keys are a`},
-		{CheckURL("ftp://" + long).Error(), `want an absolute http:// or https:// URL, got "ftp://` + strings.Repeat("é", MaxQuote-6) + `…"`},
+		{CheckURL("ftp://" + long).Error(), `want an absolute http:// or https:// URL, got "ftp://` + strings.Repeat("é", diag.MaxQuote-6) + `…"`},
 		{Suggest(strings.Repeat("x", 100_000), []string{"x"}), ""},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/brief-desk/brief/internal/diag"
 )
 
 // Type is the type of a cell or a column.
@@ -155,7 +157,7 @@ func (v Value) Literal() string {
 // (Quote).
 func (v Value) Describe() string {
 	if v.Type == String {
-		return v.Type.String() + " " + Quote(v.Str)
+		return v.Type.String() + " " + diag.Quote(v.Str)
 	}
 	return v.Type.String() + " " + v.Literal()
 }

@@ -25,7 +25,7 @@ const DefaultChangesLimit = 5
 func BindChanges(b *content.Block, find Find, ids []string, asOf, prev time.Time) (*View, error) {
 	d := find(b.Dataset)
 	if d != nil && d.DateColumn() == nil {
-		return nil, diag.Errorf(b.KeyPos("dataset"), "changes block: dataset %s has no dates, so nothing in it is new or old; use a table block", tomlval.Quote(d.ID))
+		return nil, diag.Errorf(b.KeyPos("dataset"), "changes block: dataset %s has no dates, so nothing in it is new or old; use a table block", diag.Quote(d.ID))
 	}
 	t := *b
 	t.Kind = content.KindTable
@@ -87,7 +87,7 @@ func gainsAndLosses(d *dataset.Dataset, rows []int, n int) []int {
 func seriesChanges(b *content.Block, d *dataset.Dataset, asOf, prev time.Time) (*View, error) {
 	then, now := d.Select(dataset.Query{AsOf: prev}), d.Select(dataset.Query{AsOf: asOf})
 	if len(then) == 0 || len(now) == 0 {
-		return nil, diag.Errorf(b.Pos, "changes block: %s has no row on or before the previous briefing's date, %s, to compare with", tomlval.Quote(d.ID), prev.Format(time.DateOnly))
+		return nil, diag.Errorf(b.Pos, "changes block: %s has no row on or before the previous briefing's date, %s, to compare with", diag.Quote(d.ID), prev.Format(time.DateOnly))
 	}
 	r0, r1 := latestRow(d, then), latestRow(d, now)
 	cols := dataset.Numbered(

@@ -69,37 +69,37 @@ func (f *Figure) AddSpark(since, asOf time.Time) {
 // inline value's opening braces.
 func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*Figure, error) {
 	fail := func(format string, args ...any) (*Figure, error) {
-		return nil, diag.Errorf(in.Pos, "inline value {{ %s }}: "+format, append([]any{tomlval.Cut(in.Expr)}, args...)...)
+		return nil, diag.Errorf(in.Pos, "inline value {{ %s }}: "+format, append([]any{diag.Cut(in.Expr)}, args...)...)
 	}
 	d := find(in.Dataset)
 	if d == nil {
-		return fail("unknown dataset %s%s; datasets are %s", tomlval.Quote(in.Dataset), tomlval.Suggest(in.Dataset, ids), tomlval.Names(ids))
+		return fail("unknown dataset %s%s; datasets are %s", diag.Quote(in.Dataset), tomlval.Suggest(in.Dataset, ids), diag.Names(ids))
 	}
 	f := &Figure{Inline: in, Data: d}
 	var col *dataset.Column
 	if in.Column != "" {
 		if col = d.Column(in.Column); col == nil {
-			return fail("dataset %s has no column %s%s; its columns are %s", tomlval.Quote(d.ID), tomlval.Quote(in.Column), tomlval.Suggest(in.Column, d.ColumnNames()), tomlval.Names(d.ColumnNames()))
+			return fail("dataset %s has no column %s%s; its columns are %s", diag.Quote(d.ID), diag.Quote(in.Column), tomlval.Suggest(in.Column, d.ColumnNames()), diag.Names(d.ColumnNames()))
 		}
 	}
 	q := dataset.Query{AsOf: asOf}
 	for _, w := range in.Filters {
 		c := d.Column(w.Column)
 		if c == nil {
-			return fail("filter [%s=...]: dataset %s has no column %s%s", tomlval.Cut(w.Column), tomlval.Quote(d.ID), tomlval.Quote(w.Column), tomlval.Suggest(w.Column, d.ColumnNames()))
+			return fail("filter [%s=...]: dataset %s has no column %s%s", diag.Cut(w.Column), diag.Quote(d.ID), diag.Quote(w.Column), tomlval.Suggest(w.Column, d.ColumnNames()))
 		}
 		v := w.Values[0]
 		if v.Type != c.Type && c.Type == dataset.String {
 			v = tomlval.StringValue(strings.Trim(v.Literal(), `"`)) // a bare 8 is the text "8" in a text column
 		}
 		if v.Type != c.Type {
-			return fail("filter [%s=%s]: column %s holds %ss", tomlval.Cut(w.Column), tomlval.Cut(v.Literal()), tomlval.Quote(c.Name), c.Type)
+			return fail("filter [%s=%s]: column %s holds %ss", diag.Cut(w.Column), diag.Cut(v.Literal()), diag.Quote(c.Name), c.Type)
 		}
 		q.Where = append(q.Where, dataset.Cond{Column: c, Values: []dataset.Value{v}})
 	}
 	rows := d.Select(q)
 	if len(rows) == 0 {
-		return fail("no row of %s matches as of %s", tomlval.Quote(d.ID), asOf.Format(time.DateOnly))
+		return fail("no row of %s matches as of %s", diag.Quote(d.ID), asOf.Format(time.DateOnly))
 	}
 	if in.Func == content.FuncCount {
 		n := len(rows)
@@ -110,7 +110,7 @@ func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*F
 	if !in.At.IsZero() {
 		r, ok := rowOn(d, rows, in.At)
 		if !ok {
-			return fail("no row of %s is dated %s", tomlval.Quote(d.ID), in.At.Format(time.DateOnly))
+			return fail("no row of %s is dated %s", diag.Quote(d.ID), in.At.Format(time.DateOnly))
 		}
 		latest = r
 	}
@@ -132,17 +132,17 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		}
 		v := d.Value(r, col)
 		if v.IsEmpty() {
-			return fmt.Sprintf("the row of %s has no %s", rowDate(d, r), tomlval.Cut(col.Name))
+			return fmt.Sprintf("the row of %s has no %s", rowDate(d, r), diag.Cut(col.Name))
 		}
 		f.Text, f.Value, f.Date = col.FormatValue(v), v, dateOf(d, r)
 	case content.FuncChange, content.FuncDelta:
 		r0, ok := rowOn(d, rows, in.Arg)
 		if !ok {
-			return fmt.Sprintf("no row of %s is dated %s to compare with", tomlval.Quote(d.ID), in.Arg.Format(time.DateOnly))
+			return fmt.Sprintf("no row of %s is dated %s to compare with", diag.Quote(d.ID), in.Arg.Format(time.DateOnly))
 		}
 		from, to := d.Value(r0, col), d.Value(latest, col)
 		if from.Type != dataset.Number || to.Type != dataset.Number {
-			return fmt.Sprintf("%s needs numbers in %s on both dates", in.Func, tomlval.Cut(col.Name))
+			return fmt.Sprintf("%s needs numbers in %s on both dates", in.Func, diag.Cut(col.Name))
 		}
 		f.Date = dateOf(d, latest)
 		if in.Func == content.FuncDelta {
@@ -164,7 +164,7 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 			}
 		}
 		if len(vals) == 0 || col.Type != dataset.Number {
-			return fmt.Sprintf("%s needs numbers; column %s holds %ss", in.Func, tomlval.Quote(col.Name), col.Type)
+			return fmt.Sprintf("%s needs numbers; column %s holds %ss", in.Func, diag.Quote(col.Name), col.Type)
 		}
 		x := aggregate(in.Func, vals)
 		f.Value = tomlval.NumberValue(x)

@@ -68,9 +68,9 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 	if d == nil {
 		known := "there are no datasets in data/"
 		if len(ids) > 0 {
-			known = "datasets are " + tomlval.Names(ids)
+			known = "datasets are " + diag.Names(ids)
 		}
-		errorf("dataset", "unknown dataset %s%s; %s", tomlval.Quote(b.Dataset), tomlval.Suggest(b.Dataset, ids), known)
+		errorf("dataset", "unknown dataset %s%s; %s", diag.Quote(b.Dataset), tomlval.Suggest(b.Dataset, ids), known)
 		return nil, &errs
 	}
 	v := &View{Kind: b.Kind, Index: b.Index, Title: b.Title, Subtitle: b.Subtitle, Data: d, AsOf: asOf}
@@ -80,8 +80,8 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 	col := func(key, name string) *dataset.Column {
 		c := d.Column(name)
 		if c == nil {
-			errorf(key, "%s: dataset %s has no column %s%s; its columns are %s", key, tomlval.Quote(d.ID), tomlval.Quote(name),
-				tomlval.Suggest(name, d.ColumnNames()), tomlval.Names(d.ColumnNames()))
+			errorf(key, "%s: dataset %s has no column %s%s; its columns are %s", key, diag.Quote(d.ID), diag.Quote(name),
+				tomlval.Suggest(name, d.ColumnNames()), diag.Names(d.ColumnNames()))
 		}
 		return c
 	}
@@ -92,19 +92,19 @@ func Bind(b *content.Block, find Find, ids []string, asOf time.Time) (*View, err
 		if b.From.IsZero() {
 			key = "to"
 		}
-		errorf(key, "%s: dataset %s has no date column to window on", key, tomlval.Quote(d.ID))
+		errorf(key, "%s: dataset %s has no date column to window on", key, diag.Quote(d.ID))
 	}
 	hasDateFilter := !b.From.IsZero() || !b.To.IsZero()
 	for _, w := range b.Where {
 		c := d.Column(w.Column)
 		if c == nil {
-			errs.Addf(w.Pos, "%s block: where: dataset %s has no column %s%s; its columns are %s", b.Kind, tomlval.Quote(d.ID), tomlval.Quote(w.Column),
-				tomlval.Suggest(w.Column, d.ColumnNames()), tomlval.Names(d.ColumnNames()))
+			errs.Addf(w.Pos, "%s block: where: dataset %s has no column %s%s; its columns are %s", b.Kind, diag.Quote(d.ID), diag.Quote(w.Column),
+				tomlval.Suggest(w.Column, d.ColumnNames()), diag.Names(d.ColumnNames()))
 			continue
 		}
 		for _, val := range w.Values {
 			if val.Type != c.Type {
-				errs.Addf(w.Pos, "%s block: where.%s: column %s holds %ss, got %s", b.Kind, tomlval.Cut(w.Column), tomlval.Quote(c.Name), c.Type, val.Describe())
+				errs.Addf(w.Pos, "%s block: where.%s: column %s holds %ss, got %s", b.Kind, diag.Cut(w.Column), diag.Quote(c.Name), c.Type, val.Describe())
 			}
 		}
 		if c == d.DateColumn() {
@@ -170,7 +170,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	}
 	c.X = col("x", xName)
 	if c.X != nil && c.Type == content.ChartScatter && c.X.Type != dataset.Number && c.X.Type != dataset.Date {
-		errorf("x", "x: a scatter chart needs numbers or dates on x; column %s holds %ss", tomlval.Quote(c.X.Name), c.X.Type)
+		errorf("x", "x: a scatter chart needs numbers or dates on x; column %s holds %ss", diag.Quote(c.X.Name), c.X.Type)
 	}
 	for _, name := range yNames {
 		y := col("y", name)
@@ -178,13 +178,13 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 			continue
 		}
 		if y.Type != dataset.Number {
-			errorf("y", "y: column %s holds %ss; a chart plots numbers", tomlval.Quote(name), y.Type)
+			errorf("y", "y: column %s holds %ss; a chart plots numbers", diag.Quote(name), y.Type)
 			continue
 		}
 		c.Y = append(c.Y, y)
 	}
 	if len(c.Y) == 0 && len(b.Y) == 0 && !b.Has("y") {
-		errorf("dataset", "dataset %s has no number column to plot", tomlval.Quote(d.ID))
+		errorf("dataset", "dataset %s has no number column to plot", diag.Quote(d.ID))
 	}
 	if c.X == nil {
 		return
@@ -206,7 +206,7 @@ func (v *View) bindChart(b *content.Block, d *dataset.Dataset, col func(key, nam
 	for _, m := range b.Marks {
 		mk := Mark{Y: m.Y, X: m.X, Label: m.Label}
 		if m.X != nil && m.X.Type != c.X.Type {
-			errorf("mark_lines", "mark_lines: x %s does not fit the x column %s, which holds %ss", m.X.Describe(), tomlval.Quote(c.X.Name), c.X.Type)
+			errorf("mark_lines", "mark_lines: x %s does not fit the x column %s, which holds %ss", m.X.Describe(), diag.Quote(c.X.Name), c.X.Type)
 		}
 		c.Marks = append(c.Marks, mk)
 	}
@@ -255,7 +255,7 @@ func (v *View) chartDefaults(b *content.Block, d *dataset.Dataset, errorf func(k
 		xName = cmp.Or(xName, "company")
 		if len(yNames) == 0 {
 			if d.Column("value_usd") == nil {
-				errorf("y", "y: dataset %s has no value_usd column to chart by default; name the column to plot with y = \"...\"", tomlval.Quote(d.ID))
+				errorf("y", "y: dataset %s has no value_usd column to chart by default; name the column to plot with y = \"...\"", diag.Quote(d.ID))
 				return "", nil, nil, false
 			}
 			yNames = []string{"value_usd"}
@@ -263,7 +263,7 @@ func (v *View) chartDefaults(b *content.Block, d *dataset.Dataset, errorf func(k
 		context = []string{"counterparty", "announced", "term_years", "capacity_mw", "backer"}
 	default:
 		if xName == "" || len(yNames) == 0 {
-			errorf("dataset", "a chart of the table %s needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", tomlval.Quote(d.ID))
+			errorf("dataset", "a chart of the table %s needs both x and y: name the category column with x = \"...\" and the number columns with y = [...] (with neither, the block shows a table)", diag.Quote(d.ID))
 			return "", nil, nil, false
 		}
 		c.Type = cmp.Or(c.Type, content.ChartBar)

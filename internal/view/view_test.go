@@ -124,7 +124,7 @@ func ptr[T any](v T) *T { return &v }
 var long, cut = strings.Repeat("x", 100_000), strings.Repeat("x", 80) + "…"
 
 // TestFigureErrorsCut: an inline value's messages quote its expression and
-// names cut, and list at most tomlval.MaxNames columns.
+// names cut, and list at most diag.MaxNames columns.
 func TestFigureErrorsCut(t *testing.T) {
 	var wide strings.Builder
 	wide.WriteString("title = \"Wide\"\nsource = \"S\"\n[[rows]]\n")
@@ -142,7 +142,7 @@ func TestFigureErrorsCut(t *testing.T) {
 		return find(t)(id)
 	}
 	var cols []string
-	for i := range tomlval.MaxNames {
+	for i := range diag.MaxNames {
 		cols = append(cols, fmt.Sprintf("c%03d", i))
 	}
 	tests := []struct{ expr, want string }{
