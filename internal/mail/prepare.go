@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -36,6 +37,9 @@ func Prepare(ctx context.Context, opts Options) (*Message, error) {
 	}
 	if !opts.Sent.IsZero() && !p.Config.BaseURLSet() {
 		return nil, diag.Errorf(diag.Pos{File: "site.toml"}, "no base_url: the email's links would go to %s, which no reader can open; set base_url in site.toml or pass --base-url https://...", project.DefaultBaseURL)
+	}
+	if u, err := url.Parse(p.Config.BaseURL); !opts.Sent.IsZero() && err == nil && (loopback(u.Hostname()) || strings.HasSuffix(u.Hostname(), ".localhost")) {
+		return nil, diag.Errorf(diag.Pos{File: "site.toml"}, "base_url %s is on this machine: the email's links would open nowhere but here; set the address the site is published at, or pass --base-url https://...", diag.Quote(p.Config.BaseURL))
 	}
 	fsys, err := projectfs.Open(opts.Src)
 	if err != nil {
