@@ -72,3 +72,44 @@ Text.
 		t.Errorf("brief check: %v", err)
 	}
 }
+
+// TestNestedMentions: names of entities that nest ("a", "a a", "a a a",
+// "a a a a") mentioned by the longest build (the links once overlapped and
+// the build panicked), with one link, to the longest, and every entity
+// still finds its mention.
+func TestNestedMentions(t *testing.T) {
+	dir := sitetest.Write(t, `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/"
+-- data/coverage.toml --
+title = "Coverage"
+source = "Desk"
+kind = "entities"
+[[rows]]
+id = "e1"
+name = "a"
+[[rows]]
+id = "e2"
+name = "a a"
+[[rows]]
+id = "e3"
+name = "a a a"
+[[rows]]
+id = "e4"
+name = "a a a a"
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-08
++++
+Then a a a a said so.
+`)
+	if _, err := build.Build(context.Background(), build.Options{Src: dir}); err != nil {
+		t.Fatal(err)
+	}
+	page := sitetest.Read(t, dir, "briefings/w1/index.html")
+	if got := strings.Count(page, `class="entity"`); got != 1 || !strings.Contains(page, `href="../../entities/e4/index.html" title="a a a a">a a a a</a>`) {
+		t.Errorf("want one link, to e4, round the whole name; got %d links:\n%s", got, page)
+	}
+}

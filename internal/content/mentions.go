@@ -288,6 +288,9 @@ func (lt linkText) render(w util.BufWriter, src []byte, n ast.Node, entering boo
 	at := t.Segment.Start
 	for ; i < len(lt.links) && lt.links[i].Start < t.Segment.Stop; i++ {
 		l := lt.links[i]
+		if l.Start < at || l.End > t.Segment.Stop {
+			continue // links are made apart and within a text node; never write one that is not
+		}
 		piece(at, l.Start, false)
 		_, _ = w.WriteString(`<a class="entity" href="` + string(util.EscapeHTML(util.URLEscape([]byte(l.Href), false))) + `" title="` + string(util.EscapeHTML([]byte(l.Title))) + `">`)
 		piece(l.Start, l.End, false)

@@ -161,6 +161,16 @@ func (l *loader) mentions(terms []content.Term) {
 			b.Links = append(b.Links, content.Link{Start: m.Start, End: m.End, Href: "../../" + EntityPath(e.ID), Title: title})
 			e.Mentions = append(e.Mentions, Mention{Briefing: b, Sentence: m.Sentence})
 		}
-		slices.SortFunc(b.Links, func(x, y content.Link) int { return x.Start - y.Start })
+		slices.SortFunc(b.Links, func(x, y content.Link) int { return cmp.Or(x.Start-y.Start, y.End-x.End) })
+		// Mentions may overlap ("a a" inside "a a a", names of two
+		// entities): a link is never drawn inside another.
+		kept, end := b.Links[:0], 0
+		for _, l := range b.Links {
+			if l.Start >= end {
+				kept = append(kept, l)
+				end = l.End
+			}
+		}
+		b.Links = kept
 	}
 }
