@@ -18,6 +18,7 @@ const module = "github.com/brief-desk/brief/"
 // may import: dependencies point down the data flow (docs/architecture.md).
 var allowed = map[string][]string{
 	"internal/diag":      nil,
+	"internal/interrupt": nil,
 	"internal/key":       nil,
 	"internal/projectfs": nil,
 	"internal/tomlpos":   nil,
@@ -37,8 +38,8 @@ var allowed = map[string][]string{
 	"internal/csvout":    {"internal/dataset", "internal/view"},
 	"internal/build":     {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/render"},
 	"internal/preview":   {"internal/build", "internal/diag"},
-	"internal/cli":       {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
-	"internal/mail":      {"internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
+	"internal/cli":       {"internal/interrupt", "internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
+	"internal/mail":      {"internal/interrupt", "internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
 	"internal/importer":  {"internal/dataset", "internal/diag", "internal/tomlval"},
 	"internal/scaffold":  {"internal/diag"},
 	"internal/sitetest":  {"internal/build"},

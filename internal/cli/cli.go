@@ -30,6 +30,7 @@ import (
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/importer"
+	"github.com/brief-desk/brief/internal/interrupt"
 	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/scaffold"
 )
@@ -474,7 +475,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	out, err := importer.Import(ctx, filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet})
+	// excelize parses a workbook's strings and styles without a context.
+	out, err := interrupt.Wait(ctx, func() ([]byte, error) {
+		return importer.Import(ctx, filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet})
+	}, nil)
 	if err != nil {
 		return err
 	}
@@ -497,36 +501,23 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 // or on a mount that hangs, and Ctrl-C must still stop brief. (The read
 // goes on until the process exits.)
 func readFile(ctx context.Context, name string) ([]byte, error) {
-	type result struct {
-		data []byte
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
+	return interrupt.Wait(ctx, func() ([]byte, error) {
 		f, err := os.Open(name)
 		if err != nil {
-			done <- result{nil, err}
-			return
+			return nil, err
 		}
 		defer f.Close()
 		tooLarge := diag.Errorf(diag.Pos{File: filepath.ToSlash(name), Line: 1, Col: 1},
 			"the file is larger than the %d MB brief imports: split it, or import the rows a dataset needs", importer.MaxFile>>20)
 		if st, err := f.Stat(); err == nil && st.Size() > importer.MaxFile {
-			done <- result{nil, tooLarge}
-			return
+			return nil, tooLarge
 		}
 		data, err := io.ReadAll(io.LimitReader(f, importer.MaxFile+1)) // a pipe has no size
 		if err == nil && len(data) > importer.MaxFile {
-			data, err = nil, tooLarge
+			return nil, tooLarge
 		}
-		done <- result{data, err}
-	}()
-	select {
-	case r := <-done:
-		return r.data, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+		return data, err
+	}, nil)
 }
 
 // replaceFile writes data to path in one step: into a new file beside it

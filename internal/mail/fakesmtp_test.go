@@ -31,6 +31,8 @@ const (
 	busyAtData    = "452 at DATA"           // 452 to the DATA command
 	refuseMessage = "554 after the message" // reads the message, then refuses it
 	dropBeforeAck = "drop before the ack"   // reads the message, then closes before answering
+	stallAtData   = "DATA hangs"            // never answers the DATA command, and keeps the line open
+	stallAtAck    = "ack hangs"             // reads the message, never answers it, and keeps the line open
 )
 
 // startFake listens on network's loopback ("tcp4" or "tcp6") and serves
@@ -109,6 +111,10 @@ func (f *fakeSMTP) serve(c *textproto.Conn, done chan struct{}) {
 				say("452 4.3.1 insufficient system storage")
 				continue
 			}
+			if f.mode == stallAtData {
+				<-done
+				return
+			}
 			say("354 go ahead")
 			msg, err := readData(c)
 			if err != nil {
@@ -116,6 +122,9 @@ func (f *fakeSMTP) serve(c *textproto.Conn, done chan struct{}) {
 			}
 			switch f.mode {
 			case dropBeforeAck:
+				return
+			case stallAtAck:
+				<-done
 				return
 			case refuseMessage:
 				say("554 5.6.0 message refused")

@@ -10,8 +10,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/brief-desk/brief/internal/interrupt"
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 )
@@ -69,23 +71,31 @@ func Send(ctx context.Context, srv Server, m *Message) (*Receipt, error) {
 		}
 		return nil, explain(ep, err)
 	}
-	stop := context.AfterFunc(ctx, func() { client.Close() })
-	defer stop()
-	reply, err := transact(client, m, timeout)
+	// A server that stalls holds go-mail's client, so Ctrl-C returns at
+	// once and the connection is closed beside it (Close waits for the
+	// stalled call).
+	var whole atomic.Bool
+	reply, err := interrupt.Wait(ctx, func() (string, error) { return transact(client, m, timeout, &whole) }, nil)
 	if err != nil {
-		client.Close()
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("sending through %s, interrupted: %w", ep.addr(), err)
+		go client.Close()
+		switch {
+		case ctx.Err() != nil && whole.Load():
+			return nil, fmt.Errorf("sending through %s, interrupted after the end of the message went: %w; check with a recipient before sending it again", ep.addr(), ErrMaybeSent)
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("sending through %s, interrupted: %w (%w)", ep.addr(), ErrNotSent, ctx.Err())
 		}
 		return nil, fmt.Errorf("sending through %s: %w", ep.addr(), err)
 	}
 	r := &Receipt{Reply: reply}
-	err = client.UpdateDeadline(timeout)
-	if err == nil {
-		err = client.Quit()
-	}
+	_, err = interrupt.Wait(ctx, func() (struct{}, error) {
+		err := client.UpdateDeadline(timeout)
+		if err == nil {
+			err = client.Quit()
+		}
+		return struct{}{}, err
+	}, nil)
 	if err != nil {
-		client.Close()
+		go client.Close()
 		r.Warning = fmt.Errorf("%s accepted the message (%q) but did not close the connection cleanly (%v); the message was sent: do not send it again", ep.addr(), reply, err)
 	}
 	return r, nil
@@ -175,33 +185,15 @@ func dial(ctx context.Context, ep *endpoint, srv Server, timeout time.Duration) 
 	// go-mail heeds the context while it connects, not while it waits for
 	// the server's greeting, EHLO, TLS or login (those wait up to timeout):
 	// on Ctrl-C, return at once and close the connection when it comes.
-	type dialled struct {
-		c   *smtp.Client
-		err error
-	}
-	done := make(chan dialled, 1)
-	go func() {
-		sc, err := c.DialToSMTPClientWithContext(ctx)
-		done <- dialled{sc, err}
-	}()
-	select {
-	case d := <-done:
-		return d.c, d.err
-	case <-ctx.Done():
-		go func() {
-			if d := <-done; d.c != nil {
-				_ = d.c.Close()
-			}
-		}()
-		return nil, ctx.Err()
-	}
+	return interrupt.Wait(ctx, func() (*smtp.Client, error) { return c.DialToSMTPClientWithContext(ctx) },
+		func(sc *smtp.Client) { _ = sc.Close() })
 }
 
 // transact runs MAIL, RCPT and DATA and returns the server's answer to
 // the message. Its errors say whether the message was sent: ErrNotSent
 // before the end of the message, ErrMaybeSent when the connection is lost
 // waiting for the answer to it.
-func transact(c *smtp.Client, m *Message, timeout time.Duration) (string, error) {
+func transact(c *smtp.Client, m *Message, timeout time.Duration, whole *atomic.Bool) (string, error) {
 	if err := c.UpdateDeadline(timeout); err != nil {
 		return "", notSent("%v", err)
 	}
@@ -228,6 +220,7 @@ func transact(c *smtp.Client, m *Message, timeout time.Duration) (string, error)
 	if _, err := w.Write(m.Bytes); err != nil {
 		return "", notSent("the connection failed while the message was written (%v)", err)
 	}
+	whole.Store(true) // the end of the message goes now: the server may have it whole
 	if err := w.Close(); err != nil {
 		if tp := (*textproto.Error)(nil); errors.As(err, &tp) {
 			return "", notSent("the server refused the message (%v)", err)

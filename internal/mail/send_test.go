@@ -117,3 +117,36 @@ func TestServerURL(t *testing.T) {
 		}
 	}
 }
+
+// TestSendInterrupted: Ctrl-C while a server stalls (go-mail's client
+// waits for it, holding its lock) returns at once, saying whether the
+// message may have gone: before the end of the message it was not sent;
+// after, it may have been.
+func TestSendInterrupted(t *testing.T) {
+	for _, tt := range []struct {
+		mode string
+		want error
+	}{
+		{stallAtData, brmail.ErrNotSent},
+		{stallAtAck, brmail.ErrMaybeSent},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			f := startFake(t, "tcp4", tt.mode)
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(200*time.Millisecond, cancel)
+			done := make(chan error, 1)
+			go func() {
+				_, err := brmail.Send(ctx, brmail.Server{URL: f.URL, Timeout: time.Minute}, smallMessage(t, "a@example.com"))
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), "interrupted") {
+					t.Errorf("got %v, want %v, interrupted", err, tt.want)
+				}
+			case <-time.After(20 * time.Second): // far below the minute Send would wait
+				t.Fatal("Send did not return on Ctrl-C while the server stalled")
+			}
+		})
+	}
+}
