@@ -38,6 +38,17 @@ var (
 	// iterator fills in: a few bytes of XML (a value in column XFD) span
 	// 16,384 of them.
 	maxSlots = 1 << 25
+	// maxHeld is the most the parts excelize holds in memory may unpack
+	// to: every part but the worksheets and shared strings over
+	// excelize.StreamChunkSize, which it unpacks to temporary files. Parsed,
+	// a part takes several times its size (480 MB of padding in the
+	// styles took 3.8 GB).
+	maxHeld int64 = 128 << 20
+	// maxStrings and maxStyles are the most the shared strings and the
+	// styles may unpack to: excelize parses each whole (a million strings
+	// of 50 characters fit; legitimate styles take well under 1 MB).
+	maxStrings int64 = 64 << 20
+	maxStyles  int64 = 8 << 20
 )
 
 // maxCellChars is the most characters a cell of an Excel sheet holds.
@@ -121,6 +132,27 @@ func checkParts(ctx context.Context, name string, zr *zip.Reader) error {
 	}
 	if total > uint64(maxUnpacked) {
 		return diag.Errorf(at, "the workbook unpacks to %.1f MB, more than the %d MB brief reads: save the sheet as CSV and import that", float64(total)/(1<<20), maxUnpacked>>20)
+	}
+	var held uint64
+	for _, zf := range zr.File {
+		size, part := zf.UncompressedSize64, strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		limit := int64(-1)
+		switch {
+		case part == "xl/sharedstrings.xml":
+			limit = maxStrings
+		case path.Base(part) == "styles.xml":
+			limit = maxStyles
+		}
+		if limit >= 0 && size > uint64(limit) {
+			return diag.Errorf(at, "%s unpacks to %.1f MB, more than the %d MB brief reads: save the sheet as CSV and import that", zf.Name, float64(size)/(1<<20), limit>>20)
+		}
+		streamed := size > excelize.StreamChunkSize && (strings.HasPrefix(part, "xl/worksheets/sheet") || part == "xl/sharedstrings.xml")
+		if !streamed {
+			held += size
+		}
+	}
+	if held > uint64(maxHeld) {
+		return diag.Errorf(at, "the workbook's parts other than large sheets unpack to %.1f MB, more than the %d MB brief reads: save the sheet as CSV and import that", float64(held)/(1<<20), maxHeld>>20)
 	}
 	for _, zf := range zr.File {
 		ext := strings.ToLower(path.Ext(zf.Name))

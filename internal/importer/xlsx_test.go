@@ -82,8 +82,8 @@ const header = `<row r="1"><c r="A1" t="inlineStr"><is><t>v</t></is></c></row>`
 // reads it whole (issue 21: a sheet past the last row took 12 minutes, a
 // sheet padded with 3 GB of spaces 13.6 GB of memory).
 func TestImportXLSXLimits(t *testing.T) {
-	defer func(n int64) { maxUnpacked = n }(maxUnpacked)
-	maxUnpacked = 4 << 20
+	defer func(n, h, s, st int64) { maxUnpacked, maxHeld, maxStrings, maxStyles = n, h, s, st }(maxUnpacked, maxHeld, maxStrings, maxStyles)
+	maxUnpacked, maxHeld, maxStrings, maxStyles = 4<<20, 3<<20, 3<<20, 1<<20
 	sst := func(s string) map[string]string {
 		p := sheet(header, `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`)
 		p["xl/sharedStrings.xml"] = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>` + s + `</t></si></sst>`
@@ -117,6 +117,14 @@ func TestImportXLSXLimits(t *testing.T) {
 			"x.xlsx:1:1: xl/sharedStrings.xml holds 1024 KB of text without markup at byte 1048718, more than any cell holds (32767 characters): brief does not read it"},
 		{"long cell", sst(strings.Repeat("a", 40000)),
 			"x.xlsx:2:1: this cell holds 40000 characters, more than an Excel cell holds (32767): brief does not read it"},
+		// Parts excelize parses whole, each under the total: 480 MB of
+		// styles took 3.8 GB, of shared strings 3.2 GB, of other parts 1.2 GB.
+		{"large styles", map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` + strings.Repeat(`<xf numFmtId="9"/>`, 70_000) + `</cellXfs></styleSheet>`},
+			"x.xlsx:1:1: xl/styles.xml unpacks to 1.2 MB, more than the 1 MB brief reads: save the sheet as CSV and import that"},
+		{"large shared strings", sst(strings.Repeat("a</t></si><si><t>a", 180_000)),
+			"x.xlsx:1:1: xl/sharedStrings.xml unpacks to 3.1 MB, more than the 3 MB brief reads: save the sheet as CSV and import that"},
+		{"many parts", map[string]string{"xl/junk1.xml": strings.Repeat("<a/>", 400_000), "xl/junk2.xml": strings.Repeat("<a/>", 400_000)},
+			"x.xlsx:1:1: the workbook's parts other than large sheets unpack to 3.1 MB, more than the 3 MB brief reads: save the sheet as CSV and import that"},
 		{"unpacks to more than the limit", sheet(header, strings.Repeat(`<row><c><v>1</v></c></row>`, 200_000)),
 			"x.xlsx:1:1: the workbook unpacks to 5.0 MB, more than the 4 MB brief reads: save the sheet as CSV and import that"},
 	}
