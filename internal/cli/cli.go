@@ -104,7 +104,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var ue *UsageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "brief: %s\n", ue.Msg)
+		fmt.Fprintf(stderr, "brief: %s\n", diag.Line(ue.Msg))
 		return err
 	}
 	printErrors(stderr, err)
@@ -605,7 +605,7 @@ func printErrors(w io.Writer, err error) {
 		fmt.Fprintf(w, "brief: %d %s; nothing was written\n", len(errs), noun)
 		return
 	}
-	fmt.Fprintf(w, "brief: %v\n", err)
+	fmt.Fprintf(w, "brief: %s\n", diag.Line(err.Error())) // what it quotes may be long: a flag's value, a path
 }
 
 func printWarnings(w io.Writer, warns []*diag.Error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -54,5 +55,25 @@ func TestSynopses(t *testing.T) {
 	}
 	if block != want.String() {
 		t.Errorf("README.md's command line differs from the usage; it should read:\n%s", want.String())
+	}
+}
+
+// TestLongValuesCut: a 100 KB value given on the command line is cut in
+// the message that quotes it, however the message is made (flag's own, a
+// path the system refused, brief's).
+func TestLongValuesCut(t *testing.T) {
+	long := strings.Repeat("q", 100_000)
+	for _, args := range [][]string{
+		{"mail", "--src", t.TempDir(), "--eml", "-", "--to", long + "@x.example"},
+		{"mail", "--src", t.TempDir(), "--eml", "-", "--slug", long},
+		{"import", "--src", t.TempDir(), "--id", "x", filepath.Join(t.TempDir(), long[:200], "x.csv")},
+	} {
+		var out bytes.Buffer
+		_ = Run(context.Background(), args, &out, &out)
+		for line := range strings.Lines(out.String()) {
+			if len(line) > 1000 {
+				t.Errorf("brief %s: a line of %d characters:\n%.300s...", args[0], len(line), line)
+			}
+		}
 	}
 }

@@ -51,6 +51,11 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Msg: cutWords(oneLine(err.Error())), Err: errors.Unwrap(err)}
 }
 
+// Line is a message that is not located (a usage error, a library's
+// error) made as Errorf makes a located one: one line, its runs of more
+// than MaxWord characters without a space cut.
+func Line(msg string) string { return cutWords(oneLine(msg)) }
+
 // MaxWord is the most characters a message holds without a space.
 const MaxWord = 200
 

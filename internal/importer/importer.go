@@ -31,6 +31,9 @@ import (
 // to, and a CSV of a million rows of eight columns fits in it.
 const MaxFile = 512 << 20
 
+// maxID is the longest dataset id import makes, as long as a slug may be.
+const maxID = 100
+
 // Options say what dataset to make.
 type Options struct {
 	ID    string       // the dataset id: data/<ID>.toml
@@ -52,7 +55,10 @@ type cell struct {
 // When ctx is done it stops within a row and returns ctx's error.
 func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte, error) {
 	if !tomlval.ValidID(opts.ID) {
-		return nil, fmt.Errorf("--id %q: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", opts.ID)
+		return nil, fmt.Errorf("--id %s: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", diag.Quote(opts.ID))
+	}
+	if len(opts.ID) > maxID {
+		return nil, fmt.Errorf("--id %s: a dataset id has at most %d characters (it names data/ID.toml and the workbook's sheet)", diag.Quote(opts.ID), maxID)
 	}
 	switch opts.Kind {
 	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable:

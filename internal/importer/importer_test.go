@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strings"
 	"testing"
@@ -74,10 +75,11 @@ func TestImportErrors(t *testing.T) {
 		{"kind columns", "date,ticker\n2026-01-02,HUT\n", Options{Kind: dataset.KindMoves}, `x.csv:1:1: a moves dataset needs a "change_pct" column of numbers; columns are date, ticker`},
 		{"control character", "a\n\"x\x1by\"\n", Options{}, "x.csv:2:1: contains the control character U+001B at byte 1; remove it (it is often pasted in from other programs)"},
 		{"bad quote", "a\n\"x\n", Options{}, `x.csv:2:4: not valid CSV: extraneous or missing " in quoted-field`},
+		{"long id", "a\n1\n", Options{ID: strings.Repeat("q", 101)}, `--id "` + strings.Repeat("q", 80) + `…": a dataset id has at most 100 characters (it names data/ID.toml and the workbook's sheet)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.opts.ID = "x"
+			tt.opts.ID = cmp.Or(tt.opts.ID, "x")
 			_, err := Import(t.Context(), "x.csv", []byte(tt.src), tt.opts)
 			if got := fmt.Sprint(err); got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
