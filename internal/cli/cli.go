@@ -475,9 +475,16 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	// excelize parses a workbook's strings and styles without a context.
+	// excelize parses a workbook's strings and styles without a context, so
+	// the import may go on after Ctrl-C returns: what it unpacks goes into
+	// a folder of this command's, removed on the way out.
+	tmp, err := os.MkdirTemp("", "brief-import-")
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer os.RemoveAll(tmp)
 	out, err := interrupt.Wait(ctx, func() ([]byte, error) {
-		return importer.Import(ctx, filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet})
+		return importer.Import(ctx, filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet, TmpDir: tmp})
 	}, nil)
 	if err != nil {
 		return err

@@ -39,6 +39,10 @@ type Options struct {
 	ID    string       // the dataset id: data/<ID>.toml
 	Kind  dataset.Kind // "" for a table
 	Sheet string       // the XLSX sheet; "" for the first
+	// TmpDir is where excelize unpacks a large sheet or string table; ""
+	// for the system's. A command that may return before the import ends
+	// (on Ctrl-C) gives a folder of its own and removes it.
+	TmpDir string
 }
 
 // cell is one source cell with its place.
@@ -73,7 +77,7 @@ func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte
 	case ".csv", ".txt":
 		rows, err = readCSV(ctx, name, data)
 	case ".xlsx", ".xlsm":
-		rows, err = readXLSX(ctx, name, data, opts.Sheet)
+		rows, err = readXLSX(ctx, name, data, opts.Sheet, opts.TmpDir)
 	default:
 		return nil, fmt.Errorf("%s: brief imports .csv and .xlsx files", name)
 	}

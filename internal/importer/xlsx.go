@@ -70,7 +70,7 @@ const (
 // the whole sheet into memory), once for the values. It refuses, at the
 // place, a row or column past a sheet's last and a cell longer than a
 // sheet's cell holds, and stops when ctx is done.
-func readXLSX(ctx context.Context, name string, data []byte, sheet string) ([][]cell, error) {
+func readXLSX(ctx context.Context, name string, data []byte, sheet, tmpDir string) ([][]cell, error) {
 	at := diag.Pos{File: name, Line: 1, Col: 1}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -82,7 +82,7 @@ func readXLSX(ctx context.Context, name string, data []byte, sheet string) ([][]
 	if err := checkParts(ctx, name, zr); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnpacked})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnpacked, TmpDir: tmpDir})
 	if err != nil {
 		return nil, diag.Errorf(at, "not a workbook brief can read: %v", err)
 	}
