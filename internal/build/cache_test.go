@@ -204,7 +204,7 @@ func TestCacheCoversWhatTemplatesShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range edits {
-		edit(t, dir, e.file, e.old, e.new)
+		sitetest.Edit(t, dir, e.file, e.old, e.new)
 		mustBuild(t, opts)
 		want := uncached(t, dir)
 		got := sitetest.Tree(t, filepath.Join(dir, "public"))
@@ -291,7 +291,7 @@ func TestCacheEntriesAreVerified(t *testing.T) {
 	}
 
 	// A briefing edited: the build appends a segment. Cut the pack inside it.
-	edit(t, dir, "content/briefings/w1.md", "```chart", "Prose.\n\n```chart")
+	sitetest.Edit(t, dir, "content/briefings/w1.md", "```chart", "Prose.\n\n```chart")
 	rebuild("briefing edited")
 	data, _ = os.ReadFile(pack)
 	payloads, sigs = segments(t, data)
@@ -330,7 +330,7 @@ func TestPackLinkNotFollowed(t *testing.T) {
 	if err := os.Symlink(elsewhere, pack); err != nil {
 		t.Fatal(err)
 	}
-	edit(t, dir, "content/briefings/w1.md", "```chart", "Prose.\n\n```chart")
+	sitetest.Edit(t, dir, "content/briefings/w1.md", "```chart", "Prose.\n\n```chart")
 	res, err := build.Build(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -356,12 +356,12 @@ func TestFailedBuildKeepsCacheSound(t *testing.T) {
 	if _, err := build.Build(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	edit(t, dir, "data/prices.toml", "close = 4.0", "close = 4.5")
-	edit(t, dir, "content/briefings/w1.md", "title = \"Week one\"", "title = ")
+	sitetest.Edit(t, dir, "data/prices.toml", "close = 4.0", "close = 4.5")
+	sitetest.Edit(t, dir, "content/briefings/w1.md", "title = \"Week one\"", "title = ")
 	if _, err := build.Build(context.Background(), opts); err == nil {
 		t.Fatal("a broken briefing built")
 	}
-	edit(t, dir, "content/briefings/w1.md", "title = ", "title = \"Week one\"")
+	sitetest.Edit(t, dir, "content/briefings/w1.md", "title = ", "title = \"Week one\"")
 	mustBuild(t, opts)
 	if !equalTrees(uncached(t, dir), sitetest.Tree(t, filepath.Join(dir, "public"))) {
 		t.Error("after a failed build, the cached build differs from a build without cache")
@@ -390,7 +390,7 @@ func TestPackStaysSmall(t *testing.T) {
 	first := size()
 	largest := first
 	for i := range 12 {
-		edit(t, dir, "data/prices.toml", fmt.Sprintf("close = %d.0", 4+96*min(i, 1)+max(i-1, 0)), fmt.Sprintf("close = %d.0", 100+i))
+		sitetest.Edit(t, dir, "data/prices.toml", fmt.Sprintf("close = %d.0", 4+96*min(i, 1)+max(i-1, 0)), fmt.Sprintf("close = %d.0", 100+i))
 		res, err := build.Build(context.Background(), opts)
 		if err != nil {
 			t.Fatal(err)
@@ -416,7 +416,7 @@ func TestConcurrentBuildsShareCache(t *testing.T) {
 	cache := filepath.Join(dir, ".brief-cache")
 	outs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
 	for round := range 4 {
-		edit(t, dir, "data/prices.toml", fmt.Sprintf("close = %d.0", 4+96*min(round, 1)+max(round-1, 0)), fmt.Sprintf("close = %d.0", 100+round))
+		sitetest.Edit(t, dir, "data/prices.toml", fmt.Sprintf("close = %d.0", 4+96*min(round, 1)+max(round-1, 0)), fmt.Sprintf("close = %d.0", 100+round))
 		var g errgroup.Group
 		for _, out := range outs {
 			g.Go(func() error {
@@ -672,7 +672,7 @@ Prose. Close {{ prices.close }}.
 		{"summary", `summary = "Sum."`, `summary = "Summary."`, true},
 	}
 	for _, tt := range tests {
-		edit(t, dir, "content/briefings/w1.md", tt.old, tt.new)
+		sitetest.Edit(t, dir, "content/briefings/w1.md", tt.old, tt.new)
 		res := mustBuild(t, opts)
 		if got := slices.Contains(res.Made, wb); got != tt.remade {
 			t.Errorf("%s: workbook made again = %v, want %v", tt.name, got, tt.remade)
@@ -719,7 +719,7 @@ func TestPreviewSeesEveryDatasetShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range edits {
-		edit(t, dir, e.file, e.old, e.new)
+		sitetest.Edit(t, dir, e.file, e.old, e.new)
 		snap, err := engine.Build(context.Background())
 		if err != nil {
 			t.Fatal(err)

@@ -109,8 +109,8 @@ func TestDrafts(t *testing.T) {
 func TestFailedBuildKeepsOutput(t *testing.T) {
 	dir := sitetest.MustBuild(t, project)
 	before := sitetest.Tree(t, filepath.Join(dir, "public"))
-	breakFile(t, filepath.Join(dir, "data/prices.toml"), "close = 11.25", `close = "n/a"`)
-	breakFile(t, filepath.Join(dir, "content/briefings/week-2.md"), `dataset = "prices"`, `dataset = "prics"`)
+	sitetest.Edit(t, dir, "data/prices.toml", "close = 11.25", `close = "n/a"`)
+	sitetest.Edit(t, dir, "content/briefings/week-2.md", `dataset = "prices"`, `dataset = "prics"`)
 	_, err := sitetest.Build(t, dir, build.Options{})
 	want := []string{
 		`content/briefings/week-2.md:7:11: table block: unknown dataset "prics" (did you mean "prices"?); datasets are moves, prices`,
@@ -355,7 +355,7 @@ func TestOutputSymlink(t *testing.T) {
 	}
 	for i := range 2 {
 		if i == 1 {
-			edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
+			sitetest.Edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
 		}
 		if _, err := sitetest.Build(t, dir, build.Options{}); err != nil {
 			t.Fatal(err)
@@ -397,7 +397,7 @@ func TestCacheDirSafety(t *testing.T) {
 	// An entry of the first cache format, which brief wrote: removed.
 	oldEntry := "v1/ab/ab" + strings.Repeat("0", 62)
 	writeFiles(t, cache, map[string]string{oldEntry: "brief-cache-v2\n"})
-	edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
+	sitetest.Edit(t, dir, "content/briefings/week-1.md", "Prose with", "Changed prose with")
 	if _, err := sitetest.Build(t, dir, build.Options{CacheDir: cache}); err != nil {
 		t.Fatal(err)
 	}
@@ -437,20 +437,6 @@ func TestSampleGolden(t *testing.T) {
 	}
 }
 
-func breakFile(t *testing.T, path, old, new string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), old) {
-		t.Fatalf("%s does not contain %q", path, old)
-	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // writeFiles writes files (slash paths) under dir.
 func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
@@ -462,23 +448,6 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// edit replaces old with new in a file of the project, failing when old is
-// not there.
-func edit(t *testing.T, dir, rel, old, new string) {
-	t.Helper()
-	full := filepath.Join(dir, filepath.FromSlash(rel))
-	b, err := os.ReadFile(full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), old) {
-		t.Fatalf("%s does not contain %q", rel, old)
-	}
-	if err := os.WriteFile(full, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

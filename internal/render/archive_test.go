@@ -18,6 +18,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/render"
+	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 const archiveBase = "https://example.org/desk/" // a host sub-path
@@ -280,13 +281,13 @@ func TestArchivePagesIncremental(t *testing.T) {
 
 	// A briefing on page 3, without tags (the home page shows every
 	// topic's briefings): its title.
-	edit(t, filepath.Join(dir, "content", "briefings", "b001.md"), "Briefing 1", "The second briefing")
+	sitetest.Edit(t, dir, "content/briefings/b001.md", "Briefing 1", "The second briefing")
 	check("title on page 3", []string{"archive/3/index.html"},
 		[]string{"index.html", "archive/2/index.html", "tags/miners/index.html", "tags/miners/2/index.html"})
 
 	// The oldest, on the topic's second page too (and the home page shows
 	// every topic's briefings).
-	edit(t, filepath.Join(dir, "content", "briefings", "b000.md"), "Briefing 0", "The first briefing")
+	sitetest.Edit(t, dir, "content/briefings/b000.md", "Briefing 0", "The first briefing")
 	check("title on page 3 and topic page 2", []string{"archive/3/index.html", "tags/miners/2/index.html", "index.html"},
 		[]string{"archive/2/index.html", "tags/miners/index.html"})
 
@@ -329,7 +330,7 @@ func TestArchiveKeysCoverTopicsWorkbooks(t *testing.T) {
 	for i := range 100 {
 		fmt.Fprintf(&note, "%x", sha256.Sum256([]byte{byte(i)}))
 	}
-	edit(t, filepath.Join(dir, "data", "old.toml"), "close = 1.0", "close = 1.0\nnote = \""+note.String()+"\"")
+	sitetest.Edit(t, dir, "data/old.toml", "close = 1.0", "close = 1.0\nnote = \""+note.String()+"\"")
 	buildArchive(t, cached)
 	out := filepath.Join(t.TempDir(), "public")
 	buildArchive(t, build.Options{Src: dir, Out: out})
@@ -347,20 +348,6 @@ func sitetestRead(t *testing.T, out, rel string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func edit(t *testing.T, path, old, new string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), old) {
-		t.Fatalf("%s has no %q", path, old)
-	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // tree maps every file under root to its bytes.

@@ -102,3 +102,21 @@ func Lines(err error) []string {
 	}
 	return strings.Split(err.Error(), "\n")
 }
+
+// Edit replaces the first old in the project file rel (a slash path under
+// dir) with new, failing the test when the file does not hold old: an edit
+// that silently changed nothing would let a test pass for no reason.
+func Edit(t testing.TB, dir, rel, old, new string) {
+	t.Helper()
+	full := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", rel, old)
+	}
+	if err := os.WriteFile(full, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
