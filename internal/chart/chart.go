@@ -23,7 +23,6 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/view"
 )
@@ -70,7 +69,7 @@ type payload struct {
 // Build makes the chart for a chart view. id is the element id, used to keep
 // the go-echarts chart id deterministic.
 func Build(v *view.View, id string) (*Chart, error) {
-	if v.Kind != content.KindChart || v.Chart.X == nil || len(v.Chart.Y) == 0 {
+	if v.Chart == nil || v.Chart.X == nil || len(v.Chart.Y) == 0 {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
 	s := Describe(v) // what the static image draws too
@@ -79,11 +78,11 @@ func Build(v *view.View, id string) (*Chart, error) {
 	global := globalOpts(v, s, id, meta.XType)
 	var option map[string]any
 	switch v.Chart.Type {
-	case content.ChartBar:
+	case view.ChartBar:
 		option = barOption(v, s, global, &meta)
-	case content.ChartLine, content.ChartArea:
+	case view.ChartLine, view.ChartArea:
 		option = lineOption(v, s, global, meta.XType)
-	case content.ChartScatter:
+	case view.ChartScatter:
 		option = scatterOption(v, s, global, meta.XType)
 	default:
 		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
@@ -118,10 +117,10 @@ func axisMeta(v *view.View) Meta {
 	default:
 		meta.XType = "category"
 	}
-	if v.Chart.Type != content.ChartScatter && meta.XType == "value" {
+	if v.Chart.Type != view.ChartScatter && meta.XType == "value" {
 		meta.XType = "category" // bars and lines over numbers read as categories
 	}
-	if v.Chart.Type == content.ChartBar && meta.XType == "time" && len(v.Rows) <= zoomAbove {
+	if v.Chart.Type == view.ChartBar && meta.XType == "time" && len(v.Rows) <= zoomAbove {
 		meta.XType = "category" // a bar per date, not bars lost on a time axis
 	}
 	if len(v.Chart.Y) == 1 {
@@ -142,7 +141,7 @@ func globalOpts(v *view.View, s Spec, id, xType string) []charts.GlobalOpts {
 		charts.WithXAxisOpts(opts.XAxis{Type: xType, AxisLabel: xLabels(v, xType)}),
 		// Bars start at zero; lines and points use the data's own range.
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(v), NameLocation: "end", NameGap: 12,
-			Scale: opts.Bool(v.Chart.Type != content.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
+			Scale: opts.Bool(v.Chart.Type != view.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
 		charts.WithAnimation(false),
 	}
 	if len(v.Rows) > zoomAbove && xType != "category" {
@@ -195,7 +194,7 @@ func lineOption(v *view.View, s Spec, global []charts.GlobalOpts, xType string) 
 		}
 		so := seriesOpts(s, i, false)
 		so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(v.Rows) <= zoomAbove), ConnectNulls: opts.Bool(false)}))
-		if v.Chart.Type == content.ChartArea {
+		if v.Chart.Type == view.ChartArea {
 			so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
 		}
 		c.AddSeries(s.Series[i].Name, data, so...)
@@ -282,7 +281,7 @@ func seriesOpts(s Spec, i int, labels bool) []charts.SeriesOpts {
 }
 
 func trigger(v *view.View) string {
-	if v.Chart.Type == content.ChartLine || v.Chart.Type == content.ChartArea {
+	if v.Chart.Type == view.ChartLine || v.Chart.Type == view.ChartArea {
 		return "axis"
 	}
 	return "item"
@@ -402,7 +401,7 @@ func fileName(title string) string {
 // Alt describes what a chart shows, for screen readers and as the text
 // alternative of the chart element.
 func Alt(v *view.View) string {
-	kind := map[content.ChartType]string{content.ChartLine: "Line chart", content.ChartArea: "Area chart", content.ChartBar: "Bar chart", content.ChartScatter: "Scatter chart"}[v.Chart.Type]
+	kind := map[view.ChartType]string{view.ChartLine: "Line chart", view.ChartArea: "Area chart", view.ChartBar: "Bar chart", view.ChartScatter: "Scatter chart"}[v.Chart.Type]
 	var names []string
 	for _, y := range v.Chart.Y {
 		names = append(names, y.Label)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/golden"
 	"github.com/brief-desk/brief/internal/tomlval"
@@ -80,18 +80,18 @@ usd = 90000
 share = 0.7
 `
 
-func bind(t *testing.T, src string, b content.Block) *view.View {
+func bind(t *testing.T, src string, b block.Selection) *view.View {
 	t.Helper()
 	d, err := dataset.Parse("data/"+b.Dataset+".toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Kind = "chart"
-	v, err := view.Bind(&b, func(string) *dataset.Dataset { return d }, []string{d.ID}, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
+	b.Name = "chart"
+	bd, err := b.Bind(&block.Context{Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), IDs: []string{d.ID}, Find: func(string) *dataset.Dataset { return d }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v
+	return bd.Tables()[0]
 }
 
 func TestGolden(t *testing.T) {
@@ -100,18 +100,18 @@ func TestGolden(t *testing.T) {
 	tests := []struct {
 		name    string
 		src     string
-		block   content.Block
+		block   block.Selection
 		wantAlt string
 	}{
-		{"series-line", series, content.Block{Dataset: "hashprice", Y: []string{"usd_per_ph_day"}, Marks: []content.MarkLine{{Y: &y, Label: "Early January"}, {X: &x, Label: "Record"}}},
+		{"series-line", series, block.Selection{Dataset: "hashprice", Y: []string{"usd_per_ph_day"}, Marks: []block.MarkLine{{Y: &y, Label: "Early January"}, {X: &x, Label: "Record"}}},
 			"Line chart of Hashprice by Date, 2025-07-01 to 2026-01-02, 3 points: 2025-07-01 $55.00, 2025-10-01 $49.00, 2026-01-02 $35.00."},
-		{"series-area-two", series, content.Block{Dataset: "hashprice", Type: "area"},
+		{"series-area-two", series, block.Selection{Dataset: "hashprice", Type: "area"},
 			"Area chart of Hashprice and Btc by Date, 2025-07-01 to 2026-01-02, 3 points; Hashprice lowest $35.00 (2026-01-02), highest $55.00 (2025-07-01), last $35.00; Btc lowest 0.9 (2026-01-02), highest 1.5 (2025-07-01), last 0.9."},
-		{"moves-bar", moves, content.Block{Dataset: "moves"},
+		{"moves-bar", moves, block.Selection{Dataset: "moves"},
 			"Bar chart of Change pct by Ticker, 2 points: HUT +10.8%, XYZ -4.2%."},
-		{"deals-bar", deals, content.Block{Dataset: "deals"},
+		{"deals-bar", deals, block.Selection{Dataset: "deals"},
 			"Bar chart of Value usd by Company, 2 points: Hut 8 $7.0B, TeraWulf no value."},
-		{"table-scatter", table, content.Block{Dataset: "levels", Type: "scatter", X: "share", Y: []string{"usd"}},
+		{"table-scatter", table, block.Selection{Dataset: "levels", Type: "scatter", X: "share", Y: []string{"usd"}},
 			"Scatter chart of Usd by Share, 2 points: 0.5 $126,210, 0.7 $90,000."},
 	}
 	for _, tt := range tests {
@@ -134,7 +134,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestMovesColoursAndOrder(t *testing.T) {
-	c, err := Build(bind(t, moves, content.Block{Dataset: "moves"}), "chart-1")
+	c, err := Build(bind(t, moves, block.Selection{Dataset: "moves"}), "chart-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,8 +190,8 @@ k = "` + esc + `"
 v = 1
 tip = "` + esc + `"
 `
-		v := bind(t, src, content.Block{Dataset: "x", Title: h, Subtitle: h, X: "k", Y: []string{"v"}, Columns: []string{"tip"},
-			Marks: []content.MarkLine{{Y: new(float64), Label: h}}})
+		v := bind(t, src, block.Selection{Dataset: "x", Title: h, Subtitle: h, X: "k", Y: []string{"v"}, Columns: []string{"tip"},
+			Marks: []block.MarkLine{{Y: new(float64), Label: h}}})
 		c, err := Build(v, "chart-1")
 		if err != nil {
 			t.Fatal(err)

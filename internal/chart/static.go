@@ -6,7 +6,6 @@ import (
 
 	gc "github.com/go-analyze/charts"
 
-	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/view"
 )
@@ -14,7 +13,7 @@ import (
 // Spec is what a chart shows, apart from how a renderer draws it: the
 // ECharts option and the static image are both made from a view through it.
 type Spec struct {
-	Type     content.ChartType
+	Type     view.ChartType
 	Title    string
 	Subtitle string
 	Source   string // "Source: ..." under the plot
@@ -162,7 +161,7 @@ func nulls(values []float64) []float64 {
 // value there, each labelled with the mark's label.
 func option(s Spec, format string) gc.ChartOption {
 	kind := gc.ChartTypeLine
-	if s.Type == content.ChartBar {
+	if s.Type == view.ChartBar {
 		kind = gc.ChartTypeBar
 	}
 	var list gc.GenericSeriesList
@@ -225,7 +224,7 @@ func option(s Spec, format string) gc.ChartOption {
 	}
 	if kind == gc.ChartTypeLine {
 		opt.LineStrokeWidth = 3
-		opt.FillArea = gc.Ptr(s.Type == content.ChartArea)
+		opt.FillArea = gc.Ptr(s.Type == view.ChartArea)
 		opt.XAxis.BoundaryGap = gc.Ptr(false)
 	}
 	opt.Padding.Right = max(opt.Padding.Right, markRoom(s))
@@ -251,7 +250,7 @@ func valueRange(s Spec) (lo, hi, step float64) {
 	if math.IsInf(lo, 0) {
 		return 0, 1, 0.2
 	}
-	if s.Type == content.ChartBar {
+	if s.Type == view.ChartBar {
 		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	}
 	if lo == hi {

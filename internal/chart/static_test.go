@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/golden"
 	"github.com/brief-desk/brief/internal/tomlval"
 )
@@ -25,13 +25,13 @@ func TestImages(t *testing.T) {
 	tests := []struct {
 		name   string
 		src    string
-		block  content.Block
+		block  block.Selection
 		colors []string
 	}{
-		{"series-line", series, content.Block{Dataset: "hashprice", Y: []string{"usd_per_ph_day"}, Marks: []content.MarkLine{{Y: &y, Label: "Early January: $35"}, {X: &x, Label: "Record"}}}, []string{Palette[0]}},
-		{"moves-bar", moves, content.Block{Dataset: "moves"}, []string{ColorUp, ColorDown}},
-		{"deals-bar", deals, content.Block{Dataset: "deals"}, []string{Palette[0]}},
-		{"series-area-two", series, content.Block{Dataset: "hashprice", Type: "area"}, []string{Palette[0], Palette[1]}},
+		{"series-line", series, block.Selection{Dataset: "hashprice", Y: []string{"usd_per_ph_day"}, Marks: []block.MarkLine{{Y: &y, Label: "Early January: $35"}, {X: &x, Label: "Record"}}}, []string{Palette[0]}},
+		{"moves-bar", moves, block.Selection{Dataset: "moves"}, []string{ColorUp, ColorDown}},
+		{"deals-bar", deals, block.Selection{Dataset: "deals"}, []string{Palette[0]}},
+		{"series-area-two", series, block.Selection{Dataset: "hashprice", Type: "area"}, []string{Palette[0], Palette[1]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +65,7 @@ func TestImages(t *testing.T) {
 			golden.Check(t, filepath.Join("testdata", tt.name+".svg"), svg)
 		})
 	}
-	if _, err := Image(bind(t, series, content.Block{Dataset: "hashprice"}), "gif"); err == nil {
+	if _, err := Image(bind(t, series, block.Selection{Dataset: "hashprice"}), "gif"); err == nil {
 		t.Error("an unknown format gave no error")
 	}
 }

@@ -34,7 +34,9 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/expr"
 	"github.com/brief-desk/brief/internal/tomlpos"
 	"github.com/brief-desk/brief/internal/tomlval"
 )
@@ -48,10 +50,9 @@ type Briefing struct {
 	Summary string
 	Tags    []string
 	Draft   bool
-	Blocks  []*Block
-	Numbers []*Numbers // key-number cards
-	Inlines []*Inline  // values quoted in the prose, {{ ... }}, then in cards
-	Words   int        // words of prose, for reading time
+	Blocks  []block.Block  // the fenced blocks, of every kind, in order
+	Inlines []*expr.Inline // values quoted in the prose, {{ ... }}, and in cards, in order
+	Words   int            // words of prose, for reading time
 
 	body     []byte
 	bodyLine int      // the file's line the body starts on
@@ -66,19 +67,12 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // ValidSlug reports whether s may name a briefing's page.
 func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
 
-// MaxBlocks is the most chart and table blocks a briefing holds: each is a
-// sheet of its workbook, and excelize's cost per sheet table grows with the
-// number of tables before it.
-const MaxBlocks = 200
-
-// MaxNumbers is the most numbers blocks a briefing holds, and MaxInlines
-// the most inline values, in its prose and its cards together: each is a
-// look-up in the data and a row of the workbook's "Quoted figures" sheet.
-// Far more than a briefing needs, they keep a hostile one cheap to refuse.
-const (
-	MaxNumbers = 100
-	MaxInlines = 1000
-)
+// MaxInlines is the most inline values a briefing holds, in its prose and
+// its cards together: each is a look-up in the data and a row of the
+// workbook's "Quoted figures" sheet. Far more than a briefing needs, it
+// keeps a hostile one cheap to refuse. Each kind of block has its own cap
+// (block.Kind's Max).
+const MaxInlines = 1000
 
 // scanned, when a test sets it, is told how many bytes the parser reads to
 // place what it found (the line index) and to find where each inline value
@@ -134,7 +128,7 @@ func Parse(file string, src []byte) (*Briefing, error) {
 
 	md := newMarkdown(nil)
 	b.doc = md.Parser().Parse(text.NewReader(body))
-	b.Blocks, b.Numbers, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
+	b.Blocks, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
 	if errs.Len() > 0 {
 		return nil, &errs
 	}
@@ -300,14 +294,11 @@ func splitFront(src []byte) (front, body []byte, bodyLine int, err error) {
 	return nil, nil, 0, fmt.Errorf("front matter opened with +++ on line 1 is never closed: add a line +++ after the last key")
 }
 
-// newMarkdown builds the goldmark instance. render, if not nil, writes a
-// chart or table block in place of its fence.
-// Renderers write what brief puts into a briefing's markdown: chart and
-// table blocks, numbers blocks and inline values.
+// Renderers write what brief puts into a briefing's markdown: blocks (of
+// every kind) and inline values.
 type Renderers struct {
-	Block   func(w io.Writer, b *Block) error
-	Numbers func(w io.Writer, n *Numbers) error
-	Inline  func(w io.Writer, in *Inline) error
+	Block  func(w io.Writer, b block.Block) error
+	Inline func(w io.Writer, in *expr.Inline) error
 	// Styles, when set, gives elements an inline style attribute, by
 	// element name (h2, p, a, li, table, td, ...): for email, where style
 	// sheets are not read. Base, when set, makes relative links absolute.
@@ -320,6 +311,8 @@ type Renderers struct {
 	Links []Link
 }
 
+// newMarkdown builds the goldmark instance. r, if not nil, writes brief's
+// blocks and inline values in place of their fences and braces.
 func newMarkdown(r *Renderers) goldmark.Markdown {
 	opts := []goldmark.Option{
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
@@ -417,12 +410,12 @@ func element(n ast.Node) string {
 	return ""
 }
 
-// kindBlock is the AST node that replaces a chart or table fence.
+// kindBlock is the AST node that replaces a block's fence.
 var kindBlock = ast.NewNodeKind("BriefBlock")
 
 type blockNode struct {
 	ast.BaseBlock
-	block *Block
+	block block.Block
 }
 
 func (n *blockNode) Kind() ast.NodeKind { return kindBlock }
@@ -435,7 +428,6 @@ type nodeRenderer struct{ r *Renderers }
 func (nr nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	renderWith(reg, kindBlock, func(w util.BufWriter, n *blockNode) error { return nr.r.Block(w, n.block) })
 	renderWith(reg, kindInline, func(w util.BufWriter, n *inlineNode) error { return nr.r.Inline(w, n.inline) })
-	renderWith(reg, kindNumbers, func(w util.BufWriter, n *numbersNode) error { return nr.r.Numbers(w, n.numbers) })
 }
 
 // renderWith registers f for the nodes of kind, which it writes whole.
@@ -450,11 +442,11 @@ func renderWith[N ast.Node](reg renderer.NodeRendererFuncRegisterer, kind ast.No
 	})
 }
 
-// collectBlocks replaces chart and table fences with block nodes and parses their TOML.
-// In the same walk it counts the words of the prose, leaving out code and
-// blocks, for the reading time.
-func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]*Block, []*Numbers, []*Inline, int) {
-	c := &collector{src: src, file: file, lineOf: lineOf, errs: errs}
+// collectBlocks replaces the fences of registered block kinds with block
+// nodes and parses their TOML. In the same walk it counts the words of the
+// prose, leaving out code and blocks, for the reading time.
+func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int, int), errs *diag.List) ([]block.Block, []*expr.Inline, int) {
+	c := &collector{src: src, file: file, lineOf: lineOf, errs: errs, counts: map[string]int{}}
 	var fences []*ast.FencedCodeBlock
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -462,8 +454,7 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		}
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock:
-			switch string(n.Language(src)) {
-			case string(KindChart), string(KindTable), string(KindChanges), string(KindNumbers):
+			if _, ok := block.Lookup(string(n.Language(src))); ok {
 				fences = append(fences, n)
 			}
 			return ast.WalkSkipChildren, nil
@@ -478,26 +469,23 @@ func collectBlocks(doc ast.Node, src []byte, file string, lineOf func(int) (int,
 		return ast.WalkContinue, nil
 	})
 	for _, f := range fences {
-		if !c.fence(f) {
-			break
-		}
+		c.fence(f)
 	}
-	return c.blocks, c.numbers, c.inlines, c.words
+	return c.blocks, c.inlines, c.words
 }
 
-// collector gathers a briefing's blocks, cards and inline values, and
-// counts its words.
+// collector gathers a briefing's blocks and inline values, and counts its
+// words.
 type collector struct {
 	src     []byte
 	file    string
 	lineOf  func(int) (int, int)
 	errs    *diag.List
-	blocks  []*Block
-	numbers []*Numbers
-	inlines []*Inline
-	seen    int  // inline values of the prose, with those in error
-	full    bool // MaxInlines was passed, and said so
-	fenced  int  // numbers blocks, with those in error
+	blocks  []block.Block
+	inlines []*expr.Inline
+	seen    int            // inline values of the prose, with those in error
+	full    bool           // MaxInlines was passed, and said so
+	counts  map[string]int // blocks of each kind's Group, with those in error
 	words   int
 }
 
@@ -525,7 +513,7 @@ func (c *collector) inline(n *inlineNode) {
 		c.errs.Addf(pos, "inline value: {{ has no closing }} on its line; write \\{{ for literal braces")
 		return
 	}
-	in, err := parseInline(string(n.expr), pos, len(c.inlines))
+	in, err := expr.Parse(string(n.expr), pos, len(c.inlines))
 	if err != nil {
 		c.errs.Add(err)
 		return
@@ -535,65 +523,39 @@ func (c *collector) inline(n *inlineNode) {
 	c.words++
 }
 
-// fence parses a chart, table, changes or numbers fence and puts its node
-// in its place. It is false once the briefing has more blocks than
-// MaxBlocks, the rest unread.
-func (c *collector) fence(f *ast.FencedCodeBlock) bool {
-	kind := Kind(f.Language(c.src))
+// blockInline parses an inline value a block holds (a card's).
+func (c *collector) blockInline(text string, pos diag.Pos, what string) (*expr.Inline, error) {
+	if c.full || len(c.inlines) >= MaxInlines {
+		c.tooMany(pos, what)
+		return nil, nil
+	}
+	in, err := expr.Parse(text, pos, len(c.inlines))
+	if err != nil {
+		return nil, err
+	}
+	c.inlines = append(c.inlines, in)
+	return in, nil
+}
+
+// fence parses a block's fence through its kind and puts its node in its
+// place. Past its kind's cap, a block is refused (said once) and not read.
+func (c *collector) fence(f *ast.FencedCodeBlock) {
+	k, _ := block.Lookup(string(f.Language(c.src)))
 	pos, body, bodyCol := fenceBody(f, c.src, c.file, c.lineOf)
-	if kind == KindNumbers {
-		c.numbersBlock(f, pos, body.Bytes(), bodyCol)
-		return true
+	group := cmp.Or(k.Group, k.Name+" blocks")
+	c.counts[group]++
+	if k.Max > 0 && c.counts[group] > k.Max {
+		if c.counts[group] == k.Max+1 {
+			c.errs.Addf(pos, "%s block: a briefing holds at most %d %s; split it into several briefings", k.Name, k.Max, group)
+		}
+		return
 	}
-	if len(c.blocks) == MaxBlocks {
-		c.errs.Addf(pos, "%s block: a briefing holds at most %d chart and table blocks (its workbook has a sheet for each); split it into several briefings", kind, MaxBlocks)
-		return false
-	}
-	b, err := parseBlock(kind, pos, body.Bytes(), bodyCol, len(c.blocks))
+	b, err := block.Parse(k, pos, body.Bytes(), bodyCol, len(c.blocks), c.blockInline)
 	c.errs.Add(err)
 	if b != nil {
 		c.blocks = append(c.blocks, b)
 		f.Parent().ReplaceChild(f.Parent(), f, &blockNode{block: b})
 	}
-	return true
-}
-
-// numbersBlock parses a numbers fence: past MaxNumbers blocks, or
-// MaxInlines values, it is refused.
-func (c *collector) numbersBlock(f *ast.FencedCodeBlock, pos diag.Pos, body []byte, bodyCol int) {
-	c.fenced++
-	if c.fenced > MaxNumbers {
-		if c.fenced == MaxNumbers+1 {
-			c.errs.Addf(pos, "numbers block: a briefing holds at most %d numbers blocks; split it into several briefings", MaxNumbers)
-		}
-		return
-	}
-	nb, more, err := parseNumbers(pos, body, bodyCol, len(c.inlines))
-	c.errs.Add(err)
-	if nb == nil {
-		return
-	}
-	if c.full || len(c.inlines)+len(more) > MaxInlines {
-		c.tooMany(cardOver(nb))
-		return
-	}
-	c.numbers = append(c.numbers, nb)
-	c.inlines = append(c.inlines, more...)
-	f.Parent().ReplaceChild(f.Parent(), f, &numbersNode{numbers: nb})
-}
-
-// cardOver is the place and name of a numbers block's first card value
-// past MaxInlines.
-func cardOver(nb *Numbers) (diag.Pos, string) {
-	for i, card := range nb.Cards {
-		if card.Value.Index >= MaxInlines {
-			return card.Value.Pos, fmt.Sprintf("numbers block: card[%d].value", i)
-		}
-		if card.Change != nil && card.Change.Index >= MaxInlines {
-			return card.Change.Pos, fmt.Sprintf("numbers block: card[%d].change", i)
-		}
-	}
-	return nb.Pos, "numbers block"
 }
 
 // TagSlug turns a tag into the name of its page: the tag transliterated to

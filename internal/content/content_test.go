@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/brief-desk/brief/internal/block"
+	"github.com/brief-desk/brief/internal/expr"
 )
 
 const briefing = `+++
@@ -55,26 +58,23 @@ func TestParseBriefing(t *testing.T) {
 	if len(b.Blocks) != 2 {
 		t.Fatalf("blocks = %d", len(b.Blocks))
 	}
-	c := b.Blocks[0]
-	if c.Pos.Line != 12 || c.Pos.Col != 1 || c.Dataset != "miner_moves" || c.Sort != "change_pct" || !c.Desc || len(c.Where) != 2 || len(c.Marks) != 1 || *c.Marks[0].Y != 10 {
+	c := b.Blocks[0].(*block.Selection)
+	if c.Fence.Line != 12 || c.Fence.Col != 1 || c.Dataset != "miner_moves" || c.Sort != "change_pct" || !c.Desc || len(c.Where) != 2 || len(c.Marks) != 1 || *c.Marks[0].Y != 10 {
 		t.Errorf("chart block = %+v", c)
 	}
 	if p := c.KeyPos("sort"); p.Line != 16 || p.Col != 11 {
 		t.Errorf("sort at %v, want 16:11", p)
 	}
-	tb := b.Blocks[1]
-	if tb.Pos.Line != 22 || tb.Pos.Col != 3 || tb.Kind != "table" || len(tb.Columns) != 2 {
+	tb := b.Blocks[1].(*block.Selection)
+	if tb.Fence.Line != 22 || tb.Fence.Col != 3 || tb.Kind() != "table" || len(tb.Columns) != 2 {
 		t.Errorf("table block = %+v", tb)
 	}
 	var out bytes.Buffer
-	err = b.Render(&out, Renderers{Block: func(w io.Writer, bl *Block) error {
-		_, err := fmt.Fprintf(w, "[%s %d]", bl.Kind, bl.Index)
+	err = b.Render(&out, Renderers{Block: func(w io.Writer, bl block.Block) error {
+		_, err := fmt.Fprintf(w, "[%s %d]", bl.Kind(), bl.Index())
 		return err
-	}, Inline: func(w io.Writer, in *Inline) error {
+	}, Inline: func(w io.Writer, in *expr.Inline) error {
 		_, err := fmt.Fprintf(w, "<%s>", in.Expr)
-		return err
-	}, Numbers: func(w io.Writer, n *Numbers) error {
-		_, err := fmt.Fprintf(w, "[numbers %d]", len(n.Cards))
 		return err
 	}})
 	if err != nil {
@@ -187,11 +187,11 @@ func TestMaxBlocks(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("+++\ntitle = \"Many\"\ndate = 2026-01-02\n+++\n")
 	b.WriteString("\n```numbers\n[[card]]\nlabel = \"n\"\nvalue = \"d | count\"\n```\n")
-	for range MaxBlocks + 1 {
+	for range block.MaxTables + 1 {
 		b.WriteString("\n```table\ndataset = \"d\"\n```\n")
 	}
 	_, err := Parse("content/briefings/many.md", []byte(b.String()))
-	want := fmt.Sprintf("content/briefings/many.md:%d:1: table block: a briefing holds at most 200 chart and table blocks (its workbook has a sheet for each); split it into several briefings", 12+4*MaxBlocks)
+	want := fmt.Sprintf("content/briefings/many.md:%d:1: table block: a briefing holds at most 200 chart and table blocks (its workbook has a sheet for each); split it into several briefings", 12+4*block.MaxTables)
 	if fmt.Sprint(err) != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}

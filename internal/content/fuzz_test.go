@@ -1,9 +1,13 @@
 package content
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/brief-desk/brief/internal/block"
+	"github.com/brief-desk/brief/internal/expr"
 )
 
 // FuzzParse feeds arbitrary bytes to the briefing parser (front matter,
@@ -26,14 +30,11 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		err = b.Render(io.Discard, Renderers{Block: func(w io.Writer, bl *Block) error {
-			_, err := io.WriteString(w, bl.Dataset)
+		err = b.Render(io.Discard, Renderers{Block: func(w io.Writer, bl block.Block) error {
+			_, err := fmt.Fprint(w, bl.Datasets())
 			return err
-		}, Inline: func(w io.Writer, in *Inline) error {
+		}, Inline: func(w io.Writer, in *expr.Inline) error {
 			_, err := io.WriteString(w, in.Expr)
-			return err
-		}, Numbers: func(w io.Writer, n *Numbers) error {
-			_, err := io.WriteString(w, "numbers")
 			return err
 		}})
 		if err != nil {

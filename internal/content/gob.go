@@ -2,12 +2,15 @@ package content
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/expr"
 )
 
 // A parsed briefing travels through the build cache as a Stored value,
@@ -23,18 +26,11 @@ type Stored struct {
 	Date                       time.Time
 	Tags                       []string
 	Draft                      bool
-	Blocks                     []StoredBlock
-	Numbers                    []*Numbers
-	Inlines                    []*Inline
+	Blocks                     []block.Block // the kinds register their types with gob
+	Inlines                    []*expr.Inline
 	Words                      int
 	BodyStart                  int // where the body starts in the file
 	BodyLine                   int
-}
-
-// StoredBlock carries a block's key positions, which are not exported.
-type StoredBlock struct {
-	Block *Block
-	Keys  map[string]diag.Pos
 }
 
 // Store returns what the build cache keeps of the briefing parsed from src,
@@ -42,10 +38,7 @@ type StoredBlock struct {
 // shares the briefing's values: encode it before anything changes them.
 func (b *Briefing) Store(src []byte) *Stored {
 	s := &Stored{File: b.File, Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Tags: b.Tags, Draft: b.Draft,
-		Numbers: b.Numbers, Inlines: b.Inlines, Words: b.Words, BodyStart: len(src) - len(b.body), BodyLine: b.bodyLine}
-	for _, blk := range b.Blocks {
-		s.Blocks = append(s.Blocks, StoredBlock{Block: blk, Keys: blk.keys})
-	}
+		Blocks: b.Blocks, Inlines: b.Inlines, Words: b.Words, BodyStart: len(src) - len(b.body), BodyLine: b.bodyLine}
 	return s
 }
 
@@ -57,16 +50,9 @@ func (s *Stored) Briefing(src []byte) (*Briefing, error) {
 		return nil, errors.New("stored briefing does not fit its file")
 	}
 	b := &Briefing{File: s.File, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Date: s.Date.UTC(), Tags: s.Tags, Draft: s.Draft,
-		Numbers: s.Numbers, Inlines: s.Inlines, Words: s.Words, body: src[s.BodyStart:], bodyLine: s.BodyLine}
-	for _, sb := range s.Blocks {
-		if sb.Block == nil {
-			continue
-		}
-		sb.Block.keys = sb.Keys
-		if sb.Block.keys == nil {
-			sb.Block.keys = map[string]diag.Pos{}
-		}
-		b.Blocks = append(b.Blocks, sb.Block)
+		Blocks: s.Blocks, Inlines: s.Inlines, Words: s.Words, body: src[s.BodyStart:], bodyLine: s.BodyLine}
+	if slices.Contains(b.Blocks, nil) {
+		return nil, errors.New("stored briefing has a block of no kind")
 	}
 	return b, nil
 }

@@ -23,7 +23,7 @@ func (b *Briefing) Images() []Image {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
-		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *blockNode, *numbersNode, *inlineNode:
+		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *blockNode, *inlineNode:
 			return ast.WalkSkipChildren, nil
 		case *ast.Image:
 			pos := diag.Pos{File: b.File}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/brief-desk/brief/internal/block"
 )
 
 // TestMaxInlines: a briefing with more inline values than its "Quoted
@@ -34,11 +36,11 @@ func TestMaxInlines(t *testing.T) {
 func TestMaxNumbers(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("+++\ntitle = \"Many\"\ndate = 2026-01-02\n+++\n")
-	for range MaxNumbers + 2 {
+	for range block.MaxNumbers + 2 {
 		b.WriteString("\n```numbers\n[[card]]\nlabel = \"n\"\nvalue = \"d | count\"\n```\n")
 	}
 	_, err := Parse("content/briefings/many.md", []byte(b.String()))
-	want := fmt.Sprintf("content/briefings/many.md:%d:1: numbers block: a briefing holds at most %d numbers blocks; split it into several briefings", 6+6*MaxNumbers, MaxNumbers)
+	want := fmt.Sprintf("content/briefings/many.md:%d:1: numbers block: a briefing holds at most %d numbers blocks; split it into several briefings", 6+6*block.MaxNumbers, block.MaxNumbers)
 	if fmt.Sprint(err) != want {
 		t.Errorf("got  %.300v\nwant %s", err, want)
 	}
@@ -52,13 +54,13 @@ func TestMaxNumbers(t *testing.T) {
 func TestPositionsLinear(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("+++\ntitle = \"Big\"\ndate = 2026-01-02\n+++\n")
-	for i := range MaxInlines - MaxNumbers {
+	for i := range MaxInlines - block.MaxNumbers {
 		fmt.Fprintf(&b, "Item %d is {{ d.v }}, up 35%% on $7 billion.\n\n", i)
 	}
-	for range MaxNumbers {
+	for range block.MaxNumbers {
 		b.WriteString("```numbers\n[[card]]\nlabel = \"n\"\nvalue = \"d | count\"\n```\n\n")
 	}
-	for range MaxBlocks {
+	for range block.MaxTables {
 		b.WriteString("```table\ndataset = \"d\"\n```\n\n")
 	}
 	b.WriteString(strings.Repeat("{{ ", 20_000) + "\n")
@@ -79,7 +81,7 @@ func TestPositionsLinear(t *testing.T) {
 		t.Fatalf("%.300v", err)
 	}
 	read = 0
-	if got := len(bf.TypedFigures()); got < 2*(MaxInlines-MaxNumbers) {
+	if got := len(bf.TypedFigures()); got < 2*(MaxInlines-block.MaxNumbers) {
 		t.Fatalf("%d typed figures", got)
 	}
 	if read > len(src) {

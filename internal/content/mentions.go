@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/brief-desk/brief/internal/expr"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -68,7 +69,7 @@ var compared func(n int)
 // term first where two start at one place ("Constellation Energy" before
 // "Constellation"). Code, headings, link text and brief's blocks are not
 // prose. figure gives an inline value's text, for the sentences.
-func (b *Briefing) Mentions(m *Matcher, figure func(*Inline) string) []Mention {
+func (b *Briefing) Mentions(m *Matcher, figure func(*expr.Inline) string) []Mention {
 	found := map[int]bool{}
 	var out []Mention
 	var block *blockText // the block of the last mention
@@ -78,7 +79,7 @@ func (b *Briefing) Mentions(m *Matcher, figure func(*Inline) string) []Mention {
 		}
 		switch n.(type) {
 		case *ast.Heading, *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.Link, *ast.AutoLink, *ast.RawHTML,
-			*ast.HTMLBlock, *ast.Image, *blockNode, *numbersNode, *inlineNode, *east.FootnoteLink:
+			*ast.HTMLBlock, *ast.Image, *blockNode, *inlineNode, *east.FootnoteLink:
 			return ast.WalkSkipChildren, nil
 		}
 		t, ok := n.(*ast.Text)
@@ -164,7 +165,7 @@ type textAt struct{ start, stop, off int }
 
 // blockOf is the block that holds t, with its text: last if it is that
 // block, else made.
-func (b *Briefing) blockOf(t *ast.Text, last *blockText, figure func(*Inline) string) *blockText {
+func (b *Briefing) blockOf(t *ast.Text, last *blockText, figure func(*expr.Inline) string) *blockText {
 	block := ast.Node(t)
 	for block.Parent() != nil && block.Type() != ast.TypeBlock {
 		block = block.Parent()

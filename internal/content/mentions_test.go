@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/brief-desk/brief/internal/expr"
 )
 
 // TestMentions: whole words of any script, matched as written, longest
@@ -44,7 +46,7 @@ func TestMentions(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, m := range b.Mentions(NewMatcher(terms), func(*Inline) string { return "12" }) {
+			for _, m := range b.Mentions(NewMatcher(terms), func(*expr.Inline) string { return "12" }) {
 				got = append(got, fmt.Sprintf("%d: %s", m.Entity, m.Sentence))
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {

@@ -44,7 +44,7 @@ func (b *Briefing) TypedFigures() []Typed {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
-		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *inlineNode, *blockNode, *numbersNode:
+		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *inlineNode, *blockNode:
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			seg := n.Segment

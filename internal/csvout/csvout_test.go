@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/csvout"
 	"github.com/brief-desk/brief/internal/dataset"
-	"github.com/brief-desk/brief/internal/view"
 )
 
 const moves = `title = "Moves"
@@ -42,10 +41,12 @@ func TestBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := view.Bind(&content.Block{Kind: content.KindTable, Dataset: "moves", Sort: "change_pct", Desc: true}, func(string) *dataset.Dataset { return d }, nil, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
+	s := &block.Selection{Base: block.Base{Name: "table"}, Dataset: "moves", Sort: "change_pct", Desc: true}
+	bd, err := s.Bind(&block.Context{Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Find: func(string) *dataset.Dataset { return d }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	v := bd.Tables()[0]
 	b, err := csvout.Bytes(v)
 	if err != nil {
 		t.Fatal(err)

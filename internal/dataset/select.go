@@ -194,3 +194,23 @@ func (d *Dataset) LatestDate(asOf time.Time) time.Time {
 	}
 	return d.rows[d.byDate[end-1]][ci].Date()
 }
+
+// AsOf is a dataset as it stood on a date: what a briefing of that date may
+// show. Blocks bind to one, so the as-of rule is kept here, in one place:
+// a row dated after Date is left out.
+type AsOf struct {
+	*Dataset
+	Date time.Time
+}
+
+// On is the dataset as it stood on date.
+func (d *Dataset) On(date time.Time) AsOf { return AsOf{Dataset: d, Date: date} }
+
+// Select is Dataset.Select without the rows dated after a.Date.
+func (a AsOf) Select(q Query) []int {
+	q.AsOf = a.Date
+	return a.Dataset.Select(q)
+}
+
+// Latest is the latest date of a row on or before a.Date, or zero.
+func (a AsOf) Latest() time.Time { return a.LatestDate(a.Date) }

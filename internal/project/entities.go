@@ -8,6 +8,7 @@ import (
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/expr"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/view"
 )
@@ -102,8 +103,8 @@ func (l *loader) entityMoves(d *dataset.Dataset) {
 		}
 		rows = slices.Clone(rows)
 		slices.SortStableFunc(rows, func(a, b int) int { return d.Value(a, date).Compare(d.Value(b, date)) })
-		v := &view.View{Kind: content.KindChart, Title: e.Name + ": " + d.Title, Data: d, Columns: d.Columns(), Rows: rows,
-			Chart: &view.Chart{Type: content.ChartBar, Height: 320, X: date, Y: []*dataset.Column{d.Column("change_pct")}}}
+		v := &view.View{Kind: "chart", Title: e.Name + ": " + d.Title, Data: d, Columns: d.Columns(), Rows: rows,
+			Chart: &view.Chart{Type: view.ChartBar, Height: 320, X: date, Y: []*dataset.Column{d.Column("change_pct")}}}
 		e.Moves = append(e.Moves, v)
 	}
 }
@@ -132,7 +133,7 @@ func (l *loader) entityDeals(d *dataset.Dataset, byName map[string]int) {
 			continue
 		}
 		slices.SortStableFunc(rows[i], func(a, b int) int { return d.Value(b, date).Compare(d.Value(a, date)) })
-		e.Deals = append(e.Deals, &view.View{Kind: content.KindTable, Title: e.Name + ": " + d.Title, Data: d, Columns: d.Columns(), Rows: rows[i]})
+		e.Deals = append(e.Deals, &view.View{Kind: "table", Title: e.Name + ": " + d.Title, Data: d, Columns: d.Columns(), Rows: rows[i]})
 	}
 }
 
@@ -146,7 +147,7 @@ func (l *loader) mentions(terms []content.Term) {
 	})
 	matcher := content.NewMatcher(terms)
 	for _, b := range briefings {
-		figure := func(in *content.Inline) string {
+		figure := func(in *expr.Inline) string {
 			if in.Index < len(b.Figures) {
 				return b.Figures[in.Index].Text
 			}

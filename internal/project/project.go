@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
@@ -64,6 +65,10 @@ type Project struct {
 // Briefing is a parsed briefing with its blocks bound to data.
 type Briefing struct {
 	*content.Briefing
+	// Bound are the blocks bound to their data, by the block's Index.
+	Bound []block.Bound
+	// Views are the bound blocks' tables, in order, each numbered by its
+	// place (View.Index): a sheet of the workbook and a CSV file each.
 	Views   []*view.View
 	Figures []*view.Figure // the inline values, in order
 	// Links are the first mentions of entities in the prose, as links to
@@ -306,7 +311,9 @@ func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids st
 	k := key.New().Sum(h).Str(ids).Str(prev.String())
 	named := func(id string) { k.Str(id).Sum(l.p.DataHash[id]).Bool(l.failed[id]) }
 	for _, blk := range b.Blocks {
-		named(blk.Dataset)
+		for _, id := range blk.Datasets() {
+			named(id)
+		}
 	}
 	for _, in := range b.Inlines {
 		named(in.Dataset)
@@ -319,45 +326,38 @@ func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids st
 func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time, memoKey key.Hash) (*Briefing, []*diag.Error, error) {
 	var errs diag.List
 	var warns []*diag.Error
-	sb := &Briefing{Briefing: b}
-	for _, blk := range b.Blocks {
-		if l.failed[blk.Dataset] {
+	sb := &Briefing{Briefing: b, Bound: make([]block.Bound, len(b.Blocks))}
+	find := func(id string) *dataset.Dataset { return l.byID[id] }
+	figures := make([]*view.Figure, len(b.Inlines))
+	for i, in := range b.Inlines {
+		if l.failed[in.Dataset] {
 			continue // the dataset's own errors are reported
 		}
-		find := func(id string) *dataset.Dataset { return l.byID[id] }
-		v, err := view.Bind(blk, find, l.ids, b.Date)
-		if blk.Kind == content.KindChanges {
-			v, err = view.BindChanges(blk, find, l.ids, b.Date, prev)
-		}
+		f, err := view.BindFigure(in, find, l.ids, b.Date)
 		if err != nil {
 			errs.Add(err)
 			continue
 		}
-		if len(v.Rows) == 0 {
-			warns = append(warns, diag.Errorf(blk.Pos, "%s block: no rows of %q match as of %s", blk.Kind, v.Data.ID, b.Date.Format(time.DateOnly)))
-		}
-		sb.Views = append(sb.Views, v)
-	}
-	for _, in := range b.Inlines {
-		if l.failed[in.Dataset] {
-			continue
-		}
-		f, err := view.BindFigure(in, func(id string) *dataset.Dataset { return l.byID[id] }, l.ids, b.Date)
-		if err != nil {
-			errs.Add(err)
-			continue
-		}
+		figures[i] = f
 		sb.Figures = append(sb.Figures, f)
 	}
-	if errs.Len() == 0 && len(sb.Figures) == len(b.Inlines) {
-		for _, n := range b.Numbers {
-			for _, c := range n.Cards {
-				var since time.Time
-				if c.Change != nil {
-					since = c.Change.Arg
-				}
-				sb.Figures[c.Value.Index].AddSpark(since, b.Date)
+	c := &block.Context{Date: b.Date, Previous: prev, IDs: l.ids, Find: find, Figures: figures}
+	for i, blk := range b.Blocks {
+		if slices.ContainsFunc(blk.Datasets(), func(id string) bool { return l.failed[id] }) {
+			continue
+		}
+		bd, err := blk.Bind(c)
+		if err != nil {
+			errs.Add(err)
+			continue
+		}
+		sb.Bound[i] = bd
+		for _, v := range bd.Tables() {
+			if len(v.Rows) == 0 {
+				warns = append(warns, diag.Errorf(blk.Pos(), "%s block: no rows of %q match as of %s", blk.Kind(), v.Data.ID, b.Date.Format(time.DateOnly)))
 			}
+			v.Index = len(sb.Views)
+			sb.Views = append(sb.Views, v)
 		}
 	}
 	err := errs.Err()
@@ -441,6 +441,10 @@ func viewKeys(views []*view.View) []key.Hash {
 		for _, c := range v.Columns {
 			k.Str(c.Name).Str(c.Label).Str(c.Unit).Str(string(c.Format)).Str(c.Type.String()).Bool(c.AllInt)
 		}
+		k.Int(len(v.Notes))
+		for _, n := range v.Notes {
+			k.Str(n)
+		}
 		k.Int(len(v.Rows))
 		for r := range v.Rows {
 			for _, c := range v.Columns {
@@ -480,20 +484,16 @@ func listFiles(fsys *projectfs.FS, dir, suffix string) ([]string, error) {
 	return files, nil
 }
 
-// firstChart is the place of the first chart block, or of the first
-// numbers block (whose sparklines are charts), or nil: a project without
-// them needs no ECharts.
+// firstChart is the place of the first block that may draw with ECharts
+// (a chart, or a numbers block's sparklines), or nil: a project without
+// one needs no ECharts.
 func firstChart(all []*content.Briefing) *diag.Pos {
 	for _, b := range all {
 		for _, blk := range b.Blocks {
-			if blk.Kind == content.KindChart {
-				return &blk.Pos
+			if blk.Charts() {
+				pos := blk.Pos()
+				return &pos
 			}
-		}
-	}
-	for _, b := range all {
-		if len(b.Numbers) > 0 {
-			return &b.Numbers[0].Pos
 		}
 	}
 	return nil

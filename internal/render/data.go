@@ -176,11 +176,12 @@ type yearGroup struct {
 // blockData is what the "block" template receives.
 type blockData struct {
 	ID, Title, Subtitle      string
-	Kind                     content.Kind
+	Kind                     string
 	Source, SourceURL, Notes string
 	Headers                  []header
 	Rows                     [][]cellData
 	AsOf                     time.Time
+	BlockNotes               []string    // the view's notes, under the block
 	Chart                    template.JS // the option payload: JSON with <, > and & escaped
 	CSV                      *download   // the block's rows as CSV, beside the page
 	Alt                      string
@@ -366,7 +367,7 @@ func rootOf(rel string) string {
 func newBlockData(v *view.View) blockData {
 	bd := blockData{
 		ID: fmt.Sprintf("%s-%d", v.Kind, v.Index+1), Kind: v.Kind, Title: v.Title, Subtitle: v.Subtitle,
-		Source: v.Data.Source, SourceURL: v.Data.SourceURL, Notes: v.Data.Notes, AsOf: v.AsOf,
+		Source: v.Data.Source, SourceURL: v.Data.SourceURL, Notes: v.Data.Notes, AsOf: v.AsOf, BlockNotes: v.Notes,
 	}
 	for _, c := range v.Columns {
 		bd.Headers = append(bd.Headers, header{Label: c.Header(), Numeric: c.Type == dataset.Number})

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/expr"
 	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/view"
 )
@@ -115,12 +117,12 @@ func NewEmailWith(p *project.Project, b *project.Briefing, workbook []byte) (*Em
 func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 	tmpl := r.theme.pages["briefing.html"]
 	var body bytes.Buffer
-	err := b.Render(&body, content.Renderers{
-		Styles: emailStyles, Base: base,
-		Block: func(out io.Writer, blk *content.Block) error {
-			v := b.Views[blk.Index]
+	env := &block.Env{
+		Output:   block.Email,
+		Template: tmpl.ExecuteTemplate,
+		View: func(out io.Writer, v *view.View) error {
 			bd := emailBlock{blockData: newBlockData(v)}
-			if v.Kind == content.KindChart {
+			if v.Chart != nil {
 				png, err := chart.Image(v, "png")
 				if err != nil {
 					return err
@@ -132,20 +134,15 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 			}
 			return tmpl.ExecuteTemplate(out, "email-block", bd)
 		},
-		Inline: func(out io.Writer, in *content.Inline) error {
-			_, err := io.WriteString(out, template.HTMLEscapeString(b.Figures[in.Index].Text))
+		Figure: func(w io.Writer, f *view.Figure) error {
+			_, err := io.WriteString(w, template.HTMLEscapeString(f.Text))
 			return err
 		},
-		Numbers: func(out io.Writer, n *content.Numbers) error {
-			cd, _, err := cardsData(b, n, func(w io.Writer, f *view.Figure) error {
-				_, err := io.WriteString(w, template.HTMLEscapeString(f.Text))
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			return tmpl.ExecuteTemplate(out, "email-cards", cd)
-		},
+	}
+	err := b.Render(&body, content.Renderers{
+		Styles: emailStyles, Base: base,
+		Block:  func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
+		Inline: func(out io.Writer, in *expr.Inline) error { return env.Figure(out, b.Figures[in.Index]) },
 	})
 	if err != nil {
 		return err
@@ -167,12 +164,11 @@ type emailBlock struct {
 
 // textRenderers write blocks, cards and figures as plain text.
 func textRenderers(b *project.Briefing, base *url.URL) content.Renderers {
-	return content.Renderers{
-		Base: base,
-		Block: func(out io.Writer, blk *content.Block) error {
-			v := b.Views[blk.Index]
+	env := &block.Env{
+		Output: block.Text,
+		View: func(out io.Writer, v *view.View) error {
 			fmt.Fprintf(out, "[%s]\n", v.Title)
-			if v.Kind == content.KindChart {
+			if v.Chart != nil {
 				fmt.Fprintf(out, "%s\n", chart.Alt(v))
 			} else {
 				bd := newBlockData(v)
@@ -189,27 +185,20 @@ func textRenderers(b *project.Briefing, base *url.URL) content.Renderers {
 					fmt.Fprintf(out, "%s\n", strings.Join(cells, " | "))
 				}
 			}
+			for _, n := range v.Notes {
+				fmt.Fprintf(out, "%s\n", n)
+			}
 			_, err := fmt.Fprintf(out, "Source: %s", v.Data.Source)
 			return err
 		},
-		Inline: func(out io.Writer, in *content.Inline) error {
-			_, err := io.WriteString(out, b.Figures[in.Index].Text)
+		Figure: func(w io.Writer, f *view.Figure) error {
+			_, err := io.WriteString(w, f.Text)
 			return err
 		},
-		Numbers: func(out io.Writer, n *content.Numbers) error {
-			for _, c := range n.Cards {
-				line := c.Label + ": " + b.Figures[c.Value.Index].Text
-				if c.Change != nil {
-					line += " (" + b.Figures[c.Change.Index].Text + ")"
-				}
-				if c.Note != "" {
-					line += ", " + c.Note
-				}
-				if _, err := fmt.Fprintln(out, "* "+line); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+	}
+	return content.Renderers{
+		Base:   base,
+		Block:  func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
+		Inline: func(out io.Writer, in *expr.Inline) error { return env.Figure(out, b.Figures[in.Index]) },
 	}
 }

@@ -2,17 +2,17 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"path"
 	"slices"
 
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/chart"
 	"github.com/brief-desk/brief/internal/content"
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/expr"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/view"
@@ -56,17 +56,17 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*
 
 // briefingBytes renders a briefing's page: its markdown with the blocks
 // drawn as charts and tables, in the briefing layout.
-func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs []*download) ([]byte, error) {
+func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs []*download) ([]byte, error) {
 	tmpl := r.theme.pages["briefing.html"]
 	var body bytes.Buffer
 	charts := false
-	err := b.Render(&body, content.Renderers{
-		Links: b.Links,
-		Block: func(out io.Writer, blk *content.Block) error {
-			v := b.Views[blk.Index]
+	env := &block.Env{
+		Output:   block.Page,
+		Template: tmpl.ExecuteTemplate,
+		View: func(out io.Writer, v *view.View) error {
 			bd := newBlockData(v)
-			bd.CSV = csvs[blk.Index]
-			if v.Kind == content.KindChart {
+			bd.CSV = csvs[v.Index]
+			if v.Chart != nil {
 				c, err := chart.Build(v, bd.ID)
 				if err != nil {
 					return err
@@ -76,24 +76,22 @@ func (r *renderer) briefingBytes(b *project.Briefing, view *briefingInfo, csvs [
 			}
 			return tmpl.ExecuteTemplate(out, "block", bd)
 		},
-		Inline: func(out io.Writer, in *content.Inline) error {
+		Figure: writeFigure,
+		Charts: func() { charts = true },
+	}
+	err := b.Render(&body, content.Renderers{
+		Links: b.Links,
+		Block: func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
+		Inline: func(out io.Writer, in *expr.Inline) error {
 			return writeFigure(out, b.Figures[in.Index])
-		},
-		Numbers: func(out io.Writer, n *content.Numbers) error {
-			cd, spark, err := cardsData(b, n, writeFigure)
-			if err != nil {
-				return err
-			}
-			charts = charts || spark
-			return tmpl.ExecuteTemplate(out, "cards", cd)
 		},
 	})
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: b.File}, "rendering: %w", err)
 	}
-	view.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
-	pg := &page{Site: r.p.Config, Canonical: view.URL, Description: b.Summary, Briefing: view, charts: charts}
-	return r.pageBytes("briefing.html", view.Path, pg)
+	info.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
+	pg := &page{Site: r.p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info, charts: charts}
+	return r.pageBytes("briefing.html", info.Path, pg)
 }
 
 // lists are the pages that list briefings, the feed and the sitemap. They
@@ -268,50 +266,4 @@ func writeFigure(w io.Writer, f *view.Figure) error {
 	_, err := fmt.Fprintf(w, `<a class="figure" href="#sources-title" data-value="%s" title="%s">%s</a>`,
 		template.HTMLEscapeString(f.Raw()), template.HTMLEscapeString(title), template.HTMLEscapeString(f.Text))
 	return err
-}
-
-// cardData is what the "cards" template receives for one card.
-type cardData struct {
-	Label, Note string
-	Value       template.HTML // the figure element
-	Change      template.HTML // the change's figure element, or ""
-	Direction   string        // up, down or flat
-	Arrow       string        // ▲, ▼ or ▬: the change's direction without colour
-	Spark       string        // the sparkline's values as JSON, or ""
-	SparkAlt    string
-}
-
-// cardsData prepares a numbers block's cards; spark reports a sparkline,
-// which needs the chart scripts.
-func cardsData(b *project.Briefing, n *content.Numbers, fig func(io.Writer, *view.Figure) error) (cards []cardData, spark bool, err error) {
-	for _, c := range n.Cards {
-		f := b.Figures[c.Value.Index]
-		var value bytes.Buffer
-		if err := fig(&value, f); err != nil {
-			return nil, false, err
-		}
-		cd := cardData{Label: c.Label, Note: c.Note, Value: template.HTML(value.String())}
-		if c.Change != nil {
-			ch := b.Figures[c.Change.Index]
-			var change bytes.Buffer
-			if err := fig(&change, ch); err != nil {
-				return nil, false, err
-			}
-			cd.Change, cd.Direction, cd.Arrow = template.HTML(change.String()), "flat", "▬"
-			if x := ch.Value; x.Type == dataset.Number && x.Num > 0 {
-				cd.Direction, cd.Arrow = "up", "▲"
-			} else if x.Type == dataset.Number && x.Num < 0 {
-				cd.Direction, cd.Arrow = "down", "▼"
-			}
-		}
-		if f.Spark != nil {
-			js, err := json.Marshal(f.Spark.Values)
-			if err != nil {
-				return nil, false, err
-			}
-			cd.Spark, cd.SparkAlt, spark = string(js), f.Spark.Alt, true
-		}
-		cards = append(cards, cd)
-	}
-	return cards, spark, nil
 }

@@ -7,16 +7,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/expr"
 	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // Figure is an inline value found in the data: what the prose shows, the
 // raw value behind it, and where it comes from.
 type Figure struct {
-	Inline *content.Inline
+	Inline *expr.Inline
 	Data   *dataset.Dataset
 	Text   string        // formatted as the column is (a change as a signed percent)
 	Value  dataset.Value // the number, date or text itself
@@ -59,15 +59,15 @@ func (f *Figure) AddSpark(since, asOf time.Time) {
 	if len(s.Values) < 2 {
 		return
 	}
-	s.Alt = fmt.Sprintf("%s from %s on %s to %s on %s", col.Label, col.FormatValue(d.Value(first, col)), dateOf(d, first).Format("2 January 2006"),
-		col.FormatValue(d.Value(last, col)), dateOf(d, last).Format("2 January 2006"))
+	s.Alt = fmt.Sprintf("%s from %s on %s to %s on %s", col.Label, col.FormatValue(d.Value(first, col)), DateOf(d, first).Format("2 January 2006"),
+		col.FormatValue(d.Value(last, col)), DateOf(d, last).Format("2 January 2006"))
 	f.Spark = &s
 }
 
 // BindFigure finds an inline value in the data as of the briefing's date,
 // with the same as-of rule and filters as blocks. Every error is at the
 // inline value's opening braces.
-func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*Figure, error) {
+func BindFigure(in *expr.Inline, find Find, ids []string, asOf time.Time) (*Figure, error) {
 	fail := func(format string, args ...any) (*Figure, error) {
 		return nil, diag.Errorf(in.Pos, "inline value {{ %s }}: "+format, append([]any{diag.Cut(in.Expr)}, args...)...)
 	}
@@ -101,12 +101,12 @@ func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*F
 	if len(rows) == 0 {
 		return fail("no row of %s matches as of %s", diag.Quote(d.ID), asOf.Format(time.DateOnly))
 	}
-	if in.Func == content.FuncCount {
+	if in.Func == expr.FuncCount {
 		n := len(rows)
 		f.Text, f.Value = dataset.FormatNum(dataset.FormatInteger, float64(n)), tomlval.IntValue(int64(n))
 		return f, nil
 	}
-	latest := latestRow(d, rows)
+	latest := LatestRow(d, rows)
 	if !in.At.IsZero() {
 		r, ok := rowOn(d, rows, in.At)
 		if !ok {
@@ -125,17 +125,17 @@ func BindFigure(in *content.Inline, find Find, ids []string, asOf time.Time) (*F
 func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 	in, d := f.Inline, f.Data
 	switch in.Func {
-	case "", content.FuncLast, content.FuncFirst:
+	case "", expr.FuncLast, expr.FuncFirst:
 		r := latest
-		if in.Func == content.FuncFirst {
+		if in.Func == expr.FuncFirst {
 			r = firstRow(d, rows)
 		}
 		v := d.Value(r, col)
 		if v.IsEmpty() {
 			return fmt.Sprintf("the row of %s has no %s", rowDate(d, r), diag.Cut(col.Name))
 		}
-		f.Text, f.Value, f.Date = col.FormatValue(v), v, dateOf(d, r)
-	case content.FuncChange, content.FuncDelta:
+		f.Text, f.Value, f.Date = col.FormatValue(v), v, DateOf(d, r)
+	case expr.FuncChange, expr.FuncDelta:
 		r0, ok := rowOn(d, rows, in.Arg)
 		if !ok {
 			return fmt.Sprintf("no row of %s is dated %s to compare with", diag.Quote(d.ID), in.Arg.Format(time.DateOnly))
@@ -144,18 +144,18 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		if from.Type != dataset.Number || to.Type != dataset.Number {
 			return fmt.Sprintf("%s needs numbers in %s on both dates", in.Func, diag.Cut(col.Name))
 		}
-		f.Date = dateOf(d, latest)
-		if in.Func == content.FuncDelta {
+		f.Date = DateOf(d, latest)
+		if in.Func == expr.FuncDelta {
 			diff := to.Num - from.Num
 			f.Value = tomlval.NumberValue(diff)
-			f.Text = signed(col.FormatValue(f.Value), diff)
+			f.Text = Signed(col.FormatValue(f.Value), diff)
 			break
 		}
 		if from.Num == 0 {
 			return fmt.Sprintf("change from zero on %s has no percentage; use | delta", in.Arg.Format(time.DateOnly))
 		}
 		pct := (to.Num - from.Num) / math.Abs(from.Num) * 100
-		f.Text, f.Value = signed(strconv.FormatFloat(pct, 'f', 1, 64)+"%", pct), tomlval.NumberValue(pct)
+		f.Text, f.Value = Signed(strconv.FormatFloat(pct, 'f', 1, 64)+"%", pct), tomlval.NumberValue(pct)
 	default: // max, min, sum, mean over the selected rows' numbers
 		var vals []float64
 		for _, r := range rows {
@@ -173,27 +173,27 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 	return ""
 }
 
-func aggregate(fn content.Func, vals []float64) float64 {
+func aggregate(fn expr.Func, vals []float64) float64 {
 	x := vals[0]
 	for _, v := range vals[1:] {
 		switch fn {
-		case content.FuncMax:
+		case expr.FuncMax:
 			x = math.Max(x, v)
-		case content.FuncMin:
+		case expr.FuncMin:
 			x = math.Min(x, v)
 		default:
 			x += v
 		}
 	}
-	if fn == content.FuncMean {
+	if fn == expr.FuncMean {
 		x /= float64(len(vals))
 	}
 	return x
 }
 
-// latestRow is the row with the latest date (the last in the file among
+// LatestRow is the row with the latest date (the last in the file among
 // equal ones), or the last row of a dataset without dates.
-func latestRow(d *dataset.Dataset, rows []int) int { return edgeRow(d, rows, true) }
+func LatestRow(d *dataset.Dataset, rows []int) int { return edgeRow(d, rows, true) }
 
 // firstRow is the row with the earliest date (the first in the file among
 // equal ones), or the first row of a dataset without dates.
@@ -239,7 +239,7 @@ func rowOn(d *dataset.Dataset, rows []int, day time.Time) (int, bool) {
 	return found, ok
 }
 
-func dateOf(d *dataset.Dataset, r int) time.Time {
+func DateOf(d *dataset.Dataset, r int) time.Time {
 	if dc := d.DateColumn(); dc != nil {
 		if v := d.Value(r, dc); v.Type == dataset.Date {
 			return v.Date()
@@ -249,7 +249,7 @@ func dateOf(d *dataset.Dataset, r int) time.Time {
 }
 
 func rowDate(d *dataset.Dataset, r int) string {
-	if t := dateOf(d, r); !t.IsZero() {
+	if t := DateOf(d, r); !t.IsZero() {
 		return t.Format(time.DateOnly)
 	}
 	return fmt.Sprintf("row %d", r+1)
@@ -268,8 +268,8 @@ func (f *Figure) Raw() string {
 	return strings.Trim(v.Literal(), `"`)
 }
 
-// signed puts a + before a positive change; a negative one has its -.
-func signed(s string, x float64) string {
+// Signed puts a + before a positive change; a negative one has its -.
+func Signed(s string, x float64) string {
 	if x > 0 && !strings.HasPrefix(s, "+") {
 		return "+" + s
 	}

@@ -18,7 +18,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/tomlval"
 	"github.com/brief-desk/brief/internal/view"
@@ -407,11 +406,11 @@ func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, str
 			ch.Legend.Position = "none"
 		}
 		switch v.Chart.Type {
-		case content.ChartLine:
+		case view.ChartLine:
 			ch.Type = excelize.Line
-		case content.ChartArea:
+		case view.ChartArea:
 			ch.Type = excelize.Area
-		case content.ChartScatter:
+		case view.ChartScatter:
 			ch.Type = excelize.Scatter
 		default:
 			ch.Type = excelize.Col
@@ -592,7 +591,7 @@ func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure
 		v := s.v
 		t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
 		var chart func(string, table) (*excelize.Chart, string)
-		if v.Kind == content.KindChart {
+		if v.Chart != nil {
 			chart = nativeChart(v)
 		}
 		if err := b.writeTable(s.name, t, chart); err != nil {

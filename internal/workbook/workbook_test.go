@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/tomlval"
 	"github.com/brief-desk/brief/internal/view"
@@ -69,14 +69,14 @@ func parse(t testing.TB, id, src string) *dataset.Dataset {
 	return d
 }
 
-func bind(t testing.TB, d *dataset.Dataset, b content.Block) *view.View {
+func bind(t testing.TB, d *dataset.Dataset, b block.Selection) *view.View {
 	t.Helper()
 	b.Dataset = d.ID
-	v, err := view.Bind(&b, func(string) *dataset.Dataset { return d }, []string{d.ID}, asOf)
+	bd, err := b.Bind(&block.Context{Date: asOf, IDs: []string{d.ID}, Find: func(string) *dataset.Dataset { return d }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v
+	return bd.Tables()[0]
 }
 
 func open(t testing.TB, data []byte) *excelize.File {
@@ -96,9 +96,9 @@ func briefingBook(t testing.TB) []byte {
 	// one ever gets through.
 	m = withCell(t, m, 2, "name", tomlval.StringValue("bad\x01control"))
 	views := []*view.View{
-		bind(t, m, content.Block{Kind: "chart", Title: "Miners led: the first day [of] 2026 / a very long title indeed"}),
-		bind(t, d, content.Block{Kind: "table", Title: "Deals"}),
-		bind(t, m, content.Block{Kind: "table", Title: "Sources", Sort: "ticker"}),
+		bind(t, m, block.Selection{Base: block.Base{Name: "chart"}, Title: "Miners led: the first day [of] 2026 / a very long title indeed"}),
+		bind(t, d, block.Selection{Base: block.Base{Name: "table"}, Title: "Deals"}),
+		bind(t, m, block.Selection{Base: block.Base{Name: "table"}, Title: "Sources", Sort: "ticker"}),
 	}
 	data, err := Bytes(func(w io.Writer) error {
 		return Briefing(w, Info{SiteTitle: "Desk", Author: "Sector desk", Title: "Miners turn AI landlords", Summary: "Sum",
@@ -388,10 +388,10 @@ func BenchmarkBriefingWorkbook(b *testing.B) {
 	m, d := parse(b, "moves", moves), parse(b, "deals", deals)
 	big := bigDataset(b, 90, 3)
 	views := []*view.View{
-		bind(b, big, content.Block{Kind: "chart", Title: "Index"}),
-		bind(b, m, content.Block{Kind: "chart", Title: "Moves"}),
-		bind(b, d, content.Block{Kind: "table", Title: "Deals"}),
-		bind(b, m, content.Block{Kind: "table", Title: "All moves"}),
+		bind(b, big, block.Selection{Base: block.Base{Name: "chart"}, Title: "Index"}),
+		bind(b, m, block.Selection{Base: block.Base{Name: "chart"}, Title: "Moves"}),
+		bind(b, d, block.Selection{Base: block.Base{Name: "table"}, Title: "Deals"}),
+		bind(b, m, block.Selection{Base: block.Base{Name: "table"}, Title: "All moves"}),
 	}
 	info := Info{SiteTitle: "Desk", Title: "Week", Date: asOf}
 	for b.Loop() {
