@@ -124,8 +124,8 @@ func (n *Numbers) Bind(c *Context) (Bound, error) {
 			continue // its error is reported
 		}
 		var since time.Time
-		if card.Change != nil {
-			since = card.Change.Arg
+		if card.Change != nil && c.Figures[card.Change.Index] != nil {
+			since = c.Figures[card.Change.Index].Base
 		}
 		f.AddSpark(since, c.Date)
 	}
@@ -139,7 +139,7 @@ func (b *boundNumbers) Tables() []*view.View { return nil }
 func (b *boundNumbers) Render(w io.Writer, env *Env) error {
 	if env.Output == Text {
 		for _, c := range b.n.Cards {
-			line := c.Label + ": " + b.figures[c.Value.Index].Text
+			line := c.Label + ": " + b.figures[c.Value.Index].Text + unitOf(b.figures[c.Value.Index])
 			if c.Change != nil {
 				line += " (" + b.figures[c.Change.Index].Text + ")"
 			}
@@ -165,6 +165,25 @@ func (b *boundNumbers) Render(w io.Writer, env *Env) error {
 	return env.Template(w, "cards", cards)
 }
 
+// unitOf is what a card shows after its value: a space and the column's
+// unit, when the value is in the column's own units and its format does
+// not already say them ($, %).
+func unitOf(f *view.Figure) string {
+	in := f.Inline
+	if in.Column == "" || in.Func == expr.FuncChange || in.Func == expr.FuncCount || len(in.Dir) > 0 {
+		return ""
+	}
+	c := f.Data.Column(in.Column)
+	if c == nil || c.Unit == "" || c.Type != dataset.Number {
+		return ""
+	}
+	switch c.Format {
+	case dataset.FormatUSD, dataset.FormatUSDCompact, dataset.FormatPercent:
+		return ""
+	}
+	return "\u00a0" + c.Unit
+}
+
 // cardData is what the "cards" and "email-cards" templates receive for one
 // card.
 type cardData struct {
@@ -185,6 +204,9 @@ func (b *boundNumbers) cards(fig func(io.Writer, *view.Figure) error) (cards []c
 		var value bytes.Buffer
 		if err := fig(&value, f); err != nil {
 			return nil, false, err
+		}
+		if u := unitOf(f); u != "" {
+			value.WriteString(`<span class="card-unit">` + template.HTMLEscapeString(u) + `</span>`)
 		}
 		cd := cardData{Label: c.Label, Note: c.Note, Value: template.HTML(value.String())}
 		if c.Change != nil {

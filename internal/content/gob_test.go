@@ -26,7 +26,7 @@ func TestGobRoundTrip(t *testing.T) {
 		"```chart\ndataset = \"prices\"\ntitle = \"Prices\"\nwhere = { ticker = [\"HUT\", \"CLSK\"] }\nmark_lines = [{ y = 3.5, label = \"Line\" }]\n```\n\n" +
 		"```chart\ndataset = \"prices\"\nsubtitle = \"Sub\"\ntype = \"line\"\nx = \"date\"\ny = [\"close\"]\nfrom = 2025-01-01\nto = 2026-01-01\n" +
 		"sort = \"-close\"\nlimit = 5\ncolumns = [\"date\", \"close\"]\nmark_lines = [{ x = 2025-06-01, label = \"X\" }]\nheight = 300\n```\n\n" +
-		"On the day, {{ moves.change_pct [ticker=HUT] @2026-01-01 }}; {{ moves | count }} moves.\n\n" +
+		"On the day, {{ moves.change_pct [ticker=HUT] @2026-01-01 }}; {{ moves | count }} moves; {{ prices.close | delta -1m | round 2 | abs }} {{ prices.close | change ytd | dir \"up\" \"down\" }}.\n\n" +
 		"| A | B |\n| --- | --- |\n| 1 | 2 |\n\n[^1]: A note.\n"
 	parsed, err := Parse("content/briefings/w.md", []byte(src))
 	if err != nil {

@@ -100,7 +100,7 @@ func TestLongQuotesCut(t *testing.T) {
 	fence := func(body string) string { return front + "```chart\ndataset = \"d\"\n" + body + "```\n" }
 	tests := []struct{ name, src, want string }{
 		{"inline expression", front + "A {{ " + long + " }}.\n", "5:3: inline value {{ " + cut + " }}: name a column, such as {{ " + cut + ".COLUMN }}; only | count takes a whole dataset"},
-		{"inline function", front + "A {{ d.v | " + long + " }}.\n", "5:3: inline value {{ d.v | " + strings.Repeat("x", 74) + "… }}: unknown function \"" + cut + "\"; functions are change, delta, max, min, sum, mean, first, last, count"},
+		{"inline function", front + "A {{ d.v | " + long + " }}.\n", "5:3: inline value {{ d.v | " + strings.Repeat("x", 74) + "… }}: unknown function \"" + cut + "\"; functions are change, delta, max, min, sum, mean, first, last, count, abs, round, dir"},
 		{"inline filter", front + "A {{ d.v " + long + " }}.\n", "5:3: inline value {{ d.v " + strings.Repeat("x", 76) + "… }}: \"" + cut + "\" is neither a [column=value] filter nor an @date"},
 		{"chart type", fence("type = \"" + long + "\"\n"), "7:8: chart block: type: unknown chart type \"" + cut + "\"; use line, bar, area or scatter"},
 		{"unknown key", fence(long + " = 1\n"), "7:1: chart block: unknown key \"" + cut + "\"; keys are dataset, title, subtitle, where, from, to, sort, limit, columns, type, x, y, mark_lines, height"},

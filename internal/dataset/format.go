@@ -54,32 +54,51 @@ func FormatValue(f Format, v Value) string {
 }
 
 // FormatNum renders a number in format f.
-func FormatNum(f Format, x float64) string {
+func FormatNum(f Format, x float64) string { return FormatDecimals(f, x, -1) }
+
+// FormatDecimals renders a number in format f with n decimals (an inline
+// value's | round n); n < 0 keeps the format's own.
+func FormatDecimals(f Format, x float64, n int) string {
+	prec := func(own int) int {
+		if n >= 0 {
+			return n
+		}
+		return own
+	}
+	if n >= 0 {
+		// Half away from zero, as a reader (and Excel) rounds: 90.25 to
+		// one decimal is 90.3, where strconv would round to even.
+		p := math.Pow(10, float64(n))
+		x = math.Round(x*p) / p
+	}
 	switch f {
 	case FormatInteger:
-		return group(strconv.FormatFloat(math.Round(x), 'f', 0, 64))
+		if n < 0 {
+			x = math.Round(x)
+		}
+		return group(strconv.FormatFloat(x, 'f', prec(0), 64))
 	case FormatUSD:
-		if math.Abs(x) >= 1000 {
+		if n < 0 && math.Abs(x) >= 1000 {
 			return money(strconv.FormatFloat(math.Round(x), 'f', 0, 64))
 		}
-		return money(strconv.FormatFloat(x, 'f', 2, 64))
+		return money(strconv.FormatFloat(x, 'f', prec(2), 64))
 	case FormatUSDCompact:
-		return money(compact(x))
+		return money(compact(x, prec(1)))
 	case FormatPercent:
-		s := strconv.FormatFloat(x, 'f', 1, 64)
-		if s == "-0.0" {
-			s = "0.0"
-		}
-		if x > 0 && s != "0.0" {
+		s := strconv.FormatFloat(x, 'f', prec(1), 64)
+		if strings.Trim(s, "-0.") == "" {
+			s = strings.TrimPrefix(s, "-")
+		} else if x > 0 {
 			s = "+" + s
 		}
 		return s + "%"
 	}
-	return group(strconv.FormatFloat(x, 'f', -1, 64))
+	return group(strconv.FormatFloat(x, 'f', prec(-1), 64))
 }
 
-// compact renders 7e9 as 7.0B; below a thousand it keeps cents.
-func compact(x float64) string {
+// compact renders 7e9 as 7.0B (n decimals); below a thousand it keeps
+// cents.
+func compact(x float64, n int) string {
 	a := math.Abs(x)
 	units := []struct {
 		div  float64
@@ -88,7 +107,7 @@ func compact(x float64) string {
 	for _, u := range units {
 		// Round first so that 999,960 shows as 1.0M, not 1000.0K.
 		if math.Round(a/u.div*10)/10 >= 1 {
-			return strconv.FormatFloat(x/u.div, 'f', 1, 64) + u.unit
+			return strconv.FormatFloat(x/u.div, 'f', n, 64) + u.unit
 		}
 	}
 	return strconv.FormatFloat(x, 'f', 2, 64)

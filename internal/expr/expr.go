@@ -26,17 +26,24 @@ type Inline struct {
 	Column  string // "" for `| count` of a whole dataset
 	Filters []Where
 	At      time.Time // @DATE: the row of that day; zero for the last as of the briefing
-	Func    Func      // "" for the value itself
-	Arg     time.Time // the date change and delta compare with
+	Func    Func      // the function that selects or compares; "" for the value itself
+	Arg     time.Time // the date change and delta compare with (the last row on or before it)
+	Period  Period    // or the period back from the value's own row's date
+	// What the later functions of the chain do to the value shown.
+	Abs     bool     // | abs: no sign
+	Rounded bool     // | round N: Round decimals instead of the format's
+	Round   int      //
+	Dir     []string // | dir "rose" "fell" ["was flat"]: a word by the sign (rise, fall, none) instead of the number
 }
 
 // Func is what an inline value computes from the rows it selects.
 type Func string
 
-// The functions of inline values.
+// The functions of inline values that select or compare rows; at most one,
+// first in the chain.
 const (
-	FuncChange Func = "change" // relative change from Arg's value to the value, in percent
-	FuncDelta  Func = "delta"  // absolute change from Arg's value to the value
+	FuncChange Func = "change" // relative change from the base row's value to the value, in percent
+	FuncDelta  Func = "delta"  // absolute change from the base row's value to the value
 	FuncMax    Func = "max"
 	FuncMin    Func = "min"
 	FuncSum    Func = "sum"
@@ -46,7 +53,70 @@ const (
 	FuncCount  Func = "count" // rows; the only one without a column
 )
 
-var funcs = []Func{FuncChange, FuncDelta, FuncMax, FuncMin, FuncSum, FuncMean, FuncFirst, FuncLast, FuncCount}
+// The functions that change how the value is shown; they follow the others.
+const (
+	funcAbs   = "abs"
+	funcRound = "round"
+	funcDir   = "dir"
+)
+
+var funcs = []Func{FuncChange, FuncDelta, FuncMax, FuncMin, FuncSum, FuncMean, FuncFirst, FuncLast, FuncCount, funcAbs, funcRound, funcDir}
+
+// Period is a span counted back from a date: -Nd, -Nw, -Nm, -Ny, or ytd.
+type Period struct {
+	N    int  // how many units back; 0 for none
+	Unit byte // 'd', 'w', 'm' or 'y'; 0 with ytd
+	YTD  bool // the last day of the previous year
+}
+
+// IsZero reports whether there is no period.
+func (p Period) IsZero() bool { return p.N == 0 && !p.YTD }
+
+// Back is the date the period counts back to from day. Months and years
+// clamp to the month's end: 31 March less a month is the end of February.
+func (p Period) Back(day time.Time) time.Time {
+	switch {
+	case p.YTD:
+		return time.Date(day.Year()-1, 12, 31, 0, 0, 0, 0, time.UTC)
+	case p.Unit == 'd':
+		return day.AddDate(0, 0, -p.N)
+	case p.Unit == 'w':
+		return day.AddDate(0, 0, -7*p.N)
+	}
+	months := p.N
+	if p.Unit == 'y' {
+		months *= 12
+	}
+	y, m := day.Year(), int(day.Month())-months
+	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC) // normalised by time.Date
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(day.Day(), last), 0, 0, 0, 0, time.UTC)
+}
+
+// String writes the period as it is written.
+func (p Period) String() string {
+	if p.YTD {
+		return "ytd"
+	}
+	return fmt.Sprintf("-%d%c", p.N, p.Unit)
+}
+
+// MaxPeriod caps N in a period: a hundred years back, in days.
+const MaxPeriod = 36_600
+
+func parsePeriod(s string) (Period, bool) {
+	if s == "ytd" {
+		return Period{YTD: true}, true
+	}
+	if len(s) < 3 || s[0] != '-' || !strings.ContainsRune("dwmy", rune(s[len(s)-1])) {
+		return Period{}, false
+	}
+	n, err := strconv.Atoi(s[1 : len(s)-1])
+	if err != nil || n < 1 || n > MaxPeriod || strings.ContainsAny(s[1:len(s)-1], "+-_") {
+		return Period{}, false
+	}
+	return Period{N: n, Unit: s[len(s)-1]}, true
+}
 
 // Parse reads an inline value's expression; pos is its opening braces.
 func Parse(expr string, pos diag.Pos, index int) (*Inline, error) {
@@ -89,30 +159,11 @@ func Parse(expr string, pos diag.Pos, index int) (*Inline, error) {
 			return fail("%s is neither a [column=value] filter nor an @date", diag.Quote(tok))
 		}
 	}
-	if piped {
-		ftoks, err := tokens(right)
-		if err != nil {
-			return fail("%v", err)
-		}
-		if len(ftoks) == 0 {
-			return fail("name a function after |: %s", funcList())
-		}
-		in.Func = Func(ftoks[0])
-		if !slices.Contains(funcs, in.Func) {
-			return fail("unknown function %s; functions are %s", diag.Quote(ftoks[0]), funcList())
-		}
-		switch {
-		case in.Func == FuncChange || in.Func == FuncDelta:
-			if len(ftoks) != 2 {
-				return fail("%s needs the date to compare with, such as | %s 2025-07-01", in.Func, in.Func)
-			}
-			d, err := time.Parse(time.DateOnly, ftoks[1])
-			if err != nil {
-				return fail("%s %s: want a date such as 2025-07-01", in.Func, diag.Cut(ftoks[1]))
-			}
-			in.Arg = d
-		case len(ftoks) > 1:
-			return fail("%s takes no argument, got %s", in.Func, diag.Quote(ftoks[1]))
+	for piped {
+		var call string
+		call, right, piped = cutOutsideQuotes(right, '|')
+		if msg := in.call(call); msg != "" {
+			return fail("%s", msg)
 		}
 	}
 	switch {
@@ -122,6 +173,90 @@ func Parse(expr string, pos diag.Pos, index int) (*Inline, error) {
 		return fail("count counts a dataset's rows: write {{ %s | count }}", diag.Cut(in.Dataset))
 	}
 	return in, nil
+}
+
+// call reads one function of the chain, or says what is wrong with it.
+func (in *Inline) call(call string) string {
+	ftoks, err := tokens(call)
+	if err != nil {
+		return err.Error()
+	}
+	if len(ftoks) == 0 {
+		return "name a function after |: " + funcList()
+	}
+	fn, args := Func(ftoks[0]), ftoks[1:]
+	switch {
+	case !slices.Contains(funcs, fn):
+		return fmt.Sprintf("unknown function %s; functions are %s", diag.Quote(ftoks[0]), funcList())
+	case len(in.Dir) > 0:
+		return fmt.Sprintf("%s after dir: dir prints a word, so it comes last", fn)
+	case fn == funcAbs || fn == funcRound || fn == funcDir:
+		return in.display(fn, args)
+	case in.Func != "" && (fn == FuncChange || fn == FuncDelta):
+		return fmt.Sprintf("%s applies to a single value, not to the result of %s", fn, in.Func)
+	case in.Func != "":
+		return fmt.Sprintf("%s after %s: an inline value selects with one function", fn, in.Func)
+	case in.Abs || in.Rounded:
+		return fmt.Sprintf("%s after abs or round: put %s first, right after the column", fn, fn)
+	}
+	in.Func = fn
+	if fn != FuncChange && fn != FuncDelta {
+		if len(args) > 0 {
+			return fmt.Sprintf("%s takes no argument, got %s", fn, diag.Quote(args[0]))
+		}
+		return ""
+	}
+	if len(args) != 1 {
+		return fmt.Sprintf("%s needs the date or period to compare with, such as | %s 2025-07-01 or | %s -1m", fn, fn, fn)
+	}
+	if p, ok := parsePeriod(args[0]); ok {
+		in.Period = p
+	} else if d, err := time.Parse(time.DateOnly, args[0]); err == nil {
+		in.Arg = d
+	} else {
+		return fmt.Sprintf("%s %s: want a date such as 2025-07-01, or a period back such as -1w, -3m, -1y or ytd", fn, diag.Cut(args[0]))
+	}
+	return ""
+}
+
+// display reads abs, round or dir: how the value is shown.
+func (in *Inline) display(fn Func, args []string) string {
+	switch fn {
+	case funcAbs:
+		if len(args) > 0 {
+			return fmt.Sprintf("abs takes no argument, got %s", diag.Quote(args[0]))
+		}
+		if in.Abs {
+			return "abs twice"
+		}
+		in.Abs = true
+	case funcRound:
+		n, err := strconv.Atoi(strings.Join(args, " "))
+		if len(args) != 1 || err != nil || n < 0 || n > 6 {
+			return fmt.Sprintf("round needs the number of decimals, 0 to 6, such as | round 1; got %s", diag.Quote(strings.Join(args, " ")))
+		}
+		if in.Rounded {
+			return "round twice"
+		}
+		in.Rounded, in.Round = true, n
+	case funcDir:
+		if len(args) < 2 || len(args) > 3 {
+			return `dir needs two or three "quoted" words: for a rise, a fall and (optionally) no change, such as | dir "rose" "fell" "was flat"`
+		}
+		for _, a := range args {
+			if len(a) < 2 || a[0] != '"' || a[len(a)-1] != '"' {
+				return fmt.Sprintf("dir: %s is not a \"quoted\" word", diag.Quote(a))
+			}
+			if err := tomlval.CheckText(a); err != nil {
+				return "dir: " + err.Error()
+			}
+			in.Dir = append(in.Dir, a[1:len(a)-1])
+		}
+		if len(in.Dir) == 2 {
+			in.Dir = append(in.Dir, in.Dir[0])
+		}
+	}
+	return ""
 }
 
 func funcList() string {

@@ -21,6 +21,7 @@ type Figure struct {
 	Text   string        // formatted as the column is (a change as a signed percent)
 	Value  dataset.Value // the number, date or text itself
 	Date   time.Time     // the row's date; zero for an aggregate or a row without one
+	Base   time.Time     // change and delta: the date of the row compared with
 	Spark  *Spark        // a card's sparkline; nil elsewhere
 }
 
@@ -102,8 +103,10 @@ func BindFigure(in *expr.Inline, find Find, ids []string, asOf time.Time) (*Figu
 		return fail("no row of %s matches as of %s", diag.Quote(d.ID), asOf.Format(time.DateOnly))
 	}
 	if in.Func == expr.FuncCount {
-		n := len(rows)
-		f.Text, f.Value = dataset.FormatNum(dataset.FormatInteger, float64(n)), tomlval.IntValue(int64(n))
+		f.Value = tomlval.IntValue(int64(len(rows)))
+		if msg := f.show(nil); msg != "" {
+			return fail("%s", msg)
+		}
 		return f, nil
 	}
 	latest := LatestRow(d, rows)
@@ -115,6 +118,9 @@ func BindFigure(in *expr.Inline, find Find, ids []string, asOf time.Time) (*Figu
 		latest = r
 	}
 	if msg := f.compute(col, rows, latest); msg != "" {
+		return fail("%s", msg)
+	}
+	if msg := f.show(col); msg != "" {
 		return fail("%s", msg)
 	}
 	return f, nil
@@ -134,28 +140,9 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		if v.IsEmpty() {
 			return fmt.Sprintf("the row of %s has no %s", rowDate(d, r), diag.Cut(col.Name))
 		}
-		f.Text, f.Value, f.Date = col.FormatValue(v), v, DateOf(d, r)
+		f.Value, f.Date = v, DateOf(d, r)
 	case expr.FuncChange, expr.FuncDelta:
-		r0, ok := rowOn(d, rows, in.Arg)
-		if !ok {
-			return fmt.Sprintf("no row of %s is dated %s to compare with", diag.Quote(d.ID), in.Arg.Format(time.DateOnly))
-		}
-		from, to := d.Value(r0, col), d.Value(latest, col)
-		if from.Type != dataset.Number || to.Type != dataset.Number {
-			return fmt.Sprintf("%s needs numbers in %s on both dates", in.Func, diag.Cut(col.Name))
-		}
-		f.Date = DateOf(d, latest)
-		if in.Func == expr.FuncDelta {
-			diff := to.Num - from.Num
-			f.Value = tomlval.NumberValue(diff)
-			f.Text = Signed(col.FormatValue(f.Value), diff)
-			break
-		}
-		if from.Num == 0 {
-			return fmt.Sprintf("change from zero on %s has no percentage; use | delta", in.Arg.Format(time.DateOnly))
-		}
-		pct := (to.Num - from.Num) / math.Abs(from.Num) * 100
-		f.Text, f.Value = Signed(strconv.FormatFloat(pct, 'f', 1, 64)+"%", pct), tomlval.NumberValue(pct)
+		return f.compare(col, rows, latest)
 	default: // max, min, sum, mean over the selected rows' numbers
 		var vals []float64
 		for _, r := range rows {
@@ -166,9 +153,100 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		if len(vals) == 0 || col.Type != dataset.Number {
 			return fmt.Sprintf("%s needs numbers; column %s holds %ss", in.Func, diag.Quote(col.Name), col.Type)
 		}
-		x := aggregate(in.Func, vals)
+		f.Value = tomlval.NumberValue(aggregate(in.Func, vals))
+	}
+	return ""
+}
+
+// compare computes change and delta: from the last row on or before the
+// base date (in.Arg, or in.Period back from the value's own row) to the
+// value's row.
+func (f *Figure) compare(col *dataset.Column, rows []int, latest int) string {
+	in, d := f.Inline, f.Data
+	f.Date = DateOf(d, latest)
+	base := in.Arg
+	if !in.Period.IsZero() {
+		if f.Date.IsZero() {
+			return fmt.Sprintf("%s %s counts back from the value's date, and %s has no dates", in.Func, in.Period, diag.Quote(d.ID))
+		}
+		base = in.Period.Back(f.Date)
+	}
+	r0, ok := rowBefore(d, rows, base)
+	if !ok {
+		first := "it has no dated rows"
+		if r := firstRow(d, rows); !DateOf(d, r).IsZero() {
+			first = "the first is " + DateOf(d, r).Format(time.DateOnly)
+		}
+		return fmt.Sprintf("no row of %s is dated on or before %s to compare with; %s", diag.Quote(d.ID), base.Format(time.DateOnly), first)
+	}
+	f.Base = DateOf(d, r0)
+	from, to := d.Value(r0, col), d.Value(latest, col)
+	if from.Type != dataset.Number || to.Type != dataset.Number {
+		return fmt.Sprintf("%s needs numbers in %s on both dates", in.Func, diag.Cut(col.Name))
+	}
+	if in.Func == expr.FuncDelta {
+		f.Value = tomlval.NumberValue(to.Num - from.Num)
+		return ""
+	}
+	if from.Num == 0 {
+		return fmt.Sprintf("change from zero on %s has no percentage; use | delta", f.Base.Format(time.DateOnly))
+	}
+	f.Value = tomlval.NumberValue((to.Num - from.Num) / math.Abs(from.Num) * 100)
+	return ""
+}
+
+// show writes the figure's text from its value: in the column's format
+// (a change as a signed percent with one decimal, a delta signed), then as
+// the chain's last functions ask: | round, | abs, | dir.
+func (f *Figure) show(col *dataset.Column) string {
+	in, v := f.Inline, f.Value
+	if v.Type != dataset.Number {
+		if in.Abs || in.Rounded || len(in.Dir) > 0 {
+			return fmt.Sprintf("abs, round and dir need a number; %s holds %ss", diag.Quote(col.Name), col.Type)
+		}
+		f.Text = col.FormatValue(v)
+		return ""
+	}
+	x, n := v.Num, -1
+	if in.Rounded {
+		n = in.Round
+	}
+	if in.Abs {
+		x = math.Abs(x)
 		f.Value = tomlval.NumberValue(x)
-		f.Text = col.FormatValue(f.Value)
+	}
+	format := dataset.FormatNumber
+	if col != nil {
+		format = col.Format
+	}
+	switch in.Func {
+	case expr.FuncCount:
+		format = dataset.FormatInteger
+	}
+	if in.Func == expr.FuncChange {
+		decimals := 1
+		if n >= 0 {
+			decimals = n
+		}
+		f.Text = strconv.FormatFloat(x, 'f', decimals, 64) + "%"
+	} else {
+		f.Text = dataset.FormatDecimals(format, x, n)
+	}
+	if in.Func == expr.FuncChange || in.Func == expr.FuncDelta {
+		f.Text = Signed(f.Text, x)
+	}
+	if in.Abs {
+		f.Text = strings.TrimPrefix(f.Text, "+")
+	}
+	if len(in.Dir) > 0 {
+		switch {
+		case !strings.ContainsAny(f.Text, "123456789"):
+			f.Text = in.Dir[2]
+		case v.Num > 0:
+			f.Text = in.Dir[0]
+		default:
+			f.Text = in.Dir[1]
+		}
 	}
 	return ""
 }
@@ -221,6 +299,23 @@ func edgeRow(d *dataset.Dataset, rows []int, last bool) int {
 		}
 	}
 	return best
+}
+
+// rowBefore is the last selected row dated on or before day (the last in
+// the file among equal dates).
+func rowBefore(d *dataset.Dataset, rows []int, day time.Time) (int, bool) {
+	dc := d.DateColumn()
+	if dc == nil {
+		return 0, false
+	}
+	limit := tomlval.DateValue(day).Num
+	found, best, ok := 0, 0.0, false
+	for _, r := range rows {
+		if v := d.Value(r, dc); v.Type == dataset.Date && v.Num <= limit && (!ok || v.Num >= best) {
+			found, best, ok = r, v.Num, true
+		}
+	}
+	return found, ok
 }
 
 // rowOn is the last selected row dated day.
