@@ -23,6 +23,7 @@ type Config struct {
 	Language    string
 	Author      string
 	EChartsURL  string // load ECharts from this URL instead of a local copy
+	Style       Style  // [style]: the house style
 
 	baseURLSet bool
 	hash       key.Hash // of site.toml's bytes
@@ -31,7 +32,7 @@ type Config struct {
 // DefaultBaseURL is used when site.toml gives no base_url; the build warns.
 const DefaultBaseURL = "http://localhost:8080/"
 
-var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url"}
+var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url", "style"}
 
 // LoadConfig reads site.toml from the project, if there is one.
 func LoadConfig(fsys fs.FS) (*Config, error) {
@@ -50,6 +51,10 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 	st := DecodeSettings(file, src, configKeys, &errs)
 	at := st.At
 	for _, k := range st.Keys {
+		if k == "style" {
+			c.Style = decodeStyle(fsys, st, &errs)
+			continue
+		}
 		s, err := tomlval.Text(st.Value(k))
 		if err != nil {
 			errs.Addf(at(k), "%s: %v", k, err)
@@ -122,6 +127,12 @@ func (st *Settings) Value(k string) any { return st.m[k] }
 // At is where a key's value is.
 func (st *Settings) At(k string) diag.Pos {
 	p := st.ix.Find(k)
+	return diag.Pos{File: st.file, Line: p.Line, Col: p.Col}
+}
+
+// KeyAt is where a key (a dotted path) is written.
+func (st *Settings) KeyAt(k string) diag.Pos {
+	p := st.ix.Key(k)
 	return diag.Pos{File: st.file, Line: p.Line, Col: p.Col}
 }
 
