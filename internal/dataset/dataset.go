@@ -10,12 +10,14 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/tomlpos"
@@ -91,6 +93,8 @@ type Dataset struct {
 	SourceURL   string
 	Description string
 	Notes       string
+	UpdateEvery string   // update_every: how often new rows are expected ("1m", "never"; "" for every briefing)
+	Key         []string // key: the columns that identify a row, for brief import --update
 
 	kind    Kind
 	columns []*Column
@@ -99,6 +103,12 @@ type Dataset struct {
 	dateCol *Column
 	byDate  []int // indices of rows that have a date, in date order (stable)
 	undated []int // indices of rows without one
+
+	// Revisions (revisions.go): nil without any.
+	hist   *history
+	base   *Dataset  // a past state's current dataset; nil for the current one
+	origin []int     // each row's index among every row of the file
+	day    time.Time // a past state's day
 }
 
 // New makes a dataset from its parts, checking that they fit together:
@@ -122,7 +132,7 @@ func New(meta Dataset, kind Kind, columns []*Column, rows [][]Value) (*Dataset, 
 		}
 	}
 	d := &Dataset{ID: meta.ID, File: meta.File, Title: meta.Title, Source: meta.Source, SourceURL: meta.SourceURL,
-		Description: meta.Description, Notes: meta.Notes, kind: kind, columns: columns, rows: rows}
+		Description: meta.Description, Notes: meta.Notes, UpdateEvery: meta.UpdateEvery, Key: meta.Key, kind: kind, columns: columns, rows: rows}
 	d.index()
 	return d, nil
 }
@@ -169,7 +179,7 @@ func (d *Dataset) ColumnNames() []string {
 	return names
 }
 
-var topKeys = []string{"title", "source", "source_url", "kind", "description", "notes", "columns", "rows"}
+var topKeys = []string{"title", "source", "source_url", "kind", "description", "notes", "columns", "rows", "key", "update_every"}
 var columnKeys = []string{"label", "unit", "format"}
 
 // requirement is a column that a kind needs.
@@ -191,6 +201,7 @@ type parser struct {
 	d    *Dataset
 	ix   *tomlpos.Index
 	errs diag.List
+	raw  []*rawHistory // rows' revisions, added and removed
 }
 
 func (p *parser) at(path string) diag.Pos {
@@ -246,6 +257,14 @@ func Parse(file string, src []byte) (*Dataset, error) {
 	if p.errs.Len() == 0 {
 		p.checkKind()
 	}
+	for i, k := range d.Key {
+		if d.Column(k) == nil {
+			p.errorf(fmt.Sprintf("key[%d]", i), "key[%d]: the dataset has no column %s%s", i, diag.Quote(k), tomlval.Suggest(k, d.ColumnNames()))
+		}
+	}
+	if p.errs.Len() == 0 {
+		p.histories()
+	}
 	if p.errs.Len() > 0 {
 		return nil, &p.errs
 	}
@@ -289,6 +308,8 @@ func (p *parser) meta(m map[string]any) {
 	}
 	d.Description = p.str(m, "description", false)
 	d.Notes = p.str(m, "notes", false)
+	p.updateEvery(m)
+	p.key(m)
 	if k := p.str(m, "kind", false); k != "" {
 		if _, ok := kindColumns[Kind(k)]; !ok {
 			p.errorf("kind", "unknown kind %s; use series, moves, deals, table or entities", diag.Quote(k))
@@ -343,6 +364,7 @@ func (p *parser) rows(x any) []map[string]cell {
 	out := make([]map[string]cell, len(list))
 	seen := map[string]bool{}
 	for i, row := range list {
+		row = p.takeHistory(i, row)
 		prefix := fmt.Sprintf("rows[%d]", i)
 		p.d.rowPos = append(p.d.rowPos, p.at(prefix))
 		keys := slices.Sorted(maps.Keys(row))
@@ -659,12 +681,35 @@ type gobDataset struct {
 	Meta    gobMeta
 	Kind    Kind
 	Columns []*Column
-	Cells   [][]gobCell
+	Cells   [][]gobCell // every row of the file, removed ones too
 	RowPos  []diag.Pos
+	History []gobHistory
 }
 
 type gobMeta struct {
-	ID, File, Title, Source, SourceURL, Description, Notes string
+	ID, File, Title, Source, SourceURL, Description, Notes, UpdateEvery string
+	Key                                                                 []string
+}
+
+// gobHistory is a RowHistory with its revisions' cells in column order.
+type gobHistory struct {
+	Row            int
+	Added, Removed time.Time
+	Revisions      []gobRevision
+}
+
+type gobRevision struct {
+	On      time.Time
+	Columns []int
+	Cells   []gobCell
+}
+
+func toGob(v Value) gobCell {
+	return gobCell{Str: v.Str, Bits: math.Float64bits(v.Num), Type: v.Type, Int: v.Int, Bool: v.Bool}
+}
+
+func fromGob(c gobCell) Value {
+	return Value{Str: c.Str, Num: math.Float64frombits(c.Bits), Type: c.Type, Int: c.Int, Bool: c.Bool}
 }
 
 type gobCell struct {
@@ -677,13 +722,32 @@ type gobCell struct {
 
 // GobEncode encodes the dataset for the build cache.
 func (d *Dataset) GobEncode() ([]byte, error) {
+	if d.base != nil {
+		return nil, errors.New("a past state of a dataset is not cached")
+	}
 	g := gobDataset{Meta: gobMeta{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
-		Description: d.Description, Notes: d.Notes}, Kind: d.kind, Columns: d.columns, RowPos: d.rowPos}
-	g.Cells = make([][]gobCell, len(d.rows))
-	for r, row := range d.rows {
+		Description: d.Description, Notes: d.Notes, UpdateEvery: d.UpdateEvery, Key: d.Key}, Kind: d.kind, Columns: d.columns, RowPos: d.rowPos}
+	rows := d.rows
+	if h := d.hist; h != nil {
+		rows, g.RowPos = h.all, h.pos
+		for _, r := range slices.Sorted(maps.Keys(h.rows)) {
+			rh := h.rows[r]
+			gh := gobHistory{Row: r, Added: rh.Added, Removed: rh.Removed}
+			for _, rv := range rh.Revisions {
+				gr := gobRevision{On: rv.On}
+				for _, c := range slices.Sorted(maps.Keys(rv.Cells)) {
+					gr.Columns, gr.Cells = append(gr.Columns, c), append(gr.Cells, toGob(rv.Cells[c]))
+				}
+				gh.Revisions = append(gh.Revisions, gr)
+			}
+			g.History = append(g.History, gh)
+		}
+	}
+	g.Cells = make([][]gobCell, len(rows))
+	for r, row := range rows {
 		cells := make([]gobCell, len(row))
 		for i, v := range row {
-			cells[i] = gobCell{Str: v.Str, Bits: math.Float64bits(v.Num), Type: v.Type, Int: v.Int, Bool: v.Bool}
+			cells[i] = toGob(v)
 		}
 		g.Cells[r] = cells
 	}
@@ -703,33 +767,47 @@ func (d *Dataset) GobDecode(data []byte) error {
 	for r, cells := range g.Cells {
 		row := make([]Value, len(cells))
 		for i, c := range cells {
-			row[i] = Value{Str: c.Str, Num: math.Float64frombits(c.Bits), Type: c.Type, Int: c.Int, Bool: c.Bool}
+			row[i] = fromGob(c)
 		}
 		rows[r] = row
 	}
 	m := g.Meta
 	nd, err := New(Dataset{ID: m.ID, File: m.File, Title: m.Title, Source: m.Source, SourceURL: m.SourceURL,
-		Description: m.Description, Notes: m.Notes}, g.Kind, g.Columns, rows)
+		Description: m.Description, Notes: m.Notes, UpdateEvery: m.UpdateEvery, Key: m.Key}, g.Kind, g.Columns, rows)
 	if err != nil {
 		return err
 	}
 	nd.rowPos = g.RowPos
+	if len(g.History) > 0 {
+		hist := map[int]*RowHistory{}
+		for _, gh := range g.History {
+			if gh.Row < 0 || gh.Row >= len(rows) {
+				return errors.New("a row's history is out of range")
+			}
+			rh := &RowHistory{Added: gh.Added, Removed: gh.Removed}
+			for _, gr := range gh.Revisions {
+				rv := Revision{On: gr.On, Cells: map[int]Value{}}
+				for i, c := range gr.Columns {
+					if c < 0 || c >= len(g.Columns) || i >= len(gr.Cells) {
+						return errors.New("a revision's cell is out of range")
+					}
+					rv.Cells[c] = fromGob(gr.Cells[i])
+				}
+				rh.Revisions = append(rh.Revisions, rv)
+			}
+			hist[gh.Row] = rh
+		}
+		nd.setHistory(nd.rows, nd.rowPos, hist)
+		nd.index()
+	}
 	*d = *nd
 	return nil
 }
 
 // index prepares the date column and the rows in date order.
 func (d *Dataset) index() {
-	switch d.kind {
-	case KindSeries, KindMoves:
-		d.dateCol = d.Column("date")
-	case KindDeals:
-		d.dateCol = d.Column("announced")
-	default:
-		if c := d.Column("date"); c != nil && c.Type == Date {
-			d.dateCol = c
-		}
-	}
+	d.byDate, d.undated = nil, nil
+	d.dateCol = d.dateColumnOf()
 	if d.dateCol == nil {
 		return
 	}

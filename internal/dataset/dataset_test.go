@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 				`data/x.toml:1:1: missing required key "title": add title = "..." at the top of the file`,
 			}},
 		{"unknown key with suggestion", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsoruce_url = \"https://x.org\"\n[[rows]]\na = 1\n",
-			[]string{`data/x.toml:3:1: unknown key "soruce_url" (did you mean "source_url"?); a dataset's keys are title, source, source_url, kind, description, notes, columns, rows`}},
+			[]string{`data/x.toml:3:1: unknown key "soruce_url" (did you mean "source_url"?); a dataset's keys are title, source, source_url, kind, description, notes, columns, rows, key, update_every`}},
 		{"bad id", "data/Hash Price.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 1\n",
 			[]string{`data/Hash Price.toml:1:1: invalid dataset id "Hash Price": rename the file to lower-case letters, digits, '-' and '_', starting with a letter or digit`}},
 		{"unknown kind", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"serie\"\n[[rows]]\na = 1\n",
@@ -338,19 +338,23 @@ func TestNewChecksItsParts(t *testing.T) {
 }
 
 // TestGobRoundTrip: a dataset decoded from the cache is the dataset that
-// was parsed, negative zero and date index included.
+// was parsed, negative zero, date index and revisions included.
 //
 // Every field of the parsed dataset and of its columns, unexported ones
 // included, is set, so a field added later that the cache's encoding does
 // not carry fails here instead of silently dropping out of cached builds.
 func TestGobRoundTrip(t *testing.T) {
 	d, err := Parse("data/x.toml", []byte("title = \"X\"\nsource = \"S\"\nsource_url = \"https://example.org/x\"\n"+
-		"description = \"D\"\nnotes = \"N\"\nkind = \"table\"\n[columns.v]\nlabel = \"Value\"\nunit = \"MW\"\nformat = \"number\"\n"+
-		"[[rows]]\ndate = 2026-01-09\nv = 0.0\nn = 1\n[[rows]]\ndate = 2026-01-02\nv = 1.5\nn = 2\n[[rows]]\nv = 2\nn = 3\n"))
+		"description = \"D\"\nnotes = \"N\"\nkind = \"table\"\nkey = [\"n\"]\nupdate_every = \"1m\"\n[columns.v]\nlabel = \"Value\"\nunit = \"MW\"\nformat = \"number\"\n"+
+		"[[rows]]\ndate = 2026-01-09\nv = 0.0\nn = 1\n[[rows.revisions]]\non = 2026-01-20\nv = 0.5\n"+
+		"[[rows]]\ndate = 2026-01-02\nv = 1.5\nn = 2\nadded = 2026-01-10\n[[rows]]\nv = 2\nn = 3\n[[rows]]\nv = 4\nn = 4\nremoved = 2026-02-01\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	everyFieldSet(t, "Dataset", reflect.ValueOf(*d))
+	// A past state sets what only past states have (base, day); they are
+	// made from the current dataset, never cached.
+	past := d.state(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)) // not memoised, so d stays as parsed
+	everyFieldSet(t, "Dataset", reflect.ValueOf(*d), reflect.ValueOf(*past))
 	var cols []reflect.Value
 	for _, c := range d.columns {
 		cols = append(cols, reflect.ValueOf(*c))

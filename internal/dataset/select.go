@@ -203,9 +203,6 @@ type AsOf struct {
 	Date time.Time
 }
 
-// On is the dataset as it stood on date.
-func (d *Dataset) On(date time.Time) AsOf { return AsOf{Dataset: d, Date: date} }
-
 // Select is Dataset.Select without the rows dated after a.Date.
 func (a AsOf) Select(q Query) []int {
 	q.AsOf = a.Date

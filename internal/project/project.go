@@ -420,7 +420,7 @@ func workbookKey(b *content.Briefing, views []*view.View, viewKeys []key.Hash, f
 func keyOfViews(file key.Hash, views []key.Hash, figures []*view.Figure) key.Hash {
 	k := key.New().Sum(file)
 	for _, f := range figures {
-		k.Str(f.Text).Str(f.Raw()).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source)
+		k.Str(f.Text).Str(f.Raw()).Str(f.Date.String()).Str(f.Data.Title).Str(f.Data.Source).Str(f.Revised)
 		if f.Spark != nil {
 			k.Str(f.Spark.Alt).Str(fmt.Sprint(f.Spark.Values))
 		}

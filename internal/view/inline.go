@@ -22,6 +22,9 @@ type Figure struct {
 	Value  dataset.Value // the number, date or text itself
 	Date   time.Time     // the row's date; zero for an aggregate or a row without one
 	Base   time.Time     // change and delta: the date of the row compared with
+	// Revised says the quoted cell was revised after the briefing's date:
+	// "Revised on 2 December 2025: 82.10 (published: 81.90)"; "" if not.
+	Revised string
 	Spark  *Spark        // a card's sparkline; nil elsewhere
 }
 
@@ -76,6 +79,7 @@ func BindFigure(in *expr.Inline, find Find, ids []string, asOf time.Time) (*Figu
 	if d == nil {
 		return fail("unknown dataset %s%s; datasets are %s", diag.Quote(in.Dataset), tomlval.Suggest(in.Dataset, ids), diag.Names(ids))
 	}
+	d = d.On(asOf).Dataset // as it stood on the briefing's date, revisions undone
 	f := &Figure{Inline: in, Data: d}
 	var col *dataset.Column
 	if in.Column != "" {
@@ -123,6 +127,9 @@ func BindFigure(in *expr.Inline, find Find, ids []string, asOf time.Time) (*Figu
 	if msg := f.show(col); msg != "" {
 		return fail("%s", msg)
 	}
+	if in.Func == "" || in.Func == expr.FuncFirst || in.Func == expr.FuncLast {
+		f.revised(col, rows, latest)
+	}
 	return f, nil
 }
 
@@ -156,6 +163,17 @@ func (f *Figure) compute(col *dataset.Column, rows []int, latest int) string {
 		f.Value = tomlval.NumberValue(aggregate(in.Func, vals))
 	}
 	return ""
+}
+
+// revised notes a quoted cell revised after the briefing's date.
+func (f *Figure) revised(col *dataset.Column, rows []int, latest int) {
+	r := latest
+	if f.Inline.Func == expr.FuncFirst {
+		r = firstRow(f.Data, rows)
+	}
+	if on, now, ok := f.Data.Revised(r, col); ok {
+		f.Revised = fmt.Sprintf("Revised on %s: %s (published: %s)", on.Format("2 January 2006"), col.FormatValue(now), col.FormatValue(f.Data.Value(r, col)))
+	}
 }
 
 // compare computes change and delta: from the last row on or before the
