@@ -3,9 +3,9 @@ package block
 import (
 	"cmp"
 	"fmt"
-	"time"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"

@@ -25,7 +25,7 @@ type Figure struct {
 	// Revised says the quoted cell was revised after the briefing's date:
 	// "Revised on 2 December 2025: 82.10 (published: 81.90)"; "" if not.
 	Revised string
-	Spark  *Spark        // a card's sparkline; nil elsewhere
+	Spark   *Spark // a card's sparkline; nil elsewhere
 }
 
 // Spark is the recent history of a card's series column.
