@@ -24,9 +24,10 @@ import (
 // is named by the key of what it was made from (a file's bytes, or an
 // output's inputs) and signed together with the identity of the brief
 // binary (toolHash), so that a new version of the tool never reads an old
-// record. It holds what a package keeps between builds through Get and Put
-// (project: a parsed dataset or briefing), or the file an output made: its name, size and the
-// modification time it has in the published site. On a hit for an output,
+// record. It holds a value a package keeps between builds through Get and
+// Put (project's parsed datasets and briefings, opaque here), or the file an
+// output made: its name, size and the modification time it has in the
+// published site. On a hit for an output,
 // the previous site's file is hard-linked into the new one, but only when
 // it still has the recorded size and time; anything else (a file edited or
 // removed by hand, a pack that does not verify) is a miss and is rendered
@@ -38,10 +39,10 @@ type diskCache struct {
 	secret []byte // signs the pack: see cacheSecret
 
 	mu         sync.Mutex
-	recs       map[key.Hash]*record   // parsed files read from the pack
+	recs       map[key.Hash]*record   // values read from the pack (Get)
 	files      map[fileKey]*fileEntry // files of outputs in out read from the pack
-	used       map[key.Hash]bool      // the records of parsed files this build looked up or added
-	added      newRecords             // the records of parsed files this build added
+	used       map[key.Hash]bool      // the records of values this build took or added
+	added      newRecords             // the records of values this build added
 	addedFiles []byte                 // the files this build made (appendFile)
 	state      packState
 
