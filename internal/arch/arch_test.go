@@ -1,10 +1,13 @@
 package arch
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -38,9 +41,11 @@ var allowed = map[string][]string{
 	"internal/project":   {"internal/block", "internal/content", "internal/dataset", "internal/expr", "internal/diag", "internal/key", "internal/projectfs", "internal/tomlpos", "internal/tomlval", "internal/view", "templates"},
 	"internal/render":    {"internal/block", "internal/chart", "internal/content", "internal/expr", "internal/csvout", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/view", "internal/workbook", "templates"},
 	"internal/csvout":    {"internal/dataset", "internal/view"},
-	"internal/build":     {"internal/content", "internal/dataset", "internal/diag", "internal/key", "internal/project", "internal/render"},
+	"internal/publish":   nil,
+	"internal/build":     {"internal/diag", "internal/key", "internal/project", "internal/publish", "internal/render"},
+	"internal/check":     {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/project"},
 	"internal/preview":   {"internal/build", "internal/diag"},
-	"internal/cli":       {"internal/interrupt", "internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
+	"internal/cli":       {"internal/interrupt", "internal/build", "internal/check", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
 	"internal/mail":      {"internal/interrupt", "internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
 	"internal/importer":  {"internal/dataset", "internal/diag", "internal/tomlval"},
 	"internal/scaffold":  {"internal/diag"},
@@ -62,18 +67,7 @@ func TestArchitecture(t *testing.T) {
 	}
 	fset := token.NewFileSet()
 	seen := map[string]bool{}
-	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, filepath.Dir(path))
-		pkg := filepath.ToSlash(rel)
+	err = eachGoFile(root, func(pkg, path string) error {
 		seen[pkg] = true
 		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
 		if err != nil {
@@ -98,6 +92,98 @@ func TestArchitecture(t *testing.T) {
 	for pkg := range allowed {
 		if !seen[pkg] {
 			t.Errorf("allowed lists %s, which has no Go files", pkg)
+		}
+	}
+}
+
+// eachGoFile calls fn with every non-test Go file of the module under
+// root and the slash path of its package's folder.
+func eachGoFile(root string, fn func(pkg, path string) error) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		return fn(filepath.ToSlash(rel), path)
+	})
+}
+
+// maxShare is the largest part of the module's non-test Go lines one
+// package may hold: a package larger than that does more than one job.
+const maxShare = 0.12
+
+// TestPackageSize: no package holds more than maxShare of the lines of
+// the module's non-test Go files.
+func TestPackageSize(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]int{}
+	total := 0
+	err = eachGoFile(root, func(pkg, path string) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n := bytes.Count(b, []byte("\n"))
+		lines[pkg] += n
+		total += n
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range slices.Sorted(maps.Keys(lines)) {
+		if n := lines[pkg]; float64(n) > maxShare*float64(total) {
+			t.Errorf("%s has %d lines of non-test Go, %.1f%% of the module's %d (at most %.0f%%, %d lines): split it by job", pkg, n, 100*float64(n)/float64(total), total, 100*maxShare, int(maxShare*float64(total)))
+		}
+	}
+}
+
+// TestBuildKnowsNoModel: the package that runs the plan (build) knows
+// nothing of briefings and datasets. It imports neither content nor
+// dataset, and nothing it imports does, but for project and render, whose
+// model it hands from one to the other without looking inside: go list
+// gives the graph the compiler sees.
+func TestBuildKnowsNoModel(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"internal/build").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	imports := map[string][]string{}
+	for line := range strings.Lines(string(out)) {
+		fields := strings.Fields(line)
+		imports[fields[0]] = fields[1:]
+	}
+	through := map[string]string{} // a package build depends on -> the path to it
+	var visit func(pkg, path string)
+	visit = func(pkg, path string) {
+		for _, dep := range imports[pkg] {
+			rel, ok := strings.CutPrefix(dep, module)
+			if !ok || through[rel] != "" {
+				continue
+			}
+			through[rel] = path + " -> " + rel
+			if rel != "internal/project" && rel != "internal/render" {
+				visit(dep, through[rel])
+			}
+		}
+	}
+	visit(module+"internal/build", "internal/build")
+	for _, model := range []string{"internal/content", "internal/dataset"} {
+		if p := through[model]; p != "" {
+			t.Errorf("build depends on %s: %s; what knows briefings and datasets goes in project or check", model, p)
 		}
 	}
 }

@@ -1,19 +1,15 @@
-// Package build runs a site's plan (package render) into a target: a new
-// output folder that reuses the previous one, or memory for the preview and
-// `brief check`. It owns everything that is not the site itself: the one
-// get-or-make path through the memory and disk caches, parallelism,
-// progress, the manifest, the atomic exchange with the previous output and
-// pruning. A failed build leaves the previous output exactly as it was.
+// Package build runs a site's plan (package render) into a folder that
+// package publish then puts in place of the output, or into memory for the
+// preview and `brief check`. It owns the one get-or-make path through the
+// memory and disk caches, parallelism, progress and the collector's
+// settings; what the files mean is render's, and what the parsed files are
+// is project's (the disk cache keeps them as opaque records). A failed
+// build leaves the previous output exactly as it was.
 package build
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -25,6 +21,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/render"
 )
 
@@ -43,15 +40,12 @@ type Options struct {
 	CacheDir string
 	// Progress, when not nil, is called as outputs are made.
 	Progress func(done, total int)
-	// Strict makes Check's warnings about figures typed in the prose that
-	// match no value of the data errors.
-	Strict bool
 }
 
 func (o Options) project(c *diskCache) project.Options {
 	po := project.Options{Src: o.Src, Drafts: o.Drafts, BaseURL: o.BaseURL, ECharts: o.ECharts}
 	if c != nil {
-		po.ParseDataset, po.ParseBriefing = c.parseDataset, c.parseBriefing
+		po.Records = c // parsed datasets and briefings are kept in the pack
 	}
 	return po
 }
@@ -80,19 +74,19 @@ type caches struct {
 	disk *diskCache
 }
 
-// Build loads the project, renders it into a temporary folder beside the
-// output and exchanges it with the output (publish.go). On any error the
-// previous output is untouched.
+// Build loads the project, renders it into a folder beside the output and
+// publishes it there (package publish). On any error the previous output is
+// untouched.
 func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	start := time.Now()
 	defer tuneGC()()
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Src, "public")
 	}
-	if err := recoverBeside(opts.Out); err != nil {
+	if err := publish.Recover(opts.Out); err != nil {
 		return nil, err
 	}
-	t, err := resolveOut(opts.Src, opts.Out)
+	t, err := publish.Resolve(opts.Src, opts.Out)
 	if err != nil {
 		return nil, err
 	}
@@ -100,15 +94,13 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	// the project loads; a refused output is reported before the project's
 	// errors, as if checked first.
 	var checks errgroup.Group
-	var spareChecked spareCheck
-	checks.Go(t.checkContents)
-	checks.Go(func() error { spareChecked = checkSpare(t.path); return nil })
+	checks.Go(t.Check)
 	var c caches
 	if opts.CacheDir != "" {
-		if err := checkCacheDir(opts.CacheDir, opts.Src, t.path); err != nil {
+		if err := checkCacheDir(opts.CacheDir, opts.Src, t.Path()); err != nil {
 			return nil, cmp.Or(checks.Wait(), err)
 		}
-		c.disk = openDiskCache(opts.CacheDir, t.path)
+		c.disk = openDiskCache(opts.CacheDir, t.Path())
 		defer func() { c.disk.flush(err == nil) }() // complete only when the build succeeded
 	}
 	p, err := project.Load(ctx, opts.project(c.disk), nil)
@@ -123,71 +115,51 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Out: opts.Out, Warnings: p.Warnings}
-	tmp, hold, spare, reused, err := renderFolder(t, spareChecked)
+	f, err := t.Open()
 	if err != nil {
 		return nil, err
 	}
-	defer hold.Close()
-	defer removeTree(tmp) // a no-op once swapped in
-	w := newWriter(tmp)
-	w.spare = reused
-	if t.exist {
-		w.prev = t.path
-	}
-	made, err := run(ctx, pl, w, c, opts.Progress)
+	defer f.Close()
+	made, err := run(ctx, pl, f.Writer(), c, opts.Progress)
 	if err != nil {
 		return nil, err
 	}
-	if reused {
-		if err := w.pruneSpare(spare); err != nil {
-			return nil, fmt.Errorf("cannot remove an old file from the spare output: %w", err)
-		}
-	}
-	res.Made = made
-	if err := res.publish(ctx, t, tmp, w); err != nil {
+	pub, err := f.Publish(ctx)
+	if err != nil {
 		return nil, err
+	}
+	res := &Result{Out: opts.Out, Files: pub.Files, Written: pub.Written, Unchanged: pub.Unchanged,
+		Removed: pub.Removed, Same: pub.Same, Made: made, Warnings: p.Warnings}
+	if pub.Warning != nil {
+		res.Warnings = append(res.Warnings, diag.Errorf(diag.Pos{}, "%v", pub.Warning))
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
-// publish writes the manifest into the finished tree at tmp, counts what
-// changed, and exchanges the tree with the output.
-func (res *Result) publish(ctx context.Context, t *target, tmp string, w *writer) error {
-	res.Files = w.list()
-	if _, err := w.put(ManifestName, manifestBytes(res.Files)); err != nil {
-		return err
-	}
-	res.Written, res.Unchanged = w.counts()
-	res.Same = w.unchanged
-	for f := range t.prev {
-		if _, ok := w.files[f]; !ok {
-			res.Removed++
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	l, err := lock(filepath.Dir(t.path), true)
+// InMemory loads the project and makes every file of its site in memory,
+// with no cache and nothing written: what `brief check` checks.
+func InMemory(ctx context.Context, opts Options) (*project.Project, *Snapshot, error) {
+	start := time.Now()
+	p, err := project.Load(ctx, opts.project(nil), nil)
 	if err != nil {
-		return fmt.Errorf("cannot lock %s: %w", filepath.Dir(t.path), err)
+		return nil, nil, err
 	}
-	warn, err := swap(tmp, t.path)
-	l.Close()
+	pl, err := render.New(p, opts.render())
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if warn != nil {
-		res.Warnings = append(res.Warnings, diag.Errorf(diag.Pos{}, "%v", warn))
+	w := publish.NewMemoryWriter()
+	if _, err := run(ctx, pl, w, caches{}, nil); err != nil {
+		return nil, nil, err
 	}
-	return nil
+	return p, &Snapshot{Files: w.Files(), Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
 }
 
 // run makes every output of a plan into w, stage by stage, in parallel
 // within a stage. Every output is got or made in one place, getOrMake. All
 // errors of all stages are returned together; ctx's error stops it.
-func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress func(done, total int)) ([]string, error) {
+func run(ctx context.Context, pl *render.Plan, w *publish.Writer, c caches, progress func(done, total int)) ([]string, error) {
 	var mu sync.Mutex
 	var made []string
 	sizes := map[string]int{}
@@ -219,7 +191,7 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 			// What the preview made last time is written here, not in a
 			// goroutine each: almost every output, on every save.
 			if data, ok := c.mem.get(o.Path, o.Key); ok {
-				record(i, o, len(data), false, w.write(o.Path, data))
+				record(i, o, len(data), false, w.Write(o.Path, data))
 				continue
 			}
 			g.Go(func() error {
@@ -244,7 +216,7 @@ func run(ctx context.Context, pl *render.Plan, w *writer, c caches, progress fun
 // looks there first) into w and returns its size: the previous output's
 // file when the disk cache shows it is still what the key made, or the
 // bytes made now, which are then recorded in both caches.
-func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int, made bool, err error) {
+func getOrMake(o *render.Output, w *publish.Writer, c caches, sizes render.Sizes) (n int, made bool, err error) {
 	if n, ok := c.reuse(w, o); ok {
 		return n, false, nil
 	}
@@ -253,7 +225,7 @@ func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int
 		return 0, true, err
 	}
 	c.mem.put(o.Path, o.Key, data)
-	if err := w.write(o.Path, data); err != nil {
+	if err := w.Write(o.Path, data); err != nil {
 		return 0, true, err
 	}
 	c.record(w, o, data)
@@ -262,170 +234,23 @@ func getOrMake(o *render.Output, w *writer, c caches, sizes render.Sizes) (n int
 
 // reuse links an output's file from the previous output when the disk
 // cache has an entry for its key and the file is still as recorded.
-func (c caches) reuse(w *writer, o *render.Output) (int, bool) {
-	if c.disk == nil || w.prev == "" {
+func (c caches) reuse(w *publish.Writer, o *render.Output) (int, bool) {
+	if c.disk == nil || !w.HasPrevious() {
 		return 0, false
 	}
 	m, ok := c.disk.getMeta(o)
-	if !ok || !w.reuse(o.Path, m) {
+	if !ok || !w.Reuse(o.Path, m.Size, m.MTime) {
 		return 0, false
 	}
 	return int(m.Size), true
 }
 
 // record notes in the disk cache what the output made.
-func (c caches) record(w *writer, o *render.Output, data []byte) {
-	if c.disk == nil || w.dir == "" {
+func (c caches) record(w *publish.Writer, o *render.Output, data []byte) {
+	if c.disk == nil {
 		return
 	}
-	if m, ok := w.meta(o.Path, data); ok {
-		c.disk.putMeta(o, m)
+	if mtime, ok := w.ModTime(o.Path); ok {
+		c.disk.putMeta(o, fileMeta{Size: int64(len(data)), MTime: mtime})
 	}
-}
-
-// Check loads the project and renders it into memory, so that template
-// errors are found too, then checks every link; nothing in the project
-// changes.
-func Check(ctx context.Context, opts Options) (*Result, error) {
-	p, err := project.Load(ctx, opts.project(nil), nil)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := render.New(p, opts.render())
-	if err != nil {
-		return nil, err
-	}
-	w := newWriter("")
-	if _, err := run(ctx, pl, w, caches{}, nil); err != nil {
-		return nil, err
-	}
-	if err := checkLinks(p, opts.Src, w.files); err != nil {
-		return nil, err
-	}
-	typed := checkTyped(p)
-	if opts.Strict && len(typed) > 0 {
-		var errs diag.List
-		for _, e := range typed {
-			errs.Add(e)
-		}
-		return nil, &errs
-	}
-	return &Result{Files: w.list(), Warnings: append(append(p.Warnings, lint(p)...), typed...)}, nil
-}
-
-// checkLinks reports every link of the built site that does not resolve, at
-// the place in the briefing or template that wrote it.
-func checkLinks(p *project.Project, src string, files map[string][]byte) error {
-	pages := map[string]*project.Briefing{}
-	for _, b := range p.Briefings {
-		pages["briefings/"+b.Slug+"/index.html"] = b
-	}
-	var errs diag.List
-	type source struct {
-		text  []byte
-		lines *diag.Lines
-	}
-	sources := map[string]source{} // each briefing read and its lines indexed once
-	for _, bl := range brokenLinks(files) {
-		b := pages[bl.Page]
-		if b == nil {
-			errs.Addf(diag.Pos{File: "templates", Line: 1, Col: 1}, "%s: link %s does not resolve in the built site", bl.Page, bl.Problem)
-			continue
-		}
-		pos := diag.Pos{File: b.File, Line: 1, Col: 1}
-		s, ok := sources[b.File]
-		if !ok {
-			if text, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(b.File))); err == nil {
-				s = source{text, diag.NewLines(text)}
-			}
-			sources[b.File] = s
-		}
-		if i := bytes.Index(s.text, []byte(bl.Link)); i >= 0 {
-			pos.Line, pos.Col = s.lines.LineCol(i)
-		}
-		errs.Addf(pos, "link %s does not resolve in the built site (from %s); fix the link or remove it", bl.Problem, bl.Page)
-	}
-	return errs.Err()
-}
-
-// lint finds what is legal but probably not meant: datasets that no
-// briefing uses, and briefings without a single chart or table.
-func lint(p *project.Project) []*diag.Error {
-	used := map[string]bool{}
-	var warns []*diag.Error
-	for _, b := range p.All {
-		for _, v := range b.Views {
-			used[v.Data.ID] = true
-		}
-		if len(b.Views) == 0 { // numbers blocks alone show no rows
-			warns = append(warns, diag.Errorf(diag.Pos{File: b.File, Line: 1, Col: 1}, "this briefing has no chart or table block: its numbers are not backed by data"))
-		}
-	}
-	for _, b := range p.All {
-		for _, f := range b.Figures {
-			used[f.Data.ID] = true // an inline value uses its dataset too
-		}
-	}
-	for _, e := range p.Entities {
-		used[e.Data.ID] = true // the company pages use it
-	}
-	for _, d := range p.Datasets {
-		if !used[d.ID] {
-			warns = append(warns, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "no briefing uses this dataset"))
-		}
-	}
-	return warns
-}
-
-// recoverBeside repairs what interrupted builds left beside the output.
-func recoverBeside(out string) error {
-	real, err := realPath(out)
-	if err != nil {
-		return err
-	}
-	parent := filepath.Dir(real)
-	if _, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	l, err := lock(parent, true)
-	if err != nil {
-		return fmt.Errorf("cannot lock %s: %w", parent, err)
-	}
-	defer l.Close()
-	if err := recoverOut(real); err != nil {
-		return fmt.Errorf("cannot clean up after an interrupted build: %w", err)
-	}
-	return nil
-}
-
-// renderFolder is the folder a build renders into, locked: the spare when
-// there is one fit to reuse (reused, with the files it holds; checked is
-// what checkSpare found of it), else a new temporary folder.
-func renderFolder(t *target, checked spareCheck) (tmp string, hold *os.File, spare map[string]bool, reused bool, err error) {
-	if t.exist && len(t.prev) > 0 {
-		if tmp, hold, spare, reused = takeSpare(t.path, checked); reused {
-			return tmp, hold, spare, true, nil
-		}
-	}
-	tmp, hold, err = makeTemp(t.path)
-	return tmp, hold, nil, false, err
-}
-
-// makeTemp makes the folder this build renders into, beside out, locked
-// until the build ends so that no other build removes it.
-func makeTemp(out string) (string, *os.File, error) {
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", nil, fmt.Errorf("cannot make the output's folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, tmpPrefix(out))
-	if err != nil {
-		return "", nil, fmt.Errorf("cannot make a temporary output folder: %w", err)
-	}
-	hold, err := lock(tmp, true)
-	if err != nil {
-		os.RemoveAll(tmp)
-		return "", nil, fmt.Errorf("cannot lock %s: %w", tmp, err)
-	}
-	return tmp, hold, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/fixture"
+	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -730,7 +731,7 @@ func TestPreviewSeesEveryDatasetShown(t *testing.T) {
 				t.Errorf("%s edited: %s in the preview differs from a build without cache", e.name, name)
 			}
 		}
-		delete(want, build.ManifestName) // only a build on disk keeps one
+		delete(want, publish.ManifestName) // only a build on disk keeps one
 		if len(snap.Files) != len(want) {
 			t.Errorf("%s edited: the preview has %d files, a build without cache %d", e.name, len(snap.Files), len(want))
 		}

@@ -13,9 +13,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/brief-desk/brief/internal/content"
-	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/render"
 )
 
@@ -25,9 +24,10 @@ import (
 // is named by the key of what it was made from (a file's bytes, or an
 // output's inputs) and signed together with the identity of the brief
 // binary (toolHash), so that a new version of the tool never reads an old
-// record. It holds a parsed dataset or briefing (without its body, which is
-// in the file), or the file an output made: its name, size and the
-// modification time it has in the published site. On a hit for an output,
+// record. It holds a value a package keeps between builds through Get and
+// Put (project's parsed datasets and briefings, opaque here), or the file an
+// output made: its name, size and the modification time it has in the
+// published site. On a hit for an output,
 // the previous site's file is hard-linked into the new one, but only when
 // it still has the recorded size and time; anything else (a file edited or
 // removed by hand, a pack that does not verify) is a miss and is rendered
@@ -39,10 +39,10 @@ type diskCache struct {
 	secret []byte // signs the pack: see cacheSecret
 
 	mu         sync.Mutex
-	recs       map[key.Hash]*record   // parsed files read from the pack
+	recs       map[key.Hash]*record   // values read from the pack (Get)
 	files      map[fileKey]*fileEntry // files of outputs in out read from the pack
-	used       map[key.Hash]bool      // the records of parsed files this build looked up or added
-	added      newRecords             // the records of parsed files this build added
+	used       map[key.Hash]bool      // the records of values this build took or added
+	added      newRecords             // the records of values this build added
 	addedFiles []byte                 // the files this build made (appendFile)
 	state      packState
 
@@ -200,11 +200,11 @@ const (
 // turns content/ into a cache), and one that holds, or is inside, the
 // output, or holds the project.
 func checkCacheDir(dir, src, out string) error {
-	real, err := realPath(dir)
+	real, err := publish.RealPath(dir)
 	if err != nil {
 		return err
 	}
-	realSrc, err := realPath(src)
+	realSrc, err := publish.RealPath(src)
 	if err != nil {
 		return err
 	}
@@ -260,84 +260,25 @@ func (d *diskCache) mark() {
 	})
 }
 
-// parseDataset parses a dataset, or decodes it from the cache when a file
-// with the same bytes was parsed before (TOML parsing of years of rows is the
-// largest part of re-reading a project). A nil cache just parses. Errors are
-// not cached: they are reported again, and cheap.
-func (d *diskCache) parseDataset(file string, src []byte) (*dataset.Dataset, error) {
-	if d == nil {
-		return dataset.Parse(file, src)
-	}
-	k := parsedKey("dataset", file, src)
-	if r, ok := d.get(k); ok && r.Dataset != nil {
-		ds := new(dataset.Dataset)
-		if err := ds.GobDecode(r.Dataset); err == nil {
-			return ds, nil
-		}
-	}
-	ds, err := dataset.Parse(file, src)
-	if err != nil {
-		return nil, err
-	}
-	if data, err := ds.GobEncode(); err == nil {
-		d.put(&record{Key: k, Dataset: data})
-	}
-	return ds, nil
-}
-
-// parseBriefing parses a briefing, or takes it from the cache when a file
-// with the same bytes was parsed before: a weekly publish reads every
-// briefing of the archive but renders two or three, and markdown parsing
-// was the largest part of the rest. A briefing from the cache parses its
-// tree only if a page of it is made. A nil cache just parses.
-func (d *diskCache) parseBriefing(file string, src []byte) (*content.Briefing, error) {
-	if d == nil {
-		return content.Parse(file, src)
-	}
-	k := parsedKey("briefing", file, src)
-	if s := d.takeBriefing(k); s != nil {
-		if b, err := s.Briefing(src); err == nil {
-			return b, nil
-		}
-	}
-	b, err := content.Parse(file, src)
-	if err != nil {
-		return nil, err
-	}
-	d.put(&record{Key: k, Briefing: b.Store(src)})
-	return b, nil
-}
-
-// parsedKey names the record of a file's parse.
-func parsedKey(what, file string, src []byte) key.Hash {
-	return key.New().Str(what).Str(file).Sum(key.Of(src)).Done()
-}
-
-// get returns the record stored under key, if the pack holds one.
-func (d *diskCache) get(k key.Hash) (*record, bool) {
+// Get returns the value of the record stored under k, if the pack holds
+// one (project.Records), once: the value is handed over (a briefing's
+// slices become the parsed briefing's), so a second Get of k in one build
+// misses.
+func (d *diskCache) Get(k key.Hash) (any, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	r, ok := d.recs[k]
-	if ok {
-		d.used[k] = true
-	}
-	return r, ok
-}
-
-// takeBriefing returns the briefing stored under key, once: Briefing takes
-// its values, so a second parse of the same file in one build parses.
-func (d *diskCache) takeBriefing(k key.Hash) *content.Stored {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	r, ok := d.recs[k]
-	if !ok || r.Briefing == nil {
-		return nil
+	if !ok || r.Value == nil {
+		return nil, false
 	}
 	d.used[k] = true
-	s := r.Briefing
-	r.Briefing = nil
-	return s
+	v := r.Value
+	r.Value = nil
+	return v, true
 }
+
+// Put keeps v under k (project.Records): see put.
+func (d *diskCache) Put(k key.Hash, v any) { d.put(&record{Key: k, Value: v}) }
 
 // put adds a record, encoded now (its values may change later in the
 // build) and written to the pack when the build ends (flush).

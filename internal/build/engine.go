@@ -8,6 +8,7 @@ import (
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/render"
 )
 
@@ -45,13 +46,13 @@ func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := newWriter("")
+	w := publish.NewMemoryWriter()
 	if _, err := run(ctx, pl, w, caches{mem: &e.mem}, nil); err != nil {
 		return nil, err
 	}
-	e.mem.keep(w.files)
+	e.mem.keep(w.Files())
 	e.last = p
-	return &Snapshot{Files: w.files, Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
+	return &Snapshot{Files: w.Files(), Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
 }
 
 // memCache holds the bytes each output path had and the key that made

@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/publish"
 )
 
 // The disk cache keeps its records in one file, the pack (v2/pack in the
@@ -63,16 +63,16 @@ var (
 	smallSeg int64 = 16 << 20
 )
 
-// record is one entry of the pack: what parsing a file gave (a briefing,
-// or a dataset in its own gob encoding), or the table of files the outputs
-// of a build into the folder Out made (appendFile: thousands of them, read
-// without reflection).
+// record is one entry of the pack: a value kept under Key through Put (by
+// package project: a parsed briefing or dataset, of types it registers with
+// encoding/gob, so that the segment's one gob stream describes each type
+// once), or the table of files the outputs of a build into the folder Out
+// made (appendFile: thousands of them, read without reflection).
 type record struct {
-	Key      key.Hash
-	Briefing *content.Stored
-	Dataset  []byte
-	Out      string
-	Files    []byte
+	Key   key.Hash
+	Value any
+	Out   string
+	Files []byte
 }
 
 // appendFile adds an output's file to a table of files: the output's key,
@@ -291,7 +291,7 @@ func (d *diskCache) flush(complete bool) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return
 	}
-	l, err := lock(d.dir, true)
+	l, err := publish.Lock(d.dir, true)
 	if err != nil {
 		return
 	}

@@ -18,7 +18,7 @@ import (
 func FuzzPack(f *testing.F) {
 	d := &diskCache{secret: []byte("fuzz secret"), salt: key.Of([]byte("fuzz tool"))}
 	var rec newRecords
-	_ = rec.add(&record{Key: key.Of([]byte("k")), Dataset: []byte("data")})
+	_ = rec.add(&record{Key: key.Of([]byte("k")), Value: []byte("data")})
 	files := appendFile(nil, fileKey{key.Of([]byte("o")), "briefings/w1/index.html"}, fileMeta{Size: 10, MTime: 20})
 	_ = rec.add(&record{Out: "/out", Files: files})
 	good := append([]byte(packMagic), d.segment(rec.buf.Bytes())...)
@@ -58,7 +58,7 @@ func TestPackSizeBounded(t *testing.T) {
 	dir := t.TempDir()
 	d := openDiskCache(dir, "/out")
 	big := bytes.Repeat([]byte("x"), int(smallSeg)+10)
-	_ = d.added.add(&record{Key: key.Of([]byte("big")), Dataset: big})
+	_ = d.added.add(&record{Key: key.Of([]byte("big")), Value: big})
 	d.flush(true)
 	if back := openDiskCache(dir, "/out"); back.recs[key.Of([]byte("big"))] == nil {
 		t.Fatal("a signed segment larger than smallSeg was not read back")
@@ -95,7 +95,7 @@ func TestPackSizeBounded(t *testing.T) {
 			if len(d.recs) != 0 || d.state.good > int64(len(packMagic)) {
 				t.Errorf("a pack brief did not sign gave %d records", len(d.recs))
 			}
-			_ = d.added.add(&record{Key: key.Of([]byte("k")), Dataset: []byte("data")})
+			_ = d.added.add(&record{Key: key.Of([]byte("k")), Value: []byte("data")})
 			d.flush(true)
 			st, err := os.Lstat(p)
 			if err != nil || st.Size() > 4096 {

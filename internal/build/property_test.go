@@ -15,6 +15,7 @@ import (
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
+	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -109,7 +110,7 @@ func checkCacheEdits(t *testing.T, seed uint64, all bool, extra int) {
 				t.Errorf("after %s: %s from the disk cache differs from a build without cache", strings.Join(done, "; "), name)
 			}
 		}
-		delete(want, build.ManifestName) // only a build on disk keeps one
+		delete(want, publish.ManifestName) // only a build on disk keeps one
 		preview := map[string]string{}
 		for name, data := range snap.Files {
 			sum := sha256.Sum256(data)

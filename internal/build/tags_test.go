@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/check"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -68,7 +69,7 @@ Text.
 	if strings.Contains(sitetest.Read(t, dir, "sitemap.xml"), "tags/nergie/") {
 		t.Error("the sitemap lists a redirect")
 	}
-	if _, err := build.Check(context.Background(), build.Options{Src: dir, Strict: true}); err != nil {
+	if _, err := check.Check(context.Background(), check.Options{Options: build.Options{Src: dir}, Strict: true}); err != nil {
 		t.Errorf("brief check: %v", err)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/check"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
@@ -325,7 +326,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "Validates the project as a build would, including rendering, without writing\nanything into the project. It also looks for every figure typed in the prose\n(with %, $ or a unit of the data) among the values of the briefing's data,\nand warns about those it cannot find.")
-	var opts build.Options
+	var opts check.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "also list drafts as published (they are always checked)")
 	fs.BoolVar(&opts.Strict, "strict", false, "make typed figures that match no value errors, not warnings")
@@ -337,7 +338,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &UsageError{Msg: fmt.Sprintf("check takes no arguments, got %q", pos)}
 	}
 	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
-	res, err := build.Check(ctx, opts)
+	res, err := check.Check(ctx, opts)
 	if err != nil {
 		return err
 	}

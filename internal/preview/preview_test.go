@@ -20,6 +20,7 @@ import (
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/fixture"
 	"github.com/brief-desk/brief/internal/preview"
+	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -273,7 +274,7 @@ func TestIncrementalMatchesBuild(t *testing.T) {
 			}
 			return nil
 		})
-		delete(disk, build.ManifestName) // only a folder on disk has one
+		delete(disk, publish.ManifestName) // only a folder on disk has one
 		if !maps.EqualFunc(disk, snap.Files, func(a, b []byte) bool { return string(a) == string(b) }) {
 			for name := range disk {
 				if string(disk[name]) != string(snap.Files[name]) {

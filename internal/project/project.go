@@ -37,12 +37,9 @@ type Options struct {
 	Drafts  bool   // publish briefings marked draft
 	BaseURL string // overrides site.toml's base_url
 	ECharts string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
-	// ParseDataset parses a dataset file; nil is dataset.Parse. The build
-	// passes one that decodes unchanged files from its cache.
-	ParseDataset func(file string, src []byte) (*dataset.Dataset, error)
-	// ParseBriefing parses a briefing file; nil is content.Parse. The build
-	// passes one that decodes unchanged files from its cache.
-	ParseBriefing func(file string, src []byte) (*content.Briefing, error)
+	// Records, when not nil, keeps parsed datasets and briefings between
+	// loads: the build passes its disk cache (cache.go).
+	Records Records
 }
 
 // Project is a loaded, validated project.
@@ -187,9 +184,9 @@ func (l *loader) templates() map[string][]byte {
 func (l *loader) datasets(ctx context.Context) error {
 	files, err := listFiles(l.fsys, "data", ".toml")
 	l.errs.Add(err)
-	parse := l.opts.ParseDataset
-	if parse == nil {
-		parse = dataset.Parse
+	parse := dataset.Parse
+	if l.opts.Records != nil {
+		parse = cached{l.opts.Records}.dataset
 	}
 	sets, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.datasets, &l.memo.stats, parse)
 	if err != nil {
@@ -218,9 +215,9 @@ func (l *loader) datasets(ctx context.Context) error {
 func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 	files, err := listFiles(l.fsys, "content/briefings", ".md")
 	l.errs.Add(err)
-	parse := l.opts.ParseBriefing
-	if parse == nil {
-		parse = content.Parse
+	parse := content.Parse
+	if l.opts.Records != nil {
+		parse = cached{l.opts.Records}.briefing
 	}
 	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, parse)
 	if err != nil {

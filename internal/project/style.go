@@ -153,6 +153,13 @@ func decodeStyle(fsys fs.FS, st *Settings, errs *diag.List) Style {
 		errs.Addf(at("font"), "style.font: want \"serif\" or \"sans\", got %s", diag.Quote(s.Font))
 	}
 	s.Logo, s.LogoPNG = text("logo"), text("logo_png")
+	s.checkLogo(fsys, at, errs)
+	return s
+}
+
+// checkLogo checks that the logo files are in templates/assets/, and that
+// an SVG logo has its PNG; a PNG logo is its own.
+func (s *Style) checkLogo(fsys fs.FS, at func(string) diag.Pos, errs *diag.List) {
 	logo := func(k, name string, exts ...string) {
 		if name == "" {
 			return
@@ -175,7 +182,6 @@ func decodeStyle(fsys fs.FS, st *Settings, errs *diag.List) Style {
 	case s.LogoPNG != "" && s.Logo == "":
 		errs.Addf(at("logo_png"), "style.logo_png: set logo too: logo_png is the PNG of the logo for email and workbooks")
 	}
-	return s
 }
 
 func theme(bg string) string {

@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"os"
@@ -20,18 +20,18 @@ func TestWriterReusesOnlyWhatIsUnchanged(t *testing.T) {
 	w := newWriter(next)
 	w.prev = prev
 	for name, text := range map[string]string{"same.html": "same", "changed.html": "new", "a/new.html": "new"} {
-		if err := w.write(name, []byte(text)); err != nil {
+		if err := w.Write(name, []byte(text)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	st, _ := os.Stat(filepath.Join(prev, "meta.xlsx"))
-	if !w.reuse("meta.xlsx", fileMeta{Size: st.Size(), MTime: st.ModTime().UnixNano()}) {
+	if !w.Reuse("meta.xlsx", st.Size(), st.ModTime().UnixNano()) {
 		t.Error("a file with the recorded size and time was not reused")
 	}
-	if w.reuse("touched.xlsx", fileMeta{Size: st.Size(), MTime: st.ModTime().UnixNano() - 1}) {
+	if w.Reuse("touched.xlsx", st.Size(), st.ModTime().UnixNano()-1) {
 		t.Error("a file whose time changed was reused")
 	}
-	if w.reuse("gone.xlsx", fileMeta{Size: 1}) {
+	if w.Reuse("gone.xlsx", 1, 0) {
 		t.Error("a missing file was reused")
 	}
 	if written, unchanged := w.counts(); written != 2 || unchanged != 2 {
@@ -48,7 +48,7 @@ func TestWriterReusesOnlyWhatIsUnchanged(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(prev, "changed.html")); string(b) != "old" {
 		t.Errorf("the previous output was written through: %q", b)
 	}
-	if got := w.list(); len(got) != 4 || got[0] != "a/new.html" {
+	if got := w.List(); len(got) != 4 || got[0] != "a/new.html" {
 		t.Errorf("list = %v", got)
 	}
 }

@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"cmp"
@@ -82,7 +82,7 @@ func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files
 		return "", nil, nil, false
 	}
 	parent := filepath.Dir(out)
-	l, err := lock(parent, true)
+	l, err := Lock(parent, true)
 	if err != nil {
 		return "", nil, nil, false
 	}
@@ -104,7 +104,7 @@ func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files
 	if err := os.Rename(spare, tmp); err != nil {
 		return "", nil, nil, false
 	}
-	hold, err = lock(tmp, true)
+	hold, err = Lock(tmp, true)
 	if err != nil {
 		_ = removeTree(tmp)
 		return "", nil, nil, false
@@ -128,7 +128,7 @@ func spareFiles(spare string) (map[string]bool, bool) {
 
 // pruneSpare removes the files of a reused spare that this build did not
 // make, and the folders they leave empty.
-func (w *writer) pruneSpare(old map[string]bool) error {
+func (w *Writer) pruneSpare(old map[string]bool) error {
 	var errs []error
 	dirs := map[string]bool{}
 	for rel := range old {

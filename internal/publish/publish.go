@@ -1,4 +1,12 @@
-package build
+// Package publish puts a finished build in place of the output folder:
+// it resolves and checks the output (--out), makes the folder a build
+// writes into beside it (a new one, or the spare kept by the last build),
+// writes files there (linking unchanged ones from the previous output),
+// lists them in the manifest, and exchanges the folder with the output in
+// one step under a lock; it repairs what interrupted builds left. It knows
+// nothing of what the files are: package build runs the site's plan into a
+// Writer.
+package publish
 
 import (
 	"bufio"
@@ -82,29 +90,30 @@ func readManifest(dir string) (files map[string]bool, ok bool, err error) {
 	return files, true, sc.Err()
 }
 
-// target is a resolved output folder.
-type target struct {
+// Target is a resolved output folder.
+type Target struct {
 	given string // --out as given, for messages
 	path  string // the folder that is replaced: out with symbolic links resolved
 	exist bool
 	prev  map[string]bool // the files of the previous output (its manifest)
+	spare spareCheck      // what Check found of the spare beside it
 }
 
-// resolveOut resolves out and checks its place: it refuses the project
+// Resolve resolves out and checks its place: it refuses the project
 // itself or a folder holding it, a folder inside the project other than
 // public/, and something that is not a folder. What the folder holds is
 // checked by checkContents, which walks it (Build runs it while the project
 // loads).
-func resolveOut(src, out string) (*target, error) {
-	realSrc, err := realPath(src)
+func Resolve(src, out string) (*Target, error) {
+	realSrc, err := RealPath(src)
 	if err != nil {
 		return nil, err
 	}
-	real, err := realPath(out)
+	real, err := RealPath(out)
 	if err != nil {
 		return nil, err
 	}
-	t := &target{given: out, path: real}
+	t := &Target{given: out, path: real}
 	sep := string(filepath.Separator)
 	if real == realSrc || strings.HasPrefix(realSrc+sep, real+sep) {
 		return nil, fmt.Errorf("refusing to build into %s: it holds the project; choose another --out", out)
@@ -129,7 +138,7 @@ func resolveOut(src, out string) (*target, error) {
 // checkContents refuses an existing output that is not empty and that
 // brief did not write: one without a manifest, or with files its manifest
 // does not list. It records the files the manifest lists.
-func (t *target) checkContents() error {
+func (t *Target) checkContents() error {
 	if !t.exist {
 		return nil
 	}
@@ -191,9 +200,9 @@ func unlisted(dir string, listed map[string]bool, max int) ([]string, error) {
 	return out, err
 }
 
-// realPath makes p absolute with every symbolic link resolved; a path that
+// RealPath makes p absolute with every symbolic link resolved; a path that
 // does not exist yet is resolved as far as it exists.
-func realPath(p string) (string, error) {
+func RealPath(p string) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return "", err

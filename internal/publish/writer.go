@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"sync"
 )
 
-// writer collects the files of one build: under dir on disk, or in memory
+// Writer collects the files of one build: under dir on disk, or in memory
 // when dir is empty. With prev set (the previous output), a file whose bytes
 // are unchanged is hard-linked from it instead of written: that is faster,
 // and keeps the file's modification time, so rsync and s3 sync upload only
 // what changed. Safe for concurrent use.
-type writer struct {
+type Writer struct {
 	dir       string
 	prev      string
 	mu        sync.Mutex
@@ -23,11 +23,16 @@ type writer struct {
 	spare     bool              // dir is a reused spare (spare.go): it holds files already
 }
 
-func newWriter(dir string) *writer {
-	return &writer{dir: dir, files: map[string][]byte{}, unchanged: map[string]bool{}}
+func newWriter(dir string) *Writer {
+	return &Writer{dir: dir, files: map[string][]byte{}, unchanged: map[string]bool{}}
 }
 
-func (w *writer) write(rel string, data []byte) error {
+// NewMemoryWriter returns a writer that keeps the files in memory (the
+// preview, `brief check`): Files has their bytes.
+func NewMemoryWriter() *Writer { return newWriter("") }
+
+// Write writes the file rel (a slash path under the site's root).
+func (w *Writer) Write(rel string, data []byte) error {
 	same, err := w.put(rel, data)
 	if err != nil {
 		return err
@@ -47,7 +52,7 @@ func (w *writer) write(rel string, data []byte) error {
 // put writes a file on disk, or links it from the previous output when its
 // bytes are unchanged, and reports whether it did that. In memory it does
 // nothing.
-func (w *writer) put(rel string, data []byte) (same bool, err error) {
+func (w *Writer) put(rel string, data []byte) (same bool, err error) {
 	if w.dir == "" {
 		return false, nil
 	}
@@ -67,7 +72,7 @@ func (w *writer) put(rel string, data []byte) (same bool, err error) {
 
 // link hard-links the previous output's copy of rel to full when its bytes
 // are data, and reports whether it did.
-func (w *writer) link(rel, full string, data []byte) bool {
+func (w *Writer) link(rel, full string, data []byte) bool {
 	if w.prev == "" {
 		return false
 	}
@@ -86,7 +91,7 @@ func (w *writer) link(rel, full string, data []byte) bool {
 // linkPrev makes full a hard link to the previous output's file old. In a
 // reused spare it usually is one already; otherwise the spare's older copy
 // is replaced.
-func (w *writer) linkPrev(old, full string, oldSt os.FileInfo) bool {
+func (w *Writer) linkPrev(old, full string, oldSt os.FileInfo) bool {
 	if w.spare {
 		if st, err := os.Lstat(full); err == nil && os.SameFile(st, oldSt) {
 			return true
@@ -96,16 +101,20 @@ func (w *writer) linkPrev(old, full string, oldSt os.FileInfo) bool {
 	return os.Link(old, full) == nil
 }
 
-// reuse hard-links rel from the previous output when that file still has
-// the size and modification time the cache recorded, and reports whether it
-// did. The caller renders the file when it did not.
-func (w *writer) reuse(rel string, m fileMeta) bool {
-	if w.prev == "" || w.dir == "" {
+// HasPrevious reports whether the writer writes a folder beside a previous
+// output, from which Reuse can link files.
+func (w *Writer) HasPrevious() bool { return w.prev != "" && w.dir != "" }
+
+// Reuse hard-links rel from the previous output when that file still has
+// the size and modification time (in nanoseconds) a cache recorded, and
+// reports whether it did. The caller makes the file when it did not.
+func (w *Writer) Reuse(rel string, size, mtime int64) bool {
+	if !w.HasPrevious() {
 		return false
 	}
 	old := filepath.Join(w.prev, filepath.FromSlash(rel))
 	st, err := os.Lstat(old)
-	if err != nil || !st.Mode().IsRegular() || st.Size() != m.Size || st.ModTime().UnixNano() != m.MTime {
+	if err != nil || !st.Mode().IsRegular() || st.Size() != size || st.ModTime().UnixNano() != mtime {
 		return false
 	}
 	full := filepath.Join(w.dir, filepath.FromSlash(rel))
@@ -122,16 +131,20 @@ func (w *writer) reuse(rel string, m fileMeta) bool {
 	return true
 }
 
-// meta stats a file this writer wrote, for the cache.
-func (w *writer) meta(rel string, data []byte) (fileMeta, bool) {
+// ModTime is the modification time, in nanoseconds, of the file rel this
+// writer wrote on disk, for a cache to record; ok is false in memory.
+func (w *Writer) ModTime(rel string) (mtime int64, ok bool) {
+	if w.dir == "" {
+		return 0, false
+	}
 	st, err := os.Stat(filepath.Join(w.dir, filepath.FromSlash(rel)))
 	if err != nil {
-		return fileMeta{}, false
+		return 0, false
 	}
-	return fileMeta{Size: int64(len(data)), MTime: st.ModTime().UnixNano()}, true
+	return st.ModTime().UnixNano(), true
 }
 
-func (w *writer) mkdir(dir string) error {
+func (w *Writer) mkdir(dir string) error {
 	if dir == w.dir {
 		return nil
 	}
@@ -146,13 +159,18 @@ func (w *writer) mkdir(dir string) error {
 }
 
 // counts returns how many files were written and how many linked unchanged.
-func (w *writer) counts() (written, unchanged int) {
+func (w *Writer) counts() (written, unchanged int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(w.files) - len(w.unchanged), len(w.unchanged)
 }
 
-func (w *writer) list() []string {
+// Files returns the files written, slash path -> bytes (nil on disk). The
+// map is the writer's: read it once writing is over, and do not change it.
+func (w *Writer) Files() map[string][]byte { return w.files }
+
+// List returns the paths of the files written, sorted.
+func (w *Writer) List() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]string, 0, len(w.files))

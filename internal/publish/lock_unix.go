@@ -1,6 +1,6 @@
 //go:build unix
 
-package build
+package publish
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lock takes an exclusive lock on a folder, waiting for it when wait is set;
+// Lock takes an exclusive lock on a folder, waiting for it when wait is set;
 // it returns nil when the lock is held by another process and wait is not
 // set. Locks are released when the process ends, however it ends.
-func lock(dir string, wait bool) (*os.File, error) {
+func Lock(dir string, wait bool) (*os.File, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func lock(dir string, wait bool) (*os.File, error) {
 
 // busy reports whether a running build holds dir.
 func busy(dir string) bool {
-	f, err := lock(dir, false)
+	f, err := Lock(dir, false)
 	if err != nil {
 		return false
 	}

@@ -1,4 +1,4 @@
-package build
+package check
 
 import (
 	"fmt"
@@ -87,6 +87,7 @@ func checkTyped(p *project.Project) []*diag.Error {
 
 // numberColumns gathers a dataset's number columns as of a date.
 func numberColumns(d *dataset.Dataset, asOf time.Time) []*column {
+	d = d.On(asOf).Dataset // as it stood then, revisions undone
 	rows := d.Select(dataset.Query{AsOf: asOf})
 	var out []*column
 	for _, c := range d.Columns() {

@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"errors"
@@ -44,7 +44,7 @@ func TestRecoverOut(t *testing.T) {
 	for _, d := range []string{stale, old, running, unrelated} {
 		tree(t, d, d)
 	}
-	hold, err := lock(running, true) // a build that is running now
+	hold, err := Lock(running, true) // a build that is running now
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package build
+package publish
 
 // renameExchange is not available: swap falls back to two renames.
 func renameExchange(a, b string) error { return errNoExchange }

@@ -1,0 +1,90 @@
+package project
+
+import (
+	"encoding/gob"
+
+	"github.com/brief-desk/brief/internal/content"
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/key"
+)
+
+// Records keeps values between builds, each under a key that covers all of
+// its inputs: the build's disk cache is one (package build keeps them in its
+// pack without knowing what they are). Load keeps parsed datasets and
+// briefings there, since parsing is the largest part of re-reading a
+// project. A value is encoded with encoding/gob among others in one stream,
+// so its type is described once per stream: the types put here are
+// registered below. Safe for concurrent use.
+type Records interface {
+	// Get returns the value put under k by an earlier build, once: the
+	// value is handed over, and a second Get of k in one build misses.
+	Get(k key.Hash) (any, bool)
+	// Put keeps v under k. v is encoded by the time Put returns, so it
+	// may change afterwards.
+	Put(k key.Hash, v any)
+}
+
+// storedDataset is a parsed dataset as Records keep it: its own gob
+// encoding (dataset.GobEncode), decoded only when the file it was parsed
+// from is read again, since decoding rebuilds its index.
+type storedDataset []byte
+
+// The names are short: one is written with every record.
+func init() {
+	gob.RegisterName("dataset", storedDataset(nil))
+	gob.RegisterName("briefing", &content.Stored{})
+}
+
+// cached parses datasets and briefings, or takes them from the records
+// when a file with the same name and bytes was parsed before. Errors are
+// not kept: they are reported again, and cheap.
+type cached struct{ Records }
+
+// parsedKey names the record of a file's parse.
+func parsedKey(what, file string, src []byte) key.Hash {
+	return key.New().Str(what).Str(file).Sum(key.Of(src)).Done()
+}
+
+// dataset parses a dataset, or decodes it from the records: TOML parsing
+// of years of rows is the largest part of re-reading a project.
+func (c cached) dataset(file string, src []byte) (*dataset.Dataset, error) {
+	k := parsedKey("dataset", file, src)
+	if v, ok := c.Get(k); ok {
+		if data, ok := v.(storedDataset); ok {
+			ds := new(dataset.Dataset)
+			if err := ds.GobDecode(data); err == nil {
+				return ds, nil
+			}
+		}
+	}
+	ds, err := dataset.Parse(file, src)
+	if err != nil {
+		return nil, err
+	}
+	if data, err := ds.GobEncode(); err == nil {
+		c.Put(k, storedDataset(data))
+	}
+	return ds, nil
+}
+
+// briefing parses a briefing, or takes it from the records (without its
+// body, which is src): a weekly publish reads every briefing of the
+// archive but renders two or three, and markdown parsing was the largest
+// part of the rest. A briefing from the records parses its tree only if a
+// page of it is made.
+func (c cached) briefing(file string, src []byte) (*content.Briefing, error) {
+	k := parsedKey("briefing", file, src)
+	if v, ok := c.Get(k); ok {
+		if s, ok := v.(*content.Stored); ok {
+			if b, err := s.Briefing(src); err == nil {
+				return b, nil
+			}
+		}
+	}
+	b, err := content.Parse(file, src)
+	if err != nil {
+		return nil, err
+	}
+	c.Put(k, b.Store(src))
+	return b, nil
+}

@@ -1,0 +1,104 @@
+package project_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"sync"
+	"testing"
+
+	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/project"
+)
+
+// stream is Records as the build's pack keeps them: every value put is
+// encoded at once into one gob stream, and read back by reopen.
+type stream struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	enc  *gob.Encoder
+	vals map[key.Hash]any
+	hits int
+}
+
+type entry struct {
+	Key   key.Hash
+	Value any
+}
+
+func (s *stream) Get(k key.Hash) (any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.vals[k]
+	if ok {
+		s.hits++
+		delete(s.vals, k)
+	}
+	return v, ok
+}
+
+func (s *stream) Put(k key.Hash, v any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.enc == nil {
+		s.enc = gob.NewEncoder(&s.buf)
+	}
+	if err := s.enc.Encode(&entry{k, v}); err != nil {
+		panic(err) // a type project did not register
+	}
+}
+
+// reopen decodes what was put, as the next build reads the pack.
+func (s *stream) reopen(t *testing.T) *stream {
+	next := &stream{vals: map[key.Hash]any{}}
+	dec := gob.NewDecoder(&s.buf)
+	for s.buf.Len() > 0 {
+		var e entry
+		if err := dec.Decode(&e); err != nil {
+			t.Fatal(err)
+		}
+		next.vals[e.Key] = e.Value
+	}
+	return next
+}
+
+// TestRecords: a load through Records keeps every dataset and briefing it
+// parsed there, and the next load, through what one gob stream carried,
+// takes every one of them and gives the same project.
+func TestRecords(t *testing.T) {
+	ctx := context.Background()
+	first := &stream{}
+	p1, err := project.Load(ctx, project.Options{Src: "../.."}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := project.Load(ctx, project.Options{Src: "../..", Records: first}, nil); err != nil {
+		t.Fatal(err)
+	}
+	second := first.reopen(t)
+	if want := len(p1.Datasets) + len(p1.All); len(second.vals) != want {
+		t.Fatalf("%d records kept, want one for each of %d datasets and %d briefings", len(second.vals), len(p1.Datasets), len(p1.All))
+	}
+	p2, err := project.Load(ctx, project.Options{Src: "../..", Records: second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.hits != len(p1.Datasets)+len(p1.All) || len(second.vals) != 0 {
+		t.Errorf("%d records taken, %d left; want every one taken", second.hits, len(second.vals))
+	}
+	if len(p2.All) != len(p1.All) || len(p2.Datasets) != len(p1.Datasets) {
+		t.Fatalf("%d briefings and %d datasets from the records, want %d and %d", len(p2.All), len(p2.Datasets), len(p1.All), len(p1.Datasets))
+	}
+	for i, b := range p1.All {
+		// The key covers the briefing's file and exactly the data its
+		// blocks select.
+		if got := p2.All[i]; got.File != b.File || got.Key != b.Key || got.WorkbookKey != b.WorkbookKey || got.Title != b.Title {
+			t.Errorf("%s from the records differs: key %x, want %x", b.File, got.Key[:4], b.Key[:4])
+		}
+	}
+	for i, d := range p1.Datasets {
+		if got := p2.Datasets[i]; got.ID != d.ID || got.Len() != d.Len() {
+			t.Errorf("dataset %s from the records differs", d.ID)
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Recover repairs what interrupted builds left beside the output out.
+// A build calls it first, before Resolve.
+func Recover(out string) error {
+	real, err := RealPath(out)
+	if err != nil {
+		return err
+	}
+	parent := filepath.Dir(real)
+	if _, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	l, err := Lock(parent, true)
+	if err != nil {
+		return fmt.Errorf("cannot lock %s: %w", parent, err)
+	}
+	defer l.Close()
+	if err := recoverOut(real); err != nil {
+		return fmt.Errorf("cannot clean up after an interrupted build: %w", err)
+	}
+	return nil
+}
+
+// Path is the folder that is replaced: the output with symbolic links
+// resolved.
+func (t *Target) Path() string { return t.path }
+
+// Check walks what the output and the spare beside it hold, the two at
+// once: it refuses an output brief did not write (checkContents), and
+// notes whether the spare is fit to reuse. A build runs it while the
+// project loads, and calls Open once it returned nil.
+func (t *Target) Check() error {
+	spare := make(chan spareCheck, 1)
+	go func() { spare <- checkSpare(t.path) }()
+	err := t.checkContents()
+	t.spare = <-spare
+	return err
+}
+
+// Folder is the folder a build writes into, beside the output, locked
+// until Close so that no other build removes it.
+type Folder struct {
+	t      *Target
+	dir    string
+	hold   *os.File
+	spare  map[string]bool // the files a reused spare holds
+	reused bool
+	w      *Writer
+}
+
+// Open makes the folder a build writes into: the spare when there is one
+// fit to reuse (what Check found of it), else a new temporary folder. Its
+// writer links files unchanged since the previous output from it.
+func (t *Target) Open() (*Folder, error) {
+	f := &Folder{t: t}
+	if t.exist && len(t.prev) > 0 {
+		f.dir, f.hold, f.spare, f.reused = takeSpare(t.path, t.spare)
+	}
+	if !f.reused {
+		var err error
+		if f.dir, f.hold, err = makeTemp(t.path); err != nil {
+			return nil, err
+		}
+	}
+	f.w = newWriter(f.dir)
+	f.w.spare = f.reused
+	if t.exist {
+		f.w.prev = t.path
+	}
+	return f, nil
+}
+
+// Writer writes the files of the build into the folder.
+func (f *Folder) Writer() *Writer { return f.w }
+
+// Close removes the folder, unless Publish put it in place, and releases
+// its lock.
+func (f *Folder) Close() {
+	removeTree(f.dir) // a no-op once swapped in
+	f.hold.Close()
+}
+
+// makeTemp makes the folder this build renders into, beside out, locked
+// until the build ends so that no other build removes it.
+func makeTemp(out string) (string, *os.File, error) {
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", nil, fmt.Errorf("cannot make the output's folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, tmpPrefix(out))
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot make a temporary output folder: %w", err)
+	}
+	hold, err := Lock(tmp, true)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", nil, fmt.Errorf("cannot lock %s: %w", tmp, err)
+	}
+	return tmp, hold, nil
+}
+
+// Result is what publishing a folder did.
+type Result struct {
+	Files     []string        // every file of the site, slash paths relative to the output, sorted
+	Written   int             // files new or changed since the previous output
+	Unchanged int             // files with the same bytes as before: hard links to the previous output, so they keep its modification time
+	Removed   int             // files of the previous output that are gone
+	Same      map[string]bool // the unchanged files
+	// Warning, when not nil, says what went wrong once the site was in
+	// place (the previous output could not be removed).
+	Warning error
+}
+
+// Publish finishes the folder once every file is written: it removes what
+// a reused spare holds that this build did not write, writes the manifest,
+// counts what changed, and exchanges the folder with the output. ctx's
+// error stops it before the exchange.
+func (f *Folder) Publish(ctx context.Context) (*Result, error) {
+	w, t := f.w, f.t
+	if f.reused {
+		if err := w.pruneSpare(f.spare); err != nil {
+			return nil, fmt.Errorf("cannot remove an old file from the spare output: %w", err)
+		}
+	}
+	res := &Result{Files: w.List()}
+	if _, err := w.put(ManifestName, manifestBytes(res.Files)); err != nil {
+		return nil, err
+	}
+	res.Written, res.Unchanged = w.counts()
+	res.Same = w.unchanged
+	for name := range t.prev {
+		if _, ok := w.files[name]; !ok {
+			res.Removed++
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	l, err := Lock(filepath.Dir(t.path), true)
+	if err != nil {
+		return nil, fmt.Errorf("cannot lock %s: %w", filepath.Dir(t.path), err)
+	}
+	warn, err := swap(f.dir, t.path)
+	l.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Warning = warn
+	return res, nil
+}
