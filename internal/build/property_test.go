@@ -22,7 +22,8 @@ import (
 // TestCacheEdits is the property test of the caches: a generated project
 // (cards, inline values, changes blocks, companies, a dataset quoted only
 // inline) is edited in random steps (datasets, rows, prose, front matter,
-// briefings added and removed, templates, settings), and after every step
+// briefings added and removed, templates, settings, revisions of rows
+// that briefings show), and after every step
 // a build through the disk cache, a rebuild of the preview's engine (which
 // keeps parsed files and bindings in memory) and a build without any cache
 // must give the same bytes. Each seed makes every kind of edit once, in a
@@ -64,6 +65,7 @@ var edits = []func(e *editor) string{
 	(*editor).settings,
 	(*editor).inlineOnly,
 	(*editor).entity,
+	(*editor).revision,
 }
 
 // checkCacheEdits makes every kind of edit once, in a random order, when
@@ -199,6 +201,25 @@ func (e *editor) datasetValue() string {
 }
 
 var lastDate = regexp.MustCompile(`date = (\d{4}-\d{2}-\d{2})\n[^\[]*$`)
+
+var dailyRow = regexp.MustCompile(`\[\[rows\]\]\ndate = (\d{4}-\d{2}-\d{2})\nclose = ([0-9.]+)\nvolume = \d+\n\n`)
+
+// revision revises a row of the daily series that briefings show: its
+// close changes from some day after its date, the old close kept in a
+// [[rows.revisions]] table, so briefings before that day keep it.
+func (e *editor) revision() string {
+	s := e.read("data/daily.toml")
+	at := dailyRow.FindAllStringSubmatchIndex(s, -1)
+	m := at[e.r.IntN(len(at))]
+	d := gen.Start
+	if err := d.UnmarshalText([]byte(s[m[2]:m[3]] + "T00:00:00Z")); err != nil {
+		e.t.Fatal(err)
+	}
+	on := d.AddDate(0, 0, 1+e.r.IntN(60)).Format("2006-01-02")
+	row := fmt.Sprintf("[[rows]]\ndate = %s\nclose = %d\nvolume = 1\n[[rows.revisions]]\non = %s\nclose = %s\n\n", s[m[2]:m[3]], 200+e.r.IntN(100), on, s[m[4]:m[5]])
+	e.write("data/daily.toml", s[:m[0]]+row+s[m[1]:])
+	return "a row of data/daily.toml revised on " + on
+}
 
 // rowAdded adds a row to the daily series, a day after its last.
 func (e *editor) rowAdded() string {
