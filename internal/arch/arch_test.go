@@ -43,7 +43,7 @@ var allowed = map[string][]string{
 	"internal/csvout":    {"internal/dataset", "internal/view"},
 	"internal/publish":   nil,
 	"internal/build":     {"internal/diag", "internal/key", "internal/project", "internal/publish", "internal/render"},
-	"internal/check":     {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/project"},
+	"internal/check":     {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/expr", "internal/project", "internal/view"},
 	"internal/preview":   {"internal/build", "internal/diag"},
 	"internal/cli":       {"internal/interrupt", "internal/build", "internal/check", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
 	"internal/mail":      {"internal/interrupt", "internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},

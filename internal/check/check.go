@@ -1,8 +1,9 @@
 // Package check is what is behind `brief check`: the project built in
 // memory (package build), then what a build does not refuse but is
 // probably wrong: links of the site that do not resolve, figures typed in
-// the prose that no value of the briefing's data matches, datasets no
-// briefing uses and briefings without a block.
+// the prose that no value of the briefing's data matches, stale data (the
+// latest briefing quoting a dataset not updated since the one before),
+// datasets no briefing uses and briefings without a block.
 package check
 
 import (
@@ -22,8 +23,8 @@ import (
 // how strictly.
 type Options struct {
 	build.Options
-	// Strict makes the warnings about figures typed in the prose that
-	// match no value of the data errors.
+	// Strict makes errors of the warnings about the data: figures typed
+	// in the prose that match no value of the data, and stale data.
 	Strict bool
 }
 
@@ -44,7 +45,7 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkLinks(p, opts.Src, site.Files); err != nil {
 		return nil, err
 	}
-	typed := checkTyped(p)
+	typed := append(checkTyped(p), checkStale(p)...)
 	if opts.Strict && len(typed) > 0 {
 		var errs diag.List
 		for _, e := range typed {
