@@ -114,6 +114,7 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	th = th.withStyle(p.Config.Style)
 	r := &renderer{p: p, theme: th, opts: opts}
 	if len(p.ECharts.Data) > 0 {
 		r.echarts = hashed("assets/echarts.min.js", p.ECharts.Data)
