@@ -98,6 +98,43 @@ func numFmt(c *dataset.Column, decimals int, negative bool) string {
 	return "#,##0." + strings.Repeat("0", decimals)
 }
 
+// cellFmt is the number format of a cell with a format of its own (a row
+// of a series changes table): the text the site shows for x, and its plus
+// sign on a gain when signed. Each cell has its own, so one section does.
+func cellFmt(f dataset.Format, x float64, signed bool) string {
+	var s string
+	a := math.Abs(x)
+	switch f {
+	case dataset.FormatPercent:
+		return "+0.0%;-0.0%;0.0%" // always signed, as on the site
+	case dataset.FormatInteger:
+		s = "#,##0"
+	case dataset.FormatUSD:
+		s = `"$"#,##0.00`
+		if a >= 1000 {
+			s = `"$"#,##0`
+		}
+	case dataset.FormatUSDCompact:
+		s = `"$"#,##0.00`
+		for i, unit := range []string{"T", "B", "M", "K"} {
+			div := math.Pow10(12 - 3*i)
+			if math.Round(a/div*10)/10 >= 1 {
+				s = `"$"#,##0.0` + strings.Repeat(",", 4-i) + `"` + unit + `"`
+				break
+			}
+		}
+	case "":
+		s = general
+	default:
+		d, _ := scan(&dataset.Column{Type: dataset.Number}, func(int) dataset.Value { return dataset.Value{Type: dataset.Number, Num: x} }, 1)
+		s = numFmt(&dataset.Column{Type: dataset.Number, Format: f}, d, x < 0)
+	}
+	if !signed {
+		return s
+	}
+	return "+" + s + ";-" + s + ";" + s
+}
+
 func (b *book) style(format string) (int, error) {
 	if id, ok := b.styles[format]; ok {
 		return id, nil
@@ -118,8 +155,8 @@ func (b *book) style(format string) (int, error) {
 }
 
 // sheetName turns a title into a valid, unique sheet name: at most 31
-// characters, none of []:*?/\, not "History", not starting or ending with an
-// apostrophe.
+// characters, shortened by whole words (shorten), none of []:*?/\, not
+// "History", not starting or ending with an apostrophe.
 func (b *book) sheetName(title, fallback string) string {
 	clean := strings.Map(func(r rune) rune {
 		switch {
@@ -135,29 +172,14 @@ func (b *book) sheetName(title, fallback string) string {
 	if clean == "" {
 		clean = fallback
 	}
-	base := truncate(clean, 31)
+	base := shorten(clean, maxSheetName)
 	name := base
 	for i := 2; b.names[strings.ToLower(name)] || strings.EqualFold(name, "History"); i++ {
 		suffix := fmt.Sprintf(" (%d)", i)
-		name = truncate(base, 31-len(suffix)) + suffix
+		name = shorten(base, maxSheetName-len(suffix)) + suffix
 	}
 	b.names[strings.ToLower(name)] = true
 	return name
-}
-
-// truncate cuts s to n characters, at a word boundary when one is near.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	cut := string(r[:n])
-	if r[n] != ' ' {
-		if i := strings.LastIndexByte(cut, ' '); i >= len(cut)*2/3 {
-			cut = cut[:i]
-		}
-	}
-	return strings.TrimRight(cut, " '")
 }
 
 // text makes a string safe for a cell: characters XML 1.0 forbids are
@@ -178,12 +200,13 @@ func text(s string) string {
 	return s
 }
 
-// cellValue converts a value for a cell of column c. Percent values become
-// fractions (10.8 -> 0.108) so that Excel's percent format shows 10.8%.
-func cellValue(c *dataset.Column, v dataset.Value) any {
+// cellValue converts a value for a cell shown in format f. Percent values
+// become fractions (10.8 -> 0.108) so that Excel's percent format shows
+// 10.8%.
+func cellValue(f dataset.Format, v dataset.Value) any {
 	switch v.Type {
 	case dataset.Number:
-		if c.Format == dataset.FormatPercent {
+		if f == dataset.FormatPercent {
 			// 11.6/100 is 0.11599999999999999 in binary; keep the decimal the
 			// data meant, so the cell reads 0.116.
 			f, _ := strconv.ParseFloat(strconv.FormatFloat(v.Num/100, 'g', 15, 64), 64)
@@ -241,7 +264,20 @@ type table struct {
 	cols  []*dataset.Column
 	rows  int
 	value func(r int, c *dataset.Column) dataset.Value
-	list  bool // a reference list (sources, quoted figures): no Excel table
+	// cell, when not nil, gives cell (r, i) a format of its own, or nil
+	// for its column's (view.View's Cells), and show what the site shows.
+	cell func(r, i int) *view.Cell
+	show func(r, i int) string
+	list bool // a reference list (sources, quoted figures): no Excel table
+}
+
+// viewTable is the table of a view's rows.
+func viewTable(v *view.View) table {
+	t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
+	if v.Cells != nil {
+		t.cell, t.show = func(r, i int) *view.Cell { return v.Cells[r][i] }, v.Text
+	}
+	return t
 }
 
 // writeTable streams a header and the rows into a new sheet, with a frozen
@@ -252,11 +288,15 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	if _, err := b.f.NewSheet(sheet); err != nil {
 		return err
 	}
-	sw, err := b.f.NewStreamWriter(sheet)
+	styles, widths, err := b.columnStyles(t)
 	if err != nil {
 		return err
 	}
-	styles, widths, err := b.columnStyles(t)
+	w, h := tableSize(widths, len(t.cols), t.rows, chart != nil && t.rows > 0)
+	if err := b.printSetup(sheet, w, h, true); err != nil {
+		return err
+	}
+	sw, err := b.f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
@@ -306,7 +346,14 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	}
 	for r := 0; r < t.rows; r++ {
 		for i, c := range t.cols {
-			cells[i].Value = cellValue(c, t.value(r, c))
+			v := t.value(r, c)
+			if t.cell == nil {
+				cells[i].Value = cellValue(c.Format, v)
+				continue
+			}
+			if err := b.ownCell(&cells[i], t.cell(r, i), c, v, styles[i]); err != nil {
+				return err
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
 		if err := sw.SetRow(cell, row); err != nil {
@@ -339,6 +386,19 @@ func setWidths(sw *excelize.StreamWriter, widths []float64) error {
 	return nil
 }
 
+// ownCell fills a cell of column c that may have a format of its own: its
+// value in that format with a style of that format (the column's style,
+// colStyle, when it has none).
+func (b *book) ownCell(cell *excelize.Cell, own *view.Cell, c *dataset.Column, v dataset.Value, colStyle int) error {
+	if own == nil || v.Type != dataset.Number {
+		cell.Value, cell.StyleID = cellValue(c.Format, v), colStyle
+		return nil
+	}
+	id, err := b.style(cellFmt(own.Format, v.Num, own.Signed))
+	cell.Value, cell.StyleID = cellValue(own.Format, v), id
+	return err
+}
+
 // columnStyles are each column's cell style (its number format) and width,
 // fitted to the header and the formatted values (a sample of a long sheet).
 func (b *book) columnStyles(t table) (styles []int, widths []float64, err error) {
@@ -355,11 +415,20 @@ func (b *book) columnStyles(t table) (styles []int, widths []float64, err error)
 		}
 		step := max(1, t.rows/2000)
 		for r := 0; r < t.rows; r += step {
-			widths[i] = max(widths[i], width(c.FormatValue(t.value(r, c)))+2)
+			widths[i] = max(widths[i], width(t.text(r, i))+2)
 		}
 		widths[i] = min(max(widths[i], 8), 60)
 	}
 	return styles, widths, nil
+}
+
+// text is cell (r, i) as the site shows it.
+func (t table) text(r, i int) string {
+	if t.show != nil {
+		return t.show(r, i)
+	}
+	c := t.cols[i]
+	return c.FormatValue(t.value(r, c))
 }
 
 // width estimates a column width in characters.
@@ -374,77 +443,13 @@ func width(s string) float64 {
 // quote makes a sheet name safe inside a cell reference.
 func quote(sheet string) string { return "'" + strings.ReplaceAll(sheet, "'", "''") + "'" }
 
-// nativeChart builds the Excel chart for a chart view whose data is on sheet,
-// in columns laid out as t.
-func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, string) {
-	return func(sheet string, t table) (*excelize.Chart, string) {
-		if t.rows == 0 {
-			return nil, ""
-		}
-		col := func(c *dataset.Column) string {
-			for i, tc := range t.cols {
-				if tc == c {
-					name, _ := excelize.ColumnNumberToName(i + 1)
-					return name
-				}
-			}
-			return ""
-		}
-		x := col(v.Chart.X)
-		ref := func(column string) string {
-			return fmt.Sprintf("%s!$%s$2:$%s$%d", quote(sheet), column, column, t.rows+1)
-		}
-		ch := &excelize.Chart{
-			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: text(v.Title)}}},
-			Legend:     excelize.ChartLegend{Position: "bottom"},
-			Dimension:  excelize.ChartDimension{Width: 720, Height: 400},
-			XAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Chart.X, 0, true)}},
-			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Chart.Y[0], 0, true)}},
-			VaryColors: new(bool),
-		}
-		if len(v.Chart.Y) == 1 {
-			ch.Legend.Position = "none"
-		}
-		switch v.Chart.Type {
-		case view.ChartLine:
-			ch.Type = excelize.Line
-		case view.ChartArea:
-			ch.Type = excelize.Area
-		case view.ChartScatter:
-			ch.Type = excelize.Scatter
-		default:
-			ch.Type = excelize.Col
-		}
-		for _, y := range v.Chart.Y {
-			yc := col(y)
-			s := excelize.ChartSeries{
-				Name:       fmt.Sprintf("%s!$%s$1", quote(sheet), yc),
-				Categories: ref(x),
-				Values:     ref(yc),
-			}
-			if ch.Type == excelize.Scatter {
-				s.Marker = excelize.ChartMarker{Symbol: "circle", Size: 6}
-				s.Line = excelize.LineOptions{Width: 0}
-			}
-			if ch.Type == excelize.Line {
-				s.Marker = excelize.ChartMarker{Symbol: "none"}
-			}
-			// excelize colours single points of pie charts only, so a moves
-			// chart's gains and losses share one colour in Excel.
-			ch.Series = append(ch.Series, s)
-		}
-		at, _ := excelize.CoordinatesToCellName(len(t.cols)+2, 2)
-		return ch, at
-	}
-}
-
 // cover writes the first sheet: what the workbook is and where it came from.
 func (b *book) cover(info Info, contents [][2]string) error {
 	const sheet = "About"
 	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	bold, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	bold, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return err
 	}
@@ -473,21 +478,41 @@ func (b *book) cover(info Info, contents [][2]string) error {
 		}
 		return b.f.SetCellStyle(sheet, cell, cell, style)
 	}
+	// Long text spans columns B and C (A to C for the title), each row as
+	// high as its wrapped lines: neither Excel nor LibreOffice fits a row to
+	// wrapped text on opening a file.
 	steps := []struct {
 		cell  string
 		v     any
 		style int
+		merge string  // the last cell of a merged range
+		chars float64 // the line's width in characters, when it wraps
 	}{
-		{"A1", text(info.Title), bold},
-		{"A3", "Site", label}, {"B3", text(info.SiteTitle), wrap},
-		{"A4", "Date", label}, {"B4", info.Date, date},
-		{"A5", "Summary", label}, {"B5", text(info.Summary), wrap},
-		{"A6", "Online", label}, {"B6", text(info.URL), link},
-		{"A8", "Sheets", label},
+		{"A1", text(info.Title), bold, "C1", (coverA + coverB + coverC) * 11 / 14},
+		{"A3", "Site", label, "", 0}, {"B3", text(info.SiteTitle), wrap, "C3", coverB + coverC},
+		{"A4", "Date", label, "", 0}, {"B4", info.Date, date, "", 0},
+		{"A5", "Summary", label, "", 0}, {"B5", text(info.Summary), wrap, "C5", coverB + coverC},
+		{"A6", "Online", label, "", 0}, {"B6", text(info.URL), link, "C6", 0},
+		{"A8", "Sheets", label, "", 0},
 	}
 	for _, s := range steps {
 		if err := set(s.cell, s.v, s.style); err != nil {
 			return err
+		}
+		if s.merge != "" {
+			if err := b.f.MergeCell(sheet, s.cell, s.merge); err != nil {
+				return err
+			}
+		}
+		if str, ok := s.v.(string); ok && s.chars > 0 {
+			_, row, _ := excelize.CellNameToCoordinates(s.cell)
+			height := 15.0
+			if s.style == bold {
+				height = 18.75 // 14-point type
+			}
+			if err := b.f.SetRowHeight(sheet, row, height*float64(lines(str, s.chars*coverFill))+2); err != nil {
+				return err
+			}
 		}
 	}
 	if info.URL != "" {
@@ -503,15 +528,32 @@ func (b *book) cover(info Info, contents [][2]string) error {
 		if err := set(fmt.Sprintf("C%d", row), text(c[1]), wrap); err != nil {
 			return err
 		}
+		if n := lines(text(c[1]), coverC*coverFill); n > 1 {
+			if err := b.f.SetRowHeight(sheet, row, 15*float64(n)+2); err != nil {
+				return err
+			}
+		}
 	}
-	if err := b.f.SetColWidth(sheet, "A", "A", 12); err != nil {
-		return err
+	for _, c := range []struct {
+		col   string
+		width float64
+	}{{"A", coverA}, {"B", coverB}, {"C", coverC}} {
+		if err := b.f.SetColWidth(sheet, c.col, c.col, c.width); err != nil {
+			return err
+		}
 	}
-	if err := b.f.SetColWidth(sheet, "B", "B", 40); err != nil {
-		return err
-	}
-	return b.f.SetColWidth(sheet, "C", "C", 70)
+	width := columnPixels(coverA) + columnPixels(coverB) + columnPixels(coverC)
+	return b.printSetup(sheet, width, float64(8+len(contents))*rowHeight, false)
 }
+
+// The widths of the cover's columns, in characters (of digits), and how
+// many characters of prose a line holds per character of width: letters
+// are narrower than digits, but counting one for one leaves room to spare
+// rather than cutting a line off.
+const (
+	coverA, coverB, coverC = 12, 40, 70
+	coverFill              = 1.0
+)
 
 // sources writes the sheet that lists every dataset used.
 func (b *book) sources(sets []*dataset.Dataset) error {
@@ -589,7 +631,7 @@ func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure
 	}
 	for _, s := range sheets {
 		v := s.v
-		t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
+		t := viewTable(v)
 		var chart func(string, table) (*excelize.Chart, string)
 		if v.Chart != nil {
 			chart = nativeChart(v)
