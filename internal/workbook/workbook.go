@@ -282,8 +282,8 @@ func viewTable(v *view.View) table {
 
 // writeTable streams a header and the rows into a new sheet, with a frozen
 // header, an Excel table (filter buttons) unless t is a list, fitted column
-// widths and, when
-// chart is not nil, a native chart added before the stream is flushed.
+// widths, the print setup of a report (printSetup) and, when chart is not
+// nil, a native chart added before the stream is flushed.
 func (b *book) writeTable(sheet string, t table, chart func(sheet string, t table) (*excelize.Chart, string)) error {
 	if _, err := b.f.NewSheet(sheet); err != nil {
 		return err
@@ -306,18 +306,7 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	head := make([]any, len(t.cols))
-	seen := map[string]int{}
-	for i, c := range t.cols {
-		h := text(c.Header())
-		// Table headers must be unique.
-		if n := seen[strings.ToLower(h)]; n > 0 {
-			h = fmt.Sprintf("%s (%d)", h, n+1)
-		}
-		seen[strings.ToLower(h)]++
-		head[i] = excelize.Cell{StyleID: b.header, Value: h}
-	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
+	if err := sw.SetRow("A1", b.headerRow(t), excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
 	// The table (filter buttons) is added now, while the stream holds only
@@ -368,6 +357,22 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 		}
 	}
 	return sw.Flush()
+}
+
+// headerRow is the header cells of a table, each unique, as an Excel
+// table's must be.
+func (b *book) headerRow(t table) []any {
+	head := make([]any, len(t.cols))
+	seen := map[string]int{}
+	for i, c := range t.cols {
+		h := text(c.Header())
+		if n := seen[strings.ToLower(h)]; n > 0 {
+			h = fmt.Sprintf("%s (%d)", h, n+1)
+		}
+		seen[strings.ToLower(h)]++
+		head[i] = excelize.Cell{StyleID: b.header, Value: h}
+	}
+	return head
 }
 
 // maxFitted is how many columns of a sheet get fitted widths; the rest
@@ -449,26 +454,11 @@ func (b *book) cover(info Info, contents [][2]string) error {
 	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	bold, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	st, err := b.coverStyles()
 	if err != nil {
 		return err
 	}
-	label, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	wrap, err := b.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	date, err := b.style("yyyy-mm-dd")
-	if err != nil {
-		return err
-	}
-	link, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0B5CAD", Underline: "single"}})
-	if err != nil {
-		return err
-	}
+	bold, label, wrap, date, link, plain := st[0], st[1], st[2], st[3], st[4], st[5]
 	set := func(cell string, v any, style int) error {
 		if err := b.f.SetCellValue(sheet, cell, v); err != nil {
 			return err
@@ -499,20 +489,8 @@ func (b *book) cover(info Info, contents [][2]string) error {
 		if err := set(s.cell, s.v, s.style); err != nil {
 			return err
 		}
-		if s.merge != "" {
-			if err := b.f.MergeCell(sheet, s.cell, s.merge); err != nil {
-				return err
-			}
-		}
-		if str, ok := s.v.(string); ok && s.chars > 0 {
-			_, row, _ := excelize.CellNameToCoordinates(s.cell)
-			height := 15.0
-			if s.style == bold {
-				height = 18.75 // 14-point type
-			}
-			if err := b.f.SetRowHeight(sheet, row, height*float64(lines(str, s.chars*coverFill))+2); err != nil {
-				return err
-			}
+		if err := b.spread(sheet, s.cell, s.merge, s.v, s.chars, s.style == bold); err != nil {
+			return err
 		}
 	}
 	if info.URL != "" {
@@ -522,7 +500,7 @@ func (b *book) cover(info Info, contents [][2]string) error {
 	}
 	for i, c := range contents {
 		row := 8 + i
-		if err := set(fmt.Sprintf("B%d", row), text(c[0]), 0); err != nil {
+		if err := set(fmt.Sprintf("B%d", row), text(c[0]), plain); err != nil {
 			return err
 		}
 		if err := set(fmt.Sprintf("C%d", row), text(c[1]), wrap); err != nil {
@@ -546,13 +524,57 @@ func (b *book) cover(info Info, contents [][2]string) error {
 	return b.printSetup(sheet, width, float64(8+len(contents))*rowHeight, false)
 }
 
+// coverStyles are the cover's styles: the title, a label, wrapped text, a
+// date, a link and plain text, all at the top of their cells.
+func (b *book) coverStyles() ([]int, error) {
+	top := func(a excelize.Alignment) *excelize.Alignment { a.Vertical = "top"; return &a }
+	date := "yyyy-mm-dd"
+	var ids []int
+	for _, s := range []*excelize.Style{
+		{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: top(excelize.Alignment{WrapText: true})},
+		{Font: &excelize.Font{Bold: true}, Alignment: top(excelize.Alignment{})},
+		{Alignment: top(excelize.Alignment{WrapText: true})},
+		{CustomNumFmt: &date, Alignment: top(excelize.Alignment{Horizontal: "left"})},
+		{Font: &excelize.Font{Color: "0B5CAD", Underline: "single"}, Alignment: top(excelize.Alignment{})},
+		{Alignment: top(excelize.Alignment{})},
+	} {
+		id, err := b.f.NewStyle(s)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// spread merges a cover cell up to the cell merge (if any) and, when its
+// value is text that wraps in lines of chars characters, makes its row as
+// high as its lines; big is the title's 14-point type.
+func (b *book) spread(sheet, cell, merge string, v any, chars float64, big bool) error {
+	if merge != "" {
+		if err := b.f.MergeCell(sheet, cell, merge); err != nil {
+			return err
+		}
+	}
+	str, ok := v.(string)
+	if !ok || chars == 0 {
+		return nil
+	}
+	_, row, _ := excelize.CellNameToCoordinates(cell)
+	height := 15.0
+	if big {
+		height = 18.75
+	}
+	return b.f.SetRowHeight(sheet, row, height*float64(lines(str, chars*coverFill))+2)
+}
+
 // The widths of the cover's columns, in characters (of digits), and how
 // many characters of prose a line holds per character of width: letters
-// are narrower than digits, but counting one for one leaves room to spare
-// rather than cutting a line off.
+// and spaces are narrower than digits (a little less than their average
+// leaves room to spare rather than cutting a line off).
 const (
 	coverA, coverB, coverC = 12, 40, 70
-	coverFill              = 1.0
+	coverFill              = 1.15
 )
 
 // sources writes the sheet that lists every dataset used.

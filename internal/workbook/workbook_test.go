@@ -265,7 +265,7 @@ func TestReproducible(t *testing.T) {
 	}
 }
 
-func TestSheetNames(t *testing.T) {
+func TestSheetNamesValid(t *testing.T) {
 	b, _ := newBook()
 	tests := []struct{ title, want string }{
 		{"A/B: C?", "A B C"},
