@@ -135,16 +135,20 @@ func cellFmt(f dataset.Format, x float64, signed bool) string {
 	return "+" + s + ";-" + s + ";" + s
 }
 
+// wrapped is the style key of text that wraps in its column.
+const wrapped = "@ wrapped"
+
 func (b *book) style(format string) (int, error) {
 	if id, ok := b.styles[format]; ok {
 		return id, nil
 	}
 	s := &excelize.Style{CustomNumFmt: &format, Alignment: &excelize.Alignment{Vertical: "top"}}
-	if format == general {
+	switch format {
+	case general:
 		s.CustomNumFmt = nil // the built-in format 0
-	}
-	if format == "@" {
-		s.Alignment.WrapText = false
+	case wrapped:
+		text := "@"
+		s.CustomNumFmt, s.Alignment.WrapText = &text, true
 	}
 	id, err := b.f.NewStyle(s)
 	if err != nil {
@@ -325,6 +329,22 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 			return err
 		}
 	}
+	if err := b.writeRows(sw, t, styles, widths); err != nil {
+		return err
+	}
+	if chart != nil {
+		if c, at := chart(sheet, t); c != nil {
+			if err := b.f.AddChart(sheet, at, c); err != nil {
+				return err
+			}
+		}
+	}
+	return sw.Flush()
+}
+
+// writeRows streams the rows of t under its header, in the columns'
+// styles; a row with wrapped text is as high as its lines.
+func (b *book) writeRows(sw *excelize.StreamWriter, t table, styles []int, widths []float64) error {
 	// One row of cells, reused: the row holds pointers, so filling it
 	// allocates nothing but the values themselves.
 	row := make([]any, len(t.cols))
@@ -345,19 +365,35 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := sw.SetRow(cell, row); err != nil {
+		var opts []excelize.RowOpts
+		if n := b.rowLines(t, r, styles, widths); n > 1 {
+			opts = append(opts, excelize.RowOpts{Height: rowPoints*float64(n) + 2})
+		}
+		if err := sw.SetRow(cell, row, opts...); err != nil {
 			return err
 		}
 	}
-	if chart != nil {
-		if c, at := chart(sheet, t); c != nil {
-			if err := b.f.AddChart(sheet, at, c); err != nil {
-				return err
-			}
+	return nil
+}
+
+// rowLines is how many lines row r's wrapped text takes: neither Excel nor
+// LibreOffice fits a row's height to wrapped text on opening a file.
+func (b *book) rowLines(t table, r int, styles []int, widths []float64) int {
+	n := 1
+	wrap, ok := b.styles[wrapped]
+	if !ok {
+		return n
+	}
+	for i, id := range styles {
+		if id == wrap {
+			n = max(n, lines(t.text(r, i), (widths[i]-2)*proseFill))
 		}
 	}
-	return sw.Flush()
+	return n
 }
+
+// rowPoints is the height of a line of text in a row, in points.
+const rowPoints = 15
 
 // headerRow is the header cells of a table, each unique, as an Excel
 // table's must be.
@@ -422,10 +458,26 @@ func (b *book) columnStyles(t table) (styles []int, widths []float64, err error)
 		for r := 0; r < t.rows; r += step {
 			widths[i] = max(widths[i], width(t.text(r, i))+2)
 		}
-		widths[i] = min(max(widths[i], 8), 60)
+		widths[i] = max(widths[i], 8)
+		if widths[i] > maxWidth && c.Type == dataset.String {
+			// Text longer than a column holds wraps in it: spilled over
+			// the columns to its right, it would widen the printed page.
+			widths[i] = maxWrappedWidth
+			if styles[i], err = b.style(wrapped); err != nil {
+				return nil, nil, err
+			}
+		}
+		widths[i] = min(widths[i], maxWidth)
 	}
 	return styles, widths, nil
 }
+
+// A column is at most maxWidth characters wide; a column of text longer
+// than that wraps in maxWrappedWidth.
+const (
+	maxWidth        = 60
+	maxWrappedWidth = 45
+)
 
 // text is cell (r, i) as the site shows it.
 func (t table) text(r, i int) string {
@@ -506,7 +558,7 @@ func (b *book) cover(info Info, contents [][2]string) error {
 		if err := set(fmt.Sprintf("C%d", row), text(c[1]), wrap); err != nil {
 			return err
 		}
-		if n := lines(text(c[1]), coverC*coverFill); n > 1 {
+		if n := lines(text(c[1]), coverC*proseFill); n > 1 {
 			if err := b.f.SetRowHeight(sheet, row, 15*float64(n)+2); err != nil {
 				return err
 			}
@@ -565,7 +617,7 @@ func (b *book) spread(sheet, cell, merge string, v any, chars float64, big bool)
 	if big {
 		height = 18.75
 	}
-	return b.f.SetRowHeight(sheet, row, height*float64(lines(str, chars*coverFill))+2)
+	return b.f.SetRowHeight(sheet, row, height*float64(lines(str, chars*proseFill))+2)
 }
 
 // The widths of the cover's columns, in characters (of digits), and how
@@ -574,7 +626,7 @@ func (b *book) spread(sheet, cell, merge string, v any, chars float64, big bool)
 // leaves room to spare rather than cutting a line off).
 const (
 	coverA, coverB, coverC = 12, 40, 70
-	coverFill              = 1.15
+	proseFill              = 1.2
 )
 
 // sources writes the sheet that lists every dataset used.
