@@ -220,3 +220,57 @@ func TestLineChartAxes(t *testing.T) {
 		t.Error("axis labels keep excelize's pale grey")
 	}
 }
+
+// TestAxisSteps: value axes step by 1, 2, 2.5 or 5 times a power of ten,
+// labelled with no more decimals than the step has, in the column's
+// format.
+func TestAxisSteps(t *testing.T) {
+	steps := []struct{ raw, want float64 }{
+		{49.9, 50}, {6000, 10000}, {0.3, 0.5}, {2.1, 2.5}, {1, 1}, {0.012, 0.02}, {0, 1},
+	}
+	for _, tt := range steps {
+		if got := niceStep(tt.raw); got != tt.want {
+			t.Errorf("niceStep(%v) = %v, want %v", tt.raw, got, tt.want)
+		}
+	}
+	formats := []struct {
+		f         dataset.Format
+		step, top float64
+		want      string
+	}{
+		{dataset.FormatUSD, 5, 55, `"$"#,##0`},
+		{dataset.FormatUSD, 0.5, 3, `"$"#,##0.0`},
+		{dataset.FormatUSD, 10000, 110000, `"$"#,##0`},
+		{dataset.FormatPercent, 2.5, 12, "0.0%"},
+		{dataset.FormatPercent, 5, 12, "0%"},
+		{dataset.FormatUSDCompact, 1e9, 7e9, `"$"#,##0,,,"B"`},
+		{dataset.FormatUSDCompact, 5e8, 7e9, `"$"#,##0.0,,,"B"`},
+		{dataset.FormatNumber, 0.25, 3, "#,##0.00"},
+		{"", 20, 100, "#,##0"},
+	}
+	for _, tt := range formats {
+		if got := axisFmt(tt.f, tt.step, tt.top); got != tt.want {
+			t.Errorf("axisFmt(%q, %v, %v) = %s, want %s", tt.f, tt.step, tt.top, got, tt.want)
+		}
+	}
+}
+
+// TestLines: wrapped text's lines are counted by whole words.
+func TestLines(t *testing.T) {
+	tests := []struct {
+		s     string
+		width float64
+		want  int
+	}{
+		{"", 10, 1},
+		{"one two three", 13, 1},
+		{"one two three", 12, 2},
+		{"one\ntwo", 40, 2},
+		{strings.Repeat("x", 25), 10, 3},
+	}
+	for _, tt := range tests {
+		if got := lines(tt.s, tt.width); got != tt.want {
+			t.Errorf("lines(%q, %v) = %d, want %d", tt.s, tt.width, got, tt.want)
+		}
+	}
+}
