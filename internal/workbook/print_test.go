@@ -274,3 +274,29 @@ func TestLines(t *testing.T) {
 		}
 	}
 }
+
+// TestTallRows: text too long for the tallest row Excel allows gets that
+// row (409 points), in a sheet and on the cover, and the rest stays in
+// the cell.
+func TestTallRows(t *testing.T) {
+	long := strings.Repeat("word ", 4000)
+	notes := parse(t, "notes", "title = \"Notes\"\nsource = \"Desk\"\n[[rows]]\nnote = \""+long+"\"\n")
+	data, err := Bytes(func(w io.Writer) error {
+		return Briefing(w, Info{Title: "W", Summary: long, Date: asOf}, []*view.View{bind(t, notes, block.Selection{Base: block.Base{Name: "table"}, Title: "Notes"})}, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, data)
+	for _, c := range []struct {
+		sheet string
+		row   int
+	}{{"Notes", 2}, {"About", 5}} {
+		if h, err := f.GetRowHeight(c.sheet, c.row); err != nil || h != excelize.MaxRowHeight {
+			t.Errorf("%s row %d: height %v (%v), want %d", c.sheet, c.row, h, err, excelize.MaxRowHeight)
+		}
+	}
+	if v, _ := f.GetCellValue("Notes", "A2"); v != strings.TrimSpace(long) && v != long {
+		t.Errorf("the note lost text: %d characters", len(v))
+	}
+}

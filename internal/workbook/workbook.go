@@ -367,7 +367,7 @@ func (b *book) writeRows(sw *excelize.StreamWriter, t table, styles []int, width
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
 		var opts []excelize.RowOpts
 		if n := b.rowLines(t, r, styles, widths); n > 1 {
-			opts = append(opts, excelize.RowOpts{Height: rowPoints*float64(n) + 2})
+			opts = append(opts, excelize.RowOpts{Height: rowHeightFor(rowPoints, n)})
 		}
 		if err := sw.SetRow(cell, row, opts...); err != nil {
 			return err
@@ -394,6 +394,13 @@ func (b *book) rowLines(t table, r int, styles []int, widths []float64) int {
 
 // rowPoints is the height of a line of text in a row, in points.
 const rowPoints = 15
+
+// rowHeightFor is the height in points of a row of n lines of lineHeight
+// points, at most the 409 points Excel allows (the rest of a longer text
+// is in the cell, and shows when it is opened).
+func rowHeightFor(lineHeight float64, n int) float64 {
+	return min(lineHeight*float64(n)+2, excelize.MaxRowHeight)
+}
 
 // headerRow is the header cells of a table, each unique, as an Excel
 // table's must be.
@@ -559,7 +566,7 @@ func (b *book) cover(info Info, contents [][2]string) error {
 			return err
 		}
 		if n := lines(text(c[1]), coverC*proseFill); n > 1 {
-			if err := b.f.SetRowHeight(sheet, row, 15*float64(n)+2); err != nil {
+			if err := b.f.SetRowHeight(sheet, row, rowHeightFor(rowPoints, n)); err != nil {
 				return err
 			}
 		}
@@ -613,11 +620,11 @@ func (b *book) spread(sheet, cell, merge string, v any, chars float64, big bool)
 		return nil
 	}
 	_, row, _ := excelize.CellNameToCoordinates(cell)
-	height := 15.0
+	height := float64(rowPoints)
 	if big {
 		height = 18.75
 	}
-	return b.f.SetRowHeight(sheet, row, height*float64(lines(str, chars*proseFill))+2)
+	return b.f.SetRowHeight(sheet, row, rowHeightFor(height, lines(str, chars*proseFill)))
 }
 
 // The widths of the cover's columns, in characters (of digits), and how
