@@ -83,7 +83,8 @@ func gainsAndLosses(d *dataset.Dataset, rows []int, n int) []int {
 
 // seriesChanges makes, for each number column of a series, a row of what
 // it was as of the previous briefing, what it is now and the change. The
-// values are shown in each column's own format.
+// values are numbers, shown in each column's own format (the view's Cells),
+// so that the workbook and the CSV file hold numbers too.
 func (s *Selection) seriesChanges(d dataset.AsOf, prev time.Time) (*view.View, error) {
 	then, now := d.On(prev).Select(dataset.Query{}), d.Select(dataset.Query{})
 	if len(then) == 0 || len(now) == 0 {
@@ -92,12 +93,13 @@ func (s *Selection) seriesChanges(d dataset.AsOf, prev time.Time) (*view.View, e
 	r0, r1 := view.LatestRow(d.Dataset, then), view.LatestRow(d.Dataset, now)
 	cols := dataset.Numbered(
 		dataset.TextColumn("series", "Series"),
-		dataset.TextColumn("then", "On "+view.DateOf(d.Dataset, r0).Format(time.DateOnly)),
-		dataset.TextColumn("now", "On "+view.DateOf(d.Dataset, r1).Format(time.DateOnly)),
-		dataset.TextColumn("change", "Change"),
+		&dataset.Column{Name: "then", Label: "On " + view.DateOf(d.Dataset, r0).Format(time.DateOnly), Type: dataset.Number},
+		&dataset.Column{Name: "now", Label: "On " + view.DateOf(d.Dataset, r1).Format(time.DateOnly), Type: dataset.Number},
+		&dataset.Column{Name: "change", Label: "Change", Type: dataset.Number},
 		&dataset.Column{Name: "change_pct", Label: "Change %", Type: dataset.Number, Format: dataset.FormatPercent},
 	)
 	var rows [][]dataset.Value
+	var cells [][]*view.Cell
 	for _, c := range d.Columns() {
 		if c.Type != dataset.Number {
 			continue
@@ -106,15 +108,17 @@ func (s *Selection) seriesChanges(d dataset.AsOf, prev time.Time) (*view.View, e
 			continue
 		}
 		a, z := d.Value(r0, c), d.Value(r1, c)
-		row := []dataset.Value{tomlval.StringValue(c.Header()), tomlval.StringValue(c.FormatValue(a)), tomlval.StringValue(c.FormatValue(z)), {}, {}}
+		row := []dataset.Value{tomlval.StringValue(c.Header()), a, z, {}, {}}
 		if a.Type == dataset.Number && z.Type == dataset.Number {
 			diff := z.Num - a.Num
-			row[3] = tomlval.StringValue(view.Signed(c.FormatValue(tomlval.NumberValue(diff)), diff))
+			row[3] = tomlval.NumberValue(diff)
 			if a.Num != 0 {
 				row[4] = tomlval.NumberValue(math.Round(diff/math.Abs(a.Num)*1000) / 10)
 			}
 		}
 		rows = append(rows, row)
+		own := &view.Cell{Format: c.Format}
+		cells = append(cells, []*view.Cell{nil, own, own, {Format: c.Format, Signed: true}, nil})
 	}
 	sd, err := dataset.New(dataset.Dataset{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
 		Description: d.Description, Notes: d.Notes}, dataset.KindTable, cols, rows)
@@ -122,7 +126,7 @@ func (s *Selection) seriesChanges(d dataset.AsOf, prev time.Time) (*view.View, e
 		return nil, err
 	}
 	v := &view.View{Kind: "changes", Title: cmp.Or(s.Title, d.Title+": since "+prev.Format("2 January 2006")), Subtitle: s.Subtitle,
-		Data: sd, Columns: cols, AsOf: d.Date}
+		Data: sd, Columns: cols, AsOf: d.Date, Cells: cells}
 	for i := range rows {
 		v.Rows = append(v.Rows, i)
 	}

@@ -429,7 +429,8 @@ func keyOfViews(file key.Hash, views []key.Hash, figures []*view.Figure) key.Has
 }
 
 // viewKeys covers each view's dataset description, columns and rows: what
-// its CSV file holds, and its part of every other key.
+// its CSV file holds, and its part of every other key; and the formats of
+// cells shown in one other than their column's.
 func viewKeys(views []*view.View) []key.Hash {
 	out := make([]key.Hash, len(views))
 	for i, v := range views {
@@ -448,6 +449,15 @@ func viewKeys(views []*view.View) []key.Hash {
 				// Every field of the value, without formatting it.
 				x := v.Value(r, c)
 				k.U64(uint64(x.Type)).Str(x.Str).U64(math.Float64bits(x.Num)).Bool(x.Int).Bool(x.Bool)
+			}
+		}
+		if v.Cells != nil {
+			k.Str("cells")
+			for r := range v.Rows {
+				for i := range v.Columns {
+					f, signed := v.Format(r, i)
+					k.Str(string(f)).Bool(signed)
+				}
 			}
 		}
 		out[i] = k.Done()

@@ -376,8 +376,7 @@ func newBlockData(v *view.View) blockData {
 	for r := range v.Rows {
 		row := make([]cellData, len(v.Columns))
 		for i, c := range v.Columns {
-			val := v.Value(r, c)
-			row[i] = cellData{Text: c.FormatValue(val), Numeric: c.Type == dataset.Number}
+			row[i] = cellData{Text: v.Text(r, i), Numeric: c.Type == dataset.Number}
 		}
 		bd.Rows[r] = row
 	}

@@ -27,6 +27,39 @@ type View struct {
 	// Notes are shown under the block in every output (where a revised
 	// value will say so).
 	Notes []string
+	// Cells, when not nil, holds the cells shown in a format other than
+	// their column's: Cells[r][i] for row r of Rows and column i of
+	// Columns, nil for the column's own. A series changes table has a row
+	// per number column of the series, each in that column's format.
+	Cells [][]*Cell
+}
+
+// Cell is how a cell shows its number when not as its column does.
+type Cell struct {
+	Format dataset.Format
+	Signed bool // a gain shows its plus sign, as a change does
+}
+
+// Format is the format of cell (r, i), row r of Rows and column i of
+// Columns, and whether a gain shows its plus sign.
+func (v *View) Format(r, i int) (dataset.Format, bool) {
+	if v.Cells != nil {
+		if c := v.Cells[r][i]; c != nil {
+			return c.Format, c.Signed
+		}
+	}
+	return v.Columns[i].Format, false
+}
+
+// Text is cell (r, i) as the page, the email and the text show it.
+func (v *View) Text(r, i int) string {
+	val := v.Value(r, v.Columns[i])
+	f, signed := v.Format(r, i)
+	s := dataset.FormatValue(f, val)
+	if signed && val.Type == dataset.Number {
+		s = Signed(s, val.Num)
+	}
+	return s
 }
 
 // Chart is what only a chart view has.

@@ -98,16 +98,57 @@ func numFmt(c *dataset.Column, decimals int, negative bool) string {
 	return "#,##0." + strings.Repeat("0", decimals)
 }
 
+// cellFmt is the number format of a cell with a format of its own (a row
+// of a series changes table): the text the site shows for x, and its plus
+// sign on a gain when signed. Each cell has its own, so one section does.
+func cellFmt(f dataset.Format, x float64, signed bool) string {
+	var s string
+	a := math.Abs(x)
+	switch f {
+	case dataset.FormatPercent:
+		return "+0.0%;-0.0%;0.0%" // always signed, as on the site
+	case dataset.FormatInteger:
+		s = "#,##0"
+	case dataset.FormatUSD:
+		s = `"$"#,##0.00`
+		if a >= 1000 {
+			s = `"$"#,##0`
+		}
+	case dataset.FormatUSDCompact:
+		s = `"$"#,##0.00`
+		for i, unit := range []string{"T", "B", "M", "K"} {
+			div := math.Pow10(12 - 3*i)
+			if math.Round(a/div*10)/10 >= 1 {
+				s = `"$"#,##0.0` + strings.Repeat(",", 4-i) + `"` + unit + `"`
+				break
+			}
+		}
+	case "":
+		s = general
+	default:
+		d, _ := scan(&dataset.Column{Type: dataset.Number}, func(int) dataset.Value { return dataset.Value{Type: dataset.Number, Num: x} }, 1)
+		s = numFmt(&dataset.Column{Type: dataset.Number, Format: f}, d, x < 0)
+	}
+	if !signed {
+		return s
+	}
+	return "+" + s + ";-" + s + ";" + s
+}
+
+// wrapped is the style key of text that wraps in its column.
+const wrapped = "@ wrapped"
+
 func (b *book) style(format string) (int, error) {
 	if id, ok := b.styles[format]; ok {
 		return id, nil
 	}
 	s := &excelize.Style{CustomNumFmt: &format, Alignment: &excelize.Alignment{Vertical: "top"}}
-	if format == general {
+	switch format {
+	case general:
 		s.CustomNumFmt = nil // the built-in format 0
-	}
-	if format == "@" {
-		s.Alignment.WrapText = false
+	case wrapped:
+		text := "@"
+		s.CustomNumFmt, s.Alignment.WrapText = &text, true
 	}
 	id, err := b.f.NewStyle(s)
 	if err != nil {
@@ -118,8 +159,8 @@ func (b *book) style(format string) (int, error) {
 }
 
 // sheetName turns a title into a valid, unique sheet name: at most 31
-// characters, none of []:*?/\, not "History", not starting or ending with an
-// apostrophe.
+// characters, shortened by whole words (shorten), none of []:*?/\, not
+// "History", not starting or ending with an apostrophe.
 func (b *book) sheetName(title, fallback string) string {
 	clean := strings.Map(func(r rune) rune {
 		switch {
@@ -135,29 +176,14 @@ func (b *book) sheetName(title, fallback string) string {
 	if clean == "" {
 		clean = fallback
 	}
-	base := truncate(clean, 31)
+	base := shorten(clean, maxSheetName)
 	name := base
 	for i := 2; b.names[strings.ToLower(name)] || strings.EqualFold(name, "History"); i++ {
 		suffix := fmt.Sprintf(" (%d)", i)
-		name = truncate(base, 31-len(suffix)) + suffix
+		name = shorten(base, maxSheetName-len(suffix)) + suffix
 	}
 	b.names[strings.ToLower(name)] = true
 	return name
-}
-
-// truncate cuts s to n characters, at a word boundary when one is near.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	cut := string(r[:n])
-	if r[n] != ' ' {
-		if i := strings.LastIndexByte(cut, ' '); i >= len(cut)*2/3 {
-			cut = cut[:i]
-		}
-	}
-	return strings.TrimRight(cut, " '")
 }
 
 // text makes a string safe for a cell: characters XML 1.0 forbids are
@@ -178,12 +204,13 @@ func text(s string) string {
 	return s
 }
 
-// cellValue converts a value for a cell of column c. Percent values become
-// fractions (10.8 -> 0.108) so that Excel's percent format shows 10.8%.
-func cellValue(c *dataset.Column, v dataset.Value) any {
+// cellValue converts a value for a cell shown in format f. Percent values
+// become fractions (10.8 -> 0.108) so that Excel's percent format shows
+// 10.8%.
+func cellValue(f dataset.Format, v dataset.Value) any {
 	switch v.Type {
 	case dataset.Number:
-		if c.Format == dataset.FormatPercent {
+		if f == dataset.FormatPercent {
 			// 11.6/100 is 0.11599999999999999 in binary; keep the decimal the
 			// data meant, so the cell reads 0.116.
 			f, _ := strconv.ParseFloat(strconv.FormatFloat(v.Num/100, 'g', 15, 64), 64)
@@ -241,22 +268,39 @@ type table struct {
 	cols  []*dataset.Column
 	rows  int
 	value func(r int, c *dataset.Column) dataset.Value
-	list  bool // a reference list (sources, quoted figures): no Excel table
+	// cell, when not nil, gives cell (r, i) a format of its own, or nil
+	// for its column's (view.View's Cells), and show what the site shows.
+	cell func(r, i int) *view.Cell
+	show func(r, i int) string
+	list bool // a reference list (sources, quoted figures): no Excel table
+}
+
+// viewTable is the table of a view's rows.
+func viewTable(v *view.View) table {
+	t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
+	if v.Cells != nil {
+		t.cell, t.show = func(r, i int) *view.Cell { return v.Cells[r][i] }, v.Text
+	}
+	return t
 }
 
 // writeTable streams a header and the rows into a new sheet, with a frozen
 // header, an Excel table (filter buttons) unless t is a list, fitted column
-// widths and, when
-// chart is not nil, a native chart added before the stream is flushed.
+// widths, the print setup of a report (printSetup) and, when chart is not
+// nil, a native chart added before the stream is flushed.
 func (b *book) writeTable(sheet string, t table, chart func(sheet string, t table) (*excelize.Chart, string)) error {
 	if _, err := b.f.NewSheet(sheet); err != nil {
 		return err
 	}
-	sw, err := b.f.NewStreamWriter(sheet)
+	styles, widths, err := b.columnStyles(t)
 	if err != nil {
 		return err
 	}
-	styles, widths, err := b.columnStyles(t)
+	w, h := tableSize(widths, len(t.cols), t.rows, chart != nil && t.rows > 0)
+	if err := b.printSetup(sheet, w, h, true); err != nil {
+		return err
+	}
+	sw, err := b.f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
@@ -266,18 +310,7 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	head := make([]any, len(t.cols))
-	seen := map[string]int{}
-	for i, c := range t.cols {
-		h := text(c.Header())
-		// Table headers must be unique.
-		if n := seen[strings.ToLower(h)]; n > 0 {
-			h = fmt.Sprintf("%s (%d)", h, n+1)
-		}
-		seen[strings.ToLower(h)]++
-		head[i] = excelize.Cell{StyleID: b.header, Value: h}
-	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
+	if err := sw.SetRow("A1", b.headerRow(t), excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
 	// The table (filter buttons) is added now, while the stream holds only
@@ -296,6 +329,22 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 			return err
 		}
 	}
+	if err := b.writeRows(sw, t, styles, widths); err != nil {
+		return err
+	}
+	if chart != nil {
+		if c, at := chart(sheet, t); c != nil {
+			if err := b.f.AddChart(sheet, at, c); err != nil {
+				return err
+			}
+		}
+	}
+	return sw.Flush()
+}
+
+// writeRows streams the rows of t under its header, in the columns'
+// styles; a row with wrapped text is as high as its lines.
+func (b *book) writeRows(sw *excelize.StreamWriter, t table, styles []int, widths []float64) error {
 	// One row of cells, reused: the row holds pointers, so filling it
 	// allocates nothing but the values themselves.
 	row := make([]any, len(t.cols))
@@ -306,21 +355,67 @@ func (b *book) writeTable(sheet string, t table, chart func(sheet string, t tabl
 	}
 	for r := 0; r < t.rows; r++ {
 		for i, c := range t.cols {
-			cells[i].Value = cellValue(c, t.value(r, c))
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
-	}
-	if chart != nil {
-		if c, at := chart(sheet, t); c != nil {
-			if err := b.f.AddChart(sheet, at, c); err != nil {
+			v := t.value(r, c)
+			if t.cell == nil {
+				cells[i].Value = cellValue(c.Format, v)
+				continue
+			}
+			if err := b.ownCell(&cells[i], t.cell(r, i), c, v, styles[i]); err != nil {
 				return err
 			}
 		}
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		var opts []excelize.RowOpts
+		if n := b.rowLines(t, r, styles, widths); n > 1 {
+			opts = append(opts, excelize.RowOpts{Height: rowHeightFor(rowPoints, n)})
+		}
+		if err := sw.SetRow(cell, row, opts...); err != nil {
+			return err
+		}
 	}
-	return sw.Flush()
+	return nil
+}
+
+// rowLines is how many lines row r's wrapped text takes: neither Excel nor
+// LibreOffice fits a row's height to wrapped text on opening a file.
+func (b *book) rowLines(t table, r int, styles []int, widths []float64) int {
+	n := 1
+	wrap, ok := b.styles[wrapped]
+	if !ok {
+		return n
+	}
+	for i, id := range styles {
+		if id == wrap {
+			n = max(n, lines(t.text(r, i), (widths[i]-2)*proseFill))
+		}
+	}
+	return n
+}
+
+// rowPoints is the height of a line of text in a row, in points.
+const rowPoints = 15
+
+// rowHeightFor is the height in points of a row of n lines of lineHeight
+// points, at most the 409 points Excel allows (the rest of a longer text
+// is in the cell, and shows when it is opened).
+func rowHeightFor(lineHeight float64, n int) float64 {
+	return min(lineHeight*float64(n)+2, excelize.MaxRowHeight)
+}
+
+// headerRow is the header cells of a table, each unique, as an Excel
+// table's must be.
+func (b *book) headerRow(t table) []any {
+	head := make([]any, len(t.cols))
+	seen := map[string]int{}
+	for i, c := range t.cols {
+		h := text(c.Header())
+		if n := seen[strings.ToLower(h)]; n > 0 {
+			h = fmt.Sprintf("%s (%d)", h, n+1)
+		}
+		seen[strings.ToLower(h)]++
+		head[i] = excelize.Cell{StyleID: b.header, Value: h}
+	}
+	return head
 }
 
 // maxFitted is how many columns of a sheet get fitted widths; the rest
@@ -339,6 +434,19 @@ func setWidths(sw *excelize.StreamWriter, widths []float64) error {
 	return nil
 }
 
+// ownCell fills a cell of column c that may have a format of its own: its
+// value in that format with a style of that format (the column's style,
+// colStyle, when it has none).
+func (b *book) ownCell(cell *excelize.Cell, own *view.Cell, c *dataset.Column, v dataset.Value, colStyle int) error {
+	if own == nil || v.Type != dataset.Number {
+		cell.Value, cell.StyleID = cellValue(c.Format, v), colStyle
+		return nil
+	}
+	id, err := b.style(cellFmt(own.Format, v.Num, own.Signed))
+	cell.Value, cell.StyleID = cellValue(own.Format, v), id
+	return err
+}
+
 // columnStyles are each column's cell style (its number format) and width,
 // fitted to the header and the formatted values (a sample of a long sheet).
 func (b *book) columnStyles(t table) (styles []int, widths []float64, err error) {
@@ -355,11 +463,36 @@ func (b *book) columnStyles(t table) (styles []int, widths []float64, err error)
 		}
 		step := max(1, t.rows/2000)
 		for r := 0; r < t.rows; r += step {
-			widths[i] = max(widths[i], width(c.FormatValue(t.value(r, c)))+2)
+			widths[i] = max(widths[i], width(t.text(r, i))+2)
 		}
-		widths[i] = min(max(widths[i], 8), 60)
+		widths[i] = max(widths[i], 8)
+		if widths[i] > maxWidth && c.Type == dataset.String {
+			// Text longer than a column holds wraps in it: spilled over
+			// the columns to its right, it would widen the printed page.
+			widths[i] = maxWrappedWidth
+			if styles[i], err = b.style(wrapped); err != nil {
+				return nil, nil, err
+			}
+		}
+		widths[i] = min(widths[i], maxWidth)
 	}
 	return styles, widths, nil
+}
+
+// A column is at most maxWidth characters wide; a column of text longer
+// than that wraps in maxWrappedWidth.
+const (
+	maxWidth        = 60
+	maxWrappedWidth = 45
+)
+
+// text is cell (r, i) as the site shows it.
+func (t table) text(r, i int) string {
+	if t.show != nil {
+		return t.show(r, i)
+	}
+	c := t.cols[i]
+	return c.FormatValue(t.value(r, c))
 }
 
 // width estimates a column width in characters.
@@ -374,96 +507,17 @@ func width(s string) float64 {
 // quote makes a sheet name safe inside a cell reference.
 func quote(sheet string) string { return "'" + strings.ReplaceAll(sheet, "'", "''") + "'" }
 
-// nativeChart builds the Excel chart for a chart view whose data is on sheet,
-// in columns laid out as t.
-func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, string) {
-	return func(sheet string, t table) (*excelize.Chart, string) {
-		if t.rows == 0 {
-			return nil, ""
-		}
-		col := func(c *dataset.Column) string {
-			for i, tc := range t.cols {
-				if tc == c {
-					name, _ := excelize.ColumnNumberToName(i + 1)
-					return name
-				}
-			}
-			return ""
-		}
-		x := col(v.Chart.X)
-		ref := func(column string) string {
-			return fmt.Sprintf("%s!$%s$2:$%s$%d", quote(sheet), column, column, t.rows+1)
-		}
-		ch := &excelize.Chart{
-			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: text(v.Title)}}},
-			Legend:     excelize.ChartLegend{Position: "bottom"},
-			Dimension:  excelize.ChartDimension{Width: 720, Height: 400},
-			XAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Chart.X, 0, true)}},
-			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt(v.Chart.Y[0], 0, true)}},
-			VaryColors: new(bool),
-		}
-		if len(v.Chart.Y) == 1 {
-			ch.Legend.Position = "none"
-		}
-		switch v.Chart.Type {
-		case view.ChartLine:
-			ch.Type = excelize.Line
-		case view.ChartArea:
-			ch.Type = excelize.Area
-		case view.ChartScatter:
-			ch.Type = excelize.Scatter
-		default:
-			ch.Type = excelize.Col
-		}
-		for _, y := range v.Chart.Y {
-			yc := col(y)
-			s := excelize.ChartSeries{
-				Name:       fmt.Sprintf("%s!$%s$1", quote(sheet), yc),
-				Categories: ref(x),
-				Values:     ref(yc),
-			}
-			if ch.Type == excelize.Scatter {
-				s.Marker = excelize.ChartMarker{Symbol: "circle", Size: 6}
-				s.Line = excelize.LineOptions{Width: 0}
-			}
-			if ch.Type == excelize.Line {
-				s.Marker = excelize.ChartMarker{Symbol: "none"}
-			}
-			// excelize colours single points of pie charts only, so a moves
-			// chart's gains and losses share one colour in Excel.
-			ch.Series = append(ch.Series, s)
-		}
-		at, _ := excelize.CoordinatesToCellName(len(t.cols)+2, 2)
-		return ch, at
-	}
-}
-
 // cover writes the first sheet: what the workbook is and where it came from.
 func (b *book) cover(info Info, contents [][2]string) error {
 	const sheet = "About"
 	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	bold, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	st, err := b.coverStyles()
 	if err != nil {
 		return err
 	}
-	label, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	wrap, err := b.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	date, err := b.style("yyyy-mm-dd")
-	if err != nil {
-		return err
-	}
-	link, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0B5CAD", Underline: "single"}})
-	if err != nil {
-		return err
-	}
+	bold, label, wrap, date, link, plain := st[0], st[1], st[2], st[3], st[4], st[5]
 	set := func(cell string, v any, style int) error {
 		if err := b.f.SetCellValue(sheet, cell, v); err != nil {
 			return err
@@ -473,20 +527,28 @@ func (b *book) cover(info Info, contents [][2]string) error {
 		}
 		return b.f.SetCellStyle(sheet, cell, cell, style)
 	}
+	// Long text spans columns B and C (A to C for the title), each row as
+	// high as its wrapped lines: neither Excel nor LibreOffice fits a row to
+	// wrapped text on opening a file.
 	steps := []struct {
 		cell  string
 		v     any
 		style int
+		merge string  // the last cell of a merged range
+		chars float64 // the line's width in characters, when it wraps
 	}{
-		{"A1", text(info.Title), bold},
-		{"A3", "Site", label}, {"B3", text(info.SiteTitle), wrap},
-		{"A4", "Date", label}, {"B4", info.Date, date},
-		{"A5", "Summary", label}, {"B5", text(info.Summary), wrap},
-		{"A6", "Online", label}, {"B6", text(info.URL), link},
-		{"A8", "Sheets", label},
+		{"A1", text(info.Title), bold, "C1", (coverA + coverB + coverC) * 11 / 14},
+		{"A3", "Site", label, "", 0}, {"B3", text(info.SiteTitle), wrap, "C3", coverB + coverC},
+		{"A4", "Date", label, "", 0}, {"B4", info.Date, date, "", 0},
+		{"A5", "Summary", label, "", 0}, {"B5", text(info.Summary), wrap, "C5", coverB + coverC},
+		{"A6", "Online", label, "", 0}, {"B6", text(info.URL), link, "C6", 0},
+		{"A8", "Sheets", label, "", 0},
 	}
 	for _, s := range steps {
 		if err := set(s.cell, s.v, s.style); err != nil {
+			return err
+		}
+		if err := b.spread(sheet, s.cell, s.merge, s.v, s.chars, s.style == bold); err != nil {
 			return err
 		}
 	}
@@ -497,21 +559,82 @@ func (b *book) cover(info Info, contents [][2]string) error {
 	}
 	for i, c := range contents {
 		row := 8 + i
-		if err := set(fmt.Sprintf("B%d", row), text(c[0]), 0); err != nil {
+		if err := set(fmt.Sprintf("B%d", row), text(c[0]), plain); err != nil {
 			return err
 		}
 		if err := set(fmt.Sprintf("C%d", row), text(c[1]), wrap); err != nil {
 			return err
 		}
+		if n := lines(text(c[1]), coverC*proseFill); n > 1 {
+			if err := b.f.SetRowHeight(sheet, row, rowHeightFor(rowPoints, n)); err != nil {
+				return err
+			}
+		}
 	}
-	if err := b.f.SetColWidth(sheet, "A", "A", 12); err != nil {
-		return err
+	for _, c := range []struct {
+		col   string
+		width float64
+	}{{"A", coverA}, {"B", coverB}, {"C", coverC}} {
+		if err := b.f.SetColWidth(sheet, c.col, c.col, c.width); err != nil {
+			return err
+		}
 	}
-	if err := b.f.SetColWidth(sheet, "B", "B", 40); err != nil {
-		return err
-	}
-	return b.f.SetColWidth(sheet, "C", "C", 70)
+	width := columnPixels(coverA) + columnPixels(coverB) + columnPixels(coverC)
+	return b.printSetup(sheet, width, float64(8+len(contents))*rowHeight, false)
 }
+
+// coverStyles are the cover's styles: the title, a label, wrapped text, a
+// date, a link and plain text, all at the top of their cells.
+func (b *book) coverStyles() ([]int, error) {
+	top := func(a excelize.Alignment) *excelize.Alignment { a.Vertical = "top"; return &a }
+	date := "yyyy-mm-dd"
+	var ids []int
+	for _, s := range []*excelize.Style{
+		{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: top(excelize.Alignment{WrapText: true})},
+		{Font: &excelize.Font{Bold: true}, Alignment: top(excelize.Alignment{})},
+		{Alignment: top(excelize.Alignment{WrapText: true})},
+		{CustomNumFmt: &date, Alignment: top(excelize.Alignment{Horizontal: "left"})},
+		{Font: &excelize.Font{Color: "0B5CAD", Underline: "single"}, Alignment: top(excelize.Alignment{})},
+		{Alignment: top(excelize.Alignment{})},
+	} {
+		id, err := b.f.NewStyle(s)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// spread merges a cover cell up to the cell merge (if any) and, when its
+// value is text that wraps in lines of chars characters, makes its row as
+// high as its lines; big is the title's 14-point type.
+func (b *book) spread(sheet, cell, merge string, v any, chars float64, big bool) error {
+	if merge != "" {
+		if err := b.f.MergeCell(sheet, cell, merge); err != nil {
+			return err
+		}
+	}
+	str, ok := v.(string)
+	if !ok || chars == 0 {
+		return nil
+	}
+	_, row, _ := excelize.CellNameToCoordinates(cell)
+	height := float64(rowPoints)
+	if big {
+		height = 18.75
+	}
+	return b.f.SetRowHeight(sheet, row, rowHeightFor(height, lines(str, chars*proseFill)))
+}
+
+// The widths of the cover's columns, in characters (of digits), and how
+// many characters of prose a line holds per character of width: letters
+// and spaces are narrower than digits (a little less than their average
+// leaves room to spare rather than cutting a line off).
+const (
+	coverA, coverB, coverC = 12, 40, 70
+	proseFill              = 1.2
+)
 
 // sources writes the sheet that lists every dataset used.
 func (b *book) sources(sets []*dataset.Dataset) error {
@@ -589,7 +712,7 @@ func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure
 	}
 	for _, s := range sheets {
 		v := s.v
-		t := table{cols: v.Columns, rows: len(v.Rows), value: v.Value}
+		t := viewTable(v)
 		var chart func(string, table) (*excelize.Chart, string)
 		if v.Chart != nil {
 			chart = nativeChart(v)

@@ -112,7 +112,7 @@ func briefingBook(t testing.TB) []byte {
 
 func TestBriefingWorkbook(t *testing.T) {
 	f := open(t, briefingBook(t))
-	wantSheets := []string{"About", "Miners led the first day of", "Deals", "Sources (2)", "Sources"}
+	wantSheets := []string{"About", "Miners led the first day", "Deals", "Sources (2)", "Sources"}
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(wantSheets, "|") {
 		t.Fatalf("sheets = %q, want %q", got, wantSheets)
 	}
@@ -243,7 +243,7 @@ func TestNativeChart(t *testing.T) {
 		t.Fatalf("chart parts = %d, want 1 (one chart block)", len(charts))
 	}
 	c := charts[0]
-	for _, want := range []string{"<barChart>", `<varyColors val="0">`, "Miners led: the first day [of] 2026", `&#39;Miners led the first day of&#39;!$B$2:$B$4`, `&#39;Miners led the first day of&#39;!$A$2:$A$4`} {
+	for _, want := range []string{"<barChart>", `<varyColors val="0">`, "Miners led: the first day [of] 2026", `&#39;Miners led the first day&#39;!$B$2:$B$4`, `&#39;Miners led the first day&#39;!$A$2:$A$4`} {
 		if !strings.Contains(c, want) {
 			t.Errorf("chart part lacks %q", want)
 		}
@@ -265,7 +265,7 @@ func TestReproducible(t *testing.T) {
 	}
 }
 
-func TestSheetNames(t *testing.T) {
+func TestSheetNamesValid(t *testing.T) {
 	b, _ := newBook()
 	tests := []struct{ title, want string }{
 		{"A/B: C?", "A B C"},
