@@ -2,10 +2,8 @@ package block
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/diag"
@@ -105,41 +103,29 @@ func (s *Selection) bind(c *Context) (*view.View, error) {
 		return nil, &errs
 	}
 	v.Rows = d.Select(q)
-	v.Notes = revisedNotes(v)
+	v.Revisions = revisions(v)
+	for _, r := range v.Revisions {
+		v.Notes = append(v.Notes, r.Note())
+	}
 	return v, nil
 }
 
-// revisedNotes says, under the block, which values it shows were revised
-// after the briefing's date: "Revised on 2 December 2025: $82.10
-// (published: $81.90), Price on 2025-10-31".
-func revisedNotes(v *view.View) []string {
-	var notes []string
+// revisions lists the values the view shows that were revised after the
+// briefing's date.
+func revisions(v *view.View) []view.Revision {
+	var out []view.Revision
 	for r := range v.Rows {
 		for _, c := range v.Columns {
 			on, now, ok := v.Data.Revised(v.Rows[r], c)
 			if !ok {
 				continue
 			}
-			notes = append(notes, fmt.Sprintf("Revised on %s: %s (published: %s), %s%s", on.Format("2 January 2006"),
-				c.FormatValue(now), c.FormatValue(v.Value(r, c)), c.Label, rowName(v, r)))
+			rv := view.Revision{Dataset: v.Data.ID, Column: c.Label, On: on, Published: c.FormatValue(v.Value(r, c)), Current: c.FormatValue(now)}
+			rv.Row, rv.Dated = view.RowName(v.Data, v.Rows[r])
+			out = append(out, rv)
 		}
 	}
-	return notes
-}
-
-// rowName names a row for a note: " on DATE", or its first text cell.
-func rowName(v *view.View, r int) string {
-	if dc := v.Data.DateColumn(); dc != nil {
-		if x := v.Value(r, dc); x.Type == dataset.Date {
-			return " on " + x.Date().Format(time.DateOnly)
-		}
-	}
-	for _, c := range v.Data.Columns() {
-		if x := v.Value(r, c); x.Type == dataset.String {
-			return ", " + x.Str
-		}
-	}
-	return ""
+	return out
 }
 
 // tableByDefault reports whether a chart block, saying nothing of how to

@@ -2,11 +2,13 @@ package block_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
+	"github.com/xuri/excelize/v2"
 )
 
 const revisedProject = `
@@ -79,5 +81,32 @@ func TestRevisions(t *testing.T) {
 	}
 	if second := sitetest.Tree(t, filepath.Join(dir, "public")); second["briefings/november/index.html"] != first["briefings/november/index.html"] {
 		t.Error("a build from the cache differs")
+	}
+}
+
+// TestRevisionsSheet: the workbook of a briefing that shows a revised value
+// lists it on a sheet of revisions.
+func TestRevisionsSheet(t *testing.T) {
+	dir := sitetest.MustBuild(t, revisedProject)
+	f, err := excelize.OpenFile(filepath.Join(dir, "public/briefings/november/november.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Revisions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "uranium|2025-10-31|Usd per lb|81.9|82.1|2025-12-02"
+	if len(rows) != 2 || strings.Join(rows[1], "|") != want {
+		t.Errorf("Revisions sheet = %q, want one row %s", rows, want)
+	}
+	g, err := excelize.OpenFile(filepath.Join(dir, "public/briefings/december/december.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if slices.Contains(g.GetSheetList(), "Revisions") {
+		t.Error("December's workbook has a Revisions sheet; it shows the current values")
 	}
 }

@@ -24,8 +24,9 @@ type Figure struct {
 	Base   time.Time     // change and delta: the date of the row compared with
 	// Revised says the quoted cell was revised after the briefing's date:
 	// "Revised on 2 December 2025: 82.10 (published: 81.90)"; "" if not.
-	Revised string
-	Spark   *Spark // a card's sparkline; nil elsewhere
+	Revised  string
+	Revision *Revision // the same, for the workbook's sheet of revisions
+	Spark    *Spark    // a card's sparkline; nil elsewhere
 }
 
 // Spark is the recent history of a card's series column.
@@ -172,7 +173,9 @@ func (f *Figure) revised(col *dataset.Column, rows []int, latest int) {
 		r = firstRow(f.Data, rows)
 	}
 	if on, now, ok := f.Data.Revised(r, col); ok {
-		f.Revised = fmt.Sprintf("Revised on %s: %s (published: %s)", on.Format("2 January 2006"), col.FormatValue(now), col.FormatValue(f.Data.Value(r, col)))
+		f.Revision = &Revision{Dataset: f.Data.ID, Column: col.Label, On: on, Published: col.FormatValue(f.Data.Value(r, col)), Current: col.FormatValue(now)}
+		f.Revision.Row, f.Revision.Dated = RowName(f.Data, r)
+		f.Revised = fmt.Sprintf("Revised on %s: %s (published: %s)", on.Format("2 January 2006"), f.Revision.Current, f.Revision.Published)
 	}
 }
 
@@ -359,6 +362,20 @@ func DateOf(d *dataset.Dataset, r int) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// RowName names a row for a reader: its date (dated), or its first text
+// cell.
+func RowName(d *dataset.Dataset, r int) (name string, dated bool) {
+	if t := DateOf(d, r); !t.IsZero() {
+		return t.Format(time.DateOnly), true
+	}
+	for _, c := range d.Columns() {
+		if x := d.Value(r, c); x.Type == dataset.String {
+			return x.Str, false
+		}
+	}
+	return "", false
 }
 
 func rowDate(d *dataset.Dataset, r int) string {

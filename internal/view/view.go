@@ -24,9 +24,10 @@ type View struct {
 	Rows     []int             // row indices into Data, in display order
 	AsOf     time.Time
 	Chart    *Chart // how a chart draws; nil for a table
-	// Notes are shown under the block in every output (where a revised
-	// value will say so).
-	Notes []string
+	// Notes are shown under the block in every output: the Note of each
+	// of its Revisions.
+	Notes     []string
+	Revisions []Revision
 	// Cells, when not nil, holds the cells shown in a format other than
 	// their column's: Cells[r][i] for row r of Rows and column i of
 	// Columns, nil for the column's own. A series changes table has a row
@@ -76,6 +77,31 @@ type Mark struct {
 	Y     *float64
 	X     *dataset.Value
 	Label string
+}
+
+// Revision is a value a briefing shows that its source revised after the
+// briefing's date: the briefing keeps what it published and says so.
+type Revision struct {
+	Dataset   string // the dataset's id
+	Column    string // the column's label
+	Row       string // the row: its date (Dated), or its first text cell
+	Dated     bool
+	On        time.Time // the day of the first revision after the briefing
+	Published string    // as the briefing shows it
+	Current   string    // as it is now
+}
+
+// Note is the revision as a reader sees it under a block: "Revised on 9
+// January 2026: $38.50 (published: $38.00), Hashprice on 2025-12-01".
+func (r Revision) Note() string {
+	s := fmt.Sprintf("Revised on %s: %s (published: %s), %s", r.On.Format("2 January 2006"), r.Current, r.Published, r.Column)
+	switch {
+	case r.Dated:
+		s += " on " + r.Row
+	case r.Row != "":
+		s += ", " + r.Row
+	}
+	return s
 }
 
 // ChartType is how a chart draws its series.

@@ -706,6 +706,10 @@ func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure
 	if len(figures) > 0 {
 		contents = append(contents, [2]string{figuresSheet, fmt.Sprintf("the %d values the text quotes, with where each comes from", len(figures))})
 	}
+	revised := revisionsOf(views, figures)
+	if len(revised) > 0 {
+		contents = append(contents, [2]string{revisionsSheet, fmt.Sprintf("the %d values this briefing published that were revised since", len(revised))})
+	}
 	contents = append(contents, [2]string{"Sources", "where every number comes from"})
 	if err := b.cover(info, contents); err != nil {
 		return err
@@ -723,6 +727,11 @@ func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure
 	}
 	if len(figures) > 0 {
 		if err := b.figures(figures); err != nil {
+			return err
+		}
+	}
+	if len(revised) > 0 {
+		if err := b.revisions(revised); err != nil {
 			return err
 		}
 	}
@@ -770,6 +779,64 @@ func (b *book) figures(figs []*view.Figure) error {
 		return tomlval.DateValue(f.Date)
 	}, list: true}
 	return b.writeTable(figuresSheet, t, nil)
+}
+
+// revisionsSheet lists the values a briefing published that were revised
+// after its date.
+const revisionsSheet = "Revisions"
+
+// revisionsOf gathers the revisions of a briefing's views and figures, each
+// once.
+func revisionsOf(views []*view.View, figures []*view.Figure) []view.Revision {
+	var out []view.Revision
+	seen := map[view.Revision]bool{}
+	add := func(r view.Revision) {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	for _, v := range views {
+		for _, r := range v.Revisions {
+			add(r)
+		}
+	}
+	for _, f := range figures {
+		if f.Revision != nil {
+			add(*f.Revision)
+		}
+	}
+	return out
+}
+
+// revisions writes the sheet of revised values: the dataset, the row, the
+// column, what the briefing published, what it is now, and since when.
+func (b *book) revisions(revs []view.Revision) error {
+	cols := dataset.Numbered(
+		dataset.TextColumn("dataset", "Dataset"),
+		dataset.TextColumn("row", "Row"),
+		dataset.TextColumn("column", "Column"),
+		dataset.TextColumn("published", "Published"),
+		dataset.TextColumn("current", "Now"),
+		&dataset.Column{Name: "on", Label: "Revised on", Type: dataset.Date, Format: dataset.FormatDate},
+	)
+	t := table{cols: cols, rows: len(revs), value: func(r int, c *dataset.Column) dataset.Value {
+		rv := revs[r]
+		switch c.Index {
+		case 0:
+			return tomlval.StringValue(rv.Dataset)
+		case 1:
+			return tomlval.StringValue(rv.Row)
+		case 2:
+			return tomlval.StringValue(rv.Column)
+		case 3:
+			return tomlval.StringValue(rv.Published)
+		case 4:
+			return tomlval.StringValue(rv.Current)
+		}
+		return tomlval.DateValue(rv.On)
+	}, list: true}
+	return b.writeTable(revisionsSheet, t, nil)
 }
 
 // Datasets writes every dataset in full, a sheet each, and the sources.
