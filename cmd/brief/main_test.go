@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"io/fs"
 	"net"
@@ -61,6 +64,7 @@ func TestScripts(t *testing.T) {
 				ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
 			},
 			"perm": perm,
+			"png":  writePNG,
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -179,4 +183,16 @@ func waitfor(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	ts.Fatalf("waitfor %s: no match for %q; last body:\n%s", args[0], args[1], last)
+}
+
+// writePNG writes a small PNG image, for scripts that need one (a logo):
+// png FILE.
+func writePNG(ts *testscript.TestScript, neg bool, args []string) {
+	img := image.NewRGBA(image.Rect(0, 0, 80, 20))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	var b bytes.Buffer
+	ts.Check(png.Encode(&b, img))
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b.Bytes(), 0o644))
 }

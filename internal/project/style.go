@@ -1,7 +1,9 @@
 package project
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"io/fs"
 	"maps"
 	"path"
@@ -38,6 +40,7 @@ const (
 	textContrast    = 4.5
 	graphicContrast = 3.0
 	maxPalette      = 12
+	maxLogo         = 512 << 10
 )
 
 var (
@@ -168,8 +171,18 @@ func (s *Style) checkLogo(fsys fs.FS, at func(string) diag.Pos, errs *diag.List)
 			errs.Addf(at(k), "style.%s: want the name of a %s file in templates/assets/, such as \"logo%s\", got %s", k, strings.Join(exts, " or "), exts[0], diag.Quote(name))
 			return
 		}
-		if fi, err := fs.Stat(fsys, "templates/assets/"+name); err != nil || !fi.Mode().IsRegular() {
+		fi, err := fs.Stat(fsys, "templates/assets/"+name)
+		switch {
+		case err != nil || !fi.Mode().IsRegular():
 			errs.Addf(at(k), "style.%s: templates/assets/%s does not exist; put the file there, or fix the name", k, diag.Cut(name))
+		case fi.Size() > maxLogo:
+			errs.Addf(at(k), "style.%s: templates/assets/%s has %d KB; a logo has at most %d KB (it goes into every email and workbook)", k, diag.Cut(name), fi.Size()>>10, maxLogo>>10)
+		case strings.EqualFold(path.Ext(name), ".png"):
+			if data, err := fs.ReadFile(fsys, "templates/assets/"+name); err == nil {
+				if _, err := png.DecodeConfig(bytes.NewReader(data)); err != nil {
+					errs.Addf(at(k), "style.%s: templates/assets/%s is not a PNG image (%v); export the logo as PNG", k, diag.Cut(name), err)
+				}
+			}
 		}
 	}
 	logo("logo", s.Logo, ".png", ".svg")

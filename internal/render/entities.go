@@ -84,6 +84,7 @@ func (r *renderer) entityWorkbook(e *project.Entity) *Output {
 				return workbook.Briefing(out, workbook.Info{
 					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: e.Name, Summary: "Moves and deals of " + e.Name,
 					URL: r.p.Config.BaseURL + "entities/" + e.ID + "/", Date: entityDate(e), Modified: r.opts.Epoch,
+					Palette: r.palette(), Logo: r.logo(),
 				}, append(append([]*view.View(nil), e.Moves...), e.Deals...), nil)
 			})
 			if err != nil {

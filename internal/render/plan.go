@@ -175,6 +175,7 @@ func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
 				return workbook.Briefing(out, workbook.Info{
 					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: b.Title, Summary: b.Summary,
 					URL: info.URL, Date: b.Date, Modified: r.opts.Epoch,
+					Palette: r.palette(), Logo: r.logo(),
 				}, b.Views, b.Figures)
 			})
 			if err != nil {
@@ -227,6 +228,7 @@ func (r *renderer) allData() *Output {
 					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: r.p.Config.Title + ": all data",
 					Summary: "Every dataset in full, as of the build.", URL: r.p.Config.BaseURL,
 					Date: epoch, Modified: r.opts.Epoch,
+					Palette: r.palette(), Logo: r.logo(),
 				}, r.p.Datasets)
 			})
 			if err != nil {

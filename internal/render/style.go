@@ -5,6 +5,8 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/brief-desk/brief/internal/chart"
+
 	"github.com/brief-desk/brief/internal/project"
 )
 
@@ -45,4 +47,21 @@ func (t *theme) withStyle(s project.Style) *theme {
 	out.css = hashed("assets/brief.css", data)
 	out.assets[out.css] = data
 	return &out
+}
+
+// palette is the series colours of every chart, on the page, in the email's
+// images and in the workbooks: [style] palette, or brief's own.
+func (r *renderer) palette() []string {
+	if p := r.p.Config.Style.Palette; len(p) > 0 {
+		return p
+	}
+	return chart.Palette
+}
+
+// logo is the PNG of the house logo for email and workbooks, or nil.
+func (r *renderer) logo() []byte {
+	if name := r.p.Config.Style.LogoPNG; name != "" {
+		return r.theme.assets["assets/"+name]
+	}
+	return nil
 }

@@ -25,7 +25,7 @@ var (
 // source, so the chart says where its numbers come from wherever it is
 // copied. It sits beside the data at the top of the sheet, so it prints
 // whole on the first page.
-func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, string) {
+func nativeChart(v *view.View, palette []string) func(sheet string, t table) (*excelize.Chart, string) {
 	return func(sheet string, t table) (*excelize.Chart, string) {
 		if t.rows == 0 {
 			return nil, ""
@@ -68,12 +68,17 @@ func nativeChart(v *view.View) func(sheet string, t table) (*excelize.Chart, str
 		default:
 			ch.Type = excelize.Col
 		}
-		for _, y := range v.Chart.Y {
+		for i, y := range v.Chart.Y {
 			yc := col(y)
 			s := excelize.ChartSeries{
 				Name:       fmt.Sprintf("%s!$%s$1", quote(sheet), yc),
 				Categories: ref(x),
 				Values:     ref(yc),
+			}
+			if len(palette) > 0 {
+				// The site's series colours, as on the page and in the email.
+				fill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(palette[i%len(palette)], "#")}}
+				s.Fill, s.Line.Fill, s.Marker.Fill = fill, fill, fill
 			}
 			if ch.Type == excelize.Scatter {
 				s.Marker = excelize.ChartMarker{Symbol: "circle", Size: 6}

@@ -9,6 +9,7 @@ package workbook
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"strconv"
@@ -32,6 +33,10 @@ type Info struct {
 	URL       string    // the briefing page or the site
 	Date      time.Time // the briefing's date: document created
 	Modified  time.Time // document modified and zip time stamps; default Date
+	// The house style: the series colours of native charts (#rrggbb), and
+	// a PNG logo for the cover; both may be empty.
+	Palette []string
+	Logo    []byte
 }
 
 // maxCell is the most characters a cell holds.
@@ -557,6 +562,9 @@ func (b *book) cover(info Info, contents [][2]string) error {
 			return err
 		}
 	}
+	if err := b.logo(sheet, info); err != nil {
+		return err
+	}
 	for i, c := range contents {
 		row := 8 + i
 		if err := set(fmt.Sprintf("B%d", row), text(c[0]), plain); err != nil {
@@ -585,6 +593,24 @@ func (b *book) cover(info Info, contents [][2]string) error {
 
 // coverStyles are the cover's styles: the title, a label, wrapped text, a
 // date, a link and plain text, all at the top of their cells.
+// logoHeight is the logo's height on the cover, in pixels.
+const logoHeight = 48
+
+// logo puts the house logo at the cover's top right, beside the title, 48
+// pixels high.
+func (b *book) logo(sheet string, info Info) error {
+	if len(info.Logo) == 0 {
+		return nil
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(info.Logo))
+	if err != nil || cfg.Height == 0 {
+		return fmt.Errorf("the logo is not a PNG image: %v", err)
+	}
+	scale := float64(logoHeight) / float64(cfg.Height)
+	return b.f.AddPictureFromBytes(sheet, "D1", &excelize.Picture{Extension: ".png", File: info.Logo,
+		Format: &excelize.GraphicOptions{ScaleX: scale, ScaleY: scale, Positioning: "oneCell", AltText: text(info.SiteTitle)}})
+}
+
 func (b *book) coverStyles() ([]int, error) {
 	top := func(a excelize.Alignment) *excelize.Alignment { a.Vertical = "top"; return &a }
 	date := "yyyy-mm-dd"
@@ -719,7 +745,7 @@ func Briefing(w io.Writer, info Info, views []*view.View, figures []*view.Figure
 		t := viewTable(v)
 		var chart func(string, table) (*excelize.Chart, string)
 		if v.Chart != nil {
-			chart = nativeChart(v)
+			chart = nativeChart(v, info.Palette)
 		}
 		if err := b.writeTable(s.name, t, chart); err != nil {
 			return fmt.Errorf("sheet %q: %w", s.name, err)
