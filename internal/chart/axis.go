@@ -47,10 +47,7 @@ func ValueAxis(lo, hi float64, zero bool, f dataset.Format, marks []float64) Axi
 			lo, hi = lo-d, hi+d
 		}
 	}
-	step := niceStep((hi - lo) / targetTicks)
-	if (hi-lo)/step < targetTicks-1.5 { // rounding up left too few: the next smaller step
-		step = niceStep(step / 2.1)
-	}
+	step := bestStep(lo, hi)
 	if f == dataset.FormatInteger {
 		step = math.Max(step, 1)
 	}
@@ -67,6 +64,24 @@ func ValueAxis(lo, hi float64, zero bool, f dataset.Format, marks []float64) Axi
 		a.Labels = append(a.Labels, TickLabel(f, math.Round(x/step)*step, step))
 	}
 	return a
+}
+
+// bestStep is the nice step that cuts lo to hi into nearest targetTicks
+// intervals; 2.5 (an extra decimal) only when clearly nearer, and on a tie
+// the larger step.
+func bestStep(lo, hi float64) float64 {
+	best, score := 0.0, math.Inf(1)
+	for c := niceStep((hi - lo) / targetTicks / 4); c <= niceStep((hi-lo)/targetTicks*4); c = niceStep(c * 1.01) {
+		n := math.Ceil(hi/c-1e-9) - math.Floor(lo/c+1e-9)
+		sc := math.Abs(n - targetTicks)
+		if m := c / math.Pow(10, math.Floor(math.Log10(c)+1e-9)); math.Abs(m-2.5) < 1e-6 {
+			sc += 1.5
+		}
+		if sc <= score {
+			best, score = c, sc
+		}
+	}
+	return best
 }
 
 // niceStep rounds a step up to 1, 2, 2.5 or 5 times a power of ten.

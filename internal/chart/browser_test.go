@@ -75,47 +75,67 @@ type drawnText struct {
 // all, and no two texts overlap. BRIEF_SCREENSHOTS=dir saves each chart's
 // figure there as a PNG, to look at.
 func TestBrowserChartTexts(t *testing.T) {
-	p := sitetest.Browser(t)
+	sitetest.Chromium(t)
 	pages := sitePages(t)
 	shots := os.Getenv("BRIEF_SCREENSHOTS")
-	for _, w := range widths {
-		scale := 1.0
-		if shots != "" {
-			scale = 2
+	schemes := []string{"light"}
+	if shots != "" {
+		schemes = append(schemes, "dark") // the same texts, to look at
+	}
+	for _, scheme := range schemes {
+		for _, w := range widths {
+			checkWidth(t, pages, w, shots, scheme)
 		}
-		_, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: int64(w), Height: 900, DeviceScaleFactor: scale, Mobile: w < 1000,
-		})
-		if err != nil {
-			t.Fatal(err)
+	}
+}
+
+// checkWidth checks every page at a width, in a browser of its own (each
+// has its time limit), and saves screenshots into shots when it is not
+// empty.
+func checkWidth(t *testing.T, pages []sitePage, w int, shots, scheme string) {
+	p := sitetest.Browser(t)
+	if _, err := chromedp.Call(p.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	scale := 1.0
+	if shots != "" {
+		scale = 2
+	}
+	_, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: int64(w), Height: 900, DeviceScaleFactor: scale, Mobile: w < 1000,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range pages {
+		p.Open(t, pg.url)
+		charts := drawn(t, p)
+		if len(charts) == 0 {
+			t.Errorf("%s: no chart drawn", pg.name)
 		}
-		for _, pg := range pages {
-			p.Open(t, pg.url)
-			charts := drawn(t, p)
-			if len(charts) == 0 {
-				t.Errorf("%s: no chart drawn", pg.name)
+		for _, c := range charts {
+			where := fmt.Sprintf("%s at %d px, %s", pg.name, w, c.ID)
+			for _, problem := range textProblems(c) {
+				t.Errorf("%s: %s", where, problem)
 			}
-			for _, c := range charts {
-				where := fmt.Sprintf("%s at %d px, %s", pg.name, w, c.ID)
-				for _, problem := range textProblems(c) {
-					t.Errorf("%s: %s", where, problem)
+			if shots != "" {
+				fig := strings.TrimSuffix(c.ID, "-chart")
+				png, err := chromedp.Run(p.Ctx, chromedp.Screenshot(chromedp.ID(fig)))
+				if err != nil {
+					t.Fatal(err)
 				}
-				if shots != "" {
-					fig := strings.TrimSuffix(c.ID, "-chart")
-					png, err := chromedp.Run(p.Ctx, chromedp.Screenshot(chromedp.ID(fig)))
-					if err != nil {
-						t.Fatal(err)
-					}
-					name := fmt.Sprintf("%s-%s-%d.png", strings.NewReplacer("/", "-", ".html", "").Replace(pg.name), fig, w)
-					if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
-						t.Fatal(err)
-					}
+				short := strings.NewReplacer("/index.html", "", "briefings/", "", "entities/", "", "/", "-").Replace(pg.name)
+				name := fmt.Sprintf("%s-%s-%d-%s.png", short, fig, w, scheme)
+				if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
+					t.Fatal(err)
 				}
 			}
 		}
 	}
 	if errs := p.Errors(); len(errs) > 0 {
-		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+		t.Errorf("console errors at %d px:\n%s", w, strings.Join(errs, "\n"))
 	}
 }
 

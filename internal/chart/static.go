@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	gc "github.com/go-analyze/charts"
@@ -246,10 +247,17 @@ func style(px float64, color string) gc.FontStyle {
 
 // metrics are the default font's ascent and descent at a size, in pixels.
 func metrics(px float64) (ascent, descent int) {
+	if m, ok := fontMetrics.Load(px); ok {
+		a := m.([2]int)
+		return a[0], a[1]
+	}
 	face := truetype.NewFace(gc.GetDefaultFont(), &truetype.Options{Size: px * 72 / 96, DPI: 96})
 	m := face.Metrics()
+	fontMetrics.Store(px, [2]int{m.Ascent.Ceil(), m.Descent.Ceil()})
 	return m.Ascent.Ceil(), m.Descent.Ceil()
 }
+
+var fontMetrics sync.Map // px → [ascent, descent]
 
 func (c *canvas) width(text string, px float64) int {
 	return c.p.MeasureText(text, 0, style(px, colorText)).Width()
@@ -405,8 +413,8 @@ func draw(s Spec, format string) *canvas {
 	for _, l := range xl {
 		for k, line := range l.lines {
 			b := c.box(line, l.x, p.bottom+12+up+k*lineH, textPx, "center")
-			if b.Left < 0 {
-				b = gc.NewBox(0, b.Top, b.Width(), b.Bottom)
+			if b.Left < p.left-8 { // clear of the value axis' labels
+				b = gc.NewBox(p.left-8, b.Top, p.left-8+b.Width(), b.Bottom)
 			}
 			if b.Right > ImageWidth {
 				b = gc.NewBox(ImageWidth-b.Width(), b.Top, ImageWidth, b.Bottom)

@@ -54,15 +54,14 @@
   /* Months or days on a date axis, by the rule the email's image and the
    * workbook follow: "Jul 2025", "Aug", ... "Jan 2026"; or "2 Jan". */
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  function dateFormatter(mode) {
-    var year = null;
-    return function (v, index) {
+  function dateFormatter(mode, first) {
+    // The year shows on the axis' first month and on every January: the
+    // formatter is called for labels in no set order, so it keeps no state.
+    return function (v) {
       var d = new Date(v);
-      if (index === 0) { year = null; }
       if (mode === 'days') { return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()]; }
-      var y = d.getUTCFullYear(), s = MONTHS[d.getUTCMonth()] + (y !== year ? ' ' + y : '');
-      year = y;
-      return s;
+      var m = MONTHS[d.getUTCMonth()];
+      return d.getUTCMonth() === 0 || v < first + 31 * 864e5 ? m + ' ' + d.getUTCFullYear() : m;
     };
   }
   function axisFormatter(a) {
@@ -92,7 +91,7 @@
         axis.axisLabel.alignMaxLabel = 'right';
       }
       if (meta.xDates) {
-        axis.axisLabel.formatter = dateFormatter(meta.xDates);
+        axis.axisLabel.formatter = dateFormatter(meta.xDates, Date.parse(meta.series[0].xTexts[0]));
         axis.minInterval = (meta.xDates === 'months' ? 28 : 1) * 864e5;
       }
     });
