@@ -150,8 +150,9 @@ func sitePages(t *testing.T) []sitePage {
 	if _, err := scaffold.Write(starter); err != nil {
 		t.Fatal(err)
 	}
+	stress := sitetest.Write(t, stressProject())
 	var out []sitePage
-	for _, src := range []struct{ name, dir string }{{"sample", root}, {"init", starter}} {
+	for _, src := range []struct{ name, dir string }{{"sample", root}, {"init", starter}, {"stress", stress}} {
 		dst := filepath.Join(t.TempDir(), "public")
 		res, err := build.Build(context.Background(), build.Options{Src: src.dir, Out: dst})
 		if err != nil {
@@ -172,6 +173,67 @@ func sitePages(t *testing.T) []sitePage {
 		}
 	}
 	return out
+}
+
+// stressProject is a project of charts that are hard to fit: a long daily
+// series of two long-named columns (zoom slider, a legend of two rows on a
+// phone), twelve long category names, a month of days, points over
+// numbers.
+func stressProject() string {
+	var b strings.Builder
+	b.WriteString("-- site.toml --\ntitle = \"Stress\"\n")
+	b.WriteString("-- data/long.toml --\ntitle = \"Long\"\nsource = \"A source whose name is long enough to need more than one phone's width, and then some more words\"\nkind = \"series\"\n")
+	b.WriteString("[columns.a]\nlabel = \"The first of two long-named series of values\"\nformat = \"usd\"\n[columns.b]\nlabel = \"The second of two long-named series of values\"\nformat = \"usd\"\n")
+	for d := range 120 {
+		date := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.DateOnly)
+		fmt.Fprintf(&b, "[[rows]]\ndate = %s\na = %d.5\nb = %d.25\n", date, 900+d*7%130, 1000-d)
+	}
+	b.WriteString("-- data/cats.toml --\ntitle = \"Cats\"\nsource = \"Desk\"\n[columns.value]\nformat = \"percent\"\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "[[rows]]\nname = \"Category number %d with a long descriptive name\"\nvalue = %d.5\nshare = %d.0\n", i+1, i*3-10, i*i)
+	}
+	b.WriteString(`-- content/briefings/2026-01-02-stress.md --
++++
+title = "Stress"
+date = 2026-01-02
+summary = "Charts that are hard to fit."
++++
+
+Text.
+
+` + "```chart" + `
+dataset = "long"
+title = "Two long series over four months, with a title long enough to wrap on a laptop's screen as well as a phone's"
+subtitle = "And a subtitle that goes on for a while too, long enough to wrap"
+mark_lines = [{ y = 1000.0, label = "A thousand, a level to watch" }, { x = 2025-10-15, label = "Mid-October" }]
+` + "```" + `
+
+` + "```chart" + `
+dataset = "cats"
+title = "Twelve long names"
+type = "bar"
+x = "name"
+y = "value"
+mark_lines = [{ y = 5.0, label = "Five" }]
+` + "```" + `
+
+` + "```chart" + `
+dataset = "long"
+title = "A month of days"
+from = 2025-11-01
+to = 2025-11-30
+y = ["a"]
+` + "```" + `
+
+` + "```chart" + `
+dataset = "cats"
+title = "Points"
+type = "scatter"
+x = "share"
+y = ["value"]
+` + "```" + `
+`)
+	return b.String()
 }
 
 // drawn waits until every chart of the page is drawn at its element's

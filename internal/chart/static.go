@@ -571,7 +571,8 @@ func drawSeries(c *canvas, s Spec, p plot, colors []string, base float64) {
 				if v < 0 {
 					y = y1 + 8 + up
 				}
-				if b := c.box(ss.Texts[r], p.xAt(r), y, textPx, "center"); c.free(b) {
+				// A label wider than its bar's room would cover the next bar.
+				if b := c.box(ss.Texts[r], p.xAt(r), y, textPx, "center"); b.Width() <= int(p.slot)-4 && c.free(b) {
 					c.text(ss.Texts[r], b, textPx, colorText)
 				}
 			}

@@ -61,7 +61,7 @@
       var d = new Date(v);
       if (mode === 'days') { return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()]; }
       var m = MONTHS[d.getUTCMonth()];
-      return d.getUTCMonth() === 0 || v < first + 31 * 864e5 ? m + ' ' + d.getUTCFullYear() : m;
+      return d.getUTCMonth() === 0 || v < first + 28 * 864e5 ? m + ' ' + d.getUTCFullYear() : m;
     };
   }
   function axisFormatter(a) {
@@ -93,6 +93,8 @@
       if (meta.xDates) {
         axis.axisLabel.formatter = dateFormatter(meta.xDates, Date.parse(meta.series[0].xTexts[0]));
         axis.minInterval = (meta.xDates === 'months' ? 28 : 1) * 864e5;
+        // The last date is rarely a tick: its label would repeat a month.
+        axis.axisLabel.showMaxLabel = false;
       }
     });
     (option.series || []).forEach(function (series, i) {
@@ -165,6 +167,14 @@
       });
       bottom += rows * 14 + (rows - 1) * 12 + 10;
     }
+    // The zoom slider of a long series sits under the axis' labels.
+    [].concat(option.dataZoom || []).forEach(function (z) {
+      if (z.type === 'slider') {
+        z.bottom = bottom; z.height = 20; z.left = 8; z.right = 16;
+        z.showDetail = false; // its dates would run off the canvas at the ends
+        bottom += 30;
+      }
+    });
     // A date's label centred on a tick near the axis' end needs half its
     // width beyond the plot.
     var right = meta.xDates ? 8 + textWidth('May 2026', LABEL) / 2 : 16;
@@ -179,6 +189,12 @@
       var labels = names.map(function (name, i) {
         var text = meta.xLabels ? meta.xLabels[i] : String(name);
         return slot >= 36 ? wrap(text, slot, LABEL, 3).join('\n') : truncate(text, 96, LABEL);
+      });
+      // Value labels wider than their bar's room would cover the next bar.
+      var widest = 0;
+      if (meta.labels) { meta.series[0].texts.forEach(function (t) { widest = Math.max(widest, textWidth(t, LABEL)); }); }
+      (option.series || []).forEach(function (series) {
+        if (meta.labels && series.label) { series.label.show = widest <= slot + 4; }
       });
       [].concat(option.xAxis || []).forEach(function (axis) {
         axis.axisLabel = axis.axisLabel || {};
