@@ -106,7 +106,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 	option["backgroundColor"] = "transparent"
 	meta.Source = s.Source // drawn by the script, which knows the width
 	meta.Single = s.Single()
-	meta.Series = seriesMeta(v)
+	meta.Series = seriesMeta(v, s)
 
 	// encoding/json escapes <, > and & (and U+2028/9), so the payload cannot
 	// end its script element whatever the data holds.
@@ -279,7 +279,7 @@ func scatterOption(v *view.View, s Spec, global []charts.GlobalOpts, xType strin
 
 // seriesMeta is what the chart script shows in tooltips: each point's
 // formatted value and x, and the other columns the view shows.
-func seriesMeta(v *view.View) []SeriesMeta {
+func seriesMeta(v *view.View, s Spec) []SeriesMeta {
 	var extra []*dataset.Column
 	for _, c := range v.Columns {
 		if c != v.Chart.X && !slices.Contains(v.Chart.Y, c) {
@@ -287,14 +287,12 @@ func seriesMeta(v *view.View) []SeriesMeta {
 		}
 	}
 	var out []SeriesMeta
-	for _, y := range v.Chart.Y {
-		sm := SeriesMeta{Name: y.Header(), Texts: make([]string, len(v.Rows)), XText: make([]string, len(v.Rows))}
+	for i, y := range v.Chart.Y {
+		sm := SeriesMeta{Name: y.Header(), Texts: s.Series[i].Texts, XText: s.X}
 		if len(extra) > 0 {
 			sm.Extra = make([][][2]string, len(v.Rows))
 		}
 		for r := range v.Rows {
-			sm.Texts[r] = y.FormatValue(v.Value(r, y))
-			sm.XText[r] = xText(v, r)
 			for _, c := range extra {
 				if val := v.Value(r, c); !val.IsEmpty() {
 					sm.Extra[r] = append(sm.Extra[r], [2]string{c.Header(), c.FormatValue(val)})

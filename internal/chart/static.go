@@ -59,6 +59,12 @@ type SpecMark struct {
 func Describe(v *view.View) Spec {
 	s := Spec{Type: v.Chart.Type, Title: v.Title, Subtitle: v.Subtitle, Source: "Source: " + v.Data.Source,
 		YUnit: yName(v), YFormat: v.Chart.Y[0].Format, XFormat: v.Chart.X.Format, X: categories(v), Alt: Alt(v)}
+	switch v.Chart.X.Type {
+	case dataset.Date:
+		s.Dates = make([]time.Time, 0, len(v.Rows))
+	case dataset.Number:
+		s.XValues = make([]float64, 0, len(v.Rows))
+	}
 	for r := range v.Rows {
 		switch val := v.Value(r, v.Chart.X); {
 		case v.Chart.X.Type == dataset.Date && val.Type == dataset.Date:
