@@ -51,6 +51,17 @@ type Meta struct {
 	Series   []SeriesMeta `json:"series"`
 	Labels   bool         `json:"labels,omitempty"` // value labels on bars
 	FileName string       `json:"fileName"`         // for "Save as PNG", without .png
+	// The value axis (and a scatter chart's x axis): range, step, the
+	// text of each tick.
+	Y *Axis `json:"yAxis,omitempty"`
+	X *Axis `json:"xAxis,omitempty"`
+	// XLabels are a category axis' labels when they differ from the
+	// categories (dates, by the rule of DateLabels); XDates is "months" or
+	// "days" on a time axis.
+	XLabels []string `json:"xLabels,omitempty"`
+	XDates  string   `json:"xDates,omitempty"`
+	Source  string   `json:"source"`           // the foot line, "Source: ..."
+	Single  bool     `json:"single,omitempty"` // one value, drawn as a number
 }
 
 // SeriesMeta holds each point's formatted value and extra tooltip lines.
@@ -73,16 +84,18 @@ func Build(v *view.View, id string) (*Chart, error) {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
 	s := Describe(v) // what the static image draws too
-	meta := axisMeta(v)
+	meta := axisMeta(v, s)
 	meta.FileName = fileName(v.Title)
 	global := globalOpts(v, s, id, meta.XType)
 	var option map[string]any
-	switch v.Chart.Type {
-	case view.ChartBar:
+	switch {
+	case s.Single():
+		option = singleOption(s)
+	case v.Chart.Type == view.ChartBar:
 		option = barOption(v, s, global, &meta)
-	case view.ChartLine, view.ChartArea:
+	case v.Chart.Type == view.ChartLine, v.Chart.Type == view.ChartArea:
 		option = lineOption(v, s, global, meta.XType)
-	case view.ChartScatter:
+	case v.Chart.Type == view.ChartScatter:
 		option = scatterOption(v, s, global, meta.XType)
 	default:
 		return nil, fmt.Errorf("chart: unknown type %q", v.Chart.Type)
@@ -91,11 +104,9 @@ func Build(v *view.View, id string) (*Chart, error) {
 	// and the embedded ECharts has no toolbox.
 	delete(option, "toolbox")
 	option["backgroundColor"] = "transparent"
-	option["graphic"] = []map[string]any{{
-		"type": "text", "left": 0, "bottom": 0, "silent": true,
-		"style": map[string]any{"text": s.Source, "fontSize": 11, "fill": "#8a8d93"},
-	}}
-	meta.Series = seriesMeta(v)
+	meta.Source = s.Source // drawn by the script, which knows the width
+	meta.Single = s.Single()
+	meta.Series = seriesMeta(v, s)
 
 	// encoding/json escapes <, > and & (and U+2028/9), so the payload cannot
 	// end its script element whatever the data holds.
@@ -107,7 +118,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 }
 
 // axisMeta describes the axes for the chart script.
-func axisMeta(v *view.View) Meta {
+func axisMeta(v *view.View, s Spec) Meta {
 	meta := Meta{XFormat: string(v.Chart.X.Format), YFormat: string(v.Chart.Y[0].Format)}
 	switch v.Chart.X.Type {
 	case dataset.Date:
@@ -126,6 +137,28 @@ func axisMeta(v *view.View) Meta {
 	if len(v.Chart.Y) == 1 {
 		meta.YUnit = v.Chart.Y[0].Unit
 	}
+	y := s.YAxis()
+	meta.Y = &y
+	switch meta.XType {
+	case "value":
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for r := range v.Rows {
+			if val := v.Value(r, v.Chart.X); val.Type == dataset.Number {
+				lo, hi = math.Min(lo, val.Num), math.Max(hi, val.Num)
+			}
+		}
+		x := ValueAxis(lo, hi, false, v.Chart.X.Format, nil)
+		meta.X = &x
+	case "time":
+		meta.XDates = "days"
+		if n := len(s.Dates); n > 1 && s.Dates[n-1].Sub(s.Dates[0]) > monthSpan {
+			meta.XDates = "months"
+		}
+	case "category":
+		if len(s.Dates) == len(v.Rows) && len(s.Dates) > 0 {
+			meta.XLabels = categoryDates(s.Dates)
+		}
+	}
 	return meta
 }
 
@@ -139,9 +172,8 @@ func globalOpts(v *view.View, s Spec, id, xType string) []charts.GlobalOpts {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(v.Chart.Y) > 1), Bottom: "30", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(v), Bottom: gridBottom(v), ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: xType, AxisLabel: xLabels(v, xType)}),
-		// Bars start at zero; lines and points use the data's own range.
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(v), NameLocation: "end", NameGap: 12,
-			Scale: opts.Bool(v.Chart.Type != view.ChartBar), SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
+		// The range is the meta's Axis, set by the script with the labels.
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
 		charts.WithAnimation(false),
 	}
 	if len(v.Rows) > zoomAbove && xType != "category" {
@@ -153,6 +185,30 @@ func globalOpts(v *view.View, s Spec, id, xType string) []charts.GlobalOpts {
 	return global
 }
 
+// singleOption shows one value as a number, with what and when under
+// it, instead of one bar across the whole plot.
+func singleOption(s Spec) map[string]any {
+	ss := s.Series[0]
+	color := Palette[0]
+	if ss.UpDown {
+		color = ColorUp
+		if ss.Values[0] < 0 {
+			color = ColorDown
+		}
+	}
+	return map[string]any{
+		"animation": false,
+		"title":     map[string]any{"text": s.Title, "subtext": s.Subtitle},
+		"graphic": []map[string]any{{
+			"type": "group", "left": "center", "silent": true,
+			"children": []map[string]any{
+				{"type": "text", "left": "center", "top": 0, "style": map[string]any{"text": ss.Texts[0], "font": "bold 40px sans-serif", "fill": color, "textAlign": "center"}},
+				{"type": "text", "left": "center", "top": 52, "style": map[string]any{"text": singleCaption(s), "font": "13px sans-serif", "fill": "#8a8d93", "textAlign": "center"}},
+			},
+		}},
+	}
+}
+
 // barOption draws bars; moves get gains and losses in two colours, and
 // short single series their value labels (noted in meta for the script).
 func barOption(v *view.View, s Spec, global []charts.GlobalOpts, meta *Meta) map[string]any {
@@ -161,7 +217,7 @@ func barOption(v *view.View, s Spec, global []charts.GlobalOpts, meta *Meta) map
 	if meta.XType == "category" {
 		c.SetXAxis(s.X)
 	}
-	meta.Labels = len(v.Chart.Y) == 1 && len(v.Rows) <= 24
+	meta.Labels = s.Labels()
 	for i, y := range v.Chart.Y {
 		data := make([]opts.BarData, len(v.Rows))
 		for r := range v.Rows {
@@ -223,7 +279,7 @@ func scatterOption(v *view.View, s Spec, global []charts.GlobalOpts, xType strin
 
 // seriesMeta is what the chart script shows in tooltips: each point's
 // formatted value and x, and the other columns the view shows.
-func seriesMeta(v *view.View) []SeriesMeta {
+func seriesMeta(v *view.View, s Spec) []SeriesMeta {
 	var extra []*dataset.Column
 	for _, c := range v.Columns {
 		if c != v.Chart.X && !slices.Contains(v.Chart.Y, c) {
@@ -231,14 +287,12 @@ func seriesMeta(v *view.View) []SeriesMeta {
 		}
 	}
 	var out []SeriesMeta
-	for _, y := range v.Chart.Y {
-		sm := SeriesMeta{Name: y.Header(), Texts: make([]string, len(v.Rows)), XText: make([]string, len(v.Rows))}
+	for i, y := range v.Chart.Y {
+		sm := SeriesMeta{Name: y.Header(), Texts: s.Series[i].Texts, XText: s.X}
 		if len(extra) > 0 {
 			sm.Extra = make([][][2]string, len(v.Rows))
 		}
 		for r := range v.Rows {
-			sm.Texts[r] = y.FormatValue(v.Value(r, y))
-			sm.XText[r] = xText(v, r)
 			for _, c := range extra {
 				if val := v.Value(r, c); !val.IsEmpty() {
 					sm.Extra[r] = append(sm.Extra[r], [2]string{c.Header(), c.FormatValue(val)})
@@ -273,9 +327,13 @@ func seriesOpts(s Spec, i int, labels bool) []charts.SeriesOpts {
 	if len(xs) > 0 {
 		so = append(so, charts.WithMarkLineNameXAxisItemOpts(xs...))
 	}
+	pos := "insideEndTop"
+	if s.MarksAtStart() {
+		pos = "insideStartTop"
+	}
 	so = append(so, charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 		Symbol: []string{"none", "none"},
-		Label:  &opts.Label{Show: opts.Bool(true), Position: "insideEndTop", Formatter: "{b}"},
+		Label:  &opts.Label{Show: opts.Bool(true), Position: pos, Formatter: "{b}"},
 	}))
 	return so
 }

@@ -80,7 +80,7 @@ usd = 90000
 share = 0.7
 `
 
-func bind(t *testing.T, src string, b block.Selection) *view.View {
+func bind(t testing.TB, src string, b block.Selection) *view.View {
 	t.Helper()
 	d, err := dataset.Parse("data/"+b.Dataset+".toml", []byte(src))
 	if err != nil {

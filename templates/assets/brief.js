@@ -8,40 +8,6 @@
   var encode = echarts.format.encodeHTML;
   var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
 
-  function group(x, digits) {
-    return Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  }
-  function plain(x) {
-    return Number(x).toLocaleString('en-US', { maximumFractionDigits: 10 });
-  }
-  function money(x, digits) {
-    var s = group(Math.abs(x), digits);
-    return (x < 0 ? '-$' : '$') + s;
-  }
-  function compact(x) {
-    var a = Math.abs(x), units = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
-    for (var i = 0; i < units.length; i++) {
-      if (Math.round(a / units[i][0] * 10) / 10 >= 1) {
-        return (x < 0 ? '-$' : '$') + (a / units[i][0]).toFixed(1) + units[i][1];
-      }
-    }
-    return money(x, 2);
-  }
-  /* format mirrors the Go formats (internal/dataset/format.go) for axis ticks. */
-  function format(kind, x) {
-    if (typeof x !== 'number' || !isFinite(x)) { return String(x); }
-    switch (kind) {
-      case 'integer': return group(Math.round(x), 0);
-      case 'usd': return Math.abs(x) >= 1000 ? money(Math.round(x), 0) : money(x, 2);
-      case 'usd_compact': return compact(x);
-      case 'percent':
-        var s = x.toFixed(1);
-        if (s === '-0.0') { s = '0.0'; }
-        return (x > 0 && s !== '0.0' ? '+' : '') + s + '%';
-      default: return plain(Number(x.toPrecision(12)));
-    }
-  }
-
   function tooltip(meta) {
     return function (params) {
       var list = Array.isArray(params) ? params : [params];
@@ -63,6 +29,50 @@
     };
   }
 
+  /* Measuring and fitting text, with the fonts ECharts draws in. */
+  var measure = document.createElement('canvas').getContext('2d');
+  var LABEL = '12px sans-serif', TITLE = 'bolder 18px sans-serif', SMALL = '11px sans-serif';
+  function textWidth(text, font) { measure.font = font; return measure.measureText(text).width; }
+  function truncate(text, width, font) {
+    if (textWidth(text, font) <= width) { return text; }
+    var s = text;
+    while (s.length > 1 && textWidth(s + '…', font) > width) { s = s.slice(0, -1); }
+    return s.replace(/\s+$/, '') + '…';
+  }
+  /* wrap breaks text at spaces into at most max lines of at most width
+   * pixels; what does not fit ends in an ellipsis. */
+  function wrap(text, width, font, max) {
+    var words = String(text).split(/\s+/), lines = [], line = '';
+    words.forEach(function (w) {
+      var next = line ? line + ' ' + w : w;
+      if (!line || textWidth(next, font) <= width) { line = next; } else { lines.push(line); line = w; }
+    });
+    lines.push(line);
+    if (lines.length > max) { lines = lines.slice(0, max - 1).concat([lines.slice(max - 1).join(' ')]); }
+    return lines.map(function (l) { return truncate(l, width, font); });
+  }
+  /* Months or days on a date axis, by the rule the email's image and the
+   * workbook follow: "Jul 2025", "Aug", ... "Jan 2026"; or "2 Jan". */
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function dateFormatter(mode, first) {
+    // The year shows on the axis' first month and on every January: the
+    // formatter is called for labels in no set order, so it keeps no state.
+    return function (v) {
+      var d = new Date(v);
+      if (mode === 'days') { return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()]; }
+      var m = MONTHS[d.getUTCMonth()];
+      return d.getUTCMonth() === 0 || v < first + 28 * 864e5 ? m + ' ' + d.getUTCFullYear() : m;
+    };
+  }
+  function axisFormatter(a) {
+    return function (v) { return a.labels[Math.round((v - a.min) / a.step)] || ''; };
+  }
+  function setAxis(axis, a) {
+    axis.min = a.min; axis.max = a.max; axis.interval = a.step;
+    axis.axisLabel = axis.axisLabel || {};
+    axis.axisLabel.formatter = axisFormatter(a);
+  }
+
   function prepare(el) {
     var source = document.getElementById(el.getAttribute('data-option'));
     if (!source) { return null; }
@@ -71,40 +81,133 @@
     option.tooltip = option.tooltip || {};
     option.tooltip.confine = true;
     option.tooltip.formatter = tooltip(meta);
-    [].concat(option.yAxis || []).forEach(function (axis) {
+    if (meta.yAxis) { [].concat(option.yAxis || []).forEach(function (axis) { setAxis(axis, meta.yAxis); }); }
+    [].concat(option.xAxis || []).forEach(function (axis) {
       axis.axisLabel = axis.axisLabel || {};
-      axis.axisLabel.formatter = function (v) { return format(meta.yFormat, v); };
+      if (meta.xAxis) { setAxis(axis, meta.xAxis); }
+      if (meta.xAxis || meta.xDates) {
+        // The end labels stay inside the plot's width, not half out of the canvas.
+        axis.axisLabel.alignMinLabel = 'left';
+        axis.axisLabel.alignMaxLabel = 'right';
+      }
+      if (meta.xDates) {
+        axis.axisLabel.formatter = dateFormatter(meta.xDates, Date.parse(meta.series[0].xTexts[0]));
+        axis.minInterval = (meta.xDates === 'months' ? 28 : 1) * 864e5;
+        // The last date is rarely a tick: its label would repeat a month.
+        axis.axisLabel.showMaxLabel = false;
+      }
     });
-    var n = meta.series.length ? meta.series[0].texts.length : 0;
-    if (meta.xType === 'category' && n > 0 && n <= 24) {
-      [].concat(option.xAxis || []).forEach(function (axis) {
-        axis.axisLabel = axis.axisLabel || {};
-        axis.axisLabel.width = Math.max(48, el.clientWidth / n - 16);
-        axis.axisLabel.overflow = 'break';
-      });
-    }
-    if (meta.xType === 'value') {
-      [].concat(option.xAxis || []).forEach(function (axis) {
-        axis.axisLabel = axis.axisLabel || {};
-        axis.axisLabel.formatter = function (v) { return format(meta.xFormat, v); };
-      });
-    }
-    // On a narrow screen a long title would run off the canvas: the page's
-    // own caption (which wraps) shows it instead, and the plot moves up.
-    var title = [].concat(option.title || [])[0];
-    if (el.clientWidth < 560 && title) {
-      var room = title.subtext ? 64 : 44; // what the title and subtitle took
-      title.show = false;
-      [].concat(option.grid || []).forEach(function (g) { g.top = String(Math.max(16, Number(g.top) - room + 16)); });
-      var fig = el.closest('figure');
-      if (fig) { fig.classList.add('narrow'); }
-    }
     (option.series || []).forEach(function (series, i) {
       if (meta.labels && series.label && series.label.show) {
         series.label.formatter = function (p) { return meta.series[i].texts[p.dataIndex] || ''; };
+        series.labelLayout = { hideOverlap: true };
+        (series.data || []).forEach(function (d) {
+          if (d && typeof d.value === 'number' && d.value < 0) { d.label = { position: 'bottom' }; }
+        });
       }
     });
-    return { el: el, option: option, chart: null, file: meta.fileName || 'chart' };
+    return { el: el, option: option, meta: meta, chart: null, file: meta.fileName || 'chart' };
+  }
+
+  /* layout fits the chart's texts to its element's width: the title and
+   * subtitle wrap (on a narrow screen the page's caption shows them
+   * instead), the legend flows onto as many rows as it needs, category
+   * labels wrap to their bar's width, shortened with an ellipsis (the
+   * tooltip has the whole name), and the source line keeps its glyphs
+   * inside the canvas. */
+  function layout(c) {
+    var option = c.option, meta = c.meta, width = c.el.clientWidth;
+    var title = [].concat(option.title || [])[0];
+    var narrow = width < 560, top = 0;
+    if (title) {
+      title.show = !narrow;
+      title.left = 0; title.top = 0; title.padding = 0; title.itemGap = 6;
+      if (c.titleText === undefined) { c.titleText = title.text || ''; c.subText = title.subtext || ''; }
+      if (!narrow) {
+        var lines = c.titleText ? wrap(c.titleText, width - 4, TITLE, 3) : [];
+        var sub = c.subText ? wrap(c.subText, width - 4, LABEL, 2) : [];
+        title.text = lines.join('\n');
+        title.subtext = sub.join('\n');
+        title.textStyle = { fontSize: 18, lineHeight: 24 };
+        title.subtextStyle = { fontSize: 12, lineHeight: 16 };
+        top = lines.length * 24 + (sub.length ? 6 + sub.length * 16 : 0) + 10;
+      }
+    }
+    var fig = c.el.closest('figure');
+    if (fig) { fig.classList.toggle('narrow', narrow); }
+    var graphic = (c.graphic = c.graphic || [].concat(option.graphic || []));
+    var extra = [];
+    if (meta.yUnit && !meta.single) {
+      extra.push({ type: 'text', left: 0, top: top, silent: true,
+        style: { text: truncate(meta.yUnit, width, LABEL), font: LABEL, lineHeight: 16, fill: '#8a8d93' } });
+      top += 24;
+    } else {
+      top += 8;
+    }
+    extra.push({ type: 'text', left: 0, bottom: 2, silent: true,
+      style: { text: truncate(meta.source || '', width, SMALL), font: SMALL, lineHeight: 16, fill: '#8a8d93' } });
+    option.graphic = graphic.concat(extra);
+    if (meta.single) {
+      var g = option.graphic[0];
+      if (g) { g.top = top + Math.max(0, (c.el.clientHeight - top - 24) / 2 - 40); }
+      return;
+    }
+    var bottom = 22;
+    var legend = [].concat(option.legend || [])[0];
+    if (legend && legend.show) {
+      var rows = 1, x = 0;
+      var names = meta.series.map(function (s) { return s.name; });
+      legend.type = 'plain'; legend.left = 0; legend.bottom = bottom; legend.padding = 0;
+      legend.itemGap = 12; legend.itemWidth = 18; legend.itemHeight = 12;
+      legend.formatter = function (name) { return truncate(name, width - 40, LABEL); };
+      names.forEach(function (n) {
+        var w = 18 + 5 + textWidth(truncate(n, width - 40, LABEL), LABEL) + 12;
+        if (x > 0 && x + w > width) { rows++; x = 0; }
+        x += w;
+      });
+      bottom += rows * 14 + (rows - 1) * 12 + 10;
+    }
+    // The zoom slider of a long series sits under the axis' labels.
+    [].concat(option.dataZoom || []).forEach(function (z) {
+      if (z.type === 'slider') {
+        z.bottom = bottom; z.height = 20; z.left = 8; z.right = 16;
+        z.showDetail = false; // its dates would run off the canvas at the ends
+        bottom += 30;
+      }
+    });
+    // A date's label centred on a tick near the axis' end needs half its
+    // width beyond the plot.
+    var right = meta.xDates ? 8 + textWidth('May 2026', LABEL) / 2 : 16;
+    [].concat(option.grid || []).forEach(function (g) { g.top = top; g.bottom = bottom; g.left = 4; g.right = right; });
+    var n = meta.series.length ? meta.series[0].texts.length : 0;
+    if (meta.xType === 'category' && n > 0) {
+      var yw = 0;
+      (meta.yAxis ? meta.yAxis.labels : []).forEach(function (l) { yw = Math.max(yw, textWidth(l, LABEL)); });
+      var slot = (width - 4 - right - yw - 8) / n - 8;
+      var cats = [].concat(option.xAxis || [])[0];
+      var names = (cats && cats.data) || [];
+      var labels = names.map(function (name, i) {
+        var text = meta.xLabels ? meta.xLabels[i] : String(name);
+        return slot >= 36 ? wrap(text, slot, LABEL, 3).join('\n') : truncate(text, 96, LABEL);
+      });
+      // Value labels wider than their bar's room would cover the next bar.
+      var widest = 0;
+      if (meta.labels) { meta.series[0].texts.forEach(function (t) { widest = Math.max(widest, textWidth(t, LABEL)); }); }
+      (option.series || []).forEach(function (series) {
+        if (meta.labels && series.label) { series.label.show = widest <= slot + 4; }
+      });
+      [].concat(option.xAxis || []).forEach(function (axis) {
+        axis.axisLabel = axis.axisLabel || {};
+        axis.axisLabel.formatter = function (v, i) { return labels[i] !== undefined ? labels[i] : v; };
+        axis.axisLabel.lineHeight = 15;
+        if (slot >= 36) {
+          axis.axisLabel.interval = 0;
+        } else {
+          axis.axisLabel.interval = 'auto';
+          axis.axisLabel.hideOverlap = true;
+        }
+      });
+    }
   }
 
   /* A "Save as PNG" button under each chart: the chart's own image, on the
@@ -128,6 +231,7 @@
   var live = [];
   function draw(c) {
     if (c.chart) { c.chart.dispose(); }
+    if (c.meta) { layout(c); c.width = c.el.clientWidth; }
     c.chart = echarts.init(c.el, darkQuery && darkQuery.matches ? 'dark' : null, { renderer: 'canvas' });
     c.chart.setOption(c.option);
   }
@@ -182,6 +286,12 @@
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(function () {
       live.forEach(function (c) {
+        if (c.meta && c.width !== c.el.clientWidth) {
+          // Texts are fitted to the width: fit them again.
+          layout(c);
+          c.width = c.el.clientWidth;
+          c.chart.setOption(c.option, true);
+        }
         if (c.chart.getWidth() !== c.el.clientWidth || c.chart.getHeight() !== c.el.clientHeight) { c.chart.resize(); }
       });
     });
