@@ -405,19 +405,26 @@ func newBlockData(v *view.View) blockData {
 	}
 	for _, row := range bd.Rows {
 		for i := range row {
-			cell := &row[i]
-			var class []string
-			switch {
-			case cell.Numeric:
-				class = append(class, "num")
-			case long[i]:
-				class = append(class, "long")
-			}
-			if cell.Empty {
-				class = append(class, "none")
-			}
-			cell.Class = strings.Join(class, " ")
+			row[i].Class = cellClass(row[i].Numeric, long[i], row[i].Empty)
 		}
 	}
 	return bd
+}
+
+// cellClass is a cell's class attribute: "num" for a number, "long" in a
+// column of long text, and "none" for no value.
+func cellClass(numeric, long, empty bool) string {
+	switch {
+	case numeric && empty:
+		return "num none"
+	case numeric:
+		return "num"
+	case long && empty:
+		return "long none"
+	case long:
+		return "long"
+	case empty:
+		return "none"
+	}
+	return ""
 }
