@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
@@ -191,12 +192,23 @@ type blockData struct {
 type header struct {
 	Label   string
 	Numeric bool
+	Class   string // "num" for a number column, or ""
 }
 
 type cellData struct {
-	Text    string
+	Text    string // "—" for an empty cell: the CSV file and the workbook leave it empty
 	Numeric bool
+	Class   string // "num" (a number), "long" (in a column of long text), "none" (empty), or ""
+	Empty   bool   // the data has no value here
 }
+
+// longText is how many characters make a cell's text long: its column
+// wraps in a readable width (CSS td.long) instead of being squeezed to a
+// word a line beside columns of short values.
+const longText = 30
+
+// noValue stands in for an empty cell on the page and in the email.
+const noValue = "—"
 
 // summaries are the briefings as a page sees the ones it does not show in
 // full: every field but Body, Newer and Older, with tags that list no
@@ -369,16 +381,50 @@ func newBlockData(v *view.View) blockData {
 		ID: fmt.Sprintf("%s-%d", v.Kind, v.Index+1), Kind: v.Kind, Title: v.Title, Subtitle: v.Subtitle,
 		Source: v.Data.Source, SourceURL: v.Data.SourceURL, Notes: v.Data.Notes, AsOf: v.AsOf, BlockNotes: v.Notes,
 	}
-	for _, c := range v.Columns {
-		bd.Headers = append(bd.Headers, header{Label: c.Header(), Numeric: c.Type == dataset.Number})
-	}
+	long := make([]bool, len(v.Columns))
 	bd.Rows = make([][]cellData, len(v.Rows))
 	for r := range v.Rows {
 		row := make([]cellData, len(v.Columns))
 		for i, c := range v.Columns {
-			row[i] = cellData{Text: v.Text(r, i), Numeric: c.Type == dataset.Number}
+			val := v.Value(r, c)
+			cell := cellData{Text: v.Text(r, i), Numeric: c.Type == dataset.Number}
+			if val.Type == dataset.Empty {
+				cell.Text, cell.Empty = noValue, true
+			}
+			long[i] = long[i] || !cell.Numeric && utf8.RuneCountInString(cell.Text) > longText
+			row[i] = cell
 		}
 		bd.Rows[r] = row
 	}
+	for _, c := range v.Columns {
+		h := header{Label: c.Header(), Numeric: c.Type == dataset.Number}
+		if h.Numeric {
+			h.Class = "num"
+		}
+		bd.Headers = append(bd.Headers, h)
+	}
+	for _, row := range bd.Rows {
+		for i := range row {
+			row[i].Class = cellClass(row[i].Numeric, long[i], row[i].Empty)
+		}
+	}
 	return bd
+}
+
+// cellClass is a cell's class attribute: "num" for a number, "long" in a
+// column of long text, and "none" for no value.
+func cellClass(numeric, long, empty bool) string {
+	switch {
+	case numeric && empty:
+		return "num none"
+	case numeric:
+		return "num"
+	case long && empty:
+		return "long none"
+	case long:
+		return "long"
+	case empty:
+		return "none"
+	}
+	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/chart"
@@ -122,6 +123,7 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 		Template: tmpl.ExecuteTemplate,
 		View: func(out io.Writer, v *view.View) error {
 			bd := emailBlock{blockData: newBlockData(v)}
+			bd.Cards = len(bd.Rows) > 0 && !fitsPhone(bd.blockData)
 			if v.Chart != nil {
 				png, err := chart.Image(v, "png")
 				if err != nil {
@@ -160,6 +162,45 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 type emailBlock struct {
 	blockData
 	Image string // the chart image's Content-ID
+	Cards bool   // each row a card of "header: value" lines, for a table a phone cannot hold
+}
+
+// emailPhone is the width, in CSS pixels, of the email's text column on a
+// phone 390 px wide: the message's margins (8 px) and padding (24 px) on
+// each side, and its border.
+const emailPhone = 324
+
+// fitsPhone estimates whether a table fits the email's text column on a
+// phone, at its narrowest: Arial at 13 px, about 7.5 px a character (8 in
+// a bold header), a number on one line, text wrapped at its spaces but no
+// narrower than ten characters, 12 px of padding a column. Mail clients
+// ignore the style sheets that could let a table scroll or change its
+// layout on a phone, so a table that does not fit is written as cards,
+// which fit any width and show every column.
+func fitsPhone(bd blockData) bool {
+	width := 0.0
+	for i, h := range bd.Headers {
+		w := float64(longestWord(h.Label)) * 8
+		for _, row := range bd.Rows {
+			c := row[i]
+			n := utf8.RuneCountInString(c.Text)
+			if !c.Numeric {
+				n = min(n, max(longestWord(c.Text), 10))
+			}
+			w = max(w, float64(n)*7.5)
+		}
+		width += w + 12
+	}
+	return width <= emailPhone
+}
+
+// longestWord is the length, in characters, of the longest word of s.
+func longestWord(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		n = max(n, utf8.RuneCountInString(w))
+	}
+	return n
 }
 
 // textRenderers write blocks, cards and figures as plain text.

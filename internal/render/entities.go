@@ -1,9 +1,12 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/brief-desk/brief/internal/chart"
@@ -52,6 +55,11 @@ func (r *renderer) entities() []*Output {
 		infos = append(infos, info)
 		index.Str(e.ID).Str(e.Name).Str(e.Ticker).Str(info.LatestMove).Int(info.DealCount)
 	}
+	// The index lists them by name, as a reader looks one up (the dataset
+	// lists them in the desk's order).
+	slices.SortStableFunc(infos, func(a, b *entityInfo) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.ID, b.ID))
+	})
 	for _, e := range r.p.Entities {
 		wb := r.entityWorkbook(e)
 		rel := project.EntityPath(e.ID)
