@@ -30,7 +30,7 @@ func BenchmarkBuild(b *testing.B) {
 		view := bind(b, v.src, v.sel)
 		b.Run(v.sel.Dataset, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Build(view, "chart-1"); err != nil {
+				if _, err := Build(view, "chart-1", nil); err != nil {
 					b.Fatal(err)
 				}
 			}

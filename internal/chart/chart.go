@@ -79,11 +79,12 @@ type payload struct {
 
 // Build makes the chart for a chart view. id is the element id, used to keep
 // the go-echarts chart id deterministic.
-func Build(v *view.View, id string) (*Chart, error) {
+func Build(v *view.View, id string, colors []string) (*Chart, error) {
 	if v.Chart == nil || v.Chart.X == nil || len(v.Chart.Y) == 0 {
 		return nil, fmt.Errorf("chart: view %s is not a chart", v)
 	}
 	s := Describe(v) // what the static image draws too
+	s.Colors = colors
 	meta := axisMeta(v, s)
 	meta.FileName = fileName(v.Title)
 	global := globalOpts(v, s, id, meta.XType)
@@ -104,6 +105,7 @@ func Build(v *view.View, id string) (*Chart, error) {
 	// and the embedded ECharts has no toolbox.
 	delete(option, "toolbox")
 	option["backgroundColor"] = "transparent"
+	option["color"] = seriesPalette(s) // the site's series colours, not ECharts' own
 	meta.Source = s.Source // drawn by the script, which knows the width
 	meta.Single = s.Single()
 	meta.Series = seriesMeta(v, s)
@@ -189,7 +191,7 @@ func globalOpts(v *view.View, s Spec, id, xType string) []charts.GlobalOpts {
 // it, instead of one bar across the whole plot.
 func singleOption(s Spec) map[string]any {
 	ss := s.Series[0]
-	color := Palette[0]
+	color := s.color(0)
 	if ss.UpDown {
 		color = ColorUp
 		if ss.Values[0] < 0 {
@@ -522,4 +524,13 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// seriesPalette is the option's colour list: the series' colours, in order.
+func seriesPalette(s Spec) []string {
+	c := s.Colors
+	if len(c) == 0 {
+		c = Palette
+	}
+	return c
 }

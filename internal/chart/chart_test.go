@@ -117,7 +117,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := bind(t, tt.src, tt.block)
-			c, err := Build(v, "chart-1")
+			c, err := Build(v, "chart-1", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +134,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestMovesColoursAndOrder(t *testing.T) {
-	c, err := Build(bind(t, moves, block.Selection{Dataset: "moves"}), "chart-1")
+	c, err := Build(bind(t, moves, block.Selection{Dataset: "moves"}), "chart-1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ tip = "` + esc + `"
 `
 		v := bind(t, src, block.Selection{Dataset: "x", Title: h, Subtitle: h, X: "k", Y: []string{"v"}, Columns: []string{"tip"},
 			Marks: []block.MarkLine{{Y: new(float64), Label: h}}})
-		c, err := Build(v, "chart-1")
+		c, err := Build(v, "chart-1", nil)
 		if err != nil {
 			t.Fatal(err)
 		}

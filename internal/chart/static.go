@@ -32,6 +32,16 @@ type Spec struct {
 	Series  []SpecSeries
 	Marks   []SpecMark // reference lines at a value
 	Alt     string     // the text alternative
+	Colors  []string   // the series' colours in order (#rrggbb); nil for Palette
+}
+
+// color is series i's colour.
+func (s Spec) color(i int) string {
+	c := s.Colors
+	if len(c) == 0 {
+		c = Palette
+	}
+	return c[i%len(c)]
 }
 
 // SpecSeries is one series: a value per x (NaN where there is none).
@@ -192,7 +202,7 @@ const (
 )
 
 // Palette is the static charts' series colours: the site's accent first.
-var Palette = []string{"#0b5cad", "#c26a00", "#5b8c2a", "#7a4fb5", "#1a9aa0", "#b0457a"}
+var Palette = []string{"#1f6fd1", "#c26a00", "#5b8c2a", "#7a4fb5", "#1a9aa0", "#b0457a"}
 
 const (
 	colorText  = "#1d1d1f"
@@ -213,8 +223,10 @@ var (
 // with no browser, for email: the plot, its axes, legend and marks, but
 // neither title nor source, which the email's HTML shows above and below
 // it. The same view gives the same bytes.
-func Image(v *view.View, format string) ([]byte, error) {
-	return DrawSpec(Describe(v), format)
+func Image(v *view.View, format string, colors []string) ([]byte, error) {
+	s := Describe(v)
+	s.Colors = colors
+	return DrawSpec(s, format)
 }
 
 // DrawSpec draws a Spec.
@@ -440,7 +452,7 @@ func draw(s Spec, format string) *canvas {
 func seriesColors(s Spec) []string {
 	out := make([]string, len(s.Series))
 	for i, ss := range s.Series {
-		out[i] = Palette[i%len(Palette)]
+		out[i] = s.color(i)
 		if ss.UpDown {
 			out[i] = ColorUp
 		}
@@ -659,7 +671,7 @@ func drawMarks(c *canvas, s Spec, p plot) {
 // and when under it.
 func drawSingle(c *canvas, s Spec) {
 	ss := s.Series[0]
-	color := Palette[0]
+	color := s.color(0)
 	if ss.UpDown {
 		color = ColorUp
 		if ss.Values[0] < 0 {

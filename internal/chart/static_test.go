@@ -38,7 +38,7 @@ func TestImages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := bind(t, tt.src, tt.block)
-			b, err := Image(v, "png")
+			b, err := Image(v, "png", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,17 +57,17 @@ func TestImages(t *testing.T) {
 			if dir := os.Getenv("BRIEF_KEEP_IMAGES"); dir != "" { // to look at them
 				_ = os.WriteFile(filepath.Join(dir, tt.name+".png"), b, 0o644)
 			}
-			if again, _ := Image(v, "png"); !bytes.Equal(again, b) {
+			if again, _ := Image(v, "png", nil); !bytes.Equal(again, b) {
 				t.Error("the same view gave a different PNG")
 			}
-			svg, err := Image(v, "svg")
+			svg, err := Image(v, "svg", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", tt.name+".svg"), svg)
 		})
 	}
-	if _, err := Image(bind(t, series, block.Selection{Dataset: "hashprice"}), "gif"); err == nil {
+	if _, err := Image(bind(t, series, block.Selection{Dataset: "hashprice"}), "gif", nil); err == nil {
 		t.Error("an unknown format gave no error")
 	}
 }

@@ -3,6 +3,8 @@ package project
 import (
 	"math"
 	"testing"
+
+	"github.com/brief-desk/brief/internal/chart"
 )
 
 func TestContrast(t *testing.T) {
@@ -32,6 +34,18 @@ func TestLightenFor(t *testing.T) {
 		}
 		if r := Contrast(got, DarkBackground); r > textContrast+1.5 && c != "#000000" {
 			t.Errorf("lightenFor(%s) = %s: contrast %.2f, lightened far more than needed", c, got, r)
+		}
+	}
+}
+
+// TestDefaultPalette: brief's own series colours meet the rule it holds a
+// desk's palette to (3:1 against both themes).
+func TestDefaultPalette(t *testing.T) {
+	for i, c := range chart.Palette {
+		for _, bg := range []string{LightBackground, DarkBackground} {
+			if r := Contrast(c, bg); r < graphicContrast {
+				t.Errorf("chart.Palette[%d] %s: contrast %.2f against %s", i, c, r, bg)
+			}
 		}
 	}
 }

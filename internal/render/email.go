@@ -125,7 +125,7 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 			bd := emailBlock{blockData: newBlockData(v)}
 			bd.Cards = len(bd.Rows) > 0 && !fitsPhone(bd.blockData)
 			if v.Chart != nil {
-				png, err := chart.Image(v, "png")
+				png, err := chart.Image(v, "png", r.palette())
 				if err != nil {
 					return err
 				}

@@ -51,7 +51,7 @@ func (r *renderer) entities() []*Output {
 	index := key.New().Sum(r.site)
 	var infos []*entityInfo
 	for _, e := range r.p.Entities {
-		info, _, _ := entityView(e, false) // only a full view draws charts, which can fail
+		info, _, _ := entityView(e, false, nil) // only a full view draws charts, which can fail
 		infos = append(infos, info)
 		index.Str(e.ID).Str(e.Name).Str(e.Ticker).Str(info.LatestMove).Int(info.DealCount)
 	}
@@ -65,7 +65,7 @@ func (r *renderer) entities() []*Output {
 		rel := project.EntityPath(e.ID)
 		k := key.New().Str(rel).Sum(r.site).Sum(e.Key).Done()
 		out = append(out, wb, &Output{Path: rel, Stage: StagePages, Key: k, Sized: []string{wb.Path}, Make: func(sizes Sizes) ([]byte, error) {
-			info, charts, err := entityView(e, true)
+			info, charts, err := entityView(e, true, r.palette())
 			if err != nil {
 				return nil, err
 			}
@@ -128,8 +128,8 @@ func entityDate(e *project.Entity) time.Time {
 }
 
 // entityView prepares an entity for its page (full: charts and tables) or
-// for the index.
-func entityView(e *project.Entity, full bool) (*entityInfo, bool, error) {
+// for the index, its charts in the site's colours.
+func entityView(e *project.Entity, full bool, colors []string) (*entityInfo, bool, error) {
 	info := &entityInfo{ID: e.ID, Name: e.Name, Ticker: e.Ticker, Aliases: e.Aliases, Path: project.EntityPath(e.ID)}
 	charts := false
 	for i, v := range e.Moves {
@@ -142,7 +142,7 @@ func entityView(e *project.Entity, full bool) (*entityInfo, bool, error) {
 		}
 		bd := newBlockData(v)
 		bd.ID = fmt.Sprintf("moves-%d", i+1)
-		c, err := chart.Build(v, bd.ID)
+		c, err := chart.Build(v, bd.ID, colors)
 		if err != nil {
 			return nil, false, err
 		}

@@ -67,7 +67,7 @@ func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs [
 			bd := newBlockData(v)
 			bd.CSV = csvs[v.Index]
 			if v.Chart != nil {
-				c, err := chart.Build(v, bd.ID)
+				c, err := chart.Build(v, bd.ID, r.palette())
 				if err != nil {
 					return err
 				}
