@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -141,10 +142,25 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 			return err
 		},
 	}
+	logoCID := ""
+	if logo := r.logo(); logo != nil {
+		logoCID = "logo@brief"
+		e.Images = append(e.Images, Image{CID: logoCID, Name: "logo.png", PNG: logo, Alt: r.p.Config.Title})
+	}
+	styles := emailStyles
+	if a := r.accent(); a != defaultAccent {
+		styles = maps.Clone(emailStyles)
+		styles["a"] = "color:" + a + ";"
+	}
 	err := b.Render(&body, content.Renderers{
-		Styles: emailStyles, Base: base,
-		Block:  func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
-		Inline: func(out io.Writer, in *expr.Inline) error { return env.Figure(out, b.Figures[in.Index]) },
+		Styles: styles, Base: base,
+		Block: func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
+		Inline: func(out io.Writer, in *expr.Inline) error {
+			if err := env.Figure(out, b.Figures[in.Index]); err != nil {
+				return err
+			}
+			return writeRevised(out, b.Figures[in.Index], `<span style="font-size:13px;color:#5b5e66;">`, `</span>`)
+		},
 	})
 	if err != nil {
 		return err
@@ -153,6 +169,7 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 	err = tmpl.ExecuteTemplate(&page, "email", map[string]any{
 		"Site": r.p.Config, "Title": e.Title, "Summary": e.Summary, "Date": e.Date, "URL": e.URL,
 		"Workbook": e.WorkbookName, "Body": template.HTML(body.String()), // goldmark escapes text and drops raw HTML
+		"Accent": r.accent(), "Logo": logoCID,
 	})
 	e.HTML = page.Bytes()
 	return err
@@ -238,8 +255,13 @@ func textRenderers(b *project.Briefing, base *url.URL) content.Renderers {
 		},
 	}
 	return content.Renderers{
-		Base:   base,
-		Block:  func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
-		Inline: func(out io.Writer, in *expr.Inline) error { return env.Figure(out, b.Figures[in.Index]) },
+		Base:  base,
+		Block: func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
+		Inline: func(out io.Writer, in *expr.Inline) error {
+			if err := env.Figure(out, b.Figures[in.Index]); err != nil {
+				return err
+			}
+			return writeRevised(out, b.Figures[in.Index], "", "")
+		},
 	}
 }

@@ -83,7 +83,11 @@ func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs [
 		Links: b.Links,
 		Block: func(out io.Writer, blk block.Block) error { return b.Bound[blk.Index()].Render(out, env) },
 		Inline: func(out io.Writer, in *expr.Inline) error {
-			return writeFigure(out, b.Figures[in.Index])
+			f := b.Figures[in.Index]
+			if err := writeFigure(out, f); err != nil {
+				return err
+			}
+			return writeRevised(out, f, `<span class="revised">`, `</span>`)
 		},
 	})
 	if err != nil {
@@ -258,6 +262,22 @@ func (r *renderer) withSizes(sizes Sizes, workbooks []*Output, allData *Output) 
 // writeFigure writes an inline value: the formatted figure, in an element
 // that carries the raw value and names the dataset, its source and the
 // row's date, linking to the sources section.
+// writeRevised writes, after an inline value that was revised since the
+// briefing's date, what it is now: " (revised on 9 January 2026: now
+// $38.50)", between open and close (HTML, or nothing for text).
+func writeRevised(w io.Writer, f *view.Figure, open, close string) error {
+	r := f.Revision
+	if r == nil {
+		return nil
+	}
+	s := fmt.Sprintf(" (revised on %s: now %s)", r.On.Format("2 January 2006"), r.Current)
+	if open != "" {
+		s = template.HTMLEscapeString(s)
+	}
+	_, err := io.WriteString(w, open+s+close)
+	return err
+}
+
 func writeFigure(w io.Writer, f *view.Figure) error {
 	title := f.Data.Title + " (" + f.Data.Source + ")"
 	if !f.Date.IsZero() {

@@ -65,3 +65,14 @@ func (r *renderer) logo() []byte {
 	}
 	return nil
 }
+
+// defaultAccent is brief's own accent (brief.css's --accent).
+const defaultAccent = "#0b5cad"
+
+// accent is the links' colour: [style] accent, or brief's own.
+func (r *renderer) accent() string {
+	if a := r.p.Config.Style.Accent; a != "" {
+		return a
+	}
+	return defaultAccent
+}
