@@ -2,6 +2,7 @@ package block_test
 
 import (
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -108,5 +109,43 @@ func TestRevisionsSheet(t *testing.T) {
 	defer g.Close()
 	if slices.Contains(g.GetSheetList(), "Revisions") {
 		t.Error("December's workbook has a Revisions sheet; it shows the current values")
+	}
+}
+
+// TestRevisionKeepsArchive: a row revised after two briefings were
+// published leaves their pages and CSV files byte for byte as they were,
+// but for the notes saying so (and the workbook's size, which gains a
+// sheet of revisions); the briefing after the revision shows the new value.
+func TestRevisionKeepsArchive(t *testing.T) {
+	before := strings.Replace(revisedProject, "usd_per_lb = 82.10\n[[rows.revisions]]\non = 2025-12-02\nusd_per_lb = 81.90\n", "usd_per_lb = 81.90\n", 1)
+	before = strings.Replace(before, "date = 2025-12-05", "date = 2025-12-01", 1) // both published before the revision
+	after := strings.Replace(revisedProject, "date = 2025-12-05", "date = 2025-12-01", 1)
+	after = strings.Replace(after, "-- content/briefings/december.md --", `-- content/briefings/later.md --
++++
+title = "Later"
+date = 2025-12-08
++++
+October closed at {{ uranium.usd_per_lb @2025-10-31 }}.
+-- content/briefings/december.md --`, 1)
+	oldDir, nowDir := sitetest.MustBuild(t, before), sitetest.MustBuild(t, after)
+	// What may differ: the notes, the workbook's size, and the link to the
+	// newer briefing that the later one adds to December's page.
+	notes := regexp.MustCompile(`\n\s*<p class="block-note">[^<]*</p>|<span class="revised">[^<]*</span>|\(xlsx, \d+ KB\)|<a rel="next"[^>]*>[^<]*</a>`)
+	for _, page := range []string{"briefings/november/index.html", "briefings/december/index.html"} {
+		old, now := sitetest.Read(t, oldDir, page), sitetest.Read(t, nowDir, page)
+		if !strings.Contains(now, "Revised on 2 December 2025") {
+			t.Errorf("%s does not say a value it shows was revised", page)
+		}
+		if a, b := notes.ReplaceAllString(old, ""), notes.ReplaceAllString(now, ""); a != b {
+			t.Errorf("%s changed beyond its revision notes", page)
+		}
+	}
+	for _, csv := range []string{"briefings/november/november-1.csv", "briefings/december/december-1.csv"} {
+		if old, now := sitetest.Read(t, oldDir, csv), sitetest.Read(t, nowDir, csv); old != now {
+			t.Errorf("%s changed:\n%s\nwas\n%s", csv, now, old)
+		}
+	}
+	if later := sitetest.Read(t, nowDir, "briefings/later/index.html"); !strings.Contains(later, `data-value="82.1"`) || strings.Contains(later, "Revised on") {
+		t.Error("the briefing after the revision does not show the current value alone")
 	}
 }
