@@ -398,11 +398,11 @@ func TestUpdateRoundTrip(t *testing.T) {
 // today and shows the dataset (a block or an inline value) sets the window.
 func TestPublished(t *testing.T) {
 	fsys := fstest.MapFS{
-		"content/briefings/a.md":     {Data: []byte("+++\ntitle = \"A\"\ndate = 2026-01-02\n+++\n```chart\ndataset = \"hp\"\n```\n")},
-		"content/briefings/b.md":     {Data: []byte("+++\ntitle = \"B\"\ndate = 2026-01-09\n+++\nHashprice was {{ hp.usd }}.\n")},
-		"content/briefings/c.md":     {Data: []byte("+++\ntitle = \"C\"\ndate = 2026-01-16\ndraft = true\n+++\n{{ hp.usd }}\n")},
-		"content/briefings/d.md":     {Data: []byte("+++\ntitle = \"D\"\ndate = 2026-01-23\n+++\n```table\ndataset = \"other\"\n```\n")},
-		"content/briefings/e.md":     {Data: []byte("+++\ntitle = \"E\"\ndate = 2026-02-01\n+++\n{{ hp.usd }}\n")},
+		"content/briefings/a.md":      {Data: []byte("+++\ntitle = \"A\"\ndate = 2026-01-02\n+++\n```chart\ndataset = \"hp\"\n```\n")},
+		"content/briefings/b.md":      {Data: []byte("+++\ntitle = \"B\"\ndate = 2026-01-09\n+++\nHashprice was {{ hp.usd }}.\n")},
+		"content/briefings/c.md":      {Data: []byte("+++\ntitle = \"C\"\ndate = 2026-01-16\ndraft = true\n+++\n{{ hp.usd }}\n")},
+		"content/briefings/d.md":      {Data: []byte("+++\ntitle = \"D\"\ndate = 2026-01-23\n+++\n```table\ndataset = \"other\"\n```\n")},
+		"content/briefings/e.md":      {Data: []byte("+++\ntitle = \"E\"\ndate = 2026-02-01\n+++\n{{ hp.usd }}\n")},
 		"content/briefings/notes.txt": {Data: []byte("not a briefing")},
 	}
 	day, file, err := Published(fsys, "hp", date("2026-01-31"))
