@@ -249,6 +249,9 @@ func newTable(ctx context.Context, name string, rows [][]cell, o DateOrder) (*ta
 		}
 		c.typeCells(cells[i], o, &errs)
 	}
+	if errs.Len() == 0 && !slices.ContainsFunc(t.cols, func(c *column) bool { return c.typ != tomlval.Empty }) {
+		errs.Addf(data[0][0].pos, "the file has no values: every cell below the header is empty (or n/a, NA, -)")
+	}
 	return t, errs.Err()
 }
 
