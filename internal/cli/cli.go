@@ -587,8 +587,12 @@ func importUpdate(ctx context.Context, file string, data []byte, target string, 
 	}
 	fmt.Fprintf(stdout, "%s: %s\n", name, res.Summary())
 	if res.Recorded > 0 {
-		fmt.Fprintf(stdout, "%s (%s) shows %s: %d rows on or before its date are recorded as of %s (revisions, added, removed), so it keeps what it published\n",
-			filepath.ToSlash(showing), published.Format(time.DateOnly), opts.ID, res.Recorded, res.On.Format(time.DateOnly))
+		rows := fmt.Sprintf("%d rows on or before its date are", res.Recorded)
+		if res.Recorded == 1 {
+			rows = "1 row on or before its date is"
+		}
+		fmt.Fprintf(stdout, "%s (%s) shows %s: %s recorded as of %s (revisions, added, removed), so it keeps what it published\n",
+			filepath.ToSlash(showing), published.Format(time.DateOnly), opts.ID, rows, res.On.Format(time.DateOnly))
 	}
 	return nil
 }
