@@ -451,7 +451,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	src := fs.String("src", ".", "project `DIR`ectory")
 	id := fs.String("id", "", "the dataset's `ID`: the file data/ID.toml (required)")
 	kind := fs.String("kind", "", "series, moves, deals, table or entities (default table)")
-	sheet := fs.String("sheet", "", "the `NAME` of the XLSX sheet (default the first)")
+	sheet := fs.String("sheet", "", "the `NAME` of the XLSX sheet (default the first; with --update, the one named ID if there is one)")
 	force := fs.Bool("force", false, "replace data/ID.toml if it exists")
 	update := fs.Bool("update", false, "merge the file into the existing data/ID.toml")
 	on := fs.String("on", "", "with --update, the `DATE` of the update (default: today)")

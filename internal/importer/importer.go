@@ -44,6 +44,9 @@ type Options struct {
 	// for the system's. A command that may return before the import ends
 	// (on Ctrl-C) gives a folder of its own and removes it.
 	TmpDir string
+	// preferSheet is the sheet read when Sheet is "" and the workbook has
+	// it (--update: the dataset's sheet of data/datasets.xlsx).
+	preferSheet string
 }
 
 // cell is one source cell with its place.
@@ -92,7 +95,7 @@ func readRows(ctx context.Context, source, name string, data []byte, opts Option
 	case ".csv", ".txt":
 		return readCSV(ctx, name, data)
 	case ".xlsx", ".xlsm":
-		return readXLSX(ctx, name, data, opts.Sheet, opts.TmpDir)
+		return readXLSX(ctx, name, data, opts.Sheet, opts.preferSheet, opts.TmpDir)
 	}
 	return nil, fmt.Errorf("%s: brief imports .csv and .xlsx files", name)
 }

@@ -97,7 +97,9 @@ func Update(ctx context.Context, name string, data, cur []byte, opts UpdateOptio
 	}
 	source := name
 	name = displayName(name)
-	cells, err := readRows(ctx, source, name, data, opts.Options)
+	ro := opts.Options
+	ro.preferSheet = opts.ID
+	cells, err := readRows(ctx, source, name, data, ro)
 	if err != nil {
 		return nil, err
 	}

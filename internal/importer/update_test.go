@@ -363,7 +363,8 @@ func TestUpdateGolden(t *testing.T) {
 }
 
 // TestUpdateRoundTrip: a dataset written to data/datasets.xlsx and merged
-// back is unchanged ("0 added, 0 revised"), revisions and all.
+// back (from its own sheet, without --sheet) is unchanged ("0 added, 0
+// revised"), revisions and all.
 func TestUpdateRoundTrip(t *testing.T) {
 	cur, err := os.ReadFile("testdata/update/hashprice.want.toml")
 	if err != nil {
@@ -384,7 +385,7 @@ func TestUpdateRoundTrip(t *testing.T) {
 	}
 	for _, d := range sets {
 		res, err := Update(t.Context(), "datasets.xlsx", buf.Bytes(), sources[d.ID], UpdateOptions{
-			Options: Options{ID: d.ID, Sheet: d.ID}, File: "data/" + d.ID + ".toml", On: date("2026-01-13"), Published: date("2026-01-12")})
+			Options: Options{ID: d.ID}, File: "data/" + d.ID + ".toml", On: date("2026-01-13"), Published: date("2026-01-12")})
 		if err != nil {
 			t.Fatalf("%s: %v", d.ID, err)
 		}
