@@ -548,6 +548,9 @@ func importFlags(kind string, update, force, prune, dayFirst, monthFirst bool, o
 // at target, dated day (zero for today), written only when it changed and
 // only as a whole.
 func importUpdate(ctx context.Context, file string, data []byte, target string, day time.Time, prune bool, opts importer.Options, stdout, stderr io.Writer) error {
+	if err := importer.CheckID(opts.ID); err != nil {
+		return err // before the id names a file
+	}
 	name := filepath.ToSlash(target)
 	cur, err := os.ReadFile(target)
 	if errors.Is(err, fs.ErrNotExist) {

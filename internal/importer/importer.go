@@ -62,11 +62,8 @@ type cell struct {
 // is returned at once, as a *diag.List, each at its place in the source.
 // When ctx is done it stops within a row and returns ctx's error.
 func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte, error) {
-	if !tomlval.ValidID(opts.ID) {
-		return nil, fmt.Errorf("--id %s: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", diag.Quote(opts.ID))
-	}
-	if len(opts.ID) > maxID {
-		return nil, fmt.Errorf("--id %s: a dataset id has at most %d characters (it names data/ID.toml and the workbook's sheet)", diag.Quote(opts.ID), maxID)
+	if err := CheckID(opts.ID); err != nil {
+		return nil, err
 	}
 	switch opts.Kind {
 	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable, dataset.KindEntities:
@@ -87,6 +84,17 @@ func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte
 		return nil, err
 	}
 	return t.toml(ctx, source, opts)
+}
+
+// CheckID refuses a dataset id that cannot name data/ID.toml.
+func CheckID(id string) error {
+	if !tomlval.ValidID(id) {
+		return fmt.Errorf("--id %s: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", diag.Quote(id))
+	}
+	if len(id) > maxID {
+		return fmt.Errorf("--id %s: a dataset id has at most %d characters (it names data/ID.toml and the workbook's sheet)", diag.Quote(id), maxID)
+	}
+	return nil
 }
 
 // readRows reads a CSV file or a sheet of a workbook, by its extension.

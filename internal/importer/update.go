@@ -80,6 +80,9 @@ type dataRow struct {
 // writes Result.Text, which dataset.Parse has read. Every problem is
 // returned at once, at its place in the file or the dataset.
 func Update(ctx context.Context, name string, data, cur []byte, opts UpdateOptions) (*Result, error) {
+	if err := CheckID(opts.ID); err != nil {
+		return nil, err
+	}
 	d, err := dataset.Parse(opts.File, cur)
 	if err != nil {
 		return nil, err
@@ -111,7 +114,7 @@ func Update(ctx context.Context, name string, data, cur []byte, opts UpdateOptio
 	if err != nil {
 		return nil, err
 	}
-	if res.Added+res.Revised == 0 && (res.Missing == 0 || !opts.Prune) && !u.ed.changed() {
+	if !u.ed.changed() {
 		return res, nil
 	}
 	out, err := u.ed.apply()
