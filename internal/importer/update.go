@@ -830,6 +830,7 @@ type editor struct {
 	src   []byte
 	lines []int // the offset of each line's start
 	edits []edit
+	crlf  bool // the file ends its lines with CR LF: so do the new ones
 }
 
 type edit struct {
@@ -839,7 +840,7 @@ type edit struct {
 }
 
 func newEditor(src []byte) *editor {
-	e := &editor{src: src, lines: []int{0}}
+	e := &editor{src: src, lines: []int{0}, crlf: bytes.Contains(src, []byte("\r\n"))}
 	for i, c := range src {
 		if c == '\n' {
 			e.lines = append(e.lines, i+1)
@@ -933,7 +934,11 @@ func (e *editor) apply() ([]byte, error) {
 			return nil, fmt.Errorf("import --update: two edits overlap at byte %d (please report this)", ed.start)
 		}
 		b.Write(e.src[at:ed.start])
-		b.WriteString(ed.text)
+		text := ed.text
+		if e.crlf {
+			text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\n", "\r\n")
+		}
+		b.WriteString(text)
 		at = ed.end
 	}
 	b.Write(e.src[at:])

@@ -312,6 +312,10 @@ func TestUpdateErrors(t *testing.T) {
 			`f:3:1: a second row for 2026-01-02 (the first is on line 2): the file has one row per date`, ""},
 		{"a table without a key", "title = \"T\"\nsource = \"S\"\n[[rows]]\na = 1\n", "a\n1\n",
 			`data/x.toml:1:1: data/x.toml is a table: brief import --update matches rows by key, so add key = ["column", ...] naming the columns that identify a row`, ""},
+		{"a row removed from published briefings", "title = \"T\"\nsource = \"S\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nv = 1\nremoved = 2026-01-02\n", "date,v\n2026-01-01,1\n",
+			"f:2:1: this row (2026-01-01) was removed from the dataset on 2026-01-02, and published briefings have shown it gone: to bring it back, edit data/x.toml by hand", ""},
+		{"rows written inline", "title = \"T\"\nsource = \"S\"\nkind = \"series\"\nrows = [{date = 2026-01-01, v = 1}]\n", "date,v\n2026-01-01,2\n",
+			"data/x.toml:4:8: brief import --update edits [[rows]] tables: write rows = [...] as [[rows]] tables first", ""},
 		{"a kind's rule", entitiesTOML, "id,ticker\nnew,NEW\n",
 			`f:2:1: missing "name", which every row of an entities dataset needs`, ""},
 	}
@@ -322,7 +326,7 @@ func TestUpdateErrors(t *testing.T) {
 				if ext == "xlsx" {
 					data = toXLSX(t, tt.file)
 				}
-				res, err := Update(t.Context(), "f."+ext, data, []byte(tt.toml), UpdateOptions{Options: Options{ID: "x"}, File: "data/x.toml", On: date("2026-01-03")})
+				res, err := Update(t.Context(), "f."+ext, data, []byte(tt.toml), UpdateOptions{Options: Options{ID: "x"}, File: "data/x.toml", On: date("2026-01-03"), Published: date("2026-01-02")})
 				want := strings.ReplaceAll(tt.want, "f:", "f."+ext+":")
 				if ext == "xlsx" && tt.xlsx != "" {
 					_, msg, _ := strings.Cut(strings.TrimPrefix(want, "f.xlsx:"), ": ")
@@ -442,5 +446,39 @@ func TestImportTokens(t *testing.T) {
 	}
 	if got := parse(t, out).Value(0, parse(t, out).Column("since")).Literal(); got != "2026-03-04" {
 		t.Errorf("month first: %s", got)
+	}
+}
+
+// TestUpdateNotes: a cell a published briefing showed empty cannot be
+// recorded in a revision: the update fills it and says so at the file's
+// cell.
+func TestUpdateNotes(t *testing.T) {
+	res, err := Update(t.Context(), "d.csv", []byte("announced,company,counterparty,value_usd\n2026-01-05,Cipher,AWS,5500000000\n"), []byte(dealsTOML),
+		UpdateOptions{Options: Options{ID: "x"}, File: "data/x.toml", On: date("2026-01-12"), Published: date("2026-01-09")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `d.csv:2:23: "value_usd" was empty in a briefing published by 2026-01-09; a revision cannot record an empty cell, so that briefing will show the new value`
+	if len(res.Notes) != 1 || res.Notes[0].Error() != want {
+		t.Errorf("notes %v, want %s", res.Notes, want)
+	}
+	if !bytes.Contains(res.Text, []byte("counterparty = \"AWS\"\nvalue_usd = 5500000000\n")) {
+		t.Errorf("the value is not in its row:\n%s", res.Text)
+	}
+}
+
+// TestUpdateCRLF: a dataset written with CR LF line ends keeps them.
+func TestUpdateCRLF(t *testing.T) {
+	cur := strings.ReplaceAll(seriesTOML, "\n", "\r\n")
+	res, err := Update(t.Context(), "f.csv", []byte("date,usd\n2026-01-09,51\n2026-01-23,40\n"), []byte(cur),
+		UpdateOptions{Options: Options{ID: "x"}, File: "data/x.toml", On: date("2026-01-12"), Published: date("2026-01-09")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(res.Text), "\n"); n != strings.Count(string(res.Text), "\r\n") {
+		t.Errorf("a line ends without CR:\n%q", res.Text)
+	}
+	if !bytes.Contains(res.Text, []byte("[[rows.revisions]]\r\non = 2026-01-12\r\nusd = 50.10\r\n")) {
+		t.Errorf("no revision in\n%q", res.Text)
 	}
 }
