@@ -28,6 +28,7 @@ func FuzzImport(f *testing.F) {
 	f.Add("u", "announced,company,counterparty,value_usd\n2026-01-05,Cipher,AWS,5500000000\n", "deals")
 	f.Add("u", "id,name\nhut8,Hut\nx,Y\n", "entities")
 	f.Add("u", "site,mw\nBeta,60\nGamma,\n", "table")
+	f.Add("u", "Date,usd_per_ph_day,Note\n2026-01-02,38.0,x\n2026-01-09,n/a,\n2025-12-20,1,\n", "history")
 	f.Fuzz(func(t *testing.T, base, src, kind string) {
 		name := base + ".csv"
 		fuzzUpdate(t, name, src, kind)
@@ -46,11 +47,42 @@ func FuzzImport(f *testing.F) {
 	})
 }
 
+// historyTOML is a series with a revision, a comment in a row and an
+// added row (the golden test's dataset, with more history).
+const historyTOML = `title = "Hashprice"
+source = "S"
+kind = "series"
+
+[[rows]]
+date = 2025-12-19
+usd_per_ph_day = 41.0
+note = "low"
+
+# restated once
+[[rows]]
+date = 2026-01-02
+usd_per_ph_day = 38.20 # now
+
+[[rows.revisions]]
+on = 2026-01-05
+usd_per_ph_day = 38.00
+
+[[rows]]
+date = 2026-01-07
+usd_per_ph_day = 37.1
+added = 2026-01-10
+
+[[rows]]
+date = 2026-01-10
+usd_per_ph_day = 35.9
+removed = 2026-01-12
+`
+
 // fuzzUpdate merges src into the dataset of the kind: an error is
 // located and returns nothing to write; what is written parses and keeps
 // what the published briefing saw.
 func fuzzUpdate(t *testing.T, name, src, kind string) {
-	cur, ok := map[string]string{"series": seriesTOML, "moves": movesTOML, "deals": dealsTOML, "entities": entitiesTOML, "table": tableTOML, "": tableTOML}[kind]
+	cur, ok := map[string]string{"series": seriesTOML, "moves": movesTOML, "deals": dealsTOML, "entities": entitiesTOML, "table": tableTOML, "": tableTOML, "history": historyTOML}[kind]
 	if !ok {
 		return
 	}
