@@ -305,6 +305,10 @@ func (u *updater) readFile(ctx context.Context, name string, rows [][]cell) ([]*
 		return nil, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "the file is empty: brief import needs a header row, then a row per record")
 	}
 	header, data := rows[0], rows[1:]
+	if len(data) == 0 {
+		// Every row would be "not in the file": refused, not pruned.
+		return nil, diag.Errorf(header[0].pos, "the file has a header but no rows")
+	}
 	cols, err := u.matchColumns(name, header, data)
 	if err != nil {
 		return nil, err

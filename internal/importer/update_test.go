@@ -316,6 +316,7 @@ func TestUpdateErrors(t *testing.T) {
 			"f:2:1: this row (2026-01-01) was removed from the dataset on 2026-01-02, and published briefings have shown it gone: to bring it back, edit data/x.toml by hand", ""},
 		{"rows written inline", "title = \"T\"\nsource = \"S\"\nkind = \"series\"\nrows = [{date = 2026-01-01, v = 1}]\n", "date,v\n2026-01-01,2\n",
 			"data/x.toml:4:8: brief import --update edits [[rows]] tables: write rows = [...] as [[rows]] tables first", ""},
+		{"a header without rows", seriesTOML, "date,usd\n", "f:1:1: the file has a header but no rows", ""},
 		{"a kind's rule", entitiesTOML, "id,ticker\nnew,NEW\n",
 			`f:2:1: missing "name", which every row of an entities dataset needs`, ""},
 	}
