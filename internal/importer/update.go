@@ -453,9 +453,11 @@ func (u *updater) merge(ctx context.Context, rows []*fileRow) (*Result, error) {
 		}
 		changed := u.revise(i, fr, res)
 		switch {
+		case !r.removed.IsZero():
+			res.Added++ // back
 		case changed:
 			res.Revised++
-		case r.removed.IsZero():
+		default:
 			res.Unchanged++
 		}
 	}

@@ -483,3 +483,22 @@ func TestUpdateCRLF(t *testing.T) {
 		t.Errorf("no revision in\n%q", res.Text)
 	}
 }
+
+// TestUpdateComesBack: a row removed after the latest published briefing
+// comes back when the file has it again, and a row added after it goes
+// when pruned, leaving no trace.
+func TestUpdateComesBack(t *testing.T) {
+	cur := "title = \"T\"\nsource = \"S\"\nkind = \"series\"\n\n[[rows]]\ndate = 2026-01-01\nv = 1\nremoved = 2026-01-12\n\n[[rows]]\ndate = 2026-01-02\nv = 2\nadded = 2026-01-12\n"
+	res, err := Update(t.Context(), "f.csv", []byte("date,v\n2026-01-01,1\n"), []byte(cur),
+		UpdateOptions{Options: Options{ID: "x"}, File: "data/x.toml", Prune: true, On: date("2026-01-12"), Published: date("2026-01-09")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "title = \"T\"\nsource = \"S\"\nkind = \"series\"\n\n[[rows]]\ndate = 2026-01-01\nv = 1\n"
+	if string(res.Text) != want {
+		t.Errorf("got\n%s\nwant\n%s", res.Text, want)
+	}
+	if got := res.Summary(); got != "1 added, 0 revised, 0 unchanged, 1 not in the file (removed)" {
+		t.Errorf("summary %s", got)
+	}
+}
