@@ -314,19 +314,7 @@ func (u *updater) readFile(ctx context.Context, name string, rows [][]cell) ([]*
 		return nil, err
 	}
 	var errs diag.List
-	orders := make([]order, len(cols))
-	for i, c := range cols {
-		if c == nil || c.Type != tomlval.Date {
-			continue
-		}
-		column := make([]cell, 0, len(data))
-		for _, row := range data {
-			if i < len(row) {
-				column = append(column, row[i])
-			}
-		}
-		orders[i] = orderOf(column, u.opts.Order)
-	}
+	orders := u.dateOrders(cols, data)
 	var out []*fileRow
 	first := map[string]int{}
 	for _, row := range data {
@@ -380,6 +368,25 @@ func (u *updater) readFile(ctx context.Context, name string, rows [][]cell) ([]*
 		out = append(out, fr)
 	}
 	return out, errs.Err()
+}
+
+// dateOrders is, for each date column of the file, how it writes n/n/yyyy
+// dates.
+func (u *updater) dateOrders(cols []*dataset.Column, data [][]cell) []order {
+	orders := make([]order, len(cols))
+	for i, c := range cols {
+		if c == nil || c.Type != tomlval.Date {
+			continue
+		}
+		column := make([]cell, 0, len(data))
+		for _, row := range data {
+			if i < len(row) {
+				column = append(column, row[i])
+			}
+		}
+		orders[i] = orderOf(column, u.opts.Order)
+	}
+	return orders
 }
 
 // parseAs reads a cell as a value of the column's type: text as it is,
