@@ -47,7 +47,7 @@ var allowed = map[string][]string{
 	"internal/preview":   {"internal/build", "internal/diag"},
 	"internal/cli":       {"internal/interrupt", "internal/build", "internal/check", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
 	"internal/mail":      {"internal/interrupt", "internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
-	"internal/importer":  {"internal/dataset", "internal/diag", "internal/tomlval"},
+	"internal/importer":  {"internal/content", "internal/dataset", "internal/diag", "internal/tomlpos", "internal/tomlval"},
 	"internal/scaffold":  {"internal/diag"},
 	"internal/sitetest":  {"internal/build"},
 	"cmd/brief":          {"internal/cli"},

@@ -63,7 +63,7 @@ var commands = []struct{ name, synopsis string }{
 	{"check", "check [--src DIR] [--drafts] [--strict]"},
 	{"new", `new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`},
 	{"init", "init  [DIR]"},
-	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force]"},
+	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force] [--update [--on DATE] [--prune]] [--dayfirst | --monthfirst]"},
 	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]"},
 	{"version", "version"},
 	{"help", "help [command]"},
@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "init":
 		return cmdInit(rest, stdout)
 	case "import":
-		return cmdImport(ctx, rest, stdout)
+		return cmdImport(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "mail":
@@ -446,13 +446,18 @@ func shellQuote(dir string) string {
 	return "'" + strings.ReplaceAll(dir, "'", `'\''`) + "'"
 }
 
-func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("import", "Turns a CSV file, or a sheet of an XLSX workbook, into the typed dataset\ndata/ID.toml: the first row names the columns; types, dates and percentages are\nread from the cells. It never replaces a dataset unless --force.")
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import", "Turns a CSV file, or a sheet of an XLSX workbook, into the typed dataset\ndata/ID.toml: the first row names the columns; types, dates and percentages are\nread from the cells. It never replaces a dataset unless --force. With --update it\nmerges the file into data/ID.toml by the rows' key, keeping its metadata and\ncomments, and records revisions of rows a published briefing showed.")
 	src := fs.String("src", ".", "project `DIR`ectory")
 	id := fs.String("id", "", "the dataset's `ID`: the file data/ID.toml (required)")
-	kind := fs.String("kind", "", "series, moves, deals or table (default table)")
-	sheet := fs.String("sheet", "", "the `NAME` of the XLSX sheet (default the first)")
+	kind := fs.String("kind", "", "series, moves, deals, table or entities (default table)")
+	sheet := fs.String("sheet", "", "the `NAME` of the XLSX sheet (default the first; with --update, the one named ID if there is one)")
 	force := fs.Bool("force", false, "replace data/ID.toml if it exists")
+	update := fs.Bool("update", false, "merge the file into the existing data/ID.toml")
+	on := fs.String("on", "", "with --update, the `DATE` of the update (default: today)")
+	prune := fs.Bool("prune", false, "with --update, remove the rows the file lacks")
+	dayFirst := fs.Bool("dayfirst", false, "read 03/04/2026 as 3 April")
+	monthFirst := fs.Bool("monthfirst", false, "read 03/04/2026 as 4 March")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {
 		return helpOK(err)
@@ -460,10 +465,9 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(pos) != 1 || *id == "" {
 		return &UsageError{Msg: "import takes one file and --id: brief import prices.csv --id prices"}
 	}
-	switch dataset.Kind(*kind) {
-	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable:
-	default:
-		return &UsageError{Msg: fmt.Sprintf("import: --kind %q: use series, moves, deals or table", *kind)}
+	order, day, err := importFlags(*kind, *update, *force, *prune, *dayFirst, *monthFirst, *on)
+	if err != nil {
+		return err
 	}
 	if err := checkProject(*src); err != nil {
 		return err
@@ -484,15 +488,19 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	opts := importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet, Order: order, TmpDir: tmp}
+	target := filepath.Join(*src, "data", *id+".toml")
+	if *update {
+		return importUpdate(ctx, pos[0], data, target, day, *prune, opts, stdout, stderr)
+	}
 	out, err := interrupt.Wait(ctx, func() ([]byte, error) {
-		return importer.Import(ctx, filepath.ToSlash(pos[0]), data, importer.Options{ID: *id, Kind: dataset.Kind(*kind), Sheet: *sheet, TmpDir: tmp})
+		return importer.Import(ctx, filepath.ToSlash(pos[0]), data, opts)
 	}, nil)
 	if err != nil {
 		return err
 	}
-	target := filepath.Join(*src, "data", *id+".toml")
 	if _, err := os.Lstat(target); err == nil && !*force {
-		return fmt.Errorf("%s already exists; brief import never replaces a dataset unless you pass --force", filepath.ToSlash(target))
+		return fmt.Errorf("%s already exists; brief import never replaces a dataset unless you pass --force (or --update, to merge the file into it)", filepath.ToSlash(target))
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
@@ -501,6 +509,94 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d rows); set its source, and check the column labels and formats\n", filepath.ToSlash(target), bytes.Count(out, []byte("[[rows]]")))
+	return nil
+}
+
+// importFlags checks the flags of import that go together: the kind, the
+// order of slash dates, and --update with --on and --prune.
+func importFlags(kind string, update, force, prune, dayFirst, monthFirst bool, on string) (importer.DateOrder, time.Time, error) {
+	switch dataset.Kind(kind) {
+	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable, dataset.KindEntities:
+	default:
+		return "", time.Time{}, &UsageError{Msg: fmt.Sprintf("import: --kind %q: use series, moves, deals, table or entities", kind)}
+	}
+	var order importer.DateOrder
+	switch {
+	case dayFirst && monthFirst:
+		return "", time.Time{}, &UsageError{Msg: "import: --dayfirst and --monthfirst: give one of them"}
+	case dayFirst:
+		order = importer.DayFirst
+	case monthFirst:
+		order = importer.MonthFirst
+	}
+	var day time.Time
+	switch {
+	case update && (force || kind != ""):
+		return "", time.Time{}, &UsageError{Msg: "import: --update keeps the dataset's kind and metadata: leave out --force and --kind"}
+	case !update && (on != "" || prune):
+		return "", time.Time{}, &UsageError{Msg: "import: --on and --prune go with --update"}
+	case on != "":
+		var err error
+		if day, err = time.Parse(time.DateOnly, on); err != nil {
+			return "", time.Time{}, &UsageError{Msg: fmt.Sprintf("import: --on: want YYYY-MM-DD, got %q", on)}
+		}
+	}
+	return order, day, nil
+}
+
+// importUpdate is brief import --update: the file merged into the dataset
+// at target, dated day (zero for today), written only when it changed and
+// only as a whole.
+func importUpdate(ctx context.Context, file string, data []byte, target string, day time.Time, prune bool, opts importer.Options, stdout, stderr io.Writer) error {
+	if err := importer.CheckID(opts.ID); err != nil {
+		return err // before the id names a file
+	}
+	name := filepath.ToSlash(target)
+	cur, err := os.ReadFile(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s does not exist: brief import --update refreshes a dataset, so import the file once without --update", name)
+	}
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	today, err := sourceDateEpoch()
+	if err != nil {
+		return err
+	}
+	if today.IsZero() {
+		today = time.Now().UTC()
+	}
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	if day.IsZero() {
+		day = today
+	}
+	src := filepath.Dir(filepath.Dir(target))
+	published, showing, err := importer.Published(os.DirFS(src), opts.ID, today)
+	if err != nil {
+		return err
+	}
+	res, err := interrupt.Wait(ctx, func() (*importer.Result, error) {
+		return importer.Update(ctx, filepath.ToSlash(file), data, cur, importer.UpdateOptions{
+			Options: opts, File: name, Prune: prune, On: day, Published: published})
+	}, nil)
+	if err != nil {
+		return err
+	}
+	printWarnings(stderr, res.Notes)
+	if res.Text != nil {
+		if err := replaceFile(ctx, target, res.Text); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", name, res.Summary())
+	if res.Recorded > 0 {
+		rows := fmt.Sprintf("%d rows on or before its date are", res.Recorded)
+		if res.Recorded == 1 {
+			rows = "1 row on or before its date is"
+		}
+		fmt.Fprintf(stdout, "%s (%s) shows %s: %s recorded as of %s (revisions, added, removed), so it keeps what it published\n",
+			filepath.ToSlash(showing), published.Format(time.DateOnly), opts.ID, rows, res.On.Format(time.DateOnly))
+	}
 	return nil
 }
 

@@ -39,10 +39,14 @@ type Options struct {
 	ID    string       // the dataset id: data/<ID>.toml
 	Kind  dataset.Kind // "" for a table
 	Sheet string       // the XLSX sheet; "" for the first
+	Order DateOrder    // how n/n/yyyy dates are read; "" to tell from each column
 	// TmpDir is where excelize unpacks a large sheet or string table; ""
 	// for the system's. A command that may return before the import ends
 	// (on Ctrl-C) gives a folder of its own and removes it.
 	TmpDir string
+	// preferSheet is the sheet read when Sheet is "" and the workbook has
+	// it (--update: the dataset's sheet of data/datasets.xlsx).
+	preferSheet string
 }
 
 // cell is one source cell with its place.
@@ -58,33 +62,21 @@ type cell struct {
 // is returned at once, as a *diag.List, each at its place in the source.
 // When ctx is done it stops within a row and returns ctx's error.
 func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte, error) {
-	if !tomlval.ValidID(opts.ID) {
-		return nil, fmt.Errorf("--id %s: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", diag.Quote(opts.ID))
-	}
-	if len(opts.ID) > maxID {
-		return nil, fmt.Errorf("--id %s: a dataset id has at most %d characters (it names data/ID.toml and the workbook's sheet)", diag.Quote(opts.ID), maxID)
+	if err := CheckID(opts.ID); err != nil {
+		return nil, err
 	}
 	switch opts.Kind {
-	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable:
+	case "", dataset.KindSeries, dataset.KindMoves, dataset.KindDeals, dataset.KindTable, dataset.KindEntities:
 	default:
-		return nil, fmt.Errorf("--kind %q: use series, moves, deals or table", opts.Kind)
+		return nil, fmt.Errorf("--kind %q: use series, moves, deals, table or entities", opts.Kind)
 	}
 	source := name
 	name = displayName(name)
-	var rows [][]cell
-	var err error
-	switch strings.ToLower(path.Ext(source)) {
-	case ".csv", ".txt":
-		rows, err = readCSV(ctx, name, data)
-	case ".xlsx", ".xlsm":
-		rows, err = readXLSX(ctx, name, data, opts.Sheet, opts.TmpDir)
-	default:
-		return nil, fmt.Errorf("%s: brief imports .csv and .xlsx files", name)
-	}
+	rows, err := readRows(ctx, source, name, data, opts)
 	if err != nil {
 		return nil, err
 	}
-	t, err := newTable(ctx, name, rows)
+	t, err := newTable(ctx, name, rows, opts.Order)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +84,28 @@ func Import(ctx context.Context, name string, data []byte, opts Options) ([]byte
 		return nil, err
 	}
 	return t.toml(ctx, source, opts)
+}
+
+// CheckID refuses a dataset id that cannot name data/ID.toml.
+func CheckID(id string) error {
+	if !tomlval.ValidID(id) {
+		return fmt.Errorf("--id %s: a dataset id uses lower-case letters, digits, '-' and '_', starting with a letter or digit", diag.Quote(id))
+	}
+	if len(id) > maxID {
+		return fmt.Errorf("--id %s: a dataset id has at most %d characters (it names data/ID.toml and the workbook's sheet)", diag.Quote(id), maxID)
+	}
+	return nil
+}
+
+// readRows reads a CSV file or a sheet of a workbook, by its extension.
+func readRows(ctx context.Context, source, name string, data []byte, opts Options) ([][]cell, error) {
+	switch strings.ToLower(path.Ext(source)) {
+	case ".csv", ".txt":
+		return readCSV(ctx, name, data)
+	case ".xlsx", ".xlsm":
+		return readXLSX(ctx, name, data, opts.Sheet, opts.preferSheet, opts.TmpDir)
+	}
+	return nil, fmt.Errorf("%s: brief imports .csv and .xlsx files", name)
 }
 
 // displayName is the file's name as messages print it: as it is, or quoted
@@ -143,6 +157,7 @@ func readCSV(ctx context.Context, name string, data []byte) ([][]cell, error) {
 // column is a column of the imported table.
 type column struct {
 	name, header string
+	label, unit  string   // the header without its unit in parentheses, and the unit
 	pos          diag.Pos // the header cell
 	typ          tomlval.Type
 	pct          bool // written as a percentage
@@ -157,6 +172,18 @@ type table struct {
 
 var nonName = regexp.MustCompile(`[^a-z0-9]+`)
 
+var unitSuffix = regexp.MustCompile(`^(.*\S)\s*\(([^()]+)\)$`)
+
+// splitUnit takes a unit in parentheses off a header: "Hashrate (EH/s)" is
+// the label "Hashrate" with the unit "EH/s".
+func splitUnit(h string) (label, unit string) {
+	h = strings.TrimSpace(h)
+	if m := unitSuffix.FindStringSubmatch(h); m != nil {
+		return m[1], strings.TrimSpace(m[2])
+	}
+	return h, ""
+}
+
 // columnName fits a header to the dataset syntax: "Change (%)" becomes
 // change; "Value, USD" becomes value_usd.
 func columnName(h string) string {
@@ -166,7 +193,7 @@ func columnName(h string) string {
 }
 
 // newTable reads the header and types every column.
-func newTable(ctx context.Context, name string, rows [][]cell) (*table, error) {
+func newTable(ctx context.Context, name string, rows [][]cell, o DateOrder) (*table, error) {
 	var errs diag.List
 	for len(rows) > 0 && blank(rows[len(rows)-1]) {
 		rows = rows[:len(rows)-1]
@@ -178,6 +205,7 @@ func newTable(ctx context.Context, name string, rows [][]cell) (*table, error) {
 	seen := map[string]diag.Pos{}
 	for _, h := range rows[0] {
 		c := &column{header: strings.TrimSpace(h.text), name: columnName(h.text), pos: h.pos}
+		c.label, c.unit = splitUnit(c.header)
 		switch first, dup := seen[c.name]; {
 		case tomlval.CheckText(h.text) != nil:
 			errs.Addf(h.pos, "header %q %v", h.text, tomlval.CheckText(h.text))
@@ -230,7 +258,10 @@ func newTable(ctx context.Context, name string, rows [][]cell) (*table, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c.typeCells(cells[i], &errs)
+		c.typeCells(cells[i], o, &errs)
+	}
+	if errs.Len() == 0 && !slices.ContainsFunc(t.cols, func(c *column) bool { return c.typ != tomlval.Empty }) {
+		errs.Addf(data[0][0].pos, "the file has no values: every cell below the header is empty (or n/a, NA, -)")
 	}
 	return t, errs.Err()
 }
@@ -247,11 +278,11 @@ func blank(row []cell) bool {
 // typeCells parses a column's cells, gives it the type most of them have
 // (on a tie a string loses: a stray "n/a" is the usual slip), and reports
 // the cells of another type.
-func (c *column) typeCells(cells []cell, errs *diag.List) {
+func (c *column) typeCells(cells []cell, o DateOrder, errs *diag.List) {
 	vals := make([]tomlval.Value, len(cells))
 	pcts := make([]bool, len(cells))
 	var counts [5]int
-	order := slashOrder(cells)
+	order := orderOf(cells, o)
 	for i, cl := range cells {
 		v, pct, err := parseCell(cl, order)
 		if err != nil {

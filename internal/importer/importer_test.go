@@ -67,7 +67,7 @@ func TestImportErrors(t *testing.T) {
 		{"empty", "", Options{}, "x.csv:1:1: the file is empty: brief import needs a header row, then a row per record"},
 		{"header only", "a,b\n", Options{}, "x.csv:1:1: the file has a header but no rows"},
 		{"ragged", "a,b\n1,2\n3,4,5\n", Options{}, "x.csv:3:5: this row has 3 cells, the header 2: remove the extra cells or name them in the header"},
-		{"mixed types", "a,b\n1,x\n2,y\nn/a,z\n", Options{}, `x.csv:4:1: want a number like the rest of column "a", got string "n/a"`},
+		{"mixed types", "a,b\n1,x\n2,y\ntbd,z\n", Options{}, `x.csv:4:1: want a number like the rest of column "a", got string "tbd"`},
 		{"duplicate headers", "Price,price,Value %\n1,2,3%\n", Options{}, `x.csv:1:7: header "price" names the column "price" again (first at 1:1): rename one of them`},
 		{"no name", "a,%%\n1,2\n", Options{}, `x.csv:1:3: header "%%" has no letters or digits to name a column: give it a name`},
 		{"ambiguous dates", "date,v\n03/04/2026,1\n05/06/2026,2\n", Options{}, "x.csv:2:1: date 03/04/2026 could be day/month or month/day, and no date in the column tells which: write dates as 2026-04-03\nx.csv:3:1: date 05/06/2026 could be day/month or month/day, and no date in the column tells which: write dates as 2026-06-05"},
@@ -183,7 +183,7 @@ func BenchmarkImport(b *testing.B) {
 // column, and a sheet that is not there is named with the ones that are.
 func TestImportXLSXErrors(t *testing.T) {
 	f := excelize.NewFile()
-	rows := [][]any{{"Ticker", "Change"}, {"HUT", 0.108}, {"CLSK", "n/a"}, {"WULF", 0.05}}
+	rows := [][]any{{"Ticker", "Change"}, {"HUT", 0.108}, {"CLSK", "tbd"}, {"WULF", 0.05}}
 	for r, row := range rows {
 		for c, v := range row {
 			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
@@ -197,7 +197,7 @@ func TestImportXLSXErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Import(t.Context(), "m.xlsx", buf.Bytes(), Options{ID: "m"})
-	if got, want := fmt.Sprint(err), `m.xlsx:3:2: want a number like the rest of column "Change", got string "n/a"`; got != want {
+	if got, want := fmt.Sprint(err), `m.xlsx:3:2: want a number like the rest of column "Change", got string "tbd"`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	_, err = Import(t.Context(), "m.xlsx", buf.Bytes(), Options{ID: "m", Sheet: "Data"})

@@ -34,6 +34,38 @@ const (
 	ambiguous
 )
 
+// DateOrder settles how n/n/yyyy dates are read: "" to tell from the
+// column (a first number over 12 means day first), DayFirst or MonthFirst
+// (--dayfirst, --monthfirst) for a file whose dates cannot tell.
+type DateOrder string
+
+// The orders of --dayfirst and --monthfirst.
+const (
+	DayFirst   DateOrder = "dayfirst"
+	MonthFirst DateOrder = "monthfirst"
+)
+
+// orderOf is the order a column's slash dates are read in.
+func orderOf(cells []cell, o DateOrder) order {
+	switch o {
+	case DayFirst:
+		return dayFirst
+	case MonthFirst:
+		return monthFirst
+	}
+	return slashOrder(cells)
+}
+
+// isMissing reports the tokens a file writes for a missing value: n/a, NA,
+// N/A, a dash or an em dash. They read as an empty cell.
+func isMissing(s string) bool {
+	switch s {
+	case "-", "\u2014", "\u2013":
+		return true
+	}
+	return strings.EqualFold(s, "n/a") || strings.EqualFold(s, "na")
+}
+
 // slashOrder decides, for a whole column, whether 03/04/2026 is the 3rd of
 // April or the 4th of March: a first number over 12 means day first, a
 // second over 12 month first; with neither, it cannot tell.
@@ -64,7 +96,7 @@ func slashOrder(cells []cell) order {
 func parseCell(c cell, o order) (v tomlval.Value, pct bool, err error) {
 	s := strings.TrimSpace(c.text)
 	switch {
-	case s == "":
+	case s == "" || isMissing(s):
 		return tomlval.Value{}, false, nil
 	case c.date:
 		serial, err := strconv.ParseFloat(s, 64)

@@ -32,13 +32,16 @@ func (t *table) toml(ctx context.Context, name string, opts Options) ([]byte, er
 		put("kind   = %s", quote(string(opts.Kind)))
 	}
 	for _, c := range t.cols {
-		if c.header == c.name && !c.pct || c.typ == tomlval.Empty {
+		if c.label == c.name && c.unit == "" && !c.pct || c.typ == tomlval.Empty {
 			continue // nothing to say, or a column with no value (a dataset has no such column)
 		}
 		put("")
 		put("[columns.%s]", c.name)
-		if c.header != c.name {
-			put("label = %s", quote(c.header))
+		if c.label != c.name {
+			put("label = %s", quote(c.label))
+		}
+		if c.unit != "" {
+			put("unit = %s", quote(c.unit))
 		}
 		if c.pct {
 			put("format = \"percent\"")

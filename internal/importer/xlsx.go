@@ -70,7 +70,7 @@ const (
 // the whole sheet into memory), once for the values. It refuses, at the
 // place, a row or column past a sheet's last and a cell longer than a
 // sheet's cell holds, and stops when ctx is done.
-func readXLSX(ctx context.Context, name string, data []byte, sheet, tmpDir string) ([][]cell, error) {
+func readXLSX(ctx context.Context, name string, data []byte, sheet, prefer, tmpDir string) ([][]cell, error) {
 	at := diag.Pos{File: name, Line: 1, Col: 1}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -87,6 +87,11 @@ func readXLSX(ctx context.Context, name string, data []byte, sheet, tmpDir strin
 		return nil, diag.Errorf(at, "not a workbook brief can read: %v", err)
 	}
 	defer f.Close()
+	if sheet == "" && prefer != "" {
+		if idx, err := f.GetSheetIndex(prefer); err == nil && idx >= 0 {
+			sheet = prefer
+		}
+	}
 	if sheet == "" {
 		sheet = f.GetSheetName(0)
 	} else if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
