@@ -120,7 +120,7 @@ func revisions(v *view.View) []view.Revision {
 			if !ok {
 				continue
 			}
-			rv := view.Revision{Dataset: v.Data.ID, Column: c.Label, On: on, Published: c.FormatValue(v.Value(r, c)), Current: c.FormatValue(now)}
+			rv := view.Revision{Dataset: v.Data.ID, Column: c.Label, On: on, Published: cmp.Or(c.FormatValue(v.Value(r, c)), "none"), Current: c.FormatValue(now)}
 			rv.Row, rv.Dated = view.RowName(v.Data, v.Rows[r])
 			out = append(out, rv)
 		}

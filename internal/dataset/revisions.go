@@ -285,14 +285,21 @@ func (p *parser) revision(prefix string, t map[string]any, day func(string, any)
 	} else {
 		p.errorf(prefix, "%s: missing on = DATE, the day from which the row holds its current values", prefix)
 	}
+	if x, ok := t["empty"]; ok {
+		p.emptyCells(prefix+".empty", x, rv)
+	}
 	for _, k := range slices.Sorted(maps.Keys(t)) {
-		if k == "on" {
+		if k == "on" || k == "empty" {
 			continue
 		}
 		path := prefix + "." + k
 		c := d.Column(k)
 		if c == nil {
 			p.keyErrorf(path, "%s: the dataset has no column %s%s; a revision holds what cells of its row held before", diag.Cut(path), diag.Quote(k), tomlval.Suggest(k, d.ColumnNames()))
+			continue
+		}
+		if _, was := rv.Cells[c.Index]; was {
+			p.errorf(path, "%s: %s is also in empty; a cell held a value or nothing", diag.Cut(path), diag.Quote(k))
 			continue
 		}
 		v, err := tomlval.FromTOML(t[k])
@@ -309,6 +316,25 @@ func (p *parser) revision(prefix string, t map[string]any, day func(string, any)
 		p.errorf(prefix, "%s: a revision names at least one cell that changed", prefix)
 	}
 	return rv
+}
+
+// emptyCells reads a revision's empty = ["col", ...]: the cells that held
+// nothing before the revision (a deal's value disclosed later).
+func (p *parser) emptyCells(path string, x any, rv Revision) {
+	list, ok := x.([]any)
+	if !ok {
+		p.errorf(path, "%s: want a list of the columns that were empty, such as [\"value_usd\"], got %s", path, tomlval.Describe(x))
+		return
+	}
+	for i, e := range list {
+		name, _ := e.(string)
+		c := p.d.Column(name)
+		if c == nil {
+			p.errorf(fmt.Sprintf("%s[%d]", path, i), "%s[%d]: the dataset has no column %s", path, i, tomlval.Describe(e))
+			continue
+		}
+		rv.Cells[c.Index] = Value{}
+	}
 }
 
 // dateColumnOf is the date column the index will use (the index is made

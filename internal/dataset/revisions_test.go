@@ -117,3 +117,33 @@ func TestRevisionErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRevisedFromEmpty: a cell filled after a briefing showed it empty (a
+// deal's value disclosed later) is empty as of that briefing.
+func TestRevisedFromEmpty(t *testing.T) {
+	src := "title = \"Deals\"\nsource = \"S\"\nkind = \"deals\"\n[[rows]]\nannounced = 2025-12-17\ncompany = \"Hut 8\"\ncounterparty = \"Fluidstack\"\nvalue_usd = 7e9\n[[rows.revisions]]\non = 2026-01-05\nempty = [\"value_usd\"]\n"
+	d, err := Parse("data/deals.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.Column("value_usd")
+	old := d.On(day("2026-01-02"))
+	if v := old.Value(0, c); !v.IsEmpty() {
+		t.Errorf("as of 2 January the value is %v, want empty", v)
+	}
+	if _, now, ok := old.Revised(0, c); !ok || now.Num != 7e9 {
+		t.Errorf("Revised = %v, %v; want the value disclosed since", now, ok)
+	}
+	if v := d.On(day("2026-01-05")).Value(0, c); v.Num != 7e9 {
+		t.Errorf("from 5 January the value is %v", v)
+	}
+	for _, bad := range []struct{ body, want string }{
+		{"[[rows.revisions]]\non = 2026-01-05\nempty = [\"nope\"]\n", `rows[0].revisions[0].empty[0]: the dataset has no column string "nope"`},
+		{"[[rows.revisions]]\non = 2026-01-05\nempty = [\"value_usd\"]\nvalue_usd = 1e9\n", `rows[0].revisions[0].value_usd: "value_usd" is also in empty`},
+	} {
+		s := strings.Replace(src, "[[rows.revisions]]\non = 2026-01-05\nempty = [\"value_usd\"]\n", bad.body, 1)
+		if _, err := Parse("data/deals.toml", []byte(s)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("got %v, want %s", err, bad.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -520,7 +521,8 @@ func (u *updater) revise(i int, fr *fileRow, res *Result) bool {
 		}
 	}
 	var recorded []string
-	var undone []string // the open revision's lines taken back
+	var emptied []string // cells the published briefings saw empty
+	var undone []string  // the open revision's lines taken back
 	for _, c := range changed {
 		old, now := r.vals[c.Index], fr.vals[c.Index]
 		path := prefix + "." + c.Name
@@ -530,8 +532,10 @@ func (u *updater) revise(i int, fr *fileRow, res *Result) bool {
 			if was, _ := tomlval.FromTOML(open[c.Name]); was.Equal(now) {
 				undone = append(undone, c.Name)
 			}
+		case old.IsEmpty() && open == nil:
+			emptied = append(emptied, strconv.Quote(c.Name))
 		case old.IsEmpty():
-			res.Notes = append(res.Notes, diag.Errorf(fr.at[c.Index], "%s was empty in a briefing published by %s; a revision cannot record an empty cell, so that briefing will show the new value", diag.Quote(c.Name), u.opts.Published.Format(time.DateOnly)))
+			res.Notes = append(res.Notes, diag.Errorf(fr.at[c.Index], "%s was empty in a briefing published by %s, and this row already has a revision dated after it: add %s to its empty = [...] by hand, or that briefing will show the new value", diag.Quote(c.Name), u.opts.Published.Format(time.DateOnly), diag.Quote(c.Name)))
 		default:
 			recorded = append(recorded, fmt.Sprintf("%s = %s\n", c.Name, u.ed.text(u.valueSpan(path))))
 		}
@@ -562,7 +566,10 @@ func (u *updater) revise(i int, fr *fileRow, res *Result) bool {
 		if len(recorded) > 0 {
 			u.ed.insert(u.revisionEnd(openPath), strings.Join(recorded, ""))
 		}
-	case len(recorded) > 0:
+	case len(recorded) > 0 || len(emptied) > 0:
+		if len(emptied) > 0 {
+			recorded = append(recorded, "empty = ["+strings.Join(emptied, ", ")+"]\n")
+		}
 		u.ed.insert(u.rowEnd(i), fmt.Sprintf("\n[[rows.revisions]]\non = %s\n%s", res.On.Format(time.DateOnly), strings.Join(recorded, "")))
 	}
 	if open != nil || len(recorded) > 0 {

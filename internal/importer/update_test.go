@@ -450,21 +450,27 @@ func TestImportTokens(t *testing.T) {
 	}
 }
 
-// TestUpdateNotes: a cell a published briefing showed empty cannot be
-// recorded in a revision: the update fills it and says so at the file's
-// cell.
-func TestUpdateNotes(t *testing.T) {
+// TestUpdateFromEmpty: a cell a published briefing showed empty and the
+// file now fills (a deal's value disclosed later) gets its value and a
+// revision saying it was empty, so that briefing keeps showing nothing.
+func TestUpdateFromEmpty(t *testing.T) {
 	res, err := Update(t.Context(), "d.csv", []byte("announced,company,counterparty,value_usd\n2026-01-05,Cipher,AWS,5500000000\n"), []byte(dealsTOML),
 		UpdateOptions{Options: Options{ID: "x"}, File: "data/x.toml", On: date("2026-01-12"), Published: date("2026-01-09")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `d.csv:2:23: "value_usd" was empty in a briefing published by 2026-01-09; a revision cannot record an empty cell, so that briefing will show the new value`
-	if len(res.Notes) != 1 || res.Notes[0].Error() != want {
-		t.Errorf("notes %v, want %s", res.Notes, want)
+	if len(res.Notes) != 0 {
+		t.Errorf("notes %v, want none", res.Notes)
 	}
-	if !bytes.Contains(res.Text, []byte("counterparty = \"AWS\"\nvalue_usd = 5500000000\n")) {
-		t.Errorf("the value is not in its row:\n%s", res.Text)
+	if !bytes.Contains(res.Text, []byte("counterparty = \"AWS\"\nvalue_usd = 5500000000\n")) || !bytes.Contains(res.Text, []byte("[[rows.revisions]]\non = 2026-01-12\nempty = [\"value_usd\"]\n")) {
+		t.Errorf("the value, or its revision, is not in its row:\n%s", res.Text)
+	}
+	d := parse(t, res.Text)
+	c := d.Column("value_usd")
+	for _, r := range d.On(date("2026-01-09")).Select(dataset.Query{}) {
+		if d.On(date("2026-01-09")).Value(r, d.Column("counterparty")).Str == "AWS" && !d.On(date("2026-01-09")).Value(r, c).IsEmpty() {
+			t.Error("the briefing published on 9 January sees the value disclosed since")
+		}
 	}
 }
 

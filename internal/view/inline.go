@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -173,7 +174,7 @@ func (f *Figure) revised(col *dataset.Column, rows []int, latest int) {
 		r = firstRow(f.Data, rows)
 	}
 	if on, now, ok := f.Data.Revised(r, col); ok {
-		f.Revision = &Revision{Dataset: f.Data.ID, Column: col.Label, On: on, Published: col.FormatValue(f.Data.Value(r, col)), Current: col.FormatValue(now)}
+		f.Revision = &Revision{Dataset: f.Data.ID, Column: col.Label, On: on, Published: cmp.Or(col.FormatValue(f.Data.Value(r, col)), "none"), Current: col.FormatValue(now)}
 		f.Revision.Row, f.Revision.Dated = RowName(f.Data, r)
 		f.Revised = fmt.Sprintf("Revised on %s: %s (published: %s)", on.Format("2 January 2006"), f.Revision.Current, f.Revision.Published)
 	}
