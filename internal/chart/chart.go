@@ -106,7 +106,7 @@ func Build(v *view.View, id string, colors []string) (*Chart, error) {
 	delete(option, "toolbox")
 	option["backgroundColor"] = "transparent"
 	option["color"] = seriesPalette(s) // the site's series colours, not ECharts' own
-	meta.Source = s.Source // drawn by the script, which knows the width
+	meta.Source = s.Source             // drawn by the script, which knows the width
 	meta.Single = s.Single()
 	meta.Series = seriesMeta(v, s)
 
