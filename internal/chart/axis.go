@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/view"
 )
 
 // Axis is a value axis: its range, its step and the text of each tick,
@@ -71,7 +72,7 @@ func ValueAxis(lo, hi float64, zero bool, f dataset.Format, marks []float64) Axi
 // the larger step.
 func bestStep(lo, hi float64) float64 {
 	best, score := 0.0, math.Inf(1)
-	for c := niceStep((hi - lo) / targetTicks / 4); c <= niceStep((hi-lo)/targetTicks*4); c = niceStep(c * 1.01) {
+	for c := view.NiceStep((hi - lo) / targetTicks / 4); c <= view.NiceStep((hi-lo)/targetTicks*4); c = view.NiceStep(c * 1.01) {
 		n := math.Ceil(hi/c-1e-9) - math.Floor(lo/c+1e-9)
 		sc := math.Abs(n - targetTicks)
 		if m := c / math.Pow(10, math.Floor(math.Log10(c)+1e-9)); math.Abs(m-2.5) < 1e-6 {
@@ -84,31 +85,6 @@ func bestStep(lo, hi float64) float64 {
 	return best
 }
 
-// niceStep rounds a step up to 1, 2, 2.5 or 5 times a power of ten.
-func niceStep(x float64) float64 {
-	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= x*(1-1e-9) {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
-// decimals is how many decimals show every multiple of step exactly.
-func decimals(step float64) int {
-	for d := 0; d < 10; d++ {
-		x := step * math.Pow(10, float64(d))
-		if math.Abs(x-math.Round(x)) < 1e-6*math.Max(1, x) {
-			return d
-		}
-	}
-	return 10
-}
-
 // TickLabel is a tick's text in the column's format, with the precision
 // the step needs and no more: "$30,000" and "$35" on price axes, "10%"
 // (axes carry no plus sign), "$2.5B".
@@ -116,7 +92,7 @@ func TickLabel(f dataset.Format, x, step float64) string {
 	if x == 0 {
 		x = 0 // no "-0"
 	}
-	d := decimals(step)
+	d := view.Decimals(step)
 	num := func(x float64, d int) string { return groupDigits(strconv.FormatFloat(x, 'f', d, 64)) }
 	switch f {
 	case dataset.FormatUSD:
@@ -133,7 +109,7 @@ func TickLabel(f dataset.Format, x, step float64) string {
 				if x == 0 {
 					return "$0"
 				}
-				return dollars(num(x/u.div, decimals(step/u.div))) + u.unit
+				return dollars(num(x/u.div, view.Decimals(step/u.div))) + u.unit
 			}
 		}
 		return dollars(num(x, d))

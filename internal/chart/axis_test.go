@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/view"
 )
 
 func TestNiceStep(t *testing.T) {
 	for _, tt := range []struct{ in, want float64 }{
 		{0.9, 1}, {1, 1}, {1.2, 2}, {2, 2}, {2.1, 2.5}, {2.6, 5}, {5.1, 10}, {30, 50}, {0.03, 0.05}, {0.022, 0.025}, {1.7e9, 2e9}, {0, 1}, {-3, 1},
 	} {
-		if got := niceStep(tt.in); !close(got, tt.want) {
+		if got := view.NiceStep(tt.in); !close(got, tt.want) {
 			t.Errorf("niceStep(%v) = %v, want %v", tt.in, got, tt.want)
 		}
 	}

@@ -105,8 +105,8 @@ func Build(v *view.View, id string, colors []string) (*Chart, error) {
 	// and the embedded ECharts has no toolbox.
 	delete(option, "toolbox")
 	option["backgroundColor"] = "transparent"
-	option["color"] = seriesPalette(s) // the site's series colours, not ECharts' own
-	meta.Source = s.Source             // drawn by the script, which knows the width
+	option["color"] = s.palette() // the site's series colours, not ECharts' own
+	meta.Source = s.Source        // drawn by the script, which knows the width
 	meta.Single = s.Single()
 	meta.Series = seriesMeta(v, s)
 
@@ -524,13 +524,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// seriesPalette is the option's colour list: the series' colours, in order.
-func seriesPalette(s Spec) []string {
-	c := s.Colors
-	if len(c) == 0 {
-		c = Palette
-	}
-	return c
 }

@@ -35,12 +35,17 @@ type Spec struct {
 	Colors  []string   // the series' colours in order (#rrggbb); nil for Palette
 }
 
+// palette is the series' colours: Colors, or brief's own.
+func (s Spec) palette() []string {
+	if len(s.Colors) > 0 {
+		return s.Colors
+	}
+	return Palette
+}
+
 // color is series i's colour.
 func (s Spec) color(i int) string {
-	c := s.Colors
-	if len(c) == 0 {
-		c = Palette
-	}
+	c := s.palette()
 	return c[i%len(c)]
 }
 

@@ -132,9 +132,9 @@ func yAxis(v *view.View) excelize.ChartAxis {
 	if !scaled {
 		lo, hi = min(lo, 0), max(hi, 0)
 	}
-	step := niceStep((hi - lo) / 5)
+	step := view.NiceStep((hi - lo) / 5)
 	if hi == lo {
-		step = niceStep(math.Abs(hi) / 5)
+		step = view.NiceStep(math.Abs(hi) / 5)
 	}
 	if scaled && lo > 0 {
 		unit := 1.0
@@ -146,32 +146,6 @@ func yAxis(v *view.View) excelize.ChartAxis {
 	}
 	ax.NumFmt.CustomNumFmt = axisFmt(f, step, max(math.Abs(lo), math.Abs(hi)))
 	return ax
-}
-
-// niceStep is the least of 1, 2, 2.5 and 5 times a power of ten that is at
-// least raw.
-func niceStep(raw float64) float64 {
-	if !(raw > 0) || math.IsInf(raw, 0) {
-		return 1
-	}
-	p := math.Pow10(int(math.Floor(math.Log10(raw))))
-	for _, m := range []float64{1, 2, 2.5, 5} {
-		if m*p >= raw*(1-1e-9) {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
-// decimals is how many decimal places show a multiple of step.
-func decimals(step float64) int {
-	for d := 0; d < 6; d++ {
-		x := step * math.Pow10(d)
-		if math.Abs(x-math.Round(x)) < 1e-9*max(1, x) {
-			return d
-		}
-	}
-	return 6
 }
 
 // axisFmt is the format of value axis labels in steps of step (in the
@@ -186,21 +160,21 @@ func axisFmt(f dataset.Format, step, top float64) string {
 	}
 	switch f {
 	case dataset.FormatPercent:
-		return "0" + dec(decimals(step)) + "%"
+		return "0" + dec(view.Decimals(step)) + "%"
 	case dataset.FormatUSD:
-		return `"$"#,##0` + dec(decimals(step))
+		return `"$"#,##0` + dec(view.Decimals(step))
 	case dataset.FormatUSDCompact:
 		for i, unit := range []string{"T", "B", "M", "K"} {
 			div := math.Pow10(12 - 3*i)
 			if top >= div {
-				return `"$"#,##0` + dec(decimals(step/div)) + strings.Repeat(",", 4-i) + `"` + unit + `"`
+				return `"$"#,##0` + dec(view.Decimals(step/div)) + strings.Repeat(",", 4-i) + `"` + unit + `"`
 			}
 		}
-		return `"$"#,##0` + dec(decimals(step))
+		return `"$"#,##0` + dec(view.Decimals(step))
 	case dataset.FormatInteger:
 		return "#,##0"
 	}
-	return "#,##0" + dec(decimals(step))
+	return "#,##0" + dec(view.Decimals(step))
 }
 
 // dateAxisFmt labels a date axis as the site does: months ("Jul 2025") over

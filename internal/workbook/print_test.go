@@ -229,7 +229,7 @@ func TestAxisSteps(t *testing.T) {
 		{49.9, 50}, {6000, 10000}, {0.3, 0.5}, {2.1, 2.5}, {1, 1}, {0.012, 0.02}, {0, 1},
 	}
 	for _, tt := range steps {
-		if got := niceStep(tt.raw); got != tt.want {
+		if got := view.NiceStep(tt.raw); got != tt.want {
 			t.Errorf("niceStep(%v) = %v, want %v", tt.raw, got, tt.want)
 		}
 	}
