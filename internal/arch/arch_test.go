@@ -45,7 +45,7 @@ var allowed = map[string][]string{
 	"internal/build":     {"internal/diag", "internal/key", "internal/project", "internal/publish", "internal/render"},
 	"internal/check":     {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/expr", "internal/project", "internal/view"},
 	"internal/preview":   {"internal/build", "internal/diag"},
-	"internal/cli":       {"internal/interrupt", "internal/build", "internal/check", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/scaffold"},
+	"internal/cli":       {"internal/interrupt", "internal/build", "internal/check", "internal/content", "internal/dataset", "internal/diag", "internal/importer", "internal/mail", "internal/preview", "internal/projectfs", "internal/scaffold"},
 	"internal/mail":      {"internal/interrupt", "internal/diag", "internal/project", "internal/projectfs", "internal/render", "internal/tomlval"},
 	"internal/importer":  {"internal/content", "internal/dataset", "internal/diag", "internal/tomlpos", "internal/tomlval"},
 	"internal/scaffold":  {"internal/diag"},

@@ -33,6 +33,7 @@ import (
 	"github.com/brief-desk/brief/internal/importer"
 	"github.com/brief-desk/brief/internal/interrupt"
 	"github.com/brief-desk/brief/internal/preview"
+	"github.com/brief-desk/brief/internal/projectfs"
 	"github.com/brief-desk/brief/internal/scaffold"
 )
 
@@ -570,8 +571,14 @@ func importUpdate(ctx context.Context, file string, data []byte, target string, 
 	if day.IsZero() {
 		day = today
 	}
-	src := filepath.Dir(filepath.Dir(target))
-	published, showing, err := importer.Published(os.DirFS(src), opts.ID, today)
+	// The briefings are read as the build reads them: nothing through a
+	// link that leaves the project.
+	pfs, err := projectfs.Open(filepath.Dir(filepath.Dir(target)))
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer pfs.Close()
+	published, showing, err := importer.Published(pfs, opts.ID, today)
 	if err != nil {
 		return err
 	}
