@@ -36,18 +36,23 @@ func mailpit(t *testing.T, args ...string) (smtpURL, api string) {
 	}
 	smtpAddr, httpAddr := freeAddr(t), freeAddr(t)
 	cmd := exec.Command(bin, append([]string{"--smtp", smtpAddr, "--listen", httpAddr, "--database", filepath.Join(t.TempDir(), "mail.db"), "--disable-version-check"}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	api = "http://" + httpAddr
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	// A loaded machine (CI runs the suite twice) can take long to start it.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(api + "/api/v1/messages"); err == nil {
 			resp.Body.Close()
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("Mailpit did not start")
+			cmd.Process.Kill()
+			cmd.Wait() // its output is all written
+			t.Fatalf("Mailpit did not start in 60 s; it said:\n%s", out.String())
 		}
 	}
 	return "smtp://" + smtpAddr, api
