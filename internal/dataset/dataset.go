@@ -109,6 +109,12 @@ type Dataset struct {
 	base   *Dataset  // a past state's current dataset; nil for the current one
 	origin []int     // each row's index among every row of the file
 	day    time.Time // a past state's day
+
+	// Derived datasets (derived.go): the query, and how the dataset is
+	// found as of a date; nil for a dataset of rows.
+	derived *Derivation
+	at      Snapshots
+	inOrder bool // every row dated, in date order (Head shares the index)
 }
 
 // New makes a dataset from its parts, checking that they fit together:
@@ -179,7 +185,7 @@ func (d *Dataset) ColumnNames() []string {
 	return names
 }
 
-var topKeys = []string{"title", "source", "source_url", "kind", "description", "notes", "columns", "rows", "key", "update_every"}
+var topKeys = []string{"title", "source", "source_url", "kind", "description", "notes", "columns", "rows", "key", "update_every", "query"}
 var columnKeys = []string{"label", "unit", "format"}
 
 // requirement is a column that a kind needs.
@@ -248,6 +254,10 @@ func Parse(file string, src []byte) (*Dataset, error) {
 	}
 	p.ix = ix
 	p.meta(m)
+	if _, ok := m["query"]; ok {
+		p.query(m, src)
+		return p.done()
+	}
 	rows := p.rows(m["rows"])
 	columnMeta, _ := m["columns"].(map[string]any)
 	p.columns(rows, columnMeta)
@@ -265,11 +275,16 @@ func Parse(file string, src []byte) (*Dataset, error) {
 	if p.errs.Len() == 0 {
 		p.histories()
 	}
+	return p.done()
+}
+
+// done is the dataset parsed, or every problem found.
+func (p *parser) done() (*Dataset, error) {
 	if p.errs.Len() > 0 {
 		return nil, &p.errs
 	}
-	d.index()
-	return d, nil
+	p.d.index()
+	return p.d, nil
 }
 
 func (p *parser) str(m map[string]any, key string, required bool) string {
@@ -684,6 +699,7 @@ type gobDataset struct {
 	Cells   [][]gobCell // every row of the file, removed ones too
 	RowPos  []diag.Pos
 	History []gobHistory
+	Derived *Derivation // a derived dataset's query (its result is not cached here)
 }
 
 type gobMeta struct {
@@ -726,7 +742,7 @@ func (d *Dataset) GobEncode() ([]byte, error) {
 		return nil, errors.New("a past state of a dataset is not cached")
 	}
 	g := gobDataset{Meta: gobMeta{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
-		Description: d.Description, Notes: d.Notes, UpdateEvery: d.UpdateEvery, Key: d.Key}, Kind: d.kind, Columns: d.columns, RowPos: d.rowPos}
+		Description: d.Description, Notes: d.Notes, UpdateEvery: d.UpdateEvery, Key: d.Key}, Kind: d.kind, Columns: d.columns, RowPos: d.rowPos, Derived: d.derived}
 	rows := d.rows
 	if h := d.hist; h != nil {
 		rows, g.RowPos = h.all, h.pos
@@ -778,6 +794,7 @@ func (d *Dataset) GobDecode(data []byte) error {
 		return err
 	}
 	nd.rowPos = g.RowPos
+	nd.derived = g.Derived
 	if len(g.History) > 0 {
 		hist := map[int]*RowHistory{}
 		for _, gh := range g.History {
@@ -806,7 +823,7 @@ func (d *Dataset) GobDecode(data []byte) error {
 
 // index prepares the date column and the rows in date order.
 func (d *Dataset) index() {
-	d.byDate, d.undated = nil, nil
+	d.byDate, d.undated, d.inOrder = nil, nil, false
 	d.dateCol = d.dateColumnOf()
 	if d.dateCol == nil {
 		return
@@ -822,4 +839,11 @@ func (d *Dataset) index() {
 	sort.SliceStable(d.byDate, func(a, b int) bool {
 		return d.rows[d.byDate[a]][ci].Num < d.rows[d.byDate[b]][ci].Num
 	})
+	d.inOrder = len(d.undated) == 0
+	for i, r := range d.byDate {
+		if r != i {
+			d.inOrder = false
+			break
+		}
+	}
 }

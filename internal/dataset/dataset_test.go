@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 				`data/x.toml:1:1: missing required key "title": add title = "..." at the top of the file`,
 			}},
 		{"unknown key with suggestion", "data/x.toml", "title = \"t\"\nsource = \"s\"\nsoruce_url = \"https://x.org\"\n[[rows]]\na = 1\n",
-			[]string{`data/x.toml:3:1: unknown key "soruce_url" (did you mean "source_url"?); a dataset's keys are title, source, source_url, kind, description, notes, columns, rows, key, update_every`}},
+			[]string{`data/x.toml:3:1: unknown key "soruce_url" (did you mean "source_url"?); a dataset's keys are title, source, source_url, kind, description, notes, columns, rows, key, update_every, query`}},
 		{"bad id", "data/Hash Price.toml", "title = \"t\"\nsource = \"s\"\n[[rows]]\na = 1\n",
 			[]string{`data/Hash Price.toml:1:1: invalid dataset id "Hash Price": rename the file to lower-case letters, digits, '-' and '_', starting with a letter or digit`}},
 		{"unknown kind", "data/x.toml", "title = \"t\"\nsource = \"s\"\nkind = \"serie\"\n[[rows]]\na = 1\n",
@@ -354,7 +354,27 @@ func TestGobRoundTrip(t *testing.T) {
 	// A past state sets what only past states have (base, day); they are
 	// made from the current dataset, never cached.
 	past := d.state(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)) // not memoised, so d stays as parsed
-	everyFieldSet(t, "Dataset", reflect.ValueOf(*d), reflect.ValueOf(*past))
+	// A derived dataset's result sets what only results have (the query,
+	// the snapshots, rows in date order); results are made by package
+	// derive, never cached this way, but the definition is.
+	def, err := Parse("data/y.toml", []byte("title = \"Y\"\nsource = \"S\"\nkind = \"series\"\nquery = \"SELECT date, v FROM x\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, probs := def.Result([]string{"date", "v"}, [][]Value{{tomlval.StringValue("2026-01-02"), tomlval.NumberValue(1)}}, nil, nil)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	res.Derive(func(time.Time) *Dataset { return res })
+	everyFieldSet(t, "Dataset", reflect.ValueOf(*d), reflect.ValueOf(*past), reflect.ValueOf(*res))
+	defData, err := def.GobEncode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var defBack Dataset
+	if err := defBack.GobDecode(defData); err != nil || defBack.Derivation() == nil || defBack.Derivation().Query != "SELECT date, v FROM x" {
+		t.Errorf("a derived dataset's definition from the cache: %v, %+v", err, defBack.Derivation())
+	}
 	var cols []reflect.Value
 	for _, c := range d.columns {
 		cols = append(cols, reflect.ValueOf(*c))

@@ -59,6 +59,9 @@ var reserved = []string{"revisions", "added", "removed"}
 // rows removed after it put back, and revisions made after it undone.
 // Without revisions it is the dataset itself.
 func (d *Dataset) On(date time.Time) AsOf {
+	if d.at != nil {
+		return AsOf{Dataset: d.at(date), Date: date}
+	}
 	h := d.hist
 	if h == nil {
 		return AsOf{Dataset: d, Date: date}

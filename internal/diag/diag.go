@@ -246,3 +246,12 @@ func (l *Lines) LineCol(off int) (line, col int) {
 	}
 	return line + 1, off - l.starts[line] + 1
 }
+
+// Offset is the byte offset of a 1-based line and column, or -1 where the
+// file has no such line.
+func (l *Lines) Offset(line, col int) int {
+	if line < 1 || line > len(l.starts) || col < 1 {
+		return -1
+	}
+	return min(l.starts[line-1]+col-1, l.size)
+}

@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"github.com/brief-desk/brief/internal/derive"
 	"runtime"
 	"strconv"
 	"sync"
@@ -26,6 +27,7 @@ type Memo struct {
 	briefings keyed[parsed[*content.Briefing]]
 	views     keyed[bound]
 	stats     keyed[key.Hash] // file -> hash of its bytes, by size and time stamp
+	derived   derive.Memo     // derived datasets' results, by the key of their inputs
 }
 
 // keyed holds one value per name, valid while its key is unchanged.

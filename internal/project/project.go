@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/brief-desk/brief/internal/derive"
 	"io/fs"
 	"math"
 	"os"
@@ -103,9 +104,16 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	if err := l.datasets(ctx); err != nil {
 		return nil, err
 	}
+	if err := l.derived(ctx); err != nil {
+		return nil, err
+	}
+	defer l.derive.Release()
 	parsed, err := l.briefings(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if l.derive != nil {
+		l.errs.Add(l.derive.Err())
 	}
 	l.entities()
 	if l.errs.Len() == 0 {
@@ -137,6 +145,7 @@ type loader struct {
 	byID   map[string]*dataset.Dataset
 	ids    []string        // every dataset file's id, sorted
 	failed map[string]bool // datasets with errors: their blocks are not bound
+	derive *derive.Engine  // derived datasets' queries; nil without any
 }
 
 func (l *loader) config() {
@@ -209,6 +218,76 @@ func (l *loader) datasets(ctx context.Context) error {
 	return nil
 }
 
+// derived runs the queries of derived datasets over the others (package
+// derive) and puts each one's current result in its place.
+func (l *loader) derived(ctx context.Context) error {
+	if !slices.ContainsFunc(l.p.Datasets, func(d *dataset.Dataset) bool { return d.Derivation() != nil }) {
+		return nil
+	}
+	var recs derive.Records
+	if l.opts.Records != nil {
+		recs = l.opts.Records
+	}
+	eng, sets, failed, err := derive.New(ctx, l.p.Datasets, l.failed, recs, &l.memo.derived)
+	if err != nil {
+		return err
+	}
+	l.derive, l.p.Datasets = eng, sets
+	for id := range failed {
+		l.failed[id] = true
+		delete(l.byID, id)
+	}
+	for _, d := range sets {
+		l.byID[d.ID] = d
+	}
+	// A derived dataset's bindings hold while neither its file nor any
+	// table it reads has changed.
+	for _, id := range eng.Order() {
+		k := key.New().Sum(l.p.DataHash[id])
+		for _, s := range eng.Reads(id) {
+			k.Str(s).Sum(l.p.DataHash[s])
+		}
+		l.p.DataHash[id] = k.Done()
+	}
+	return nil
+}
+
+// needDerived computes, in parallel, the derived datasets the briefings
+// show as of their dates (and their previous briefings', for changes
+// blocks), before the briefings are bound.
+func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
+	if l.derive == nil {
+		return nil
+	}
+	need := map[string][]time.Time{}
+	add := func(id string, b binding) {
+		if d := l.byID[id]; d != nil && d.Derivation() != nil {
+			need[id] = append(need[id], b.b.Date)
+			if !b.prev.IsZero() {
+				need[id] = append(need[id], b.prev)
+			}
+		}
+	}
+	for _, b := range bindings {
+		for _, blk := range b.b.Blocks {
+			for _, id := range blk.Datasets() {
+				add(id, b)
+			}
+		}
+		for _, in := range b.b.Inlines {
+			add(in.Dataset, b)
+		}
+	}
+	failed, err := l.derive.Need(ctx, need)
+	if err != nil {
+		return err
+	}
+	for id := range failed {
+		l.failed[id] = true
+	}
+	return nil
+}
+
 // briefings parses every briefing and binds its blocks, drafts included, so
 // that `check` and `build` refuse the same things. It returns the briefings
 // that parsed.
@@ -246,6 +325,9 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 		}
 		seen[b.Slug] = b.File
 		bindings = append(bindings, binding{b: b, hash: hashes[i], prev: previous(published, b.Date)})
+	}
+	if err := l.needDerived(ctx, bindings); err != nil {
+		return nil, err
 	}
 	if err := l.bindAll(ctx, bindings); err != nil {
 		return nil, err

@@ -1,0 +1,632 @@
+// Package derive runs the queries of derived datasets (docs/format.md,
+// "Derived datasets"): SQL over the other datasets on an embedded SQLite
+// (github.com/ncruces/go-sqlite3, SQLite translated to Go: no cgo), as of
+// each briefing's date. Every other dataset is a table named by its id,
+// holding the rows a briefing of that date sees (revisions undone); a
+// derived dataset's result is typed and checked as a file's rows are
+// (dataset.Result) and found as of a date through dataset.Derive, so that
+// blocks, inline values and checks ask dataset.On as for any dataset.
+//
+// A query runs once per distinct input: its key covers the query and the
+// rows each table held (a hash of each table's rows in the order dates
+// reveal them, so a briefing a week older than the next row sees the same
+// key). Results are kept in the build's records under that key; a past
+// result that is the start of the current one is kept as a reference to it.
+//
+// The query is locked down by SQLite's authorizer and limits, not by
+// reading its text: only SELECT and reads of the datasets; no ATTACH, no
+// PRAGMA, no writes, no transactions, no load_extension; at most MaxRows
+// rows and Timeout.
+package derive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
+	"github.com/brief-desk/brief/internal/key"
+)
+
+// The limits of one run of a query.
+var (
+	Timeout = 10 * time.Second
+	MaxRows = 1_000_000
+)
+
+// version is in every key: a change to how results are made or kept
+// changes it.
+const version = "derive 1"
+
+// Records keeps results between builds (project.Records).
+type Records interface {
+	Get(k key.Hash) (any, bool)
+	Put(k key.Hash, v any)
+}
+
+// Engine computes the derived datasets of one loaded project.
+type Engine struct {
+	ctx    context.Context
+	defs   map[string]*dataset.Dataset // derived datasets' definitions, by id
+	bases  map[string]*dataset.Dataset // the other datasets, by id
+	ids    []string                    // every dataset id, sorted
+	order  []string                    // derived ids, each after those it reads
+	reads  map[string][]string         // derived id -> the dataset ids its query reads, sorted
+	dates  map[string]map[string]bool  // derived id -> names of its tables' date columns
+	recs   Records
+	memo   *Memo
+	pool   chan *conn
+	nconns int
+
+	mu      sync.Mutex
+	snaps   map[key.Hash]*snap
+	chains  map[*dataset.Dataset][]key.Hash
+	current map[string]*dataset.Dataset
+	curKey  map[string]key.Hash
+	curRaw  map[string]*raw
+	olds    map[key.Hash]*dataset.Dataset // earlier full results that references point to
+	prefix  map[key.Hash]int              // how many first rows each shares with the current result
+	opened  int
+	failed  map[string]bool
+	errs    diag.List
+	seen    map[string]bool // error messages reported, so a problem of many snapshots is said once
+}
+
+// snap is one computation of a derived dataset for a key: done closes when
+// d (or the failure) is known.
+type snap struct {
+	done chan struct{}
+	d    *dataset.Dataset
+	raw  *raw
+	ok   bool
+}
+
+// Memo keeps raw results between loads of one process (the preview), by
+// key. Safe for concurrent use.
+type Memo struct {
+	mu sync.Mutex
+	m  map[key.Hash]*raw
+}
+
+func (m *Memo) get(k key.Hash) *raw {
+	if m == nil {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.m[k]
+}
+
+func (m *Memo) put(k key.Hash, r *raw) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) > 4096 {
+		m.m = map[key.Hash]*raw{}
+	}
+	m.m[k] = r
+}
+
+// New finds the derived datasets among sets, the tables each query reads
+// (SQLite names them as it prepares the query), their order, and each
+// one's result over the current data. It returns sets with every derived
+// dataset replaced by its result (those that failed left out) and the ids
+// of those that failed; Err has the problems, located at the queries, and
+// err is the context's or a database that would not open. failed are datasets that
+// did not parse (a query reading one fails without repeating its errors).
+// Close the engine when the project is no longer used.
+func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, recs Records, memo *Memo) (*Engine, []*dataset.Dataset, map[string]bool, error) {
+	e := &Engine{ctx: ctx, defs: map[string]*dataset.Dataset{}, bases: map[string]*dataset.Dataset{},
+		reads: map[string][]string{}, dates: map[string]map[string]bool{}, recs: recs, memo: memo,
+		snaps: map[key.Hash]*snap{}, chains: map[*dataset.Dataset][]key.Hash{}, current: map[string]*dataset.Dataset{},
+		curKey: map[string]key.Hash{}, curRaw: map[string]*raw{}, olds: map[key.Hash]*dataset.Dataset{}, prefix: map[key.Hash]int{},
+		failed: map[string]bool{}, seen: map[string]bool{}}
+	for _, d := range sets {
+		if d.Derivation() != nil {
+			e.defs[d.ID] = d
+		} else {
+			e.bases[d.ID] = d
+		}
+		e.ids = append(e.ids, d.ID)
+	}
+	for id := range failed {
+		e.ids = append(e.ids, id)
+	}
+	slices.Sort(e.ids)
+	e.ids = slices.Compact(e.ids)
+	if len(e.defs) == 0 {
+		return e, sets, nil, nil
+	}
+	e.nconns = max(1, min(runtime.GOMAXPROCS(0), 8))
+	e.pool = make(chan *conn, e.nconns)
+	c, err := e.conn()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	e.plan(c, failed)
+	e.pool <- c
+	for _, id := range e.order {
+		if e.failed[id] || slices.ContainsFunc(e.reads[id], func(s string) bool { return e.failed[s] }) {
+			e.failed[id] = true
+			continue
+		}
+		s := e.compute(id, time.Time{})
+		if !s.ok {
+			e.failed[id] = true
+			continue
+		}
+		e.current[id], e.curRaw[id] = s.d, s.raw
+		e.curKey[id] = e.key(id, time.Time{})
+	}
+	if err := ctx.Err(); err != nil {
+		e.Close()
+		return nil, nil, nil, err
+	}
+	out := make([]*dataset.Dataset, 0, len(sets))
+	for _, d := range sets {
+		if d.Derivation() == nil {
+			out = append(out, d)
+		} else if cur := e.current[d.ID]; cur != nil {
+			out = append(out, cur)
+		}
+	}
+	return e, out, maps.Clone(e.failed), nil
+}
+
+// Reads are the dataset ids a derived dataset's query reads.
+func (e *Engine) Reads(id string) []string { return e.reads[id] }
+
+// Order is the derived datasets' ids, each after those it reads.
+func (e *Engine) Order() []string { return e.order }
+
+// Need computes, in parallel, every derived dataset in need as of each of
+// its dates (the dates of the briefings that show it), so that binding
+// finds them made. It returns the ids that failed (Err has the problems);
+// err is the context's.
+func (e *Engine) Need(ctx context.Context, need map[string][]time.Time) (map[string]bool, error) {
+	type task struct {
+		id  string
+		day time.Time
+	}
+	var tasks []task
+	keys := map[key.Hash]bool{}
+	for _, id := range slices.Sorted(maps.Keys(need)) {
+		if e.current[id] == nil {
+			continue
+		}
+		for _, day := range need[id] {
+			k := e.key(id, day)
+			if !keys[k] {
+				keys[k] = true
+				tasks = append(tasks, task{id, day})
+			}
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.nconns)
+	for _, t := range tasks {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			e.at(t.id, t.day)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return maps.Clone(e.failed), nil
+}
+
+// Err is every problem found so far (a snapshot that binding asked for
+// and Need did not make is computed then, and its problems added here).
+func (e *Engine) Err() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.errs.Err()
+}
+
+// Release closes the engine's databases. The engine stays usable: a
+// result asked for later (a check of an unusual date) opens one again.
+func (e *Engine) Release() {
+	if e == nil || e.pool == nil {
+		return
+	}
+	for {
+		select {
+		case c := <-e.pool:
+			c.close()
+			e.mu.Lock()
+			e.opened--
+			e.mu.Unlock()
+		default:
+			return
+		}
+	}
+}
+
+// Close is Release.
+func (e *Engine) Close() { e.Release() }
+
+// at is the derived dataset id as of day: its result over the tables as
+// they stood then. A failure leaves an empty dataset of the current
+// result's columns (its problem is reported).
+func (e *Engine) at(id string, day time.Time) *dataset.Dataset {
+	cur := e.current[id]
+	if day.IsZero() {
+		return cur
+	}
+	k := e.key(id, day)
+	if k == e.curKey[id] {
+		return cur // the tables hold every row: the current result
+	}
+	s := e.computeKey(id, day, k)
+	if !s.ok {
+		return e.head(id, cur, 0)
+	}
+	return s.d
+}
+
+// compute is the derived dataset id as of day (zero: now).
+func (e *Engine) compute(id string, day time.Time) *snap {
+	return e.computeKey(id, day, e.key(id, day))
+}
+
+// computeKey computes a result once per key: from this build's
+// snapshots, the preview's memo, the records, or by running the query.
+func (e *Engine) computeKey(id string, day time.Time, k key.Hash) *snap {
+	e.mu.Lock()
+	s, ok := e.snaps[k]
+	if ok {
+		e.mu.Unlock()
+		<-s.done
+		return s
+	}
+	s = &snap{done: make(chan struct{})}
+	e.snaps[k] = s
+	e.mu.Unlock()
+	defer close(s.done)
+	r, probs := e.result(id, day, k)
+	if len(probs) > 0 {
+		e.fail(id, day, probs)
+		return s
+	}
+	if r == nil {
+		return s // reported
+	}
+	d, probs := e.typed(id, r)
+	if len(probs) > 0 {
+		e.fail(id, day, probs)
+		return s
+	}
+	s.d, s.raw, s.ok = d, r, true
+	return s
+}
+
+// typed makes a raw result the derived dataset, typed as the current
+// result is (a result that is the start of another shares its rows),
+// finding itself as of a date through the engine.
+func (e *Engine) typed(id string, r *raw) (*dataset.Dataset, []string) {
+	if r.d != nil {
+		return e.head(id, r.d, r.head), nil
+	}
+	d, probs := e.defs[id].Result(r.names, cloneRows(r.rows), e.dates[id], e.current[id])
+	if d != nil {
+		e.derive(id, d)
+	}
+	return d, probs
+}
+
+// head is the first n rows of d, finding itself as of a date through the
+// engine.
+func (e *Engine) head(id string, d *dataset.Dataset, n int) *dataset.Dataset {
+	h := d.Head(n)
+	e.derive(id, h)
+	return h
+}
+
+func (e *Engine) derive(id string, d *dataset.Dataset) {
+	d.Derive(func(day time.Time) *dataset.Dataset { return e.at(id, day) })
+}
+
+// fail reports problems of the result of id as of day (zero: now), each
+// once however many dates show it.
+func (e *Engine) fail(id string, day time.Time, probs []string) {
+	when := ""
+	if !day.IsZero() {
+		when = " as of " + day.Format(time.DateOnly)
+	}
+	pos := e.defs[id].Derivation().KeyPos
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failed[id] = true
+	for _, p := range probs {
+		if e.seen[id+"\x00"+p] {
+			continue
+		}
+		e.seen[id+"\x00"+p] = true
+		e.errs.Add(diag.Errorf(pos, "query%s: %s", when, p))
+	}
+}
+
+// key is the key of id's result as of day (zero: now): the query, and the
+// rows of every table it reads as they stood on day.
+func (e *Engine) key(id string, day time.Time) key.Hash {
+	q := e.defs[id].Derivation()
+	k := key.New().Str(version).Str(id).Str(q.Query)
+	for _, s := range e.reads[id] {
+		k.Str(s)
+		if _, derived := e.defs[s]; derived {
+			k.Sum(e.key(s, day))
+		} else {
+			k.Sum(e.seenHash(e.bases[s], day))
+		}
+	}
+	return k.Done()
+}
+
+// stateOf is a dataset as it stood on day (zero: now).
+func stateOf(d *dataset.Dataset, day time.Time) *dataset.Dataset {
+	if day.IsZero() {
+		return d
+	}
+	return d.On(day).Dataset
+}
+
+// seenHash is the hash of the rows of d a query as of day sees: the prefix
+// of its state's timeline that Seen counts.
+func (e *Engine) seenHash(d *dataset.Dataset, day time.Time) key.Hash {
+	st := stateOf(d, day)
+	e.mu.Lock()
+	chain, ok := e.chains[st]
+	e.mu.Unlock()
+	if !ok {
+		chain = timelineHashes(st)
+		e.mu.Lock()
+		e.chains[st] = chain
+		e.mu.Unlock()
+	}
+	return chain[st.Seen(day)]
+}
+
+// timelineHashes are the hashes of every prefix of d's timeline: the
+// first is of its columns, each next one of the one before and a row.
+func timelineHashes(d *dataset.Dataset) []key.Hash {
+	k := key.New().Str(version).Str(d.ID)
+	for _, c := range d.Columns() {
+		k.Str(c.Name).Int(int(c.Type))
+	}
+	tl := d.Timeline()
+	out := make([]key.Hash, 1, len(tl)+1)
+	out[0] = k.Done()
+	for _, r := range tl {
+		k := key.New().Sum(out[len(out)-1])
+		for _, c := range d.Columns() {
+			v := d.Value(r, c)
+			k.Int(int(v.Type)).Str(v.Str).U64(mathBits(v.Num))
+		}
+		out = append(out, k.Done())
+	}
+	return out
+}
+
+// cycle finds the cycle among derived datasets that wait on one another
+// (each waits on the one in waits): the ids of one cycle, in order.
+func cycle(waits map[string]string) []string {
+	for _, start := range slices.Sorted(maps.Keys(waits)) {
+		seen := map[string]int{}
+		var path []string
+		for id := start; ; id = waits[id] {
+			if i, ok := seen[id]; ok {
+				return path[i:]
+			}
+			if _, ok := waits[id]; !ok {
+				break
+			}
+			seen[id] = len(path)
+			path = append(path, id)
+		}
+	}
+	return nil
+}
+
+// plan prepares every query on c, whose tables are the other datasets
+// (empty: only their columns matter), to learn what each reads and the
+// columns it gives; a query that names a derived dataset not yet planned
+// waits for it. What is left waiting is a cycle.
+func (e *Engine) plan(c *conn, failed map[string]bool) {
+	for _, id := range slices.Sorted(maps.Keys(e.bases)) {
+		d := e.bases[id]
+		if err := c.declare(id, d.ColumnNames()); err != nil {
+			e.fail(id, time.Time{}, []string{err.Error()})
+		}
+	}
+	pending := slices.Sorted(maps.Keys(e.defs))
+	for len(pending) > 0 {
+		waits := map[string]string{}
+		var next []string
+		progress := false
+		for _, id := range pending {
+			q := e.defs[id].Derivation()
+			p, err := c.prepare(q, e.ids)
+			if err != nil {
+				var missing *missingTable
+				if errors.As(err, &missing) {
+					switch t := missing.name; {
+					case e.defs[t] != nil && slices.Contains(pending, t) && !e.failed[t]:
+						waits[id] = t
+						next = append(next, id)
+						continue
+					case failed[t] || e.failed[t]:
+						e.failed[id] = true // the table's own problems are reported
+						progress = true
+						continue
+					}
+				}
+				e.reportAt(id, err)
+				progress = true
+				continue
+			}
+			e.reads[id] = p.reads
+			e.dates[id] = e.datesOf(p.reads)
+			if err := c.declare(id, p.names); err != nil {
+				e.reportAt(id, err)
+				continue
+			}
+			e.order = append(e.order, id)
+			progress = true
+		}
+		if !progress {
+			ring := cycle(waits)
+			files := make([]string, len(ring))
+			for i, id := range ring {
+				files[i] = e.defs[id].File
+			}
+			for _, id := range ring {
+				e.failed[id] = true
+				e.errs.Add(diag.Errorf(e.defs[id].Derivation().KeyPos,
+					"query: derived datasets read one another in a cycle (%s, and back): a derived dataset may read derived datasets only in one direction", strings.Join(files, " -> ")))
+			}
+			for _, id := range next {
+				e.failed[id] = true // waits on the cycle
+			}
+			return
+		}
+		pending = next
+	}
+}
+
+// datesOf are the names of the date columns of the tables a query reads:
+// a result column named like one holds dates.
+func (e *Engine) datesOf(reads []string) map[string]bool {
+	dates := map[string]bool{}
+	for _, s := range reads {
+		if src := e.bases[s]; src != nil {
+			for _, col := range src.Columns() {
+				if col.Type == dataset.Date {
+					dates[col.Name] = true
+				}
+			}
+			continue
+		}
+		for n := range e.dates[s] {
+			dates[n] = true
+		}
+		for n, dc := range e.defs[s].Derivation().Columns {
+			if dc.Type == dataset.Date {
+				dates[n] = true
+			}
+		}
+	}
+	return dates
+}
+
+// reportAt reports a prepare or run error of id's query at its place.
+func (e *Engine) reportAt(id string, err error) {
+	q := e.defs[id].Derivation()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failed[id] = true
+	var pe *queryError
+	if errors.As(err, &pe) {
+		pos := q.KeyPos
+		if pe.offset >= 0 {
+			pos = q.At(pe.offset)
+		}
+		e.errs.Add(diag.Errorf(pos, "query: %s", pe.msg))
+		return
+	}
+	e.errs.Add(diag.Errorf(q.KeyPos, "query: %v", err))
+}
+
+// result is the raw result of id as of day under key k: from the
+// preview's memo, the records, or a run of the query.
+func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
+	r := e.memo.get(k)
+	if r == nil {
+		r = e.record(k)
+	}
+	if r != nil {
+		if r = e.resolve(id, k, r); r != nil {
+			e.memo.put(k, r.bare())
+			return r, nil
+		}
+	}
+	// The derived tables it reads first, so that no run holds a database
+	// while it waits for another.
+	sources := map[string]*dataset.Dataset{}
+	for _, s := range e.reads[id] {
+		if e.defs[s] != nil {
+			d := e.at(s, day)
+			if e.isFailed(s) {
+				return nil, []string{fmt.Sprintf("it reads %s, which has problems", diag.Quote(s))}
+			}
+			sources[s] = d
+		}
+	}
+	c, err := e.conn()
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	defer func() { e.pool <- c }()
+	r, err = c.run(e.ctx, e, id, day, sources)
+	if err != nil {
+		e.reportAt(id, withWhen(err, day))
+		return nil, nil
+	}
+	e.keep(id, k, r)
+	e.memo.put(k, r.bare())
+	return r, nil
+}
+
+// conn takes a database from the pool, opening one while fewer than
+// nconns are open.
+func (e *Engine) conn() (*conn, error) {
+	select {
+	case c := <-e.pool:
+		return c, nil
+	default:
+	}
+	e.mu.Lock()
+	open := e.opened < e.nconns
+	if open {
+		e.opened++
+	}
+	e.mu.Unlock()
+	if !open {
+		return <-e.pool, nil
+	}
+	return openConn(e.ids)
+}
+
+func (e *Engine) isFailed(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.failed[id]
+}
+
+// withWhen adds the date a run was for to its message.
+func withWhen(err error, day time.Time) error {
+	var pe *queryError
+	if day.IsZero() || !errors.As(err, &pe) {
+		return err
+	}
+	return &queryError{msg: "as of " + day.Format(time.DateOnly) + ": " + pe.msg, offset: pe.offset}
+}
