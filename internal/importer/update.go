@@ -88,6 +88,9 @@ func Update(ctx context.Context, name string, data, cur []byte, opts UpdateOptio
 	if err != nil {
 		return nil, err
 	}
+	if q := d.Derivation(); q != nil {
+		return nil, diag.Errorf(q.KeyPos, "%s is derived by a query and has no rows to update: import into the datasets its query reads", diag.Quote(opts.ID))
+	}
 	if len(cur) > 0 && cur[len(cur)-1] != '\n' {
 		cur = append(slices.Clip(cur), '\n')
 	}

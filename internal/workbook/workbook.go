@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -672,9 +673,18 @@ func (b *book) sources(sets []*dataset.Dataset) error {
 		dataset.TextColumn("description", "Description"),
 		dataset.TextColumn("notes", "Notes"),
 	)
+	// A derived dataset's source is its query: the sheet shows it, in a
+	// column of its own that only a workbook with one has.
+	if slices.ContainsFunc(sets, func(d *dataset.Dataset) bool { return d.Derivation() != nil }) {
+		cols = dataset.Numbered(append(cols, dataset.TextColumn("query", "Query (SQL over the other datasets)"))...)
+	}
 	t := table{cols: cols, rows: len(sets), value: func(r int, c *dataset.Column) dataset.Value {
 		d := sets[r]
-		return tomlval.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes}[c.Index])
+		query := ""
+		if q := d.Derivation(); q != nil {
+			query = strings.TrimSpace(q.Query)
+		}
+		return tomlval.StringValue([]string{d.ID, d.Title, d.Source, d.SourceURL, d.Description, d.Notes, query}[c.Index])
 	}, list: true}
 	return b.writeTable("Sources", t, nil)
 }
