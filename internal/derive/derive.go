@@ -484,6 +484,10 @@ func (e *Engine) plan(c *conn, failed map[string]bool) {
 				progress = true
 				continue
 			}
+			if dup := duplicate(p.names); dup != "" {
+				e.reportAt(id, &queryError{msg: fmt.Sprintf("two result columns are named %s: give one another name with AS", diag.Quote(dup)), offset: -1})
+				continue
+			}
 			e.reads[id] = p.reads
 			e.dates[id] = e.datesOf(p.reads)
 			if err := c.declare(id, p.names); err != nil {
@@ -511,6 +515,18 @@ func (e *Engine) plan(c *conn, failed map[string]bool) {
 		}
 		pending = next
 	}
+}
+
+// duplicate is a name that comes twice in names, or "".
+func duplicate(names []string) string {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return n
+		}
+		seen[n] = true
+	}
+	return ""
 }
 
 // datesOf are the names of the date columns of the tables a query reads:

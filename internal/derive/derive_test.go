@@ -2,12 +2,15 @@ package derive_test
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/brief-desk/brief/internal/dataset"
 	"github.com/brief-desk/brief/internal/derive"
+	"github.com/brief-desk/brief/internal/key"
 )
 
 func parse(t *testing.T, files map[string]string) []*dataset.Dataset {
@@ -82,5 +85,271 @@ FROM prices ORDER BY date
 	}
 	if dc := then.Column("date"); dc.Type != dataset.Date {
 		t.Errorf("date column typed %v", dc.Type)
+	}
+}
+
+// build runs New over the datasets (each file's source under data/<id>.toml)
+// and returns the results by id and every problem, one per line.
+func build(t *testing.T, files map[string]string) (map[string]*dataset.Dataset, string) {
+	t.Helper()
+	var sets []*dataset.Dataset
+	var probs []string
+	failed := map[string]bool{}
+	for _, name := range sortedKeys(files) {
+		d, err := dataset.Parse("data/"+name+".toml", []byte(files[name]))
+		if err != nil {
+			probs = append(probs, err.Error())
+			failed[name] = true
+			continue
+		}
+		sets = append(sets, d)
+	}
+	e, out, _, err := derive.New(context.Background(), sets, failed, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Err(); err != nil {
+		probs = append(probs, err.Error())
+	}
+	byID := map[string]*dataset.Dataset{}
+	for _, d := range out {
+		byID[d.ID] = d
+	}
+	return byID, strings.Join(probs, "\n")
+}
+
+func sortedKeys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func query(kind, q string, extra ...string) string {
+	s := "title = \"D\"\nsource = \"S\"\n"
+	if kind != "" {
+		s += "kind = \"" + kind + "\"\n"
+	}
+	s += "query = '''\n" + q + "\n'''\n"
+	return s + strings.Join(extra, "\n")
+}
+
+// TestQueries: what a query gives becomes a typed dataset, or a problem at
+// the query's place.
+func TestQueries(t *testing.T) {
+	tests := []struct {
+		name, kind, query string
+		extra             []string
+		want              string // the result's columns as name:type, or the problem
+	}{
+		{"types", "table", "SELECT date, close, 'x' AS label, 2 AS n, NULL AS blank FROM prices", nil, "date:date close:number label:string n:number blank:empty"},
+		{"date by name", "table", "SELECT date(date, '+7 days') AS date FROM prices", nil, "date:date"},
+		{"date declared", "table", "SELECT date(date, 'start of month') AS month FROM prices", []string{"[columns.month]", "type = \"date\""}, "month:date"},
+		{"date by format", "table", "SELECT date AS day FROM prices", []string{"[columns.day]", "format = \"date\""}, "day:date"},
+		{"a date that is not one", "table", "SELECT 'soon' AS date FROM prices LIMIT 1", nil, `data/x.toml:4:1: query: row 1, column "date": want a date as YYYY-MM-DD text (date() gives one), got string "soon"`},
+		{"mixed types", "table", "SELECT CASE WHEN close > 10 THEN close ELSE 'low' END AS v FROM prices", nil, `data/x.toml:4:1: query: row 1, column "v": want a number, got string "low" (the rest of the column holds numbers)`},
+		{"a series needs dates", "series", "SELECT close FROM prices", nil, `data/x.toml:4:1: query: a series dataset needs a "date" column of dates; columns are close`},
+		{"a series' dates ascend", "series", "SELECT date, close FROM prices ORDER BY date DESC", nil, "data/x.toml:4:1: query: row 2, column \"date\": 2026-01-09 does not come after the previous row's 2026-01-16; a series needs unique dates in ascending order\n" +
+			"data/x.toml:4:1: query: row 3, column \"date\": 2026-01-02 does not come after the previous row's 2026-01-09; a series needs unique dates in ascending order"},
+		{"a column named badly", "table", "SELECT close * 2 FROM prices", nil, `data/x.toml:4:1: query: result column "close * 2": name it with lower-case letters, digits, '-' and '_' (SELECT ... AS name)`},
+		{"a declared column missing", "table", "SELECT close FROM prices", []string{"[columns.open]", "label = \"Open\""}, `data/x.toml:4:1: query: [columns.open] names a column the query does not give; it gives close`},
+		{"two columns of one name", "table", "SELECT close, close FROM prices", nil, `data/x.toml:4:1: query: two result columns are named "close": give one another name with AS`},
+		{"syntax", "table", "SELECT close FROM prices WHERE", nil, `data/x.toml:4:1: query: incomplete input`},
+		{"unknown table", "table", "SELECT close FROM price", nil, `data/x.toml:4:1: query: no dataset "price" (did you mean "prices"?); datasets are prices, x`},
+		{"unknown column", "table", "SELECT clos FROM prices", nil, `data/x.toml:5:8: query: no such column: clos (a table's columns are its dataset's column names)`},
+		{"attach", "table", "ATTACH DATABASE '/tmp/x.db' AS x", nil, `data/x.toml:4:1: query: ATTACH is not allowed: a derived dataset's query only selects from the datasets`},
+		{"pragma", "table", "PRAGMA writable_schema = ON", nil, `data/x.toml:4:1: query: PRAGMA is not allowed: a derived dataset's query only selects from the datasets`},
+		{"pragma read", "table", "PRAGMA table_info(prices)", nil, `data/x.toml:4:1: query: PRAGMA is not allowed: a derived dataset's query only selects from the datasets`},
+		{"pragma function", "table", "SELECT name FROM pragma_table_info('prices')", nil, `data/x.toml:4:1: query: PRAGMA is not allowed: a derived dataset's query only selects from the datasets`},
+		{"load_extension", "table", "SELECT load_extension('/tmp/x.so') AS x", nil, `data/x.toml:5:8: query: no such function: load_extension`},
+		{"readfile", "table", "SELECT readfile('/etc/passwd') AS x", nil, `data/x.toml:5:8: query: no such function: readfile`},
+		{"writes", "table", "INSERT INTO prices VALUES ('2026-02-01', 1)", nil, `data/x.toml:4:1: query: INSERT is not allowed: a derived dataset's query only selects from the datasets`},
+		{"creates", "table", "CREATE TABLE t AS SELECT * FROM prices", nil, `data/x.toml:4:1: query: INSERT is not allowed: a derived dataset's query only selects from the datasets`},
+		{"vacuum into a file", "table", "VACUUM INTO '/tmp/copy.db'", nil, `data/x.toml:4:1: query: write one SELECT statement: a derived dataset's query only reads the datasets`},
+		{"the schema", "table", "SELECT sql FROM sqlite_schema", nil, `data/x.toml:4:1: query: reading sqlite_master is not allowed: a derived dataset's query only selects from the datasets`},
+		{"two statements", "table", "SELECT 1 AS a; SELECT 2 AS b", nil, `data/x.toml:5:15: query: write one SELECT statement: more follows the first`},
+		{"an internal table", "table", "SELECT count(*) AS n FROM brief_state_0", nil, `data/x.toml:4:1: query: no dataset "brief_state_0"; datasets are prices, x`},
+		{"a blob", "table", "SELECT x'00' AS b", nil, `data/x.toml:4:1: query: row 1, column "b": the query gives a blob; give numbers, text or dates`},
+		{"infinity", "table", "SELECT 1e999 AS big", nil, `data/x.toml:4:1: query: row 1, column "big": the query gives +Inf; a dataset's numbers are finite`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, probs := build(t, map[string]string{"prices": prices, "x": query(tt.kind, tt.query, tt.extra...)})
+			if probs != "" {
+				if probs != tt.want {
+					t.Errorf("problems:\n got %s\nwant %s", probs, tt.want)
+				}
+				return
+			}
+			var cols []string
+			for _, c := range got["x"].Columns() {
+				cols = append(cols, c.Name+":"+c.Type.String())
+			}
+			if s := strings.Join(cols, " "); s != tt.want {
+				t.Errorf("columns:\n got %s\nwant %s", s, tt.want)
+			}
+		})
+	}
+}
+
+// TestLimits: a query that runs too long or gives too many rows is stopped,
+// with a message at the query.
+func TestLimits(t *testing.T) {
+	defer func(d time.Duration, n int) { derive.Timeout, derive.MaxRows = d, n }(derive.Timeout, derive.MaxRows)
+	derive.Timeout, derive.MaxRows = 300*time.Millisecond, 5
+	forever := "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) AS n FROM r"
+	start := time.Now()
+	_, probs := build(t, map[string]string{"prices": prices, "x": query("table", forever)})
+	if want := "data/x.toml:4:1: query: the query ran longer than 300ms and was stopped"; probs != want {
+		t.Errorf("time limit:\n got %s\nwant %s", probs, want)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the query ran %s", took)
+	}
+	ten := "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r LIMIT 10) SELECT n FROM r"
+	_, probs = build(t, map[string]string{"prices": prices, "x": query("table", ten)})
+	if want := "data/x.toml:4:1: query: the query gives more than 5 rows: a dataset holds at most that many; aggregate or filter"; probs != want {
+		t.Errorf("row limit:\n got %s\nwant %s", probs, want)
+	}
+}
+
+// TestDerivedOfDerived: a derived dataset may read derived datasets, in any
+// file order; a cycle is an error naming the files.
+func TestDerivedOfDerived(t *testing.T) {
+	got, probs := build(t, map[string]string{
+		"prices":  prices,
+		"a_top":   query("table", "SELECT MAX(twice) AS top FROM b_twice"),
+		"b_twice": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date"),
+	})
+	if probs != "" {
+		t.Fatal(probs)
+	}
+	if top := got["a_top"]; top.Value(0, top.Column("top")).Num != 60 {
+		t.Errorf("a_top = %v", top.Value(0, top.Column("top")))
+	}
+	_, probs = build(t, map[string]string{
+		"prices": prices,
+		"a":      query("table", "SELECT * FROM b"),
+		"b":      query("table", "SELECT * FROM c"),
+		"c":      query("table", "SELECT * FROM a"),
+		"d":      query("table", "SELECT * FROM a"),
+	})
+	want := "data/a.toml:4:1: query: derived datasets read one another in a cycle (data/a.toml -> data/b.toml -> data/c.toml, and back): a derived dataset may read derived datasets only in one direction\n" +
+		"data/b.toml:4:1: query: derived datasets read one another in a cycle (data/a.toml -> data/b.toml -> data/c.toml, and back): a derived dataset may read derived datasets only in one direction\n" +
+		"data/c.toml:4:1: query: derived datasets read one another in a cycle (data/a.toml -> data/b.toml -> data/c.toml, and back): a derived dataset may read derived datasets only in one direction"
+	if probs != want {
+		t.Errorf("cycle:\n got %s\nwant %s", probs, want)
+	}
+	// A query reading a dataset that failed to parse says nothing more.
+	_, probs = build(t, map[string]string{"prices": "title = 1", "x": query("table", "SELECT * FROM prices")})
+	if strings.Contains(probs, "x.toml") {
+		t.Errorf("a query over a broken dataset repeats its problems: %s", probs)
+	}
+}
+
+// records is an in-memory Records, counting what is read and put.
+type records struct {
+	m          map[string]any
+	gets, puts int
+}
+
+func (r *records) Get(k key.Hash) (any, bool) { r.gets++; v, ok := r.m[string(k[:])]; return v, ok }
+func (r *records) Put(k key.Hash, v any)      { r.puts++; r.m[string(k[:])] = v }
+
+// TestRecords: results are kept under the key of their inputs; a result
+// that starts the current one is kept as a reference to it; a second build
+// with the same data runs no query and gives the same numbers; a week's new
+// row leaves earlier weeks' results found.
+func TestRecords(t *testing.T) {
+	files := map[string]string{"prices": prices, "x": query("series", "SELECT date, close / FIRST_VALUE(close) OVER (ORDER BY date) * 100 AS rebased, AVG(close) OVER () AS mean FROM prices ORDER BY date")}
+	recs := &records{m: map[string]any{}}
+	days := []time.Time{day("2026-01-02"), day("2026-01-09"), day("2026-01-16")}
+	run := func(files map[string]string) []string {
+		var sets []*dataset.Dataset
+		for _, name := range sortedKeys(files) {
+			d, err := dataset.Parse("data/"+name+".toml", []byte(files[name]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sets = append(sets, d)
+		}
+		e, out, _, err := derive.New(context.Background(), sets, nil, recs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		if _, err := e.Need(context.Background(), map[string][]time.Time{"x": days}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Err(); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range out {
+			if d.ID != "x" {
+				continue
+			}
+			for _, day := range days {
+				s := d.On(day).Dataset
+				var cells []string
+				for r := range s.Len() {
+					cells = append(cells, s.Value(r, s.Column("mean")).Literal())
+				}
+				got = append(got, strings.Join(cells, " "))
+			}
+		}
+		return got
+	}
+	first := run(files)
+	if want := []string{"10", "15 15", "20 20 20"}; !slices.Equal(first, want) {
+		t.Fatalf("means as of each week: %q, want %q", first, want)
+	}
+	puts := recs.puts
+	if again := run(files); !slices.Equal(again, first) || recs.puts > puts+1 {
+		t.Errorf("from the records: %q (puts %d then %d)", again, puts, recs.puts)
+	}
+	files["prices"] = prices + "[[rows]]\ndate = 2026-01-23\nclose = 60.0\n"
+	if later := run(files); !slices.Equal(later, first) {
+		t.Errorf("after a later row: %q, want %q", later, first)
+	}
+}
+
+// TestReferences: results of earlier dates that start the current result
+// (a rebased series) are kept as references to it, not as copies.
+func TestReferences(t *testing.T) {
+	recs := &records{m: map[string]any{}}
+	d, err := dataset.Parse("data/prices.toml", []byte(prices))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := dataset.Parse("data/x.toml", []byte(query("series", "SELECT date, close / FIRST_VALUE(close) OVER (ORDER BY date) * 100 AS rebased FROM prices ORDER BY date")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, out, _, err := derive.New(context.Background(), []*dataset.Dataset{d, x}, nil, recs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.Need(context.Background(), map[string][]time.Time{"x": {day("2026-01-02"), day("2026-01-09")}}); err != nil || e.Err() != nil {
+		t.Fatal(err, e.Err())
+	}
+	var full, refs int
+	for _, v := range recs.m {
+		if b := reflect.ValueOf(v).Bytes(); len(b) > 48 {
+			full++
+		} else {
+			refs++
+		}
+	}
+	if full != 1 || refs != 2 {
+		t.Errorf("%d full results and %d references kept, want 1 and 2", full, refs)
+	}
+	then := out[1].On(day("2026-01-09")).Dataset
+	if then.Len() != 2 || then.Value(1, then.Column("rebased")).Num != 200 {
+		t.Errorf("as of 9 January: %d rows", then.Len())
 	}
 }

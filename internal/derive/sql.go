@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,8 +84,11 @@ func (c *conn) authorize(action sqlite3.AuthorizerActionCode, a3, a4, schema, in
 	case sqlite3.AUTH_SELECT, sqlite3.AUTH_RECURSIVE:
 		return sqlite3.AUTH_OK
 	case sqlite3.AUTH_READ:
-		if inner == "" && (strings.HasPrefix(a3, internal) || strings.HasPrefix(a3, "sqlite_")) {
-			c.denied = "reading " + a3
+		// The states' tables are read through the views named by dataset
+		// ids. A query naming one directly never runs: every query is
+		// first prepared on a database that has none (Engine.plan).
+		if inner == "" && strings.HasPrefix(a3, "sqlite_") {
+			c.deny("reading " + a3)
 			return sqlite3.AUTH_DENY
 		}
 		for _, name := range []string{a3, inner} {
@@ -95,16 +99,20 @@ func (c *conn) authorize(action sqlite3.AuthorizerActionCode, a3, a4, schema, in
 		return sqlite3.AUTH_OK
 	case sqlite3.AUTH_FUNCTION:
 		if refusedFunctions[strings.ToLower(a4)] {
-			c.denied = a4 + "()"
+			c.deny(a4 + "()")
 			return sqlite3.AUTH_DENY
 		}
 		return sqlite3.AUTH_OK
 	}
-	c.denied = actionNames[action]
-	if c.denied == "" {
-		c.denied = "that statement"
-	}
+	c.deny(cmp.Or(actionNames[action], "that statement"))
 	return sqlite3.AUTH_DENY
+}
+
+// deny records the first thing the authorizer refused, for the message.
+func (c *conn) deny(what string) {
+	if c.denied == "" {
+		c.denied = what
+	}
 }
 
 var actionNames = map[sqlite3.AuthorizerActionCode]string{
