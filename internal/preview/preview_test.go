@@ -299,6 +299,25 @@ func TestIncrementalMatchesBuild(t *testing.T) {
 	check("briefing added")
 	os.Remove(filepath.Join(dir, "content/briefings/week-2.md"))
 	check("briefing removed")
+	// A derived dataset follows its source: the page quoting it shows the
+	// source's edit, as a full build does.
+	write(t, dir, "data/doubled.toml", "title = \"Doubled\"\nsource = \"Derived\"\nkind = \"series\"\nquery = \"SELECT date, close * 2 AS twice FROM prices ORDER BY date\"\n")
+	write(t, dir, "content/briefings/week-4.md", "+++\ntitle = \"Week four\"\ndate = 2026-01-29\n+++\nTwice: {{ doubled.twice }}.\n\n```chart\ndataset = \"doubled\"\n```\n")
+	check("derived dataset added")
+	quoted := func(want string) {
+		t.Helper()
+		snap, err := eng.Build(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page := string(snap.Files["briefings/week-4/index.html"]); !strings.Contains(page, ">"+want+"</a>.") {
+			t.Errorf("week 4 does not quote %s", want)
+		}
+	}
+	quoted("4")
+	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1\n[[rows]]\ndate = 2026-01-09\nclose = 2.5\n")
+	check("derived dataset's source edited")
+	quoted("5")
 	write(t, dir, "templates/briefing.html", `{{define "main"}}<p>{{.Briefing.Title}}</p>{{.Briefing.Body}}{{end}}`)
 	check("template overridden")
 	write(t, dir, "site.toml", "title = \"Renamed desk\"\nbase_url = \"https://example.org/\"\n")
