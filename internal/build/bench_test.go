@@ -149,3 +149,52 @@ func BenchmarkWarmBuild(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDerived compares a project of n briefings that each quote a
+// derived dataset (a 30-day mean and a rebased index over 10,000 daily
+// rows: one distinct snapshot per briefing) with the same project quoting
+// a column of the daily dataset instead: a cold build, and a weekly
+// publish (a new daily row and a new briefing quoting it) into the warm
+// archive. Results are in docs/performance.md.
+func BenchmarkDerived(b *testing.B) {
+	const n = 1000
+	for _, query := range []bool{false, true} {
+		name := map[bool]string{false: "column", true: "query"}[query]
+		src := b.TempDir()
+		if err := gen.WriteWithDerived(src, n, query); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("cold/"+name, func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "public")
+			for b.Loop() {
+				if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
+		if _, err := build.Build(context.Background(), opts); err != nil {
+			b.Fatal(err)
+		}
+		from := map[bool]string{false: "daily", true: "daily_mean"}[query]
+		daily := filepath.Join(src, "data/daily.toml")
+		b.Run("weekly/"+name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				date := gen.Start.AddDate(0, 0, 7*(n+i)).Format("2006-01-02")
+				f, err := os.OpenFile(daily, os.O_APPEND|os.O_WRONLY, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fmt.Fprintf(f, "[[rows]]\ndate = %s\nclose = %d.5\nmean_30 = 100.0\n\n", date, 100+i)
+				f.Close()
+				text := fmt.Sprintf("+++\ntitle = \"New %d\"\ndate = %s\n+++\nThe 30-day mean stood at {{ %s.mean_30 }}.\n", i, date, from)
+				if err := os.WriteFile(filepath.Join(src, "content/briefings", fmt.Sprintf("zz-new-%d.md", i)), []byte(text), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := build.Build(context.Background(), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

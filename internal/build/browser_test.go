@@ -438,8 +438,8 @@ func TestBrowserCSVDownloads(t *testing.T) {
 	// Each block's table as the page shows it: header then rows, raw values
 	// where a cell carries one.
 	links := sitetest.Eval[int](t, p, `document.querySelectorAll('.block-download a[href$=".csv"]').length`)
-	if links != 6 {
-		t.Fatalf("%d CSV links, want one per chart, table and changes block (6)", links)
+	if links != 7 {
+		t.Fatalf("%d CSV links, want one per chart, table and changes block (7)", links)
 	}
 	for i := range links {
 		sitetest.Eval[bool](t, p, fmt.Sprintf(`(document.querySelectorAll('.block-download a[href$=".csv"]')[%d].click(), true)`, i))

@@ -85,7 +85,13 @@ func TestWorkbooksInLibreOffice(t *testing.T) {
 	checks := []struct{ file, want string }{
 		{"*-landlords-Miners led crypto*.csv", "CLSK,+12.4%,CleanSpark,2026-01-02"},
 		{"*-landlords-Miners led crypto*.csv", "HUT,+10.8%,Hut 8,2026-01-02"},
-		{"*-landlords-Hashprice*.csv", "2026-01-02,$35.00"},
+		{"*-landlords-Hashprice, July*.csv", "2026-01-02,$35.00"},
+		// The derived index as of the briefing (December as published,
+		// 38.00 / 55), and in the all-data workbook as it is now (38.50).
+		{"*-landlords-Hashprice, indexed*.csv", "2025-12-01,69.1"},
+		{"*-landlords-Hashprice, indexed*.csv", "2026-01-02,63.6"},
+		{"datasets-hashprice_index.csv", "2025-12-01,70"},
+		{"*-landlords-Sources.csv", "usd_per_ph_day / FIRST_VALUE(usd_per_ph_day) OVER (ORDER BY date)"},
 		{"*-landlords-AI and HPC*.csv", "Hut 8,Fluidstack,Google,$7.0B,15,,Louisiana campus"},
 		{"*-landlords-Bitcoin now*.csv", "\"All-time high, October 2025\",\"$126,210\""},
 		{"*-landlords-About.csv", "Date,2026-01-02"},

@@ -289,12 +289,14 @@ func (r *result) types(cols []*Column, rows [][]Value, dates map[string]bool, li
 		case like != nil && like.Column(c.Name) != nil && like.Column(c.Name).Type != Empty:
 			c.Type = like.Column(c.Name).Type
 		default:
+			// The type most cells have; empty cells do not count, and
+			// on a tie text loses.
 			var n [5]int
 			for _, row := range rows {
 				n[row[c.Index].Type]++
 			}
 			for _, t := range []Type{Number, String} {
-				if n[t] > n[c.Type] {
+				if n[t] > 0 && (c.Type == Empty || n[t] > n[c.Type]) {
 					c.Type = t
 				}
 			}
@@ -377,3 +379,6 @@ func (d *Dataset) Head(n int) *Dataset {
 	h.index()
 	return h
 }
+
+// Undated is how many rows of a dataset with a date column have no date.
+func (d *Dataset) Undated() int { return len(d.undated) }

@@ -146,6 +146,7 @@ func TestQueries(t *testing.T) {
 		want              string // the result's columns as name:type, or the problem
 	}{
 		{"types", "table", "SELECT date, close, 'x' AS label, 2 AS n, NULL AS blank FROM prices", nil, "date:date close:number label:string n:number blank:empty"},
+		{"mostly empty", "table", "SELECT NULL AS v UNION ALL SELECT NULL UNION ALL SELECT 5", nil, "v:number"},
 		{"date by name", "table", "SELECT date(date, '+7 days') AS date FROM prices", nil, "date:date"},
 		{"date declared", "table", "SELECT date(date, 'start of month') AS month FROM prices", []string{"[columns.month]", "type = \"date\""}, "month:date"},
 		{"date by format", "table", "SELECT date AS day FROM prices", []string{"[columns.day]", "format = \"date\""}, "day:date"},

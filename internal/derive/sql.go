@@ -251,6 +251,13 @@ func (c *conn) load(d *dataset.Dataset) (string, error) {
 	}); err != nil {
 		return "", err
 	}
+	if dc := d.DateColumn(); dc != nil {
+		// The as-of cut and the usual ORDER BY date read this index, not
+		// every row and a sort.
+		if err := c.db.Exec("CREATE INDEX main." + ident(name+"_date") + " ON " + ident(name) + "(" + ident(dc.Name) + ")"); err != nil {
+			return "", err
+		}
+	}
 	c.tables[d] = name
 	return name, nil
 }
@@ -324,7 +331,10 @@ func (c *conn) stage(id string, d *dataset.Dataset, day time.Time) error {
 	}
 	where := ""
 	if dc := d.DateColumn(); dc != nil && !day.IsZero() {
-		where = fmt.Sprintf(" WHERE %s IS NULL OR %s <= '%s'", ident(dc.Name), ident(dc.Name), day.Format(time.DateOnly))
+		where = fmt.Sprintf(" WHERE %s <= '%s'", ident(dc.Name), day.Format(time.DateOnly))
+		if d.Undated() > 0 { // rows without a date are seen on every date
+			where = fmt.Sprintf(" WHERE %s IS NULL OR %s <= '%s'", ident(dc.Name), ident(dc.Name), day.Format(time.DateOnly))
+		}
 	}
 	if len(cols) == 0 {
 		cols = []string{"NULL AS " + ident("_")}

@@ -36,6 +36,57 @@ func WriteWithCards(dir string, n int) error { return write(dir, n, true, false)
 // sentence in every briefing that names two of them.
 func WriteWithEntities(dir string, n int) error { return write(dir, n, false, true) }
 
+// WriteWithDerived is Write with at least 10,000 daily rows and, in every
+// briefing, a sentence quoting the index's 30-day mean: from a derived
+// dataset (SQL over daily, as of each briefing's date) when query is true,
+// else from a column of daily itself, so that the two projects differ only
+// by the query.
+func WriteWithDerived(dir string, n int, query bool) error {
+	if err := write(dir, n, false, false); err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(2, uint64(n)))
+	days := max(n*7+7, 10_000)
+	var b strings.Builder
+	b.WriteString("title = \"Daily index\"\nsource = \"Generated\"\nkind = \"series\"\nnotes = \"Synthetic data for benchmarks.\"\n\n[columns.close]\nformat = \"usd\"\n\n")
+	level := 100.0
+	for d := range days {
+		level = math.Max(1, level*(1+(r.Float64()-0.5)*0.04))
+		fmt.Fprintf(&b, "[[rows]]\ndate = %s\nclose = %.2f\nmean_30 = %.2f\n\n", day(d-days+n*7), level, level*0.99)
+	}
+	files := map[string]string{"data/daily.toml": b.String()}
+	from := "daily"
+	if query {
+		from = "daily_mean"
+		files["data/daily_mean.toml"] = "title = \"Daily index, 30-day mean\"\nsource = \"Derived from daily\"\nkind = \"series\"\n" +
+			"query = \"\"\"\nSELECT date,\n  ROUND(AVG(close) OVER (ORDER BY date ROWS BETWEEN 29 PRECEDING AND CURRENT ROW), 2) AS mean_30,\n" +
+			"  ROUND(close / FIRST_VALUE(close) OVER (ORDER BY date) * 100, 1) AS rebased\nFROM daily\nORDER BY date\n\"\"\"\n\n[columns.mean_30]\nformat = \"usd\"\n"
+	}
+	for w := range n {
+		name := fmt.Sprintf("content/briefings/week-%05d.md", w+1)
+		old, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		files[name] = string(old) + fmt.Sprintf("\nThe 30-day mean stood at {{ %s.mean_30 }}.\n", from)
+	}
+	return writeFiles(dir, files)
+}
+
+// writeFiles writes files (slash paths below dir) with their folders.
+func writeFiles(dir string, files map[string]string) error {
+	for name, text := range files {
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func write(dir string, n int, cards, entities bool) error {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	files := map[string]string{
@@ -95,16 +146,7 @@ func write(dir string, n int, cards, entities bool) error {
 		}
 		files[fmt.Sprintf("content/briefings/week-%05d.md", w+1)] = text
 	}
-	for name, text := range files {
-		full := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeFiles(dir, files)
 }
 
 func day(offset int) string { return Start.AddDate(0, 0, offset).Format(time.DateOnly) }
