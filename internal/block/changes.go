@@ -86,14 +86,18 @@ func gainsAndLosses(d *dataset.Dataset, rows []int, n int) []int {
 // values are numbers, shown in each column's own format (the view's Cells),
 // so that the workbook and the CSV file hold numbers too.
 func (s *Selection) seriesChanges(d dataset.AsOf, prev time.Time) (*view.View, error) {
-	then, now := d.On(prev).Select(dataset.Query{}), d.Select(dataset.Query{})
+	// The previous briefing's values are read from the dataset as it stood
+	// on its date: its rows (a revision or a derived dataset's result may
+	// differ) and its row numbers.
+	past := d.On(prev)
+	then, now := past.Select(dataset.Query{}), d.Select(dataset.Query{})
 	if len(then) == 0 || len(now) == 0 {
 		return nil, diag.Errorf(s.Fence, "changes block: %s has no row on or before the previous briefing's date, %s, to compare with", diag.Quote(d.ID), prev.Format(time.DateOnly))
 	}
-	r0, r1 := view.LatestRow(d.Dataset, then), view.LatestRow(d.Dataset, now)
+	r0, r1 := view.LatestRow(past.Dataset, then), view.LatestRow(d.Dataset, now)
 	cols := dataset.Numbered(
 		dataset.TextColumn("series", "Series"),
-		&dataset.Column{Name: "then", Label: "On " + view.DateOf(d.Dataset, r0).Format(time.DateOnly), Type: dataset.Number},
+		&dataset.Column{Name: "then", Label: "On " + view.DateOf(past.Dataset, r0).Format(time.DateOnly), Type: dataset.Number},
 		&dataset.Column{Name: "now", Label: "On " + view.DateOf(d.Dataset, r1).Format(time.DateOnly), Type: dataset.Number},
 		&dataset.Column{Name: "change", Label: "Change", Type: dataset.Number},
 		&dataset.Column{Name: "change_pct", Label: "Change %", Type: dataset.Number, Format: dataset.FormatPercent},
@@ -107,7 +111,11 @@ func (s *Selection) seriesChanges(d dataset.AsOf, prev time.Time) (*view.View, e
 		if len(s.Columns) > 0 && !slices.Contains(s.Columns, c.Name) {
 			continue
 		}
-		a, z := d.Value(r0, c), d.Value(r1, c)
+		var a dataset.Value
+		if pc := past.Column(c.Name); pc != nil {
+			a = past.Value(r0, pc)
+		}
+		z := d.Value(r1, c)
 		row := []dataset.Value{tomlval.StringValue(c.Header()), a, z, {}, {}}
 		if a.Type == dataset.Number && z.Type == dataset.Number {
 			diff := z.Num - a.Num

@@ -149,3 +149,48 @@ October closed at {{ uranium.usd_per_lb @2025-10-31 }}.
 		t.Error("the briefing after the revision does not show the current value alone")
 	}
 }
+
+// TestChangesAsPublished: a changes block compares with the previous
+// briefing's values as they stood on its date, even when a row dated
+// before it was added since (the row numbers of then and now differ).
+func TestChangesAsPublished(t *testing.T) {
+	dir := sitetest.MustBuild(t, `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.com/"
+-- data/prices.toml --
+title = "Prices"
+source = "Exchange"
+kind = "series"
+[[rows]]
+date = 2026-01-02
+close = 1.0
+[[rows]]
+date = 2026-01-05
+close = 5.0
+added = 2026-01-12
+[[rows]]
+date = 2026-01-09
+close = 9.0
+[[rows]]
+date = 2026-01-16
+close = 16.0
+-- content/briefings/w1.md --
++++
+title = "Week 1"
+date = 2026-01-09
++++
+`+"```table\ndataset = \"prices\"\n```"+`
+-- content/briefings/w2.md --
++++
+title = "Week 2"
+date = 2026-01-16
++++
+`+"```changes\ndataset = \"prices\"\n```"+`
+`)
+	page := sitetest.Read(t, dir, "briefings/w2/index.html")
+	want := `<tr><td>Close</td><td class="num">9</td><td class="num">16</td>`
+	if !strings.Contains(page, want) || !strings.Contains(page, "On 2026-01-09") {
+		t.Errorf("the changes block does not compare with 9 on 2026-01-09:\n%s", regexp.MustCompile(`(?s)<table.*?</table>`).FindString(page))
+	}
+}

@@ -113,6 +113,17 @@ func lint(p *project.Project) []*diag.Error {
 	for _, e := range p.Entities {
 		used[e.Data.ID] = true // the company pages use it
 	}
+	// A dataset that a used derived dataset's query reads is used.
+	for more := true; more; {
+		more = false
+		for id, reads := range p.Reads {
+			for _, r := range reads {
+				if used[id] && !used[r] {
+					used[r], more = true, true
+				}
+			}
+		}
+	}
 	for _, d := range p.Datasets {
 		if !used[d.ID] {
 			warns = append(warns, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "no briefing uses this dataset"))

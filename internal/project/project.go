@@ -55,6 +55,8 @@ type Project struct {
 	Templates map[string][]byte
 	ECharts   ECharts
 	DataHash  map[string]key.Hash // dataset id -> hash of its file
+	// Reads are, for each derived dataset, the datasets its query reads.
+	Reads map[string][]string
 	// Entities are the rows of the entities dataset, if there is one,
 	// with their moves, deals and mentions.
 	Entities []*Entity
@@ -242,7 +244,9 @@ func (l *loader) derived(ctx context.Context) error {
 	}
 	// A derived dataset's bindings hold while neither its file nor any
 	// table it reads has changed.
+	l.p.Reads = map[string][]string{}
 	for _, id := range eng.Order() {
+		l.p.Reads[id] = eng.Reads(id)
 		k := key.New().Sum(l.p.DataHash[id])
 		for _, s := range eng.Reads(id) {
 			k.Str(s).Sum(l.p.DataHash[s])
