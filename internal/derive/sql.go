@@ -359,8 +359,10 @@ func (c *conn) drop(id string) string {
 // (derived ones from sources), then the query under the authorizer, the
 // time limit and the row limit.
 func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sources map[string]*dataset.Dataset) (*raw, error) {
+	hint := 0 // rows the result may have: as many as its largest table, often
 	for _, s := range e.reads[id] {
 		if d := sources[s]; d != nil {
+			hint = max(hint, d.Len())
 			if err := c.db.Exec(c.drop(s)); err != nil {
 				return nil, err
 			}
@@ -371,7 +373,9 @@ func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sou
 			c.temps[s] = "table"
 			continue
 		}
-		if err := c.stage(s, stateOf(e.bases[s], day), day); err != nil {
+		st := stateOf(e.bases[s], day)
+		hint = max(hint, st.Seen(day))
+		if err := c.stage(s, st, day); err != nil {
 			return nil, err
 		}
 		c.temps[s] = "view"
@@ -388,7 +392,7 @@ func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sou
 	defer stmt.Close()
 	c.user = true
 	defer func() { c.user = false }()
-	r := &raw{}
+	r := &raw{rows: make([][]dataset.Value, 0, min(hint, MaxRows))}
 	n := stmt.ColumnCount()
 	for i := range n {
 		r.names = append(r.names, stmt.ColumnName(i))
