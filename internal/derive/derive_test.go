@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,12 +254,25 @@ func TestDerivedOfDerived(t *testing.T) {
 
 // records is an in-memory Records, counting what is read and put.
 type records struct {
+	mu         sync.Mutex
 	m          map[string]any
 	gets, puts int
 }
 
-func (r *records) Get(k key.Hash) (any, bool) { r.gets++; v, ok := r.m[string(k[:])]; return v, ok }
-func (r *records) Put(k key.Hash, v any)      { r.puts++; r.m[string(k[:])] = v }
+func (r *records) Get(k key.Hash) (any, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gets++
+	v, ok := r.m[string(k[:])]
+	return v, ok
+}
+
+func (r *records) Put(k key.Hash, v any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.puts++
+	r.m[string(k[:])] = v
+}
 
 // TestRecords: results are kept under the key of their inputs; a result
 // that starts the current one is kept as a reference to it; a second build

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -76,14 +77,22 @@ func TestRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := first.reopen(t)
-	if want := len(p1.Datasets) + len(p1.All); len(second.vals) != want {
-		t.Fatalf("%d records kept, want one for each of %d datasets and %d briefings", len(second.vals), len(p1.Datasets), len(p1.All))
+	// The sample's derived dataset keeps its results too: now, and as of
+	// its briefing's date (a revision of its source since makes them two).
+	derived := 0
+	for _, v := range second.vals {
+		if fmt.Sprintf("%T", v) == "derive.stored" {
+			derived++
+		}
+	}
+	if want := len(p1.Datasets) + len(p1.All) + 2; len(second.vals) != want || derived != 2 {
+		t.Fatalf("%d records kept (%d results of derived datasets), want one for each of %d datasets and %d briefings, and 2 results", len(second.vals), derived, len(p1.Datasets), len(p1.All))
 	}
 	p2, err := project.Load(ctx, project.Options{Src: "../..", Records: second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.hits != len(p1.Datasets)+len(p1.All) || len(second.vals) != 0 {
+	if second.hits != len(p1.Datasets)+len(p1.All)+2 || len(second.vals) != 0 {
 		t.Errorf("%d records taken, %d left; want every one taken", second.hits, len(second.vals))
 	}
 	if len(p2.All) != len(p1.All) || len(p2.Datasets) != len(p1.Datasets) {
