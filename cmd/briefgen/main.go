@@ -12,8 +12,9 @@ import (
 
 func main() {
 	n := flag.Int("n", 1000, "number of weekly briefings")
+	derived := flag.String("derived", "", `"query": every briefing quotes a derived dataset over 10,000 daily rows; "column": the same project quoting a column instead`)
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: briefgen [-n N] DIR")
+		fmt.Fprintln(os.Stderr, "usage: briefgen [-n N] [-derived query|column] DIR")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -21,7 +22,16 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := gen.Write(flag.Arg(0), *n); err != nil {
+	var err error
+	switch *derived {
+	case "":
+		err = gen.Write(flag.Arg(0), *n)
+	case "query", "column":
+		err = gen.WriteWithDerived(flag.Arg(0), *n, *derived == "query")
+	default:
+		err = fmt.Errorf("-derived %q: use query or column", *derived)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "briefgen:", err)
 		os.Exit(1)
 	}

@@ -91,11 +91,18 @@ type snap struct {
 }
 
 // Memo keeps raw results between loads of one process (the preview), by
-// key. Safe for concurrent use.
+// key, up to memoCells cells (then it starts again). Safe for concurrent
+// use.
 type Memo struct {
-	mu sync.Mutex
-	m  map[key.Hash]*raw
+	mu    sync.Mutex
+	m     map[key.Hash]*raw
+	cells int
 }
+
+// memoCells bounds the memo: about 80 MB of cells. A query whose past
+// results are not the start of the current one keeps a copy per
+// snapshot, and a preview of a long archive would otherwise hold them all.
+const memoCells = 2 << 20
 
 func (m *Memo) get(k key.Hash) *raw {
 	if m == nil {
@@ -112,10 +119,12 @@ func (m *Memo) put(k key.Hash, r *raw) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.m == nil || len(m.m) > 4096 {
-		m.m = map[key.Hash]*raw{}
+	n := len(r.rows) * len(r.names)
+	if m.m == nil || m.cells+n > memoCells {
+		m.m, m.cells = map[key.Hash]*raw{}, 0
 	}
 	m.m[k] = r
+	m.cells += n
 }
 
 // New finds the derived datasets among sets, the tables each query reads
