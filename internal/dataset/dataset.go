@@ -460,38 +460,20 @@ func (p *parser) columnMeta(meta map[string]any, want map[string]Type, why map[s
 			p.errorf(path, "%s: no row has a column %s%s; columns are %s", diag.Cut(path), diag.Quote(name), tomlval.Suggest(name, d.ColumnNames()), diag.Names(d.ColumnNames()))
 			continue
 		}
-		for _, k := range slices.Sorted(maps.Keys(cm)) {
-			if !slices.Contains(columnKeys, k) {
-				p.keyErrorf(path+"."+k, "%s: unknown key %s%s; column keys are label, unit and format", diag.Cut(path), diag.Quote(k), tomlval.Suggest(k, columnKeys))
-				continue
+		dc := p.columnTable(path, cm, false)
+		col.Label, col.Unit = dc.Label, dc.Unit
+		if dc.Format == "" {
+			continue
+		}
+		formats[name], col.Format = dc.Format, dc.Format
+		if _, fixed := want[name]; !fixed {
+			switch {
+			case col.Format.Numeric():
+				want[name] = Number
+			case col.Format == FormatDate:
+				want[name] = Date
 			}
-			s, err := tomlval.Text(cm[k])
-			if err != nil {
-				p.errorf(path+"."+k, "%s.%s: %v", diag.Cut(path), k, err)
-				continue
-			}
-			switch k {
-			case "label":
-				col.Label = s
-			case "unit":
-				col.Unit = s
-			case "format":
-				if !validFormat(s) {
-					p.errorf(path+".format", "%s.format: unknown format %s; use number, integer, usd, usd_compact, percent, date or text", diag.Cut(path), diag.Quote(s))
-					continue
-				}
-				formats[name] = Format(s)
-				col.Format = Format(s)
-				if _, fixed := want[name]; !fixed {
-					switch {
-					case col.Format.Numeric():
-						want[name] = Number
-					case col.Format == FormatDate:
-						want[name] = Date
-					}
-					why[name] = "its format is " + s
-				}
-			}
+			why[name] = "its format is " + string(dc.Format)
 		}
 	}
 	return formats

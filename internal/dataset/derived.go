@@ -96,38 +96,7 @@ func (p *parser) query(m map[string]any, src []byte) {
 			p.errorf(path, "%s: want a table such as [columns.%s] with label, unit, format and type, got %s", diag.Cut(path), diag.Cut(name), tomlval.Describe(meta[name]))
 			continue
 		}
-		dc := Declared{Pos: p.keyAt(path)}
-		for _, k := range slices.Sorted(maps.Keys(cm)) {
-			keys := append(slices.Clone(columnKeys), "type")
-			if !slices.Contains(keys, k) {
-				p.keyErrorf(path+"."+k, "%s: unknown key %s%s; a derived dataset's column keys are label, unit, format and type", diag.Cut(path), diag.Quote(k), tomlval.Suggest(k, keys))
-				continue
-			}
-			v, err := tomlval.Text(cm[k])
-			if err != nil {
-				p.errorf(path+"."+k, "%s.%s: %v", diag.Cut(path), k, err)
-				continue
-			}
-			switch k {
-			case "label":
-				dc.Label = v
-			case "unit":
-				dc.Unit = v
-			case "format":
-				if !validFormat(v) {
-					p.errorf(path+".format", "%s.format: unknown format %s; use number, integer, usd, usd_compact, percent, date or text", diag.Cut(path), diag.Quote(v))
-					continue
-				}
-				dc.Format = Format(v)
-			case "type":
-				t, ok := typeNames[v]
-				if !ok {
-					p.errorf(path+".type", "%s.type: unknown type %s; use date, number or text", diag.Cut(path), diag.Quote(v))
-					continue
-				}
-				dc.Type = t
-			}
-		}
+		dc := p.columnTable(path, cm, true)
 		ft := formatType(dc.Format)
 		switch {
 		case dc.Type == Empty:
@@ -137,6 +106,47 @@ func (p *parser) query(m map[string]any, src []byte) {
 		}
 		q.Columns[name] = dc
 	}
+}
+
+// columnTable reads a [columns.<name>] table at path: label, unit and
+// format, and for a derived dataset type; each problem at its key.
+func (p *parser) columnTable(path string, cm map[string]any, derived bool) Declared {
+	dc := Declared{Pos: p.keyAt(path)}
+	keys, names := columnKeys, "column keys are label, unit and format"
+	if derived {
+		keys, names = append(slices.Clone(columnKeys), "type"), "a derived dataset's column keys are label, unit, format and type"
+	}
+	for _, k := range slices.Sorted(maps.Keys(cm)) {
+		if !slices.Contains(keys, k) {
+			p.keyErrorf(path+"."+k, "%s: unknown key %s%s; %s", diag.Cut(path), diag.Quote(k), tomlval.Suggest(k, keys), names)
+			continue
+		}
+		v, err := tomlval.Text(cm[k])
+		if err != nil {
+			p.errorf(path+"."+k, "%s.%s: %v", diag.Cut(path), k, err)
+			continue
+		}
+		switch k {
+		case "label":
+			dc.Label = v
+		case "unit":
+			dc.Unit = v
+		case "format":
+			if !validFormat(v) {
+				p.errorf(path+".format", "%s.format: unknown format %s; use number, integer, usd, usd_compact, percent, date or text", diag.Cut(path), diag.Quote(v))
+				continue
+			}
+			dc.Format = Format(v)
+		case "type":
+			t, ok := typeNames[v]
+			if !ok {
+				p.errorf(path+".type", "%s.type: unknown type %s; use date, number or text", diag.Cut(path), diag.Quote(v))
+				continue
+			}
+			dc.Type = t
+		}
+	}
+	return dc
 }
 
 // formatType is the type a format fixes, or Empty.

@@ -121,7 +121,8 @@
     var narrow = width < 560, top = 0;
     if (title) {
       title.show = !narrow;
-      title.left = 0; title.top = 0; title.padding = 0; title.itemGap = 6;
+      // Texts start 2 px in: a glyph such as J reaches left of its origin.
+      title.left = 2; title.top = 0; title.padding = 0; title.itemGap = 6;
       if (c.titleText === undefined) { c.titleText = title.text || ''; c.subText = title.subtext || ''; }
       if (!narrow) {
         var lines = c.titleText ? wrap(c.titleText, width - 4, TITLE, 3) : [];
@@ -138,14 +139,14 @@
     var graphic = (c.graphic = c.graphic || [].concat(option.graphic || []));
     var extra = [];
     if (meta.yUnit && !meta.single) {
-      extra.push({ type: 'text', left: 0, top: top, silent: true,
-        style: { text: truncate(meta.yUnit, width, LABEL), font: LABEL, lineHeight: 16, fill: '#8a8d93' } });
+      extra.push({ type: 'text', left: 2, top: top, silent: true,
+        style: { text: truncate(meta.yUnit, width - 4, LABEL), font: LABEL, lineHeight: 16, fill: '#8a8d93' } });
       top += 24;
     } else {
       top += 8;
     }
-    extra.push({ type: 'text', left: 0, bottom: 2, silent: true,
-      style: { text: truncate(meta.source || '', width, SMALL), font: SMALL, lineHeight: 16, fill: '#8a8d93' } });
+    extra.push({ type: 'text', left: 2, bottom: 2, silent: true,
+      style: { text: truncate(meta.source || '', width - 4, SMALL), font: SMALL, lineHeight: 16, fill: '#8a8d93' } });
     option.graphic = graphic.concat(extra);
     if (meta.single) {
       var g = option.graphic[0];
