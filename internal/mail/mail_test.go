@@ -134,8 +134,8 @@ func TestMessageStructure(t *testing.T) {
 	}
 	cids := regexp.MustCompile(`src="cid:([^"]+)"`).FindAllStringSubmatch(html, -1)
 	images := related.Children[1:]
-	if len(cids) != 4 || len(images) != 4 {
-		t.Fatalf("%d cid references and %d images, want one per chart (4)", len(cids), len(images))
+	if len(cids) != 5 || len(images) != 5 {
+		t.Fatalf("%d cid references and %d images, want one per chart (5)", len(cids), len(images))
 	}
 	for i, img := range images {
 		if img.Type != "image/png" || !bytes.HasPrefix(img.Body, []byte("\x89PNG")) {

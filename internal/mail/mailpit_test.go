@@ -118,7 +118,7 @@ func TestSendToMailpit(t *testing.T) {
 	if len(msg.Attachments) != 1 || msg.Attachments[0].FileName != "2026-01-02-miners-turn-ai-landlords.xlsx" || msg.Attachments[0].ContentType != brmail.TypeXLSX {
 		t.Errorf("attachments %+v", msg.Attachments)
 	}
-	if len(msg.Inline) != 4 || msg.Inline[0].ContentID != "chart-1.png@brief" || msg.Inline[0].ContentType != "image/png" {
+	if len(msg.Inline) != 5 || msg.Inline[0].ContentID != "chart-1.png@brief" || msg.Inline[0].ContentType != "image/png" {
 		t.Errorf("inline images %+v", msg.Inline)
 	}
 	resp, err := http.Get(api + "/api/v1/message/" + list.Messages[0].ID + "/raw")

@@ -56,14 +56,14 @@ func TestBrowserEmailView(t *testing.T) {
 		p.Open(t, ts.URL+sitetest.Eval[string](t, p, `document.getElementById('brief-email').getAttribute('href')`))
 		loaded := `Array.from(document.images).filter(i => i.complete && i.naturalWidth >= 1000).length`
 		n := sitetest.Eval[int](t, p, loaded)
-		for deadline := time.Now().Add(20 * time.Second); n < 4 && time.Now().Before(deadline); n = sitetest.Eval[int](t, p, loaded) {
+		for deadline := time.Now().Add(20 * time.Second); n < 5 && time.Now().Before(deadline); n = sitetest.Eval[int](t, p, loaded) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		if path := sitetest.Eval[string](t, p, `location.pathname`); path != "/__brief/email/"+slug+"/" {
 			t.Fatalf("%s: the link led to %s", screen.name, path)
 		}
-		if n != 4 {
-			t.Errorf("%s: %d of the 4 charts loaded", screen.name, n)
+		if n != 5 {
+			t.Errorf("%s: %d of the 5 charts loaded", screen.name, n)
 		}
 		// A phone widens its layout to fit what is too wide: compare with
 		// the screen (clientWidth), not innerWidth. A wide data table may
