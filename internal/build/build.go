@@ -30,6 +30,10 @@ type Options struct {
 	Src     string // project folder
 	Out     string // output folder; default Src/public
 	Drafts  bool   // include briefings marked draft
+	Future  bool   // include briefings dated after today (Epoch's day, or now)
+	// MarkScheduled marks those briefings "scheduled" on their pages (the
+	// preview).
+	MarkScheduled bool
 	BaseURL string // overrides site.toml's base_url
 	ECharts string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
 	// Epoch, when not zero, is the time stamp written into workbooks
@@ -43,7 +47,7 @@ type Options struct {
 }
 
 func (o Options) project(c *diskCache) project.Options {
-	po := project.Options{Src: o.Src, Drafts: o.Drafts, BaseURL: o.BaseURL, ECharts: o.ECharts}
+	po := project.Options{Src: o.Src, Drafts: o.Drafts, Future: o.Future, MarkScheduled: o.MarkScheduled, Today: o.Epoch, BaseURL: o.BaseURL, ECharts: o.ECharts}
 	if c != nil {
 		po.Records = c // parsed datasets and briefings are kept in the pack
 	}

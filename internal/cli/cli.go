@@ -197,6 +197,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.StringVar(&opts.Out, "out", "", "output `DIR`ectory (default: DIR/public)")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include briefings marked draft = true")
+	fs.BoolVar(&opts.Future, "future", false, "include briefings dated after today (UTC, or SOURCE_DATE_EPOCH's day)")
 	fs.StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the site is published at (overrides site.toml)")
 	cacheDir := fs.String("cache", "", "`DIR`ectory of the build cache (default: DIR/.brief-cache)")
 	noCache := fs.Bool("no-cache", false, "render everything; neither read nor write the build cache")
@@ -330,6 +331,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var opts check.Options
 	fs.StringVar(&opts.Src, "src", ".", "project `DIR`ectory")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "also list drafts as published (they are always checked)")
+	fs.BoolVar(&opts.Future, "future", false, "also list briefings dated after today as published (they are always checked)")
 	fs.BoolVar(&opts.Strict, "strict", false, "make typed figures that match no value errors, not warnings")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {

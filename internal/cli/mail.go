@@ -44,6 +44,7 @@ func cmdMail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&job.Src, "src", ".", "project `DIR`ectory")
 	fs.StringVar(&job.Briefing, "slug", "", "the briefing's `SLUG` (default: the latest published)")
 	fs.BoolVar(&job.Drafts, "drafts", false, "a draft may be sent")
+	fs.BoolVar(&job.Future, "future", false, "a briefing dated after today may be sent")
 	fs.StringVar(&job.From, "from", "", "the sender `ADDR`ess (overrides mail.toml)")
 	fs.Var((*addressFlag)(&job.To), "to", "a recipient `ADDR`ess, instead of mail.toml's to and bcc (repeat, or separate with commas)")
 	fs.StringVar(&job.BaseURL, "base-url", "", "absolute `URL` the site is published at, for the email's links (overrides site.toml)")

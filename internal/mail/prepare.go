@@ -18,6 +18,7 @@ type Options struct {
 	Src      string // project folder
 	Briefing string // slug; "" is the latest published briefing
 	Drafts   bool
+	Future   bool // a briefing dated after today may be sent
 	BaseURL  string
 	ECharts  string
 	Epoch    time.Time // SOURCE_DATE_EPOCH, or zero
@@ -31,7 +32,7 @@ type Options struct {
 
 // Prepare loads the project and composes the email of one briefing.
 func Prepare(ctx context.Context, opts Options) (*Message, error) {
-	p, err := project.Load(ctx, project.Options{Src: opts.Src, Drafts: opts.Drafts, BaseURL: opts.BaseURL, ECharts: opts.ECharts}, nil)
+	p, err := project.Load(ctx, project.Options{Src: opts.Src, Drafts: opts.Drafts, Future: opts.Future, Today: opts.Epoch, BaseURL: opts.BaseURL, ECharts: opts.ECharts}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func Prepare(ctx context.Context, opts Options) (*Message, error) {
 	if opts.From != "" {
 		c.From = opts.From
 	}
-	b, err := pick(p, opts.Briefing)
+	b, err := pick(p, opts.Briefing, project.Today(opts.Epoch))
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func Prepare(ctx context.Context, opts Options) (*Message, error) {
 }
 
 // pick finds the briefing to send: the one named, or the latest.
-func pick(p *project.Project, slug string) (*project.Briefing, error) {
+func pick(p *project.Project, slug string, today time.Time) (*project.Briefing, error) {
 	if len(p.Briefings) == 0 {
 		return nil, fmt.Errorf("no published briefing to send: write one with 'brief new', and take draft = true out of its front matter")
 	}
@@ -86,6 +87,11 @@ func pick(p *project.Project, slug string) (*project.Briefing, error) {
 			return b, nil
 		}
 		slugs = append(slugs, b.Slug)
+	}
+	for _, b := range p.All {
+		if b.Slug == slug && b.Date.After(today) {
+			return nil, fmt.Errorf("briefing %q is dated %s, after today: it is published on its day; pass --future to send it now", slug, b.Date.Format(time.DateOnly))
+		}
 	}
 	if len(slugs) > 5 {
 		slugs = append(slugs[:5], "...")

@@ -66,6 +66,7 @@ type event struct {
 
 // New makes a server for the project. log receives one line per rebuild.
 func New(opts build.Options, log io.Writer) *Server {
+	opts.Future, opts.MarkScheduled = true, true // a scheduled briefing is previewed, marked so
 	s := &Server{engine: build.NewEngine(opts), log: log, clients: map[chan event]struct{}{}}
 	s.cur.Store(&state{files: map[string][]byte{}})
 	return s

@@ -36,6 +36,15 @@ import (
 type Options struct {
 	Src     string // project folder
 	Drafts  bool   // publish briefings marked draft
+	// Future publishes briefings dated after Today (the civil day of
+	// Today, UTC; the zero time is now), which are otherwise scheduled:
+	// left out, as Hugo leaves out future content.
+	Future bool
+	Today  time.Time
+	// MarkScheduled marks briefings dated after Today as Scheduled (the
+	// preview shows them with a banner); a --future build publishes them
+	// as they are.
+	MarkScheduled bool
 	BaseURL string // overrides site.toml's base_url
 	ECharts string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
 	// Records, when not nil, keeps parsed datasets and briefings between
@@ -79,6 +88,9 @@ type Briefing struct {
 	// cover each view's columns and rows (its CSV file).
 	WorkbookKey key.Hash
 	ViewKeys    []key.Hash
+	// Scheduled is a briefing dated after today, in a project loaded with
+	// MarkScheduled (the preview, which shows it with a banner).
+	Scheduled bool
 	// Key covers the briefing's file and, for each block, the dataset's
 	// metadata and exactly the rows and columns it selects as of the
 	// briefing's date: a dataset edit outside every block's window leaves
@@ -336,14 +348,17 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 	if err := l.bindAll(ctx, bindings); err != nil {
 		return nil, err
 	}
+	today := Today(l.opts.Today)
 	for _, bd := range bindings {
 		l.errs.Add(bd.err)
 		l.p.Warnings = append(l.p.Warnings, bd.warns...)
 		if bd.sb == nil {
 			continue
 		}
+		future := bd.b.Date.After(today)
+		bd.sb.Scheduled = future && l.opts.MarkScheduled
 		l.p.All = append(l.p.All, bd.sb)
-		if !bd.b.Draft || l.opts.Drafts {
+		if (!bd.b.Draft || l.opts.Drafts) && (!future || l.opts.Future) {
 			l.p.Briefings = append(l.p.Briefings, bd.sb)
 		}
 	}
@@ -453,6 +468,13 @@ func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time, memoKey k
 	}
 	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err
+}
+
+// Today is the civil day (UTC) of t, or of now for the zero time: a
+// briefing dated after it is scheduled.
+func Today(t time.Time) time.Time {
+	t = cmp.Or(t, time.Now()).UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // previous is the date of the published briefing before date: the latest

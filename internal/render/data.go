@@ -46,6 +46,7 @@ type briefingInfo struct {
 	Slug, Title, Summary string
 	Date                 time.Time
 	Draft                bool
+	Scheduled            bool   // dated after today: only the preview and --future show it
 	Path                 string // from the root: briefings/<slug>/index.html
 	URL                  string // absolute, pretty: <base>briefings/<slug>/
 	Tags                 []*tagInfo
@@ -287,7 +288,7 @@ func (s *summaries) key(infos []*briefingInfo, i int) *key.Builder {
 // summaryHash hashes every field of a summary. A field added to
 // briefingInfo must be added here (TestSummaryHashCoversEveryField).
 func summaryHash(b *briefingInfo, sources map[string]key.Hash) key.Hash {
-	k := key.New().Str(b.Slug).Str(b.Title).Str(b.Summary).Str(b.Date.Format(time.RFC3339Nano)).Bool(b.Draft).
+	k := key.New().Str(b.Slug).Str(b.Title).Str(b.Summary).Str(b.Date.Format(time.RFC3339Nano)).Bool(b.Draft).Bool(b.Scheduled).
 		Str(b.Path).Str(b.URL).Int(b.Minutes)
 	k.Int(len(b.Tags))
 	for _, t := range b.Tags {
@@ -319,7 +320,7 @@ func (r *renderer) index() ([]*briefingInfo, []*tagInfo) {
 	var tags []*tagInfo
 	for i, b := range r.p.Briefings {
 		info := &briefingInfo{
-			Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Draft: b.Draft,
+			Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Draft: b.Draft, Scheduled: b.Scheduled,
 			Path:    "briefings/" + b.Slug + "/index.html",
 			URL:     r.p.Config.BaseURL + "briefings/" + b.Slug + "/",
 			Minutes: max(1, (b.Words+199)/200),
