@@ -27,15 +27,15 @@ import (
 
 // Options say what to build and where.
 type Options struct {
-	Src     string // project folder
-	Out     string // output folder; default Src/public
-	Drafts  bool   // include briefings marked draft
-	Future  bool   // include briefings dated after today (Epoch's day, or now)
+	Src    string // project folder
+	Out    string // output folder; default Src/public
+	Drafts bool   // include briefings marked draft
+	Future bool   // include briefings dated after today (Epoch's day, or now)
 	// MarkScheduled marks those briefings "scheduled" on their pages (the
 	// preview).
 	MarkScheduled bool
-	BaseURL string // overrides site.toml's base_url
-	ECharts string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
+	BaseURL       string // overrides site.toml's base_url
+	ECharts       string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
 	// Epoch, when not zero, is the time stamp written into workbooks
 	// (SOURCE_DATE_EPOCH); otherwise they carry the briefing's date.
 	Epoch time.Time

@@ -34,8 +34,8 @@ import (
 
 // Options say which project to load and how.
 type Options struct {
-	Src     string // project folder
-	Drafts  bool   // publish briefings marked draft
+	Src    string // project folder
+	Drafts bool   // publish briefings marked draft
 	// Future publishes briefings dated after Today (the civil day of
 	// Today, UTC; the zero time is now), which are otherwise scheduled:
 	// left out, as Hugo leaves out future content.
@@ -45,8 +45,8 @@ type Options struct {
 	// preview shows them with a banner); a --future build publishes them
 	// as they are.
 	MarkScheduled bool
-	BaseURL string // overrides site.toml's base_url
-	ECharts string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
+	BaseURL       string // overrides site.toml's base_url
+	ECharts       string // path of echarts.min.js outside the project ($BRIEF_ECHARTS)
 	// Records, when not nil, keeps parsed datasets and briefings between
 	// loads: the build passes its disk cache (cache.go).
 	Records Records
