@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"internal/fixture":   nil,
 	"internal/arch":      nil,
 	"internal/gen":       nil,
+	"internal/pdf":       nil,
 	"templates":          nil,
 	"internal/tomlval":   {"internal/diag"},
 	"internal/dataset":   {"internal/diag", "internal/tomlpos", "internal/tomlval"},
