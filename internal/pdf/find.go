@@ -36,7 +36,7 @@ func Find() (string, error) {
 	if p := os.Getenv(EnvChrome); p != "" {
 		path, err := exec.LookPath(p)
 		if err != nil {
-			return "", fmt.Errorf("%s=%s: no such program (%v): %s", EnvChrome, p, errors.Unwrap(err), Install)
+			return "", fmt.Errorf("printing PDFs needs Chromium, and %s=%s is not a program (%v): %s", EnvChrome, p, errors.Unwrap(err), Install)
 		}
 		return path, nil
 	}

@@ -65,16 +65,27 @@ func fixInfo(data []byte, doc *Document) ([]byte, error) {
 	fmt.Fprintf(&info, "/Creator (brief)\n/Producer %s\n/CreationDate %s\n/ModDate %s>>\nendobj", pdfString(producer), date, date)
 	delta := info.Len() - (end - start)
 
-	// The table: "xref", then sections of "first count" and entries of
-	// 20 bytes, "oooooooooo ggggg n\r\n" or with a space before \n.
-	xref := data[startxref:]
-	if !bytes.HasPrefix(xref, []byte("xref")) || startxref < end {
+	if !bytes.HasPrefix(data[startxref:], []byte("xref")) || startxref < end {
 		return bad("no classic cross-reference table after the Info object")
 	}
 	out := make([]byte, 0, len(data)+delta)
 	out = append(out, data[:start]...)
 	out = append(out, info.Bytes()...)
 	out = append(out, data[end:startxref]...)
+	out, what := shiftXref(out, data[startxref:], start, delta, startxref)
+	if what != "" {
+		return bad(what)
+	}
+	return renumber(out), nil
+}
+
+// shiftXref appends the cross-reference table xref and the trailer to out,
+// with delta added to the offsets after start and to startxref; or says
+// what it could not read.
+func shiftXref(out, xref []byte, start, delta, startxref int) ([]byte, string) {
+	bad := func(what string) ([]byte, string) { return nil, what }
+	// The table: "xref", then sections of "first count" and entries of
+	// 20 bytes, "oooooooooo ggggg n\r\n" or with a space before \n.
 	rest := xref
 	line := func() []byte {
 		i := bytes.IndexByte(rest, '\n')
@@ -126,7 +137,7 @@ func fixInfo(data []byte, doc *Document) ([]byte, error) {
 	out = append(out, tail[:sm[2]]...)
 	out = append(out, strconv.Itoa(startxref+delta)...)
 	out = append(out, tail[sm[3]:]...)
-	return renumber(out), nil
+	return out, ""
 }
 
 // renumber replaces the DOM node numbers that Chromium writes as the IDs of

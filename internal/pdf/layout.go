@@ -59,7 +59,8 @@ func head(doc *Document) string {
 	return b.String()
 }
 
-// foot is "2 / 5", centred: Chromium fills in pageNumber and totalPages.
+// foot is "2 / 5", centred: Chromium fills in pageNumber and totalPages
+// (in one span: a flex container drops the spaces between its items).
 func foot(*Document) string {
-	return fmt.Sprintf(`<div style='%s justify-content: center;'><span class="pageNumber"></span> / <span class="totalPages"></span></div>`, headStyle)
+	return fmt.Sprintf(`<div style='%s justify-content: center;'><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`, headStyle)
 }
