@@ -60,13 +60,13 @@ func ExitCode(err error) int {
 // command's own help and the README's command line show (TestSynopses
 // holds the three, and the flags each command defines, to it).
 var commands = []struct{ name, synopsis string }{
-	{"build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]"},
+	{"build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--pdf] [--cache DIR] [--no-cache] [--quiet]"},
 	{"serve", "serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]"},
 	{"check", "check [--src DIR] [--drafts] [--strict]"},
 	{"new", `new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`},
 	{"init", "init  [DIR]"},
 	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force] [--update [--on DATE] [--prune]] [--dayfirst | --monthfirst]"},
-	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]"},
+	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--to ADDR]... [--from ADDR] [--base-url URL] [--pdf] [--eml FILE] [--send | --dry-run]"},
 	{"version", "version"},
 	{"help", "help [command]"},
 }
