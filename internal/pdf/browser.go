@@ -57,7 +57,8 @@ type Browser struct {
 type tab struct {
 	ctx    context.Context
 	cancel context.CancelFunc
-	paper  Paper // the viewport it was set up for, or ""
+	paper  Paper // the paper its viewport was set up for
+	ready  bool  // set up at all
 }
 
 // New returns a browser that runs exe (see Find) once something is
@@ -166,7 +167,7 @@ func (b *Browser) Print(doc *Document) ([]byte, error) {
 
 func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 	paper := doc.Paper.size()
-	if t.paper != doc.Paper {
+	if !t.ready || t.paper != doc.Paper {
 		// The first call on a tab opens it: without a timeout, which would
 		// close the tab when it ends.
 		width := int64((paper.width - 2*marginSide) * 96)
@@ -183,7 +184,7 @@ func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening a tab: %w", err)
 		}
-		t.paper = doc.Paper
+		t.paper, t.ready = doc.Paper, true
 	}
 	url, done := b.srv.add(doc)
 	defer done()
