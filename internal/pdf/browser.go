@@ -1,25 +1,34 @@
 package pdf
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"os"
+	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
 // Document is a page to print and what its PDF says about itself.
 type Document struct {
+	// Root is the site's address (base_url, ending in /): the page is
+	// printed as if at Root+Path, so its relative links are the site's
+	// addresses in the PDF. Nothing is fetched from there: the browser's
+	// requests for Root are answered with HTML and Files.
+	Root  string
 	Path  string                           // the page's slash path from the site root: briefings/x/index.html
 	HTML  []byte                           // the page
 	Files func(path string) ([]byte, bool) // the files it loads, by slash path from the site root
-	Site  string                           // names the set of Files: documents with the same Site share them
 
 	Title, Author, Subject string    // the PDF's Info dictionary
 	Date                   time.Time // in the running head
@@ -29,6 +38,11 @@ type Document struct {
 	LogoType               string    // Logo's media type: image/png, image/svg+xml
 	Paper                  Paper
 }
+
+// defaultRoot is the address a Document without a Root is printed at: a
+// name that never resolves (RFC 2606), whose requests are all answered
+// from memory.
+const defaultRoot = "https://print.invalid/"
 
 // printTimeout bounds the printing of one page, once the browser runs: a
 // page whose charts never say they are drawn fails instead of hanging.
@@ -45,7 +59,6 @@ type Browser struct {
 	startErr  error
 	ctx       context.Context // the browser's
 	cancel    context.CancelFunc
-	srv       *server
 
 	tabs chan *tab // idle tabs, made as needed up to cap(tabs)
 	made chan struct{}
@@ -59,6 +72,9 @@ type tab struct {
 	cancel context.CancelFunc
 	paper  Paper // the paper its viewport was set up for
 	ready  bool  // set up at all
+
+	mu  sync.Mutex
+	doc *Document // being printed: its requests are answered from memory
 }
 
 // New returns a browser that runs exe (see Find) once something is
@@ -94,9 +110,7 @@ func (b *Browser) start() error {
 		b.cancel = func() { cancel(); cancelAlloc() }
 		if _, err := chromedp.Run(ctx, chromedp.Func(func(context.Context, *chromedp.Target) error { return nil })); err != nil {
 			b.startErr = fmt.Errorf("starting %s: %w", b.exe, err)
-			return
 		}
-		b.srv, b.startErr = newServer()
 	})
 	return b.startErr
 }
@@ -106,9 +120,6 @@ func (b *Browser) Close() error {
 	b.startOnce.Do(func() { b.startErr = errors.New("closed") })
 	if b.cancel != nil {
 		b.cancel()
-	}
-	if b.srv != nil {
-		b.srv.close()
 	}
 	return nil
 }
@@ -150,6 +161,11 @@ func (b *Browser) Print(doc *Document) ([]byte, error) {
 	if err := b.start(); err != nil {
 		return nil, err
 	}
+	if doc.Root == "" || !strings.HasSuffix(doc.Root, "/") {
+		d := *doc
+		d.Root = strings.TrimSuffix(cmp.Or(doc.Root, defaultRoot), "/") + "/"
+		doc = &d
+	}
 	t, err := b.get()
 	if err != nil {
 		return nil, err
@@ -171,23 +187,36 @@ func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 		// The first call on a tab opens it: without a timeout, which would
 		// close the tab when it ends.
 		width := int64((paper.width - 2*marginSide) * 96)
-		err := chromedp.Do(t.ctx,
-			chromedp.EmulateViewport(width, int64((paper.height-marginTop-marginBottom)*96)),
-			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Media:    "print",
-					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}},
-				})
-				return err
-			}),
-		)
+		var err error
+		if !t.ready {
+			err = t.intercept()
+		}
+		if err == nil {
+			err = chromedp.Do(t.ctx,
+				chromedp.EmulateViewport(width, int64((paper.height-marginTop-marginBottom)*96)),
+				chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+						Media:    "print",
+						Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}},
+					})
+					return err
+				}),
+			)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening a tab: %w", err)
 		}
 		t.paper, t.ready = doc.Paper, true
 	}
-	url, done := b.srv.add(doc)
-	defer done()
+	t.mu.Lock()
+	t.doc = doc
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.doc = nil
+		t.mu.Unlock()
+	}()
+	url := doc.Root + doc.Path
 	ctx, cancel := context.WithTimeout(t.ctx, printTimeout)
 	defer cancel()
 	// brief.js sets window.briefDrawn, a promise of every chart's
@@ -216,4 +245,57 @@ func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 		return nil, fmt.Errorf("printing %s: %w", doc.Path, err)
 	}
 	return data, nil
+}
+
+// intercept has the tab's requests answered by answer: the first call on
+// the tab, which opens it.
+func (t *tab) intercept() error {
+	if err := chromedp.Listen(t.ctx, func(ev any) {
+		if ev, ok := ev.(*fetch.EventRequestPaused); ok {
+			go t.answer(ev) // a listener must not call the browser
+		}
+	}); err != nil {
+		return err
+	}
+	_, err := chromedp.Call(t.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}})
+	return err
+}
+
+// answer answers a request of the page being printed: an address under
+// its Root with its HTML or one of its Files (404 for any other), from
+// memory; any other address (a chart library from a CDN, an image the
+// prose links) from the network, as the page on the web would.
+func (t *tab) answer(ev *fetch.EventRequestPaused) {
+	t.mu.Lock()
+	doc := t.doc
+	t.mu.Unlock()
+	u := ev.Request.URL
+	if doc == nil || !strings.HasPrefix(u, doc.Root) {
+		chromedp.Call(t.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}) //nolint:errcheck // the tab went away
+		return
+	}
+	rel := strings.TrimPrefix(u, doc.Root)
+	if i := strings.IndexAny(rel, "?#"); i >= 0 {
+		rel = rel[:i]
+	}
+	var data []byte
+	ok := false
+	switch {
+	case rel == doc.Path:
+		data, ok = doc.HTML, true
+	case doc.Files != nil:
+		data, ok = doc.Files(rel)
+	}
+	p := fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 404}
+	if ok {
+		ct := mime.TypeByExtension(path.Ext(rel))
+		if rel == doc.Path {
+			ct = "text/html; charset=utf-8"
+		}
+		p.ResponseCode, p.Body = 200, data
+		if ct != "" {
+			p.ResponseHeaders = []*fetch.HeaderEntry{{Name: "Content-Type", Value: ct}}
+		}
+	}
+	chromedp.Call(t.ctx, fetch.FulfillRequest, p) //nolint:errcheck // the tab went away
 }

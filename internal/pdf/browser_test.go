@@ -63,7 +63,7 @@ func TestPrint(t *testing.T) {
 			}
 			return nil, false
 		},
-		Site: "s", Title: "Café prices · Desk", Author: "Sector desk", Head: "Miners & Megawatts",
+		Title: "Café prices · Desk", Author: "Sector desk", Head: "Miners & Megawatts",
 		Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Stamp: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Paper: pdf.A4,
 	}
 	start := time.Now()

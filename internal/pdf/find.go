@@ -1,8 +1,10 @@
 // Package pdf prints web pages to PDF in headless Chromium through the
 // DevTools protocol (chromedp): one browser for a whole build, started on
-// the first page to print, a few tabs printing in parallel. A page and the
-// files it loads are served from memory on a loopback address only while
-// it prints, so a site built in memory prints as one written to disk. The
+// the first page to print, a few tabs printing in parallel. A page is
+// loaded at its site's address, and the browser's requests for that
+// address are answered from memory (the Fetch domain), so a site built in
+// memory prints as one written to disk and the PDF's links are the site's
+// addresses; nothing listens on a port. The
 // printed file's Info dictionary is rewritten with the document's own
 // title, author and dates, so that two prints of a page are byte for byte
 // the same. It knows nothing of briefings: package render gives it a

@@ -81,6 +81,19 @@ func TestSamplePDF(t *testing.T) {
 			t.Errorf("page %d is nearly blank: %q", i+1, p)
 		}
 	}
+	data, err := os.ReadFile(filepath.Join(out, "briefings", slug, slug+".pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Links are the site's addresses, not the ones the page was served at.
+	if !strings.Contains(string(data), "/URI (https://briefings.example.com/tags/miners/index.html)") || strings.Contains(string(data), "print.invalid") {
+		t.Errorf("the PDF's links are not the site's")
+	}
+	// Another browser, another build: the same bytes.
+	again, _ := buildPDF(t, "../..")
+	if other, err := os.ReadFile(filepath.Join(again, "briefings", slug, slug+".pdf")); err != nil || string(other) != string(data) {
+		t.Errorf("two builds give different PDFs (%d and %d bytes)", len(data), len(other))
+	}
 	all := strings.Join(pp, " ")
 	for _, want := range []string{"Miners turn AI landlords", "+10.8%", "$35.00", "-36.4%", "$7.0B"} {
 		if !strings.Contains(all, want) {

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"mime"
@@ -70,7 +69,7 @@ func (r *renderer) briefingPDF(b *project.Briefing, i int) *Output {
 			}
 			info := r.infos[i]
 			doc := &pdf.Document{
-				Path: info.Path, HTML: page, Files: r.assetFile, Site: hex.EncodeToString(r.site[:16]),
+				Root: r.p.Config.BaseURL, Path: info.Path, HTML: page, Files: r.assetFile,
 				Title: b.Title, Author: r.p.Config.Author, Subject: b.Summary, Head: r.p.Config.Title,
 				Date: b.Date, Stamp: b.Date, Paper: pdf.Paper(r.p.Config.PDF.Paper),
 			}
