@@ -296,6 +296,9 @@ func (t *tab) answer(ev *fetch.EventRequestPaused) {
 		if ct != "" {
 			p.ResponseHeaders = []*fetch.HeaderEntry{{Name: "Content-Type", Value: ct}}
 		}
+		if rel != doc.Path { // named by their content: the browser keeps them between pages
+			p.ResponseHeaders = append(p.ResponseHeaders, &fetch.HeaderEntry{Name: "Cache-Control", Value: "public, max-age=31536000, immutable"})
+		}
 	}
 	chromedp.Call(t.ctx, fetch.FulfillRequest, p) //nolint:errcheck // the tab went away
 }
