@@ -48,8 +48,9 @@ func BenchmarkPrintBriefing(b *testing.B) {
 
 // BenchmarkWeeklyPublishPDF is the weekly publish of a generated archive
 // of 1,000 briefings (one new briefing, cache warm), without PDFs and with:
-// each build with PDFs starts its own browser, as brief build does, and
-// prints only the new briefing. The archive's PDFs in the cache are
+// each build with PDFs has its own browser, as brief build does, and
+// prints only the new briefing; with no new briefing it prints nothing and
+// never starts the browser. The archive's PDFs in the cache are
 // placeholders printed by the cold build: what matters is that they are
 // not printed again.
 func BenchmarkWeeklyPublishPDF(b *testing.B) {
@@ -79,7 +80,7 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 					browser = pdf.New(context.Background(), exe)
 					opts.Printer = browser
 				}
-				res, err := build.Build(context.Background(), opts)
+				_, err := build.Build(context.Background(), opts)
 				if browser != nil {
 					browser.Close()
 					if browser.Printed() != 1 {
@@ -89,7 +90,25 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = res
+			}
+		})
+		b.Run(fmt.Sprintf("pdf=%v/briefings=%d/no-change", withPDF, n), func(b *testing.B) {
+			for b.Loop() {
+				var browser *pdf.Browser
+				if withPDF {
+					browser = pdf.New(context.Background(), exe)
+					opts.Printer = browser
+				}
+				_, err := build.Build(context.Background(), opts)
+				if browser != nil {
+					browser.Close()
+					if browser.Printed() != 0 {
+						b.Fatalf("printed %d PDFs, want none", browser.Printed())
+					}
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
