@@ -65,6 +65,7 @@ type Browser struct {
 
 	mu      sync.Mutex
 	printed int
+	started bool
 }
 
 type tab struct {
@@ -84,6 +85,14 @@ func New(ctx context.Context, exe string) *Browser {
 	return &Browser{exe: exe, parent: ctx, tabs: make(chan *tab, n), made: make(chan struct{}, n)}
 }
 
+// Started says whether the browser was started: not until a page is to
+// be printed.
+func (b *Browser) Started() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.started
+}
+
 // Printed is how many pages the browser printed.
 func (b *Browser) Printed() int {
 	b.mu.Lock()
@@ -93,6 +102,9 @@ func (b *Browser) Printed() int {
 
 func (b *Browser) start() error {
 	b.startOnce.Do(func() {
+		b.mu.Lock()
+		b.started = true
+		b.mu.Unlock()
 		opts := append(chromedp.DefaultExecAllocatorOptions[:],
 			chromedp.ExecPath(b.exe),
 			chromedp.Flag("disable-gpu", true),

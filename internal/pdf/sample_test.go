@@ -181,3 +181,34 @@ Before the table.
 		t.Errorf("the table spans %d pages, want at least 2:\n%s", spans, strings.Join(pp, "\n\f\n"))
 	}
 }
+
+// TestRebuildStartsNoBrowser: a rebuild in which no briefing changed
+// prints nothing and never starts the browser, the largest part of a
+// publish with PDFs.
+func TestRebuildStartsNoBrowser(t *testing.T) {
+	exe := sitetest.Chromium(t)
+	dir := sitetest.Write(t, `
+-- site.toml --
+title = "Desk"
+[pdf]
+enabled = true
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-06
++++
+Prose.
+`)
+	opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	for i, want := range []int{1, 0} {
+		b := pdf.New(context.Background(), exe)
+		opts.Printer = b
+		if _, err := build.Build(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+		if b.Printed() != want || b.Started() != (want > 0) {
+			t.Errorf("build %d: printed %d, started %v; want %d", i+1, b.Printed(), b.Started(), want)
+		}
+	}
+}
