@@ -29,7 +29,7 @@ func (r *recorder) Print(doc *pdf.Document) ([]byte, error) {
 }
 
 // BenchmarkPrintBriefing prints the sample briefing once the browser runs:
-// its print rendering loaded, five charts drawn as SVG, printed, the Info
+// its print rendering loaded, four charts drawn as SVG, printed, the Info
 // dictionary written.
 func BenchmarkPrintBriefing(b *testing.B) {
 	browser := pdf.New(context.Background(), sitetest.Chromium(b))
