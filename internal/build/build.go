@@ -44,6 +44,13 @@ type Options struct {
 	CacheDir string
 	// Progress, when not nil, is called as outputs are made.
 	Progress func(done, total int)
+	// PDF prints every briefing (--pdf) whatever site.toml says; NoPDF
+	// none. Printer prints them (a *pdf.Browser); where no browser was
+	// found, NoPrinter says why, and a build that wants PDFs fails before
+	// it writes anything.
+	PDF, NoPDF bool
+	Printer    render.Printer
+	NoPrinter  error
 }
 
 func (o Options) project(c *diskCache) project.Options {
@@ -55,7 +62,8 @@ func (o Options) project(c *diskCache) project.Options {
 }
 
 func (o Options) render() render.Options {
-	return render.Options{Epoch: o.Epoch, Drafts: o.Drafts, BaseURL: o.BaseURL}
+	return render.Options{Epoch: o.Epoch, Drafts: o.Drafts, BaseURL: o.BaseURL,
+		PDF: o.PDF, NoPDF: o.NoPDF, Printer: o.Printer, NoPrinter: o.NoPrinter}
 }
 
 // Result describes a finished build.
@@ -86,6 +94,9 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	defer tuneGC()()
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Src, "public")
+	}
+	if _, err := render.WantPDF(false, opts.render()); err != nil {
+		return nil, err // --pdf without a browser: before anything is written
 	}
 	if err := publish.Recover(opts.Out); err != nil {
 		return nil, err

@@ -25,8 +25,12 @@ type Engine struct {
 	last *project.Project // the project of the last good build, for Email
 }
 
-// NewEngine makes an engine for the project in opts.Src.
-func NewEngine(opts Options) *Engine { return &Engine{opts: opts} }
+// NewEngine makes an engine for the project in opts.Src. It prints no PDF:
+// the preview shows pages, and a PDF per save would cost seconds.
+func NewEngine(opts Options) *Engine {
+	opts.PDF, opts.NoPDF = false, true
+	return &Engine{opts: opts}
+}
 
 // Snapshot is one complete build in memory.
 type Snapshot struct {

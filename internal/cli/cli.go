@@ -32,6 +32,7 @@ import (
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/importer"
 	"github.com/brief-desk/brief/internal/interrupt"
+	"github.com/brief-desk/brief/internal/pdf"
 	"github.com/brief-desk/brief/internal/preview"
 	"github.com/brief-desk/brief/internal/projectfs"
 	"github.com/brief-desk/brief/internal/scaffold"
@@ -59,13 +60,13 @@ func ExitCode(err error) int {
 // command's own help and the README's command line show (TestSynopses
 // holds the three, and the flags each command defines, to it).
 var commands = []struct{ name, synopsis string }{
-	{"build", "build [--src DIR] [--out DIR] [--drafts] [--base-url URL] [--cache DIR] [--no-cache] [--quiet]"},
+	{"build", "build [--src DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--pdf] [--cache DIR] [--no-cache] [--quiet]"},
 	{"serve", "serve [--src DIR] [--addr 127.0.0.1:8080] [--drafts]"},
-	{"check", "check [--src DIR] [--drafts] [--strict]"},
+	{"check", "check [--src DIR] [--drafts] [--future] [--strict]"},
 	{"new", `new   [--src DIR] [--date YYYY-MM-DD] "Title of the briefing"`},
 	{"init", "init  [DIR]"},
 	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force] [--update [--on DATE] [--prune]] [--dayfirst | --monthfirst]"},
-	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]"},
+	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--future] [--to ADDR]... [--from ADDR] [--base-url URL] [--pdf] [--eml FILE] [--send | --dry-run]"},
 	{"version", "version"},
 	{"help", "help [command]"},
 }
@@ -202,6 +203,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cacheDir := fs.String("cache", "", "`DIR`ectory of the build cache (default: DIR/.brief-cache)")
 	noCache := fs.Bool("no-cache", false, "render everything; neither read nor write the build cache")
 	quiet := fs.Bool("quiet", false, "print nothing but warnings and errors")
+	fs.BoolVar(&opts.PDF, "pdf", false, "also print each briefing as a PDF (as site.toml's [pdf] enabled = true); needs Chromium")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {
 		return helpOK(err)
@@ -209,6 +211,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) > 0 {
 		return &UsageError{Msg: fmt.Sprintf("build takes no arguments, got %q", pos)}
 	}
+	defer withPrinter(ctx, &opts)()
 	if !*noCache {
 		opts.CacheDir = cmp.Or(*cacheDir, filepath.Join(opts.Src, ".brief-cache"))
 	}
@@ -231,7 +234,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	for _, f := range res.Files {
-		if (strings.HasSuffix(f, ".xlsx") || strings.HasSuffix(f, ".csv")) && !res.Same[f] {
+		if (strings.HasSuffix(f, ".xlsx") || strings.HasSuffix(f, ".csv") || strings.HasSuffix(f, ".pdf")) && !res.Same[f] {
 			size := ""
 			if st, err := os.Stat(filepath.Join(res.Out, filepath.FromSlash(f))); err == nil {
 				size = fmt.Sprintf(" (%d KB)", (st.Size()+1023)/1024)
@@ -242,6 +245,21 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "built %s: %d files, %d written, %d unchanged, %d removed, in %s\n",
 		res.Out, len(res.Files), res.Written, res.Unchanged, res.Removed, res.Elapsed.Round(time.Millisecond))
 	return nil
+}
+
+// withPrinter gives a build the browser that prints its PDFs, if there is
+// one: started only when a PDF is to be printed, stopped by the returned
+// func. Whether the build wants PDFs is site.toml's to say, so a missing
+// browser is the build's error, not this one's.
+func withPrinter(ctx context.Context, opts *build.Options) func() {
+	exe, err := pdf.Find()
+	if err != nil {
+		opts.NoPrinter = err
+		return func() {}
+	}
+	b := pdf.New(ctx, exe)
+	opts.Printer = b
+	return func() { b.Close() }
 }
 
 // isTerminal reports whether w is a terminal, where a progress line helps.
@@ -341,6 +359,10 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &UsageError{Msg: fmt.Sprintf("check takes no arguments, got %q", pos)}
 	}
 	opts.ECharts = os.Getenv("BRIEF_ECHARTS")
+	// Check prints no PDF: printing every briefing of an archive takes
+	// minutes and a browser, and tells nothing the build's own checks of
+	// the print rendering do not (docs/format.md, "PDF edition").
+	opts.NoPDF = true
 	res, err := check.Check(ctx, opts)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/brief-desk/brief/internal/mail"
+	"github.com/brief-desk/brief/internal/pdf"
 )
 
 // addressFlag collects addresses from a flag given several times, each
@@ -35,7 +36,7 @@ var _ flag.Value = (*addressFlag)(nil)
 
 func cmdMail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("mail", "Makes one briefing (default: the latest published) into an email with its\n"+
-		"workbook attached and its charts as images, as mail.toml says. --eml writes\n"+
+		"workbook (and, with --pdf, its PDF) attached and its charts as images, as mail.toml says. --eml writes\n"+
 		"the message to a file (- for standard output); --send delivers it through\n"+
 		"the SMTP server in BRIEF_SMTP_URL (smtp://user@host:587), with the password\n"+
 		"in BRIEF_SMTP_PASSWORD, and needs the site's base_url; --dry-run shows\n"+
@@ -51,6 +52,7 @@ func cmdMail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&job.Eml, "eml", "", "write the message to `FILE` (- for standard output); with --send, the message as sent")
 	fs.BoolVar(&job.Send, "send", false, "send the message through BRIEF_SMTP_URL")
 	fs.BoolVar(&job.DryRun, "dry-run", false, "print recipients, subject and size; send nothing")
+	fs.BoolVar(&job.PDF, "pdf", false, "attach the briefing's PDF too (as mail.toml's attach = [\"xlsx\", \"pdf\"]); needs Chromium")
 	pos, err := parse(fs, args, stdout)
 	if err != nil {
 		return helpOK(err)
@@ -74,5 +76,12 @@ func cmdMail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	job.ECharts = os.Getenv("BRIEF_ECHARTS")
 	job.Server = mail.Server{URL: os.Getenv("BRIEF_SMTP_URL"), Password: os.Getenv("BRIEF_SMTP_PASSWORD")}
+	if exe, err := pdf.Find(); err != nil {
+		job.NoPrinter = err
+	} else {
+		b := pdf.New(ctx, exe) // started only if the message carries the PDF
+		defer b.Close()
+		job.Printer = b
+	}
 	return mail.Run(ctx, job, stdout, stderr)
 }

@@ -29,6 +29,9 @@ const (
 // TypeXLSX is the media type of a workbook.
 const TypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+// TypePDF is the media type of a briefing's PDF.
+const TypePDF = "application/pdf"
+
 // Message is a composed email.
 type Message struct {
 	Bytes   []byte // the message as sent (RFC 5322)
@@ -99,6 +102,11 @@ func Compose(c *Config, site string, e *render.Email, st Stamp) (*Message, error
 	}
 	if e.Workbook != nil {
 		if err := m.AttachReader(e.WorkbookName, bytes.NewReader(e.Workbook), gomail.WithFileContentType(TypeXLSX)); err != nil {
+			return nil, err
+		}
+	}
+	if e.PDF != nil {
+		if err := m.AttachReader(e.PDFName, bytes.NewReader(e.PDF), gomail.WithFileContentType(TypePDF)); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -30,18 +31,22 @@ type Config struct {
 	Bcc     []string
 	Subject string // {title}, {date} and {site} are replaced
 	ReplyTo string
+	Attach  []string // "xlsx" (the default), "pdf": what the message carries
 }
 
 // DefaultSubject is the subject when mail.toml gives none.
 const DefaultSubject = "{title} ({date})"
 
-var configKeys = []string{"from", "to", "bcc", "subject", "reply_to"}
+var configKeys = []string{"from", "to", "bcc", "subject", "reply_to", "attach"}
+
+// attachments are what attach may list.
+var attachments = []string{"xlsx", "pdf"}
 
 // LoadConfig reads mail.toml from the project; a project without one gets
 // an empty Config (the command line must then name the recipients and the
 // sender). Every problem is located.
 func LoadConfig(fsys fs.FS) (*Config, error) {
-	c := &Config{Subject: DefaultSubject}
+	c := &Config{Subject: DefaultSubject, Attach: []string{"xlsx"}}
 	src, err := fs.ReadFile(fsys, ConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
@@ -55,6 +60,12 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 	at := st.At
 	for _, k := range st.Keys {
 		switch k {
+		case "attach":
+			list, err := attachList(st.Value(k))
+			if err != nil {
+				errs.Addf(at(k), "attach: %v", err)
+			}
+			c.Attach = list
 		case "to", "bcc":
 			list, err := addressList(st.Value(k))
 			if err != nil {
@@ -90,6 +101,24 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// attachList reads attach: a list of "xlsx" and "pdf", each once.
+func attachList(x any) ([]string, error) {
+	want := fmt.Errorf("must be a list of \"xlsx\" and \"pdf\", such as [\"xlsx\", \"pdf\"], got %s", tomlval.Describe(x))
+	items, ok := x.([]any)
+	if !ok {
+		return nil, want
+	}
+	var out []string
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok || !slices.Contains(attachments, s) || slices.Contains(out, s) {
+			return nil, want
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // addressList reads a list of addresses, each checked.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,9 +26,15 @@ type Options struct {
 	// Sent, when not zero, is the time the message is being sent (see
 	// Stamp); the project must then have an http(s) base_url.
 	Sent time.Time
-	// Overrides of mail.toml: --to replaces its to and bcc.
+	// Overrides of mail.toml: --to replaces its to and bcc; --pdf attaches
+	// the PDF too.
 	From string
 	To   []string
+	PDF  bool
+	// Printer prints the PDF (a *pdf.Browser); where no browser was found,
+	// NoPrinter says why, and a message with the PDF fails.
+	Printer   render.Printer
+	NoPrinter error
 }
 
 // Prepare loads the project and composes the email of one briefing.
@@ -61,7 +68,9 @@ func Prepare(ctx context.Context, opts Options) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := render.NewEmail(p, b, render.Options{Epoch: opts.Epoch, Drafts: opts.Drafts, BaseURL: opts.BaseURL})
+	attach := render.Attach{Workbook: slices.Contains(c.Attach, "xlsx"), PDF: opts.PDF || slices.Contains(c.Attach, "pdf")}
+	e, err := render.NewEmail(p, b, render.Options{Epoch: opts.Epoch, Drafts: opts.Drafts, BaseURL: opts.BaseURL,
+		Printer: opts.Printer, NoPrinter: opts.NoPrinter}, attach)
 	if err != nil {
 		return nil, err
 	}

@@ -158,7 +158,7 @@ func buildSites(t *testing.T) []site {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, err := render.NewEmail(p, p.Briefings[0], render.Options{})
+		e, err := render.NewEmail(p, p.Briefings[0], render.Options{}, render.Attach{Workbook: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,9 @@ type page struct {
 	AllData     *download // data/datasets.xlsx, when there are datasets
 	Entity      *entityInfo
 	Entities    []*entityInfo
-	HasEntities bool // the site has entity pages: the header links their index
+	HasEntities bool     // the site has entity pages: the header links their index
+	Print       bool     // the print rendering of a briefing, which its PDF prints
+	LinkNotes   []string // in the print rendering, the URLs of the prose's web links, numbered from 1
 	charts      bool
 }
 
@@ -55,6 +57,7 @@ type briefingInfo struct {
 	Minutes              int
 	Newer, Older         *briefingInfo
 	Workbook             *download // nil for a briefing without blocks
+	PDF                  *download // nil unless briefings are printed
 }
 
 // download is a file offered for download, with its size for the link.
@@ -309,6 +312,9 @@ func summaryHash(b *briefingInfo, sources map[string]key.Hash) key.Hash {
 		k.Str(b.Workbook.Path).Str(b.Workbook.Size)
 	} else {
 		k.Str("-")
+	}
+	if b.PDF != nil {
+		k.Str(b.PDF.Path).Str(b.PDF.Size)
 	}
 	return k.Done()
 }

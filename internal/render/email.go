@@ -32,7 +32,13 @@ type Email struct {
 	Images         []Image
 	Workbook       []byte
 	WorkbookName   string // its file name
+	PDF            []byte // the briefing's PDF, when asked for (Attach)
+	PDFName        string
 }
+
+// Attach says what an email carries besides its charts' images: the
+// briefing's workbook (when it has one), its PDF.
+type Attach struct{ Workbook, PDF bool }
 
 // Image is a chart drawn as a PNG for an email.
 type Image struct {
@@ -61,40 +67,57 @@ var emailStyles = map[string]string{
 	"footnote":   "margin:0 0 4px 0;",
 }
 
-// NewEmail makes the email of briefing b of project p. It renders the
-// site's plan to take the briefing's workbook from it, so the attachment
-// is byte for byte the one the site publishes. Images in the prose are
-// refused, each at its place: the email's only images are its charts.
-func NewEmail(p *project.Project, b *project.Briefing, opts Options) (*Email, error) {
+// NewEmail makes the email of briefing b of project p, with what attach
+// says. It renders the site's plan to take the briefing's workbook and PDF
+// from it, so the attachments are byte for byte the ones the site
+// publishes; the PDF is printed only when attached (opts.Printer), whatever
+// site.toml's [pdf] says. Images in the prose are refused, each at its
+// place: the email's only images are its charts.
+func NewEmail(p *project.Project, b *project.Briefing, opts Options, attach Attach) (*Email, error) {
 	if err := emailImages(b); err != nil {
 		return nil, err
 	}
+	opts.PDF, opts.NoPDF = attach.PDF, !attach.PDF
 	pl, err := New(p, opts)
 	if err != nil {
 		return nil, err
 	}
-	var workbook []byte
+	var workbook, pdf []byte
 	for _, o := range pl.Outputs {
-		if o.Path == workbookPath(b.Slug) {
-			if workbook, err = o.Make(func(string) int { return 0 }); err != nil {
-				return nil, err
-			}
+		var dst *[]byte
+		switch {
+		case o.Path == workbookPath(b.Slug) && attach.Workbook:
+			dst = &workbook
+		case o.Path == pdfPath(b.Slug):
+			dst = &pdf
+		default:
+			continue
+		}
+		if *dst, err = o.Make(func(string) int { return 0 }); err != nil {
+			return nil, err
 		}
 	}
-	return NewEmailWith(p, b, workbook)
+	return newEmail(p, b, workbook, pdf)
 }
 
 // NewEmailWith is NewEmail with the briefing's workbook given (nil for a
 // briefing without one), as a preview that has built the site holds it:
 // no plan is made, and no workbook.
 func NewEmailWith(p *project.Project, b *project.Briefing, workbook []byte) (*Email, error) {
+	return newEmail(p, b, workbook, nil)
+}
+
+func newEmail(p *project.Project, b *project.Briefing, workbook, pdf []byte) (*Email, error) {
 	if err := emailImages(b); err != nil {
 		return nil, err
 	}
 	e := &Email{Title: b.Title, Summary: b.Summary, Date: b.Date, URL: p.Config.BaseURL + "briefings/" + b.Slug + "/",
-		Workbook: workbook}
+		Workbook: workbook, PDF: pdf}
 	if workbook != nil {
 		e.WorkbookName = b.Slug + ".xlsx"
+	}
+	if pdf != nil {
+		e.PDFName = b.Slug + ".pdf"
 	}
 	base, err := url.Parse(e.URL)
 	if err != nil {
@@ -168,7 +191,7 @@ func (e *Email) html(r *renderer, b *project.Briefing, base *url.URL) error {
 	var page bytes.Buffer
 	err = tmpl.ExecuteTemplate(&page, "email", map[string]any{
 		"Site": r.p.Config, "Title": e.Title, "Summary": e.Summary, "Date": e.Date, "URL": e.URL,
-		"Workbook": e.WorkbookName, "Body": template.HTML(body.String()), // goldmark escapes text and drops raw HTML
+		"Workbook": e.WorkbookName, "PDF": e.PDFName, "Body": template.HTML(body.String()), // goldmark escapes text and drops raw HTML
 		"Accent": r.accent(), "Logo": logoCID,
 	})
 	e.HTML = page.Bytes()

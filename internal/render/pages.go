@@ -34,6 +34,10 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*
 	for _, o := range csvs {
 		sized = append(sized, o.Path)
 	}
+	pdf := r.pdfs[i]
+	if pdf != nil {
+		sized = append(sized, pdf.Path)
+	}
 	for _, l := range b.Links { // the first mention of each entity links its page
 		k.Int(l.Start).Int(l.End).Str(l.Href).Str(l.Title)
 	}
@@ -44,19 +48,23 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*
 			if wb != nil {
 				view.Workbook = newDownload(wb.Path, sizes(wb.Path))
 			}
+			if pdf != nil {
+				view.PDF = newDownload(pdf.Path, sizes(pdf.Path))
+			}
 			downloads := make([]*download, len(csvs))
 			for j, o := range csvs {
 				// Beside the page: linked by its file name.
 				downloads[j] = newDownload(path.Base(o.Path), sizes(o.Path))
 			}
-			return r.briefingBytes(b, view, downloads)
+			return r.briefingBytes(b, view, downloads, false)
 		},
 	}
 }
 
 // briefingBytes renders a briefing's page: its markdown with the blocks
-// drawn as charts and tables, in the briefing layout.
-func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs []*download) ([]byte, error) {
+// drawn as charts and tables, in the briefing layout; or, print, its print
+// rendering (printBytes).
+func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs []*download, print bool) ([]byte, error) {
 	tmpl := r.theme.pages["briefing.html"]
 	var body bytes.Buffer
 	charts := false
@@ -95,6 +103,10 @@ func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs [
 	}
 	info.Body = template.HTML(body.String()) // goldmark escapes text and drops raw HTML
 	pg := &page{Site: r.p.Config, Canonical: info.URL, Description: b.Summary, Briefing: info, charts: charts}
+	if print {
+		pg.Print = true
+		info.Body, pg.LinkNotes = linkNotes(body.String())
+	}
 	return r.pageBytes("briefing.html", info.Path, pg)
 }
 
@@ -121,6 +133,9 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 	for i, b := range r.infos {
 		if workbooks[i] != nil && len(b.Tags) > 0 {
 			tagSized = append(tagSized, workbooks[i].Path)
+		}
+		if r.pdfs[i] != nil && len(b.Tags) > 0 {
+			tagSized = append(tagSized, r.pdfs[i].Path)
 		}
 	}
 	list := func(rel string, k key.Hash, sized []string, make func() ([]byte, error)) *Output {
@@ -185,6 +200,9 @@ func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, 
 			if workbooks[i] != nil {
 				sized = append(sized, workbooks[i].Path)
 			}
+			if r.pdfs[i] != nil {
+				sized = append(sized, r.pdfs[i].Path)
+			}
 		}
 		if num > 1 {
 			out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
@@ -232,6 +250,9 @@ func (r *renderer) tagPages(list listFunc, t *tagInfo, workbooks []*Output, inde
 			if wb := workbooks[index[b]]; wb != nil {
 				sized = append(sized, wb.Path)
 			}
+			if pdf := r.pdfs[index[b]]; pdf != nil {
+				sized = append(sized, pdf.Path)
+			}
 		}
 		out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
 			view := *r.after.tags[t]
@@ -251,6 +272,9 @@ func (r *renderer) withSizes(sizes Sizes, workbooks []*Output, allData *Output) 
 	for i, wb := range workbooks {
 		if wb != nil {
 			r.infos[i].Workbook = newDownload(wb.Path, sizes(wb.Path))
+		}
+		if pdf := r.pdfs[i]; pdf != nil {
+			r.infos[i].PDF = newDownload(pdf.Path, sizes(pdf.Path))
 		}
 	}
 	if allData != nil {

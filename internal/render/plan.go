@@ -30,6 +30,13 @@ type Options struct {
 	Epoch   time.Time
 	Drafts  bool   // drafts are published
 	BaseURL string // the --base-url override, already applied to the project
+	// PDF prints every briefing whatever site.toml's [pdf] says (--pdf);
+	// NoPDF prints none (the preview).
+	PDF, NoPDF bool
+	// Printer prints PDFs; where none was found, NoPrinter says why, and a
+	// plan that wants PDFs fails.
+	Printer   Printer
+	NoPrinter error
 }
 
 // Stage orders a plan: an output may read the sizes of files made in an
@@ -102,6 +109,8 @@ type renderer struct {
 	infos   []*briefingInfo
 	tags    []*tagInfo
 	before  *summaries // as briefing pages see the others
+	pdf     bool       // each briefing is printed
+	pdfs    []*Output  // each briefing's PDF, or nils
 
 	listsOnce   sync.Once
 	after       *summaries // as list pages see them, with workbook sizes
@@ -116,11 +125,18 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	}
 	th = th.withStyle(p.Config.Style)
 	r := &renderer{p: p, theme: th, opts: opts}
+	if r.pdf, err = WantPDF(p.Config.PDF.Enabled, opts); err != nil {
+		return nil, err
+	}
 	if len(p.ECharts.Data) > 0 {
 		r.echarts = hashed("assets/echarts.min.js", p.ECharts.Data)
 	}
-	r.site = key.New().Str(opts.BaseURL).Bool(opts.Drafts).Str(opts.Epoch.String()).Bool(len(p.Entities) > 0).
-		Sum(p.Config.Hash()).Sum(th.hash).Str(r.echarts).Str(p.ECharts.Href).Done()
+	site := key.New().Str(opts.BaseURL).Bool(opts.Drafts).Str(opts.Epoch.String()).Bool(len(p.Entities) > 0).
+		Sum(p.Config.Hash()).Sum(th.hash).Str(r.echarts).Str(p.ECharts.Href)
+	if r.pdf { // pages link their PDFs
+		site.Str("pdf")
+	}
+	r.site = site.Done()
 	r.infos, r.tags = r.index()
 	r.before = summarise(r.infos, r.tags)
 
@@ -128,6 +144,7 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	add := func(o *Output) { pl.Outputs = append(pl.Outputs, o) }
 	workbooks := make([]*Output, len(r.infos))
 	csvs := make([][]*Output, len(r.infos))
+	r.pdfs = make([]*Output, len(r.infos))
 	for i, b := range p.Briefings {
 		if len(b.Views) > 0 || len(b.Figures) > 0 { // a workbook holds the blocks and the quoted figures
 			workbooks[i] = r.workbook(b, r.infos[i])
@@ -137,6 +154,10 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 			o := r.csv(b, v)
 			csvs[i] = append(csvs[i], o)
 			add(o)
+		}
+		if r.pdf {
+			r.pdfs[i] = r.briefingPDF(b, i)
+			add(r.pdfs[i])
 		}
 	}
 	allData := r.allData()

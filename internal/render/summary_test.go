@@ -17,6 +17,7 @@ func TestSummaryHashCoversEveryField(t *testing.T) {
 			Tags:     []*tagInfo{{Name: "Miners", Slug: "miners", Path: "tags/miners/index.html"}},
 			Sources:  []sourceInfo{{ID: "d", Title: "D", Source: "S", URL: "https://x/", Description: "desc", Notes: "n"}},
 			Workbook: &download{Path: "briefings/s/s.xlsx", Size: "16 KB"},
+			PDF:      &download{Path: "briefings/s/s.pdf", Size: "200 KB"},
 		}
 	}
 	skip := map[string]bool{"Body": true, "Newer": true, "Older": true} // not in a summary

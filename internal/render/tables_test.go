@@ -24,7 +24,7 @@ func casesEmail(t *testing.T) (dir string, e *render.Email) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err = render.NewEmail(p, p.Briefings[0], render.Options{})
+	e, err = render.NewEmail(p, p.Briefings[0], render.Options{}, render.Attach{Workbook: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestEmailChartCaptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := render.NewEmail(p, p.Briefings[0], render.Options{})
+	e, err := render.NewEmail(p, p.Briefings[0], render.Options{}, render.Attach{Workbook: true})
 	if err != nil {
 		t.Fatal(err)
 	}

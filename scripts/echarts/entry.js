@@ -14,13 +14,13 @@ import {
   TitleComponent,
   TooltipComponent,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 echarts.use([
   BarChart, LineChart, ScatterChart,
   DataZoomInsideComponent, DataZoomSliderComponent, GraphicComponent, GridComponent,
   LegendScrollComponent, MarkLineComponent, TitleComponent, TooltipComponent,
-  CanvasRenderer,
+  CanvasRenderer, SVGRenderer, // SVG: the PDF edition's charts are vectors
 ]);
 
 window.echarts = echarts;

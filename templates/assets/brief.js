@@ -7,6 +7,12 @@
   if (!echarts) { return; }
   var encode = echarts.format.encodeHTML;
   var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  /* A page loaded for print (the PDF edition: brief prints it with print
+   * styles from the start) draws its charts once, as vectors, without
+   * animation or buttons, and says when all are drawn: window.briefDrawn,
+   * a promise of every chart's "finished" event. */
+  var printing = !!(window.matchMedia && window.matchMedia('print').matches);
+  var drawn = [];
 
   function tooltip(meta) {
     return function (params) {
@@ -233,7 +239,14 @@
   function draw(c) {
     if (c.chart) { c.chart.dispose(); }
     if (c.meta) { layout(c); c.width = c.el.clientWidth; }
-    c.chart = echarts.init(c.el, darkQuery && darkQuery.matches ? 'dark' : null, { renderer: 'canvas' });
+    c.chart = echarts.init(c.el, darkQuery && darkQuery.matches ? 'dark' : null, { renderer: printing ? 'svg' : 'canvas' });
+    if (printing) {
+      c.option.animation = false;
+      var chart = c.chart;
+      drawn.push(new Promise(function (resolve) {
+        chart.on('finished', function done() { chart.off('finished', done); resolve(); });
+      }));
+    }
     c.chart.setOption(c.option);
   }
 
@@ -255,14 +268,14 @@
       continue;
     }
     live.push(c);
-    addSave(c);
+    if (!printing) { addSave(c); }
     var details = figure && figure.querySelector('details.chart-data');
     if (details) { details.removeAttribute('open'); }
   }
 
   /* Sparklines of key-number cards: a line, no axes; the card's text says
    * the same (its aria-label). */
-  var sparks = document.querySelectorAll('.spark[data-spark]');
+  var sparks = printing ? [] : document.querySelectorAll('.spark[data-spark]'); // not printed
   for (var k = 0; k < sparks.length; k++) {
     try {
       var el = sparks[k];
@@ -282,6 +295,10 @@
     }
   }
 
+  if (printing) {
+    window.briefDrawn = Promise.all(drawn);
+    return;
+  }
   var pending = 0;
   function resizeAll() {
     cancelAnimationFrame(pending);
