@@ -322,6 +322,7 @@ func (r *result) cells(cols []*Column, rows [][]Value) {
 			v := &row[c.Index]
 			switch {
 			case v.IsEmpty():
+			case c.Type == Date && v.Type == Date: // read as a date already
 			case c.Type == Date:
 				t, err := time.Parse(time.DateOnly, v.Str)
 				if v.Type != String || err != nil {
@@ -392,3 +393,13 @@ func (d *Dataset) Head(n int) *Dataset {
 
 // Undated is how many rows of a dataset with a date column have no date.
 func (d *Dataset) Undated() int { return len(d.undated) }
+
+// DateRequired says the kind requires the column to hold dates.
+func DateRequired(k Kind, name string) bool {
+	for _, r := range kindColumns[k] {
+		if r.name == name {
+			return r.typ == Date
+		}
+	}
+	return false
+}

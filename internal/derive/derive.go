@@ -526,6 +526,17 @@ func (e *Engine) plan(c *conn, failed map[string]bool) {
 	}
 }
 
+// isDate says a result column of id holds dates (dataset.Result's rule):
+// declared so, required so by the kind, or named like a date column of a
+// table the query reads.
+func (e *Engine) isDate(id, name string) bool {
+	def := e.defs[id]
+	if dc, ok := def.Derivation().Columns[name]; ok && dc.Type != dataset.Empty {
+		return dc.Type == dataset.Date
+	}
+	return e.dates[id][name] || dataset.DateRequired(def.Kind(), name)
+}
+
 // duplicate is a name that comes twice in names, or "".
 func duplicate(names []string) string {
 	seen := map[string]bool{}

@@ -152,6 +152,7 @@ func TestQueries(t *testing.T) {
 		{"date declared", "table", "SELECT date(date, 'start of month') AS month FROM prices", []string{"[columns.month]", "type = \"date\""}, "month:date"},
 		{"date by format", "table", "SELECT date AS day FROM prices", []string{"[columns.day]", "format = \"date\""}, "day:date"},
 		{"a date that is not one", "table", "SELECT 'soon' AS date FROM prices LIMIT 1", nil, `data/x.toml:4:1: query: row 1, column "date": want a date as YYYY-MM-DD text (date() gives one), got string "soon"`},
+		{"no such day", "series", "SELECT '2026-02-31' AS date, 1 AS v", nil, `data/x.toml:4:1: query: row 1, column "date": want a date as YYYY-MM-DD text (date() gives one), got string "2026-02-31"`},
 		{"mixed types", "table", "SELECT CASE WHEN close > 10 THEN close ELSE 'low' END AS v FROM prices", nil, `data/x.toml:4:1: query: row 1, column "v": want a number, got string "low" (the rest of the column holds numbers)`},
 		{"a series needs dates", "series", "SELECT close FROM prices", nil, `data/x.toml:4:1: query: a series dataset needs a "date" column of dates; columns are close`},
 		{"a series' dates ascend", "series", "SELECT date, close FROM prices ORDER BY date DESC", nil, "data/x.toml:4:1: query: row 2, column \"date\": 2026-01-09 does not come after the previous row's 2026-01-16; a series needs unique dates in ascending order\n" +

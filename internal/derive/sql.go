@@ -394,29 +394,30 @@ func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sou
 	defer func() { c.user = false }()
 	r := &raw{rows: make([][]dataset.Value, 0, min(hint, MaxRows))}
 	n := stmt.ColumnCount()
+	dates := make([]bool, n) // columns whose text is read as dates here, without a string each
 	for i := range n {
 		r.names = append(r.names, stmt.ColumnName(i))
+		dates[i] = e.isDate(id, r.names[i])
 	}
+	// Cells are allocated in blocks, rows cut from them: a result of a
+	// million cells is a few allocations, not one per row, so the
+	// collector has little to do while SQLite runs.
+	var block []dataset.Value
 	for stmt.Step() {
 		if len(r.rows) == MaxRows {
-			return nil, &queryError{msg: fmt.Sprintf("the query gives more than %d rows: a dataset holds at most that many; aggregate or filter", MaxRows), offset: -1}
+			return nil, &queryError{msg: fmt.Sprintf("the query gives more than %s rows: a dataset holds at most that many; aggregate or filter", thousands(MaxRows)), offset: -1}
 		}
-		row := make([]dataset.Value, n)
+		if len(block) < n {
+			block = make([]dataset.Value, n*max(64, min(4096, hint-len(r.rows))))
+		}
+		row := block[:n:n]
+		block = block[n:]
 		for i := range n {
-			switch stmt.ColumnType(i) {
-			case sqlite3.INTEGER:
-				row[i] = dataset.Value{Type: dataset.Number, Num: float64(stmt.ColumnInt64(i)), Int: true}
-			case sqlite3.FLOAT:
-				f := stmt.ColumnFloat(i)
-				if math.IsInf(f, 0) || math.IsNaN(f) {
-					return nil, &queryError{msg: fmt.Sprintf("row %d, column %s: the query gives %v; a dataset's numbers are finite", len(r.rows)+1, diag.Quote(r.names[i]), f), offset: -1}
-				}
-				row[i] = dataset.Value{Type: dataset.Number, Num: f}
-			case sqlite3.TEXT:
-				row[i] = dataset.Value{Type: dataset.String, Str: stmt.ColumnText(i)}
-			case sqlite3.BLOB:
-				return nil, &queryError{msg: fmt.Sprintf("row %d, column %s: the query gives a blob; give numbers, text or dates", len(r.rows)+1, diag.Quote(r.names[i])), offset: -1}
+			v, err := c.cell(stmt, i, dates[i])
+			if err != nil {
+				return nil, &queryError{msg: fmt.Sprintf("row %d, column %s: %v", len(r.rows)+1, diag.Quote(r.names[i]), err), offset: -1}
 			}
+			row[i] = v
 		}
 		r.rows = append(r.rows, row)
 	}
@@ -433,6 +434,67 @@ func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sou
 }
 
 func mathBits(f float64) uint64 { return math.Float64bits(f) }
+
+// cell reads a result's cell: INTEGER and REAL as numbers, TEXT as text
+// (or, in a column of dates, as a date when it is one: YYYY-MM-DD), NULL
+// as empty.
+func (c *conn) cell(stmt *sqlite3.Stmt, i int, date bool) (dataset.Value, error) {
+	switch stmt.ColumnType(i) {
+	case sqlite3.INTEGER:
+		return dataset.Value{Type: dataset.Number, Num: float64(stmt.ColumnInt64(i)), Int: true}, nil
+	case sqlite3.FLOAT:
+		f := stmt.ColumnFloat(i)
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			return dataset.Value{}, fmt.Errorf("the query gives %v; a dataset's numbers are finite", f)
+		}
+		return dataset.Value{Type: dataset.Number, Num: f}, nil
+	case sqlite3.TEXT:
+		if date {
+			if d, ok := isoDate(stmt.ColumnRawText(i)); ok {
+				return tomlval.DateValue(d), nil
+			}
+		}
+		return dataset.Value{Type: dataset.String, Str: stmt.ColumnText(i)}, nil
+	case sqlite3.BLOB:
+		return dataset.Value{}, errors.New("the query gives a blob; give numbers, text or dates")
+	}
+	return dataset.Value{}, nil
+}
+
+// isoDate reads YYYY-MM-DD, a valid day, without allocating.
+func isoDate(b []byte) (time.Time, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return time.Time{}, false
+	}
+	num := func(s []byte) int {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(b[:4]), num(b[5:7]), num(b[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false // 31 February
+	}
+	return t, true
+}
+
+// thousands writes n with commas.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 func sortedCopy(list []string) []string {
 	out := slices.Clone(list)

@@ -11,7 +11,8 @@ import (
 	"github.com/brief-desk/brief/internal/key"
 )
 
-// raw is a query's result as SQLite gave it (numbers, text, empty), or a
+// raw is a query's result as SQLite gave it (numbers, text, empty; dates
+// where a column holds them, read from their text), or a
 // reference to the first head rows of the result under the key of: a past
 // result that is the start of a later one is kept that way, so that an
 // archive of weekly results costs one copy of the rows, not one per week.
@@ -38,6 +39,7 @@ const (
 	cellInt   = 1
 	cellFloat = 2
 	cellText  = 3
+	cellDate  = 4 // days since 1970-01-01
 )
 
 func (r *raw) encode() stored {
@@ -61,6 +63,9 @@ func (r *raw) encode() stored {
 			case v.Type == dataset.Number:
 				b = append(b, cellFloat)
 				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.Num))
+			case v.Type == dataset.Date:
+				b = append(b, cellDate)
+				b = binary.AppendVarint(b, int64(v.Num))
 			case v.Type == dataset.String:
 				b = append(b, cellText)
 				b = binary.AppendUvarint(b, uint64(len(v.Str)))
@@ -181,6 +186,14 @@ func (d *decoder) cell() dataset.Value {
 		return v
 	case cellText:
 		return dataset.Value{Type: dataset.String, Str: d.str()}
+	case cellDate:
+		n, k := binary.Varint(d.b)
+		if k <= 0 {
+			d.bad = true
+			return dataset.Value{}
+		}
+		d.b = d.b[k:]
+		return dataset.Value{Type: dataset.Date, Num: float64(n)}
 	}
 	d.bad = true
 	return dataset.Value{}
