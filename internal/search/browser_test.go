@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
@@ -30,7 +32,7 @@ func tinySite(t *testing.T) string {
 }
 
 // evalAsync is sitetest.Eval of an expression that gives a promise.
-func evalAsync[T any](t *testing.T, p *sitetest.Page, expr string) T {
+func evalAsync[T any](t testing.TB, p *sitetest.Page, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(p.Ctx, chromedp.Evaluate[T](expr, func(e *runtime.EvaluateParams) { yes := true; e.AwaitPromise = &yes }))
 	if err != nil {
@@ -214,34 +216,45 @@ func TestSearchKeyboard(t *testing.T) {
 }
 
 // TestSearchLooks saves screenshots of the box and its results at a
-// desktop's and a phone's width, light and dark, in $BRIEF_SCREENSHOTS.
+// desktop's and a phone's width, light and dark, in $BRIEF_SCREENSHOTS: on
+// the tiny project's briefing and on the repository's sample site's home
+// page (whose header has a description too).
 func TestSearchLooks(t *testing.T) {
 	dir := os.Getenv("BRIEF_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set BRIEF_SCREENSHOTS to a folder to look at the search box")
 	}
 	sitetest.Chromium(t)
-	public := tinySite(t)
-	for _, width := range []int{1366, 390} {
-		for _, scheme := range []string{"light", "dark"} {
-			p := sitetest.Browser(t)
-			if _, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-				Width: int64(width), Height: 800, DeviceScaleFactor: 1, Mobile: width < 768,
-			}); err != nil {
-				t.Fatal(err)
+	sample := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Src: "../..", Out: sample}); err != nil {
+		t.Fatal(err)
+	}
+	sites := []struct{ name, page, query string }{
+		{"tiny", "file://" + tinySite(t) + "/briefings/2026-01-05-power-deals/index.html", "hut"},
+		{"sample", "file://" + sample + "/index.html", "fluidstack lea"},
+	}
+	for _, site := range sites {
+		for _, width := range []int{1366, 390} {
+			for _, scheme := range []string{"light", "dark"} {
+				p := sitetest.Browser(t)
+				if _, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+					Width: int64(width), Height: 800, DeviceScaleFactor: 1, Mobile: width < 768,
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := chromedp.Call(p.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+				}); err != nil {
+					t.Fatal(err)
+				}
+				p.Open(t, site.page)
+				shot(t, p, filepath.Join(dir, fmt.Sprintf("search-%s-%d-%s-closed.png", site.name, width, scheme)))
+				typeQuery(t, p, site.query)
+				if _, err := chromedp.Run(p.Ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+					t.Fatal(err)
+				}
+				shot(t, p, filepath.Join(dir, fmt.Sprintf("search-%s-%d-%s-open.png", site.name, width, scheme)))
 			}
-			if _, err := chromedp.Call(p.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-			}); err != nil {
-				t.Fatal(err)
-			}
-			p.Open(t, "file://"+public+"/briefings/2026-01-05-power-deals/index.html")
-			shot(t, p, filepath.Join(dir, fmt.Sprintf("search-%d-%s-closed.png", width, scheme)))
-			typeQuery(t, p, "hut")
-			if _, err := chromedp.Run(p.Ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
-				t.Fatal(err)
-			}
-			shot(t, p, filepath.Join(dir, fmt.Sprintf("search-%d-%s-hut.png", width, scheme)))
 		}
 	}
 }

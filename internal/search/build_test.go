@@ -25,7 +25,7 @@ func tinyArchive(t *testing.T) string {
 }
 
 // entryOf reads a built site's search/index.js.
-func entryOf(t *testing.T, public string) []search.Group {
+func entryOf(t testing.TB, public string) []search.Group {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(public, "search/index.js"))
 	if err != nil {

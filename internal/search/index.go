@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -66,37 +67,43 @@ type posting struct{ doc, unit, w int }
 func Weight(f Field, count int) int { return int(f)*4 + min(count, 4) - 1 }
 
 // Index is the inverted index of one group of documents: for each term,
-// the units it is in.
+// the units it is in, and the terms of each bucket.
 type Index struct {
-	terms map[string][]posting
+	terms   map[string][]posting
+	buckets map[string][]string // sorted
 }
 
 // New indexes docs; a posting names a document by its place in docs.
 func New(docs []*Doc) *Index {
-	ix := &Index{terms: map[string][]posting{}}
+	ix := &Index{terms: map[string][]posting{}, buckets: map[string][]string{}}
 	type at struct {
 		f Field
 		n int
 	}
+	found := map[string]at{}
+	add := func(text string, f Field) {
+		for _, w := range Words(Fold(text)) {
+			t := Term(w)
+			a := found[t]
+			a.f, a.n = max(a.f, f), a.n+1
+			found[t] = a
+		}
+	}
 	for d, doc := range docs {
 		for u, unit := range doc.Units {
-			found := map[string]*at{}
-			add := func(text string, f Field) {
-				for _, t := range Terms(text) {
-					a := found[t]
-					if a == nil {
-						a = &at{}
-						found[t] = a
-					}
-					a.f, a.n = max(a.f, f), a.n+1
-				}
-			}
+			clear(found)
 			add(unit.Text, unit.Field)
 			for _, x := range unit.Also {
 				add(x.Text, x.Field)
 			}
 			for t, a := range found {
-				ix.terms[t] = append(ix.terms[t], posting{d, u, Weight(a.f, a.n)})
+				ps, ok := ix.terms[t]
+				if !ok {
+					t = strings.Clone(t) // not the whole text it was cut from
+					b := BucketOf(t)
+					ix.buckets[b] = append(ix.buckets[b], t)
+				}
+				ix.terms[t] = append(ps, posting{d, u, Weight(a.f, a.n)})
 			}
 		}
 	}
@@ -108,31 +115,41 @@ func New(docs []*Doc) *Index {
 			return a.unit - b.unit
 		})
 	}
+	for _, ts := range ix.buckets {
+		slices.Sort(ts)
+	}
 	return ix
 }
 
 // Bucket is the part of the index holding the terms of bucket b: a JSON
 // object from each term to its postings, three numbers each (the document
-// as a difference from the previous posting's, the unit, the weight).
+// as a difference from the previous posting's, the unit, the weight),
+// terms in order.
 func (ix *Index) Bucket(b string) []byte {
-	out := map[string][]int{}
-	for t, ps := range ix.terms {
-		if BucketOf(t) != b {
-			continue
+	out := []byte{'{'}
+	for i, t := range ix.buckets[b] {
+		if i > 0 {
+			out = append(out, ',')
 		}
-		nums := make([]int, 0, 3*len(ps))
+		// A term is letters, digits and ' . , only: nothing to escape.
+		out = append(out, '"')
+		out = append(out, t...)
+		out = append(out, '"', ':', '[')
 		prev := 0
-		for _, p := range ps {
-			nums = append(nums, p.doc-prev, p.unit, p.w)
+		for j, p := range ix.terms[t] {
+			if j > 0 {
+				out = append(out, ',')
+			}
+			out = strconv.AppendInt(out, int64(p.doc-prev), 10)
+			out = append(out, ',')
+			out = strconv.AppendInt(out, int64(p.unit), 10)
+			out = append(out, ',')
+			out = strconv.AppendInt(out, int64(p.w), 10)
 			prev = p.doc
 		}
-		out[t] = nums
+		out = append(out, ']')
 	}
-	data, err := json.Marshal(out) // keys sorted
-	if err != nil {
-		panic(err) // a map of strings to numbers always encodes
-	}
-	return data
+	return append(out, '}')
 }
 
 // Script wraps a part's JSON as the script that registers it under name

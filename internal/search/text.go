@@ -10,6 +10,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -17,56 +18,135 @@ import (
 // special are the letters that lower-casing and dropping marks leave as
 // they are but that readers type as plain Latin letters. The client has the
 // same table.
-var special = strings.NewReplacer("ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "đ", "d", "ł", "l", "þ", "th", "ı", "i", "’", "'", "‘", "'")
+var special = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ł': "l", 'þ': "th", 'ı': "i", '’': "'", '‘': "'"}
+
+// foldRune is the folded form of a rune outside ASCII: lower-cased,
+// decomposed (NFD) without its marks, or special's letters.
+func foldRune(r rune) string {
+	r = unicode.ToLower(r)
+	if s, ok := special[r]; ok {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range norm.NFD.String(string(r)) {
+		if !unicode.Is(unicode.M, c) {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// folded caches foldRune for the letters of Latin-1 and Latin Extended-A,
+// the ones outside ASCII that English and European text uses most.
+var folded = func() []string {
+	out := make([]string, 0x180-0x80)
+	for r := rune(0x80); r < 0x180; r++ {
+		out[r-0x80] = foldRune(r)
+	}
+	return out
+}()
 
 // Fold lower-cases s and drops its diacritics ("Énergie" -> "energie"),
 // as the client's s.toLowerCase().normalize("NFD") without marks does.
+// Dropping every mark makes folding rune by rune the same as decomposing
+// the whole text.
 func Fold(s string) string {
-	s = norm.NFD.String(strings.ToLower(s))
-	s = strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.M, r) {
-			return -1
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
 		}
-		return r
-	}, s)
-	return special.Replace(s)
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		case r < 0x180:
+			b.WriteString(folded[r-0x80])
+		case r == '’' || r == '‘':
+			b.WriteByte('\'')
+		default:
+			b.WriteString(foldRune(r))
+		}
+	}
+	return b.String()
 }
 
-func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+func isWord(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+func isLetter(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
+}
+
+func isDigitRune(r rune) bool {
+	if r < 0x80 {
+		return '0' <= r && r <= '9'
+	}
+	return unicode.IsDigit(r)
+}
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
+// at is the rune of s at i (utf8.RuneError past the end) and its size.
+func at(s string, i int) (rune, int) {
+	if i >= len(s) {
+		return utf8.RuneError, 0
+	}
+	if c := s[i]; c < 0x80 {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
 // Words splits folded text into its words: runs of letters and digits,
-// kept together across an apostrophe between letters ("miner's", "8's")
+// kept together across an apostrophe before a letter ("miner's", "8's")
 // and a point or comma between digits ("7.5", "1,200"), with a trailing
-// apostrophe ("miners'"). Each word is given as found; Term makes it the
-// indexed form.
+// apostrophe after an s ("miners'"). Each word is given as found (a part
+// of folded); Term makes it the indexed form.
 func Words(folded string) []string {
 	var out []string
-	rs := []rune(folded)
-	for i := 0; i < len(rs); {
-		if !isWord(rs[i]) {
-			i++
+	s := folded
+	for i := 0; i < len(s); {
+		r, n := at(s, i)
+		if !isWord(r) {
+			i += n
 			continue
 		}
-		j := i + 1
-		for j < len(rs) {
-			switch {
-			case isWord(rs[j]):
-				j++
+		j, prev := i+n, r
+		for j < len(s) {
+			r, n := at(s, j)
+			if isWord(r) {
+				j, prev = j+n, r
 				continue
-			case rs[j] == '\'' && j+1 < len(rs) && unicode.IsLetter(rs[j+1]):
-				j++
+			}
+			next, m := at(s, j+n)
+			if r == '\'' && m > 0 && isLetter(next) || (r == '.' || r == ',') && m > 0 && isDigitRune(prev) && isDigitRune(next) {
+				j, prev = j+n+m, next
 				continue
-			case (rs[j] == '.' || rs[j] == ',') && j+1 < len(rs) && unicode.IsDigit(rs[j-1]) && unicode.IsDigit(rs[j+1]):
-				j++
-				continue
-			case rs[j] == '\'' && rs[j-1] == 's':
-				j++ // "miners'"
+			}
+			if r == '\'' && prev == 's' {
+				j += n // "miners'"
 			}
 			break
 		}
-		out = append(out, string(rs[i:j]))
+		out = append(out, s[i:j])
 		i = j
 	}
 	return out

@@ -188,38 +188,49 @@
     return +p[2] + ' ' + MONTHS[+p[1] - 1] + ' ' + p[0];
   }
 
-  // snippet appends text to el, cut to about 160 characters around the
-  // first word that matches, with every matching word marked.
+  // snippet appends text to el, cut to about 160 characters where the most
+  // of the query's words are (the first such place), every match marked.
   var TOKEN = /[\p{L}\p{N}\p{M}]+(?:['’.,][\p{L}\p{N}\p{M}]+)*['’]?/gu;
-  function matches(qs, token) {
-    return words(fold(token)).some(function (w) {
-      var t = term(w);
-      return qs.some(function (q) { return value(q, t, 1) > 0; });
-    });
+  var WIDTH = 160;
+  function matching(qs, token) {
+    var ws = words(fold(token));
+    for (var i = 0; i < qs.length; i++) {
+      for (var j = 0; j < ws.length; j++) {
+        if (value(qs[i], term(ws[j]), 1) > 0) { return i; }
+      }
+    }
+    return -1;
   }
   function snippet(el, text, qs) {
     var marks = [], m;
     TOKEN.lastIndex = 0;
     while ((m = TOKEN.exec(text))) {
-      if (matches(qs, m[0])) { marks.push([m.index, m.index + m[0].length]); }
+      var q = matching(qs, m[0]);
+      if (q >= 0) { marks.push({ from: m.index, to: m.index + m[0].length, q: q }); }
     }
     var from = 0, to = text.length;
-    if (text.length > 160) {
-      var at = marks.length ? marks[0][0] : 0;
+    if (text.length > WIDTH) {
+      var at = 0, best = -1;
+      marks.forEach(function (a) {
+        var seen = {};
+        marks.forEach(function (b) { if (b.from >= a.from && b.to <= a.from + WIDTH - 50) { seen[b.q] = true; } });
+        var n = Object.keys(seen).length;
+        if (n > best) { best = n; at = a.from; }
+      });
       from = Math.max(0, at - 50);
       if (from > 0) { var sp = text.indexOf(' ', from); from = sp >= 0 && sp < at ? sp + 1 : from; }
-      to = Math.min(text.length, from + 160);
-      if (to < text.length) { var end = text.lastIndexOf(' ', to); to = end > from ? end : to; }
+      to = Math.min(text.length, from + WIDTH);
+      if (to < text.length) { var end = text.lastIndexOf(' ', to); to = end > at ? end : to; }
     }
     if (from > 0) { el.appendChild(document.createTextNode('… ')); }
     var pos = from;
     marks.forEach(function (r) {
-      if (r[1] <= from || r[0] >= to) { return; }
-      el.appendChild(document.createTextNode(text.slice(pos, r[0])));
+      if (r.from < pos || r.to > to) { return; }
+      el.appendChild(document.createTextNode(text.slice(pos, r.from)));
       var mark = document.createElement('mark');
-      mark.textContent = text.slice(r[0], r[1]);
+      mark.textContent = text.slice(r.from, r.to);
       el.appendChild(mark);
-      pos = r[1];
+      pos = r.to;
     });
     el.appendChild(document.createTextNode(text.slice(pos, to) + (to < text.length ? ' …' : '')));
   }
