@@ -236,12 +236,12 @@ func (r *renderer) searchDoc(b *project.Briefing, info *briefingInfo) (*search.D
 		return nil, diag.Errorf(diag.Pos{File: b.File}, "indexing for search: %w", err)
 	}
 	doc := &search.Doc{Kind: search.Briefing, Title: b.Title, URL: info.Path, Date: b.Date.Format("2006-01-02")}
-	lead := strings.TrimSpace(b.Summary + "\n" + sections[0].Text)
+	lead := sentences(b.Summary + "\n" + sections[0].Text)
 	doc.Units = append(doc.Units, search.Unit{Text: lead, Field: search.Body, Also: []search.Text{
 		{Text: b.Title, Field: search.Title}, {Text: b.Summary, Field: search.Summary}, {Text: strings.Join(b.Tags, ", "), Field: search.Tag},
 	}})
 	for _, s := range sections[1:] {
-		doc.Units = append(doc.Units, search.Unit{Anchor: s.ID, Label: s.Heading, Text: s.Text, Field: search.Body,
+		doc.Units = append(doc.Units, search.Unit{Anchor: s.ID, Label: s.Heading, Text: sentences(s.Text), Field: search.Body,
 			Also: []search.Text{{Text: s.Heading, Field: search.Heading}}})
 	}
 	for _, v := range b.Views {
@@ -260,4 +260,26 @@ func (r *renderer) searchDoc(b *project.Briefing, info *briefingInfo) (*search.D
 		}
 	}
 	return doc, nil
+}
+
+// sentences makes the lines of a section's text (paragraphs, list items,
+// a block's title, a card) one line for a snippet: a line that does not
+// end a sentence ends with a full stop, and a list's "* " or "- " goes.
+func sentences(text string) string {
+	var b strings.Builder
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimSpace(line)
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(line, "* "), "- "))
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(line)
+		if !strings.ContainsAny(line[len(line)-1:], ".!?:;…)\"'’”") {
+			b.WriteByte('.')
+		}
+	}
+	return b.String()
 }

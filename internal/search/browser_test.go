@@ -97,6 +97,11 @@ func checkQueries(t *testing.T, p *sitetest.Page, base string) {
 		{"energie", "Power deals of the week", "5 January 2026 · Énergie nucléaire", "../../briefings/2026-01-05-power-deals/index.html#nergie-nuclaire", []string{"Énergie"}},
 		// A number as a word, a possessive: the company, by its name.
 		{"hut 8", "Hut 8", "Company", "../../entities/hut8/index.html", nil},
+		// The client folds, splits and stems as the index does.
+		{"ÉNERGIE", "Power deals of the week", "5 January 2026 · Énergie nucléaire", "../../briefings/2026-01-05-power-deals/index.html#nergie-nuclaire", []string{"Énergie"}},
+		{"Hut 8’s", "Hut 8", "Company", "../../entities/hut8/index.html", nil},
+		{"miners'", "miners", "Topic", "../../tags/miners/index.html", nil},
+		{"electricite", "Électricité de France", "Company", "../../entities/edf/index.html", nil},
 	} {
 		got := typeQuery(t, p, c.q)
 		if len(got) == 0 {
@@ -267,5 +272,46 @@ func shot(t *testing.T, p *sitetest.Page, file string) {
 	}
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// hostile is a project whose title, prose and table hold markup.
+const hostile = `
+-- site.toml --
+title = "Hostile"
+-- data/t.toml --
+title = "T"
+source = "S"
+[[rows]]
+name = "<img src=x onerror=window.__pwned=1> pwned"
+-- content/briefings/x.md --
++++
+title = "</script><img src=x onerror=window.__pwned=2> pwned"
+date = 2026-01-05
++++
+
+Text <b>pwned</b> here.
+
+` + "```table\ndataset = \"t\"\n```\n"
+
+// TestSearchShowsMarkupAsText: titles, snippets and table cells holding
+// markup are shown as text, never run.
+func TestSearchShowsMarkupAsText(t *testing.T) {
+	sitetest.Chromium(t)
+	public := filepath.Join(sitetest.MustBuild(t, hostile), "public")
+	p := sitetest.Browser(t)
+	p.Open(t, "file://"+public+"/index.html")
+	got := typeQuery(t, p, "pwned")
+	if len(got) != 1 || got[0].Title != "</script><img src=x onerror=window.__pwned=2> pwned" {
+		t.Errorf("results: %+v", got)
+	}
+	for _, q := range []string{"img src", "onerror"} {
+		typeQuery(t, p, q)
+	}
+	if n := sitetest.Eval[int](t, p, `document.querySelectorAll('#search-results img, #search-results b').length`); n != 0 {
+		t.Errorf("%d elements made from the index's text", n)
+	}
+	if v := sitetest.Eval[string](t, p, `typeof window.__pwned`); v != "undefined" {
+		t.Errorf("window.__pwned is %s", v)
 	}
 }
