@@ -238,6 +238,19 @@ func TestSearchLooks(t *testing.T) {
 		{"tiny", "file://" + tinySite(t) + "/briefings/2026-01-05-power-deals/index.html", "hut"},
 		{"sample", "file://" + sample + "/index.html", "fluidstack lea"},
 	}
+	for _, width := range []int{1366, 390} { // without JavaScript: the link
+		p := sitetest.Browser(t)
+		if _, err := chromedp.Call(p.Ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(width), Height: 400, DeviceScaleFactor: 1, Mobile: width < 768,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(p.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		p.Open(t, sites[1].page)
+		shot(t, p, filepath.Join(dir, fmt.Sprintf("search-sample-%d-nojs.png", width)))
+	}
 	for _, site := range sites {
 		for _, width := range []int{1366, 390} {
 			for _, scheme := range []string{"light", "dark"} {
