@@ -30,6 +30,13 @@ const searchEntry = "search/index.js"
 // maxSearchRows is the most rows of one table block the index holds.
 const maxSearchRows = 2000
 
+// searchSplit is how many briefings make a year's group large enough to
+// split: its terms into a part per first character (search.Buckets), its
+// texts into a fragment per briefing. A smaller group is one part and one
+// fragment, so that a small site is a few files; a large one's parts keep
+// what a query loads small (each year's part of one first character).
+const searchSplit = 12
+
 // searchGroup is a part of the index written as one: a year's briefings,
 // or the companies and topics (the site group). Its key covers exactly
 // what its documents hold, so that a weekly publish makes again only the
@@ -73,15 +80,22 @@ func (r *renderer) search() []*Output {
 	entry := make([]search.Group, len(groups))
 	ek := key.New().Str(searchEntry).Str(searchVersion)
 	for gi, g := range groups {
-		g.entry.Buckets = partName(key.New().Str(searchVersion).Sum(g.key).Done())
-		for _, b := range search.Buckets {
-			name := search.BucketName(g.entry.Buckets, b)
+		g.entry.Parts = partName(key.New().Str(searchVersion).Sum(g.key).Done())
+		buckets := search.Buckets
+		if !g.entry.Split {
+			buckets = []string{""}
+		}
+		for _, b := range buckets {
+			name := g.entry.PartName(b)
 			out = append(out, &Output{
 				Path: partPath(name), Stage: StageFiles, Key: key.New().Str(partPath(name)).Done(),
 				Make: func(Sizes) ([]byte, error) {
 					ix, err := g.build()
 					if err != nil {
 						return nil, err
+					}
+					if b == "" {
+						return search.Script(name, ix.All()), nil
 					}
 					return search.Script(name, ix.Bucket(b)), nil
 				},
@@ -109,7 +123,7 @@ func (r *renderer) search() []*Output {
 			})
 		}
 		entry[gi] = g.entry
-		ek.Str(g.entry.Name).Int(g.entry.Docs).Int(g.entry.PerFragment).Str(g.entry.Buckets)
+		ek.Str(g.entry.Name).Int(g.entry.Docs).Int(g.entry.PerFragment).Str(g.entry.Parts).Bool(g.entry.Split)
 		for _, f := range g.entry.Fragments {
 			ek.Str(f)
 		}
@@ -162,7 +176,10 @@ func (r *renderer) searchGroups() []*searchGroup {
 	for i := range site.docs {
 		site.fragments[0][i] = i
 	}
-	groups := []*searchGroup{site}
+	var groups []*searchGroup
+	if len(site.docs) > 0 {
+		groups = append(groups, site)
+	}
 
 	order := make([]int, len(r.p.Briefings)) // newest year first; in a year, oldest first
 	for i := range order {
@@ -178,9 +195,21 @@ func (r *renderer) searchGroups() []*searchGroup {
 	var g *searchGroup
 	var gk *key.Builder
 	done := func() {
-		if g != nil {
-			g.key = gk.Done()
-			g.entry.Docs, g.entry.PerFragment = len(g.docs), 1
+		if g == nil {
+			return
+		}
+		g.key = gk.Done()
+		n := len(g.docs)
+		g.entry.Docs, g.entry.PerFragment, g.entry.Split = n, 1, n >= searchSplit
+		g.fragments = make([][]int, n)
+		for d := range n {
+			g.fragments[d] = []int{d}
+		}
+		if !g.entry.Split {
+			g.entry.PerFragment, g.fragments = max(1, n), [][]int{make([]int, n)}
+			for d := range n {
+				g.fragments[0][d] = d
+			}
 		}
 	}
 	for _, i := range order {
@@ -195,7 +224,6 @@ func (r *renderer) searchGroups() []*searchGroup {
 		dk := key.New().Sum(b.Key).Str(b.Slug).Done()
 		gk.Sum(dk)
 		g.docKeys = append(g.docKeys, dk)
-		g.fragments = append(g.fragments, []int{len(g.docs)})
 		var once sync.Once
 		var doc *search.Doc
 		var err error

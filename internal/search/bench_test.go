@@ -67,7 +67,7 @@ func BenchmarkSearchBudgets(b *testing.B) {
 	for _, bucket := range search.Buckets {
 		n := 0
 		for _, g := range groups {
-			n += gzipSize(b, filepath.Join(public, "search", search.BucketName(g.Buckets, bucket)+".js"))
+			n += gzipSize(b, filepath.Join(public, "search", g.PartName(bucket)+".js"))
 		}
 		worst = max(worst, n)
 	}

@@ -3,6 +3,7 @@ package search_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,7 +32,7 @@ func entryOf(t testing.TB, public string) []search.Group {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.TrimSuffix(strings.TrimPrefix(string(data), `__briefSearch("index",`), ");\n")
+	s := strings.TrimSuffix(strings.TrimPrefix(string(data), `briefSearch("index",`), ");\n")
 	var e struct{ Groups []search.Group }
 	if err := json.Unmarshal([]byte(s), &e); err != nil {
 		t.Fatalf("search/index.js: %v\n%s", err, data)
@@ -56,16 +57,10 @@ func TestIndexGolden(t *testing.T) {
 	}
 	add("entry", "index")
 	for _, g := range groups {
-		for _, b := range search.Buckets {
-			name := search.BucketName(g.Buckets, b)
-			data, err := os.ReadFile(filepath.Join(public, "search", name+".js"))
-			if err != nil {
-				t.Fatalf("group %s: bucket %s: %v", g.Name, b, err)
-			}
-			if !bytes.HasSuffix(data, []byte(",{});\n")) {
-				add("group "+g.Name+", terms in "+b, name)
-			}
+		if g.Split {
+			t.Errorf("group %s of %d briefings is split", g.Name, g.Docs)
 		}
+		add("group "+g.Name+", terms", g.PartName(""))
 		for _, f := range g.Fragments {
 			add("group "+g.Name+", fragment", f)
 		}
@@ -83,7 +78,7 @@ func TestIndexGolden(t *testing.T) {
 		if g.Name != "2026" {
 			continue
 		}
-		z := sitetest.Read(t, drafts, "search/"+search.BucketName(g.Buckets, "z")+".js")
+		z := sitetest.Read(t, drafts, "search/"+g.PartName("z")+".js")
 		if g.Docs != 2 || !strings.Contains(z, `"zanzibarian":[1,`) {
 			t.Errorf("with --drafts, 2026 holds %d briefings and its z part is %s", g.Docs, z)
 		}
@@ -91,48 +86,65 @@ func TestIndexGolden(t *testing.T) {
 }
 
 // TestWeeklyPublish: a new briefing rewrites the entry, its year's parts
-// and its own fragment, and no part of another year or of the companies.
+// and its fragment (a small year's one fragment; a large year's the new
+// briefing's alone), and no part of another year or of the companies.
 func TestWeeklyPublish(t *testing.T) {
-	dir := sitetest.Write(t, tinyArchive(t))
-	opts := build.Options{CacheDir: filepath.Join(dir, ".brief-cache")}
-	if _, err := sitetest.Build(t, dir, opts); err != nil {
-		t.Fatal(err)
-	}
-	before := entryOf(t, filepath.Join(dir, "public"))
-	week := "+++\ntitle = \"Week ten\"\ndate = 2026-03-02\ntags = [\"power\"]\n+++\n\nOklo signed at last.\n"
-	if err := os.WriteFile(filepath.Join(dir, "content/briefings/2026-03-02-week-ten.md"), []byte(week), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, err := sitetest.Build(t, dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := entryOf(t, filepath.Join(dir, "public"))
-	var got []string
-	for _, f := range res.Files {
-		if strings.HasPrefix(f, "search/") && !res.Same[f] {
-			got = append(got, f)
-		}
-	}
-	var want []string
-	for i, g := range after {
-		if g.Name != "2026" {
-			if g.Buckets != before[i].Buckets || !slices.Equal(g.Fragments, before[i].Fragments) {
-				t.Errorf("group %s was renamed: %+v, before %+v", g.Name, g, before[i])
+	for _, weeks := range []int{1, 14} { // 2026 small, and split
+		t.Run(fmt.Sprintf("weeks=%d", weeks), func(t *testing.T) {
+			dir := sitetest.Write(t, tinyArchive(t))
+			for w := range weeks - 1 {
+				week := fmt.Sprintf("+++\ntitle = \"Week %d\"\ndate = 2026-01-%02d\n+++\n\nLeases again.\n", w, 6+w)
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("content/briefings/w%d.md", w)), []byte(week), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
-			continue
-		}
-		for _, b := range search.Buckets {
-			want = append(want, "search/"+search.BucketName(g.Buckets, b)+".js")
-		}
-		want = append(want, "search/"+g.Fragments[len(g.Fragments)-1]+".js")
-		if !slices.Equal(g.Fragments[:len(g.Fragments)-1], before[i].Fragments) {
-			t.Errorf("2026's older fragments were renamed: %q, before %q", g.Fragments, before[i].Fragments)
-		}
-	}
-	want = append(want, "search/index.js")
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("wrote %q,\nwant %q", got, want)
+			opts := build.Options{CacheDir: filepath.Join(dir, ".brief-cache")}
+			if _, err := sitetest.Build(t, dir, opts); err != nil {
+				t.Fatal(err)
+			}
+			before := entryOf(t, filepath.Join(dir, "public"))
+			week := "+++\ntitle = \"Week ten\"\ndate = 2026-03-02\ntags = [\"power\"]\n+++\n\nOklo signed at last.\n"
+			if err := os.WriteFile(filepath.Join(dir, "content/briefings/2026-03-02-week-ten.md"), []byte(week), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := sitetest.Build(t, dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := entryOf(t, filepath.Join(dir, "public"))
+			var got []string
+			for _, f := range res.Files {
+				if strings.HasPrefix(f, "search/") && !res.Same[f] {
+					got = append(got, f)
+				}
+			}
+			want := []string{"search/index.js"}
+			for i, g := range after {
+				if g.Name != "2026" {
+					if g.Parts != before[i].Parts || !slices.Equal(g.Fragments, before[i].Fragments) {
+						t.Errorf("group %s was renamed: %+v, before %+v", g.Name, g, before[i])
+					}
+					continue
+				}
+				if g.Split != (weeks > 1) || g.Docs != weeks+1 {
+					t.Errorf("2026: %d briefings, split %v", g.Docs, g.Split)
+				}
+				if !g.Split {
+					want = append(want, "search/"+g.PartName("")+".js", "search/"+g.Fragments[0]+".js")
+					continue
+				}
+				for _, b := range search.Buckets {
+					want = append(want, "search/"+g.PartName(b)+".js")
+				}
+				want = append(want, "search/"+g.Fragments[len(g.Fragments)-1]+".js")
+				if !slices.Equal(g.Fragments[:len(g.Fragments)-1], before[i].Fragments) {
+					t.Errorf("2026's older fragments were renamed: %q, before %q", g.Fragments, before[i].Fragments)
+				}
+			}
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("wrote %q,\nwant %q", got, want)
+			}
+		})
 	}
 }

@@ -121,13 +121,25 @@ func New(docs []*Doc) *Index {
 	return ix
 }
 
+// All is the part of the index holding all its terms (see Bucket).
+func (ix *Index) All() []byte {
+	var all []string
+	for _, ts := range ix.buckets {
+		all = append(all, ts...)
+	}
+	slices.Sort(all)
+	return ix.part(all)
+}
+
 // Bucket is the part of the index holding the terms of bucket b: a JSON
 // object from each term to its postings, three numbers each (the document
 // as a difference from the previous posting's, the unit, the weight),
 // terms in order.
-func (ix *Index) Bucket(b string) []byte {
+func (ix *Index) Bucket(b string) []byte { return ix.part(ix.buckets[b]) }
+
+func (ix *Index) part(terms []string) []byte {
 	out := []byte{'{'}
-	for i, t := range ix.buckets[b] {
+	for i, t := range terms {
 		if i > 0 {
 			out = append(out, ',')
 		}
@@ -156,7 +168,7 @@ func (ix *Index) Bucket(b string) []byte {
 // when a <script> element loads it (browsers refuse fetch() on file://).
 func Script(name string, data []byte) []byte {
 	var b bytes.Buffer
-	b.WriteString("__briefSearch(")
+	b.WriteString("briefSearch(")
 	q, _ := json.Marshal(name)
 	b.Write(q)
 	b.WriteByte(',')
@@ -190,17 +202,27 @@ func Fragment(docs []*Doc) []byte {
 }
 
 // Group is a part of the index that is written, and changes, as one: a
-// year's briefings, or the companies and topics. Its buckets and fragments
+// year's briefings, or the companies and topics. Its parts and fragments
 // are named by the caller.
 type Group struct {
 	Name string `json:"g"` // "2026", or "site"
 	Docs int    `json:"n"`
-	// Buckets names the group's parts of terms: Buckets + "-" + a bucket
-	// (BucketName), one for every bucket of Buckets.
-	Buckets   string   `json:"b"`
+	// Parts names the group's parts of terms: a small group's terms are
+	// all in one part, named Parts; a large group's are split by Buckets,
+	// each named Parts + "-" + the bucket (PartName).
+	Parts     string   `json:"b"`
+	Split     bool     `json:"k,omitempty"`
 	Fragments []string `json:"f"` // part names, PerFragment documents each
 	// PerFragment is how many documents each fragment holds, in order.
 	PerFragment int `json:"p"`
+}
+
+// PartName is the name of the part of group g that holds bucket b's terms.
+func (g *Group) PartName(b string) string {
+	if !g.Split {
+		return g.Parts
+	}
+	return g.Parts + "-" + b
 }
 
 // Entry is the entry file's JSON: the groups, the site's first (its
@@ -212,9 +234,6 @@ func Entry(groups []Group) []byte {
 	}
 	return data
 }
-
-// BucketName is the part name of a group's bucket.
-func BucketName(group, bucket string) string { return group + "-" + bucket }
 
 // NameOf shortens a hex key to a part's file name.
 func NameOf(hex string) string { return strings.ToLower(hex[:16]) }

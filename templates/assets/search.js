@@ -1,9 +1,10 @@
 /* brief: the search box in every page's header. The index is a set of scripts
- * under search/ that register themselves (__briefSearch), loaded by <script>
+ * under search/ that register themselves (briefSearch), loaded by <script>
  * elements so that search works from file:// (where fetch() is refused) and
  * from any sub-path. search/index.js names the parts: per group (the
- * companies and topics, then a year of briefings) a part per first character
- * of the terms, and fragments holding the pages' texts for the snippets.
+ * companies and topics, then a year of briefings) a part of its terms (a
+ * part per first character in a large group), and fragments holding the
+ * pages' texts for the snippets.
  * Folding, splitting, stemming and ranking are those of brief's Go package
  * internal/search (Fold, Words, Stem, Search): keep them the same. Results
  * are built as DOM nodes: no text from the index is parsed as HTML. */
@@ -21,7 +22,7 @@
 
   var store = {};
   var loading = {};
-  window.__briefSearch = function (name, data) { store[name] = data; };
+  window.briefSearch = function (name, data) { store[name] = data; };
   function load(name) {
     if (!loading[name]) {
       loading[name] = new Promise(function (resolve, reject) {
@@ -167,7 +168,7 @@
       var wanted = {};
       qs.forEach(function (x) { wanted[bucketOf(x.term)] = true; });
       return Promise.all(e.groups.map(function (g) {
-        return Promise.all(Object.keys(wanted).map(function (b) { return load(g.b + '-' + b); })).then(function (ps) {
+        return Promise.all(Object.keys(wanted).map(function (b) { return load(g.k ? g.b + '-' + b : g.b); })).then(function (ps) {
           var byBucket = {};
           Object.keys(wanted).forEach(function (b, i) { byBucket[b] = ps[i]; });
           return byBucket;
