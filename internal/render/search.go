@@ -145,42 +145,15 @@ func (g *searchGroup) docKey(d int) key.Hash {
 	return g.key
 }
 
-// searchGroups are the site group (companies, then topics) and a group per
-// year of briefings, newest first; a year's briefings in date order, so
-// that a new briefing is added at the end of its group.
+// searchGroups are the site group (companies, then topics; none when
+// there are neither) and a group per year of briefings, newest first; a
+// year's briefings in date order, so that a new briefing is added at the
+// end of its group.
 func (r *renderer) searchGroups() []*searchGroup {
-	site := &searchGroup{entry: search.Group{Name: "site"}}
-	sk := key.New().Str("site")
-	for _, e := range r.p.Entities {
-		sk.Str(e.ID).Str(e.Name).Str(e.Ticker).Int(len(e.Aliases))
-		for _, a := range e.Aliases {
-			sk.Str(a)
-		}
-		doc := &search.Doc{Kind: search.Company, Title: e.Name, URL: project.EntityPath(e.ID), Units: []search.Unit{{
-			Text: strings.Join(append([]string{e.Ticker}, e.Aliases...), " · "), Field: search.Name,
-			Also: []search.Text{{Text: e.Name, Field: search.Name}},
-		}}}
-		doc.Units[0].Text = strings.TrimPrefix(doc.Units[0].Text, " · ")
-		site.docs = append(site.docs, func() (*search.Doc, error) { return doc, nil })
-	}
-	for _, t := range r.tags {
-		sk.Str(t.Name).Str(t.Path)
-		doc := &search.Doc{Kind: search.TopicDoc, Title: t.Name, URL: t.Path, Units: []search.Unit{{
-			Also: []search.Text{{Text: t.Name, Field: search.Topic}},
-		}}}
-		site.docs = append(site.docs, func() (*search.Doc, error) { return doc, nil })
-	}
-	site.key = sk.Done()
-	site.entry.Docs, site.entry.PerFragment = len(site.docs), max(1, len(site.docs))
-	site.fragments = [][]int{make([]int, len(site.docs))}
-	for i := range site.docs {
-		site.fragments[0][i] = i
-	}
 	var groups []*searchGroup
-	if len(site.docs) > 0 {
+	if site := r.siteSearchGroup(); len(site.docs) > 0 {
 		groups = append(groups, site)
 	}
-
 	order := make([]int, len(r.p.Briefings)) // newest year first; in a year, oldest first
 	for i := range order {
 		order[i] = i
@@ -194,29 +167,13 @@ func (r *renderer) searchGroups() []*searchGroup {
 	})
 	var g *searchGroup
 	var gk *key.Builder
-	done := func() {
-		if g == nil {
-			return
-		}
-		g.key = gk.Done()
-		n := len(g.docs)
-		g.entry.Docs, g.entry.PerFragment, g.entry.Split = n, 1, n >= searchSplit
-		g.fragments = make([][]int, n)
-		for d := range n {
-			g.fragments[d] = []int{d}
-		}
-		if !g.entry.Split {
-			g.entry.PerFragment, g.fragments = max(1, n), [][]int{make([]int, n)}
-			for d := range n {
-				g.fragments[0][d] = d
-			}
-		}
-	}
 	for _, i := range order {
 		b := bs[i]
 		year := strconv.Itoa(b.Date.Year())
 		if g == nil || g.entry.Name != year {
-			done()
+			if g != nil {
+				g.finish(gk, len(g.docs) >= searchSplit)
+			}
 			g = &searchGroup{entry: search.Group{Name: year}}
 			gk = key.New().Str(year)
 			groups = append(groups, g)
@@ -232,8 +189,57 @@ func (r *renderer) searchGroups() []*searchGroup {
 			return doc, err
 		})
 	}
-	done()
+	if g != nil {
+		g.finish(gk, len(g.docs) >= searchSplit)
+	}
 	return groups
+}
+
+// finish sets the group's key and how it is written: split, its terms in
+// a part per bucket and its texts in a fragment per document; or not, one
+// part and one fragment.
+func (g *searchGroup) finish(k *key.Builder, split bool) {
+	g.key = k.Done()
+	n := len(g.docs)
+	g.entry.Docs, g.entry.Split = n, split
+	if split {
+		g.entry.PerFragment, g.fragments = 1, make([][]int, n)
+		for d := range n {
+			g.fragments[d] = []int{d}
+		}
+		return
+	}
+	g.entry.PerFragment, g.fragments = max(1, n), [][]int{make([]int, n)}
+	for d := range n {
+		g.fragments[0][d] = d
+	}
+}
+
+// siteSearchGroup is the companies (name, ticker and aliases, all as
+// names) and the topics.
+func (r *renderer) siteSearchGroup() *searchGroup {
+	site := &searchGroup{entry: search.Group{Name: "site"}}
+	sk := key.New().Str("site")
+	for _, e := range r.p.Entities {
+		sk.Str(e.ID).Str(e.Name).Str(e.Ticker).Int(len(e.Aliases))
+		for _, a := range e.Aliases {
+			sk.Str(a)
+		}
+		doc := &search.Doc{Kind: search.Company, Title: e.Name, URL: project.EntityPath(e.ID), Units: []search.Unit{{
+			Text: strings.TrimPrefix(strings.Join(append([]string{e.Ticker}, e.Aliases...), " · "), " · "), Field: search.Name,
+			Also: []search.Text{{Text: e.Name, Field: search.Name}},
+		}}}
+		site.docs = append(site.docs, func() (*search.Doc, error) { return doc, nil })
+	}
+	for _, t := range r.tags {
+		sk.Str(t.Name).Str(t.Path)
+		doc := &search.Doc{Kind: search.TopicDoc, Title: t.Name, URL: t.Path, Units: []search.Unit{{
+			Also: []search.Text{{Text: t.Name, Field: search.Topic}},
+		}}}
+		site.docs = append(site.docs, func() (*search.Doc, error) { return doc, nil })
+	}
+	site.finish(sk, false)
+	return site
 }
 
 // searchDoc is a briefing as the index holds it: the text before its
