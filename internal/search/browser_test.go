@@ -328,3 +328,27 @@ func TestSearchShowsMarkupAsText(t *testing.T) {
 		t.Errorf("window.__pwned is %s", v)
 	}
 }
+
+// TestSearchClick: a click on a result opens it (here a heading of the page
+// itself) and closes the list.
+func TestSearchClick(t *testing.T) {
+	sitetest.Chromium(t)
+	public := tinySite(t)
+	p := sitetest.Browser(t)
+	p.Open(t, "file://"+public+"/briefings/2026-01-05-power-deals/index.html")
+	typeQuery(t, p, "energie")
+	xy := sitetest.Eval[[]float64](t, p, `(() => { const r = document.querySelector('#search-results a').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()`)
+	if _, err := chromedp.Run(p.Ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for sitetest.Eval[string](t, p, `location.hash`) != "#nergie-nuclaire" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the click went to %s", sitetest.Eval[string](t, p, `location.href`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if open := sitetest.Eval[string](t, p, `document.querySelector('#search-input').getAttribute('aria-expanded')`); open != "false" {
+		t.Errorf("after the click the list is open (aria-expanded %s)", open)
+	}
+}

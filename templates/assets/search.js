@@ -282,7 +282,6 @@
         a.appendChild(snip);
       }
       li.appendChild(a);
-      li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
       list.appendChild(li);
     });
     var n = res.hits.length;
@@ -335,6 +334,7 @@
       var opt = options()[active >= 0 ? active : 0];
       if (opt && !list.hidden) {
         ev.preventDefault();
+        open(false);
         window.location.href = opt.querySelector('a').href;
       }
     } else if (ev.key === 'Escape') {
@@ -342,6 +342,11 @@
     }
   });
   input.addEventListener('blur', function () { open(false); });
+  // A press in the list (a result, its scroll bar) keeps the focus in the
+  // box, so that the list stays open until the click; a click on a result
+  // closes it, as the page may only scroll to a heading.
+  list.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+  list.addEventListener('click', function () { open(false); });
   document.addEventListener('keydown', function (ev) {
     if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     var t = ev.target;
