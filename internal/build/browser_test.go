@@ -292,7 +292,7 @@ title = "%[1]s"
 		`typeof window.__pwned`:                                                                               "undefined",
 		`String(document.querySelectorAll('img').length)`:                                                     "0",
 		`String(document.querySelectorAll('[onerror]').length)`:                                               "0",
-		`String(document.querySelectorAll('script[src]').length)`:                                             "2",
+		`String(document.querySelectorAll('script[src]').length)`:                                             "3",
 		`Array.from(document.querySelectorAll('script:not([src])')).map(s => s.type).join(',')`:               "application/json,application/json",
 		`String(Array.from(document.querySelectorAll('a')).filter(a => a.protocol === 'javascript:').length)`: "0",
 		`String(document.title.includes('</script>'))`:                                                        "true",

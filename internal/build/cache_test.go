@@ -28,11 +28,12 @@ var (
 )
 
 // written returns the files a build wrote, rather than linked unchanged
-// from the previous output.
+// from the previous output, but for the search index's (internal/search's
+// tests check which of them a build writes).
 func written(res *build.Result) []string {
 	var out []string
 	for _, f := range res.Files {
-		if !res.Same[f] {
+		if !res.Same[f] && !strings.HasPrefix(f, "search/") {
 			out = append(out, f)
 		}
 	}
@@ -105,12 +106,19 @@ func TestCacheNeverStale(t *testing.T) {
 	if err := os.Rename(filepath.Join(dir, "content/briefings/w3.md"), filepath.Join(dir, "content/briefings/w4.md")); err != nil {
 		t.Fatal(err)
 	}
+	old := sitetest.Tree(t, filepath.Join(dir, "public"))
 	res := rebuild()
 	check("briefing renamed", res, []string{
 		"briefings/w2/index.html", "briefings/w4/index.html", "feed.xml", "index.html", "sitemap.xml",
 	})
-	if res.Removed != 1 {
-		t.Errorf("briefing renamed: %d removed, want 1 (the old page)", res.Removed)
+	searchGone, now := 0, sitetest.Tree(t, filepath.Join(dir, "public")) // the search index's parts of the old briefing's year
+	for f := range old {
+		if _, ok := now[f]; !ok && strings.HasPrefix(f, "search/") {
+			searchGone++
+		}
+	}
+	if res.Removed-searchGone != 1 {
+		t.Errorf("briefing renamed: %d removed besides the search index's, want 1 (the old page)", res.Removed-searchGone)
 	}
 
 	// Corrupt the pack in its first segment: nothing in it is trusted, and

@@ -35,6 +35,8 @@ type textWriter struct {
 	r   Renderers
 	out bytes.Buffer
 	err error
+	// plain leaves out link addresses (the search index's sections).
+	plain bool
 }
 
 // block writes a block node and a blank line after it; prefix starts each
@@ -131,7 +133,9 @@ func (t *textWriter) inlines(w *bytes.Buffer, n ast.Node) {
 			t.inlines(w, c)
 		case *ast.Link:
 			t.inlines(w, c)
-			w.WriteString(" <" + string(c.Destination) + ">")
+			if !t.plain {
+				w.WriteString(" <" + string(c.Destination) + ">")
+			}
 		case *ast.AutoLink:
 			w.Write(c.URL(t.src))
 		case *inlineNode:

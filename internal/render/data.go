@@ -42,6 +42,7 @@ type assetPaths struct {
 	CSS     string
 	JS      string
 	ECharts string // empty on pages without charts
+	Search  string // the search box's script
 }
 
 type briefingInfo struct {

@@ -167,6 +167,9 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	for _, o := range r.assets() {
 		add(o)
 	}
+	for _, o := range r.search() {
+		add(o)
+	}
 	add(r.notFound())
 	for _, m := range tagMoves(p.Briefings, r.tags) {
 		add(r.tagRedirect(m))
@@ -354,7 +357,7 @@ func (r *renderer) notFound() *Output {
 
 // assetPaths computes the asset hrefs for a page whose root prefix is root.
 func (r *renderer) assetPaths(root string, charts bool) assetPaths {
-	a := assetPaths{CSS: root + r.theme.css}
+	a := assetPaths{CSS: root + r.theme.css, Search: root + r.theme.search}
 	if charts {
 		a.JS = root + r.theme.js
 		a.ECharts = r.p.ECharts.Href

@@ -30,6 +30,7 @@ type theme struct {
 	assets map[string][]byte // output path under public/ -> bytes
 	css    string            // output path of the stylesheet
 	js     string            // output path of the chart script
+	search string            // output path of the search box's script
 	hash   key.Hash          // of every template and asset, built-in or not
 }
 
@@ -139,6 +140,9 @@ func parseTheme(overrides map[string][]byte) (*theme, error) {
 		case "assets/brief.js":
 			out = hashed(name, files[name])
 			t.js = out
+		case "assets/search.js":
+			out = hashed(name, files[name])
+			t.search = out
 		case project.EChartsOverride, project.EChartsLicense:
 			continue // published with ECharts, when a page needs it
 		}
