@@ -130,6 +130,9 @@ func TestToyKind(t *testing.T) {
 	if want := "[Toy of zebra]\nWord | Letters\nzebra | 5\nA note under the toy block.\nSource: the toy kind"; !strings.Contains(mail.Text, want) {
 		t.Errorf("email text lacks %q:\n%s", want, mail.Text)
 	}
+	if n := strings.Count(mail.Text, "[Toy of zebra]"); n != 1 {
+		t.Errorf("the email's text holds the block %d times, want once:\n%s", n, mail.Text)
+	}
 
 	if err := os.RemoveAll(filepath.Join(dir, "public")); err != nil {
 		t.Fatal(err)

@@ -95,7 +95,6 @@ func (t *textWriter) block(n ast.Node, prefix string) {
 	case *blockNode:
 		t.keep(t.r.Block(&line, n.block))
 		t.lines(prefix, line.String())
-		t.lines(prefix, line.String())
 	default:
 		return // thematic breaks and raw HTML are left out
 	}
