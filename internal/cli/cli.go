@@ -66,6 +66,7 @@ var commands = []struct{ name, synopsis string }{
 	{"init", "init  [DIR]"},
 	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force] [--update [--on DATE] [--prune]] [--dayfirst | --monthfirst]"},
 	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--to ADDR]... [--from ADDR] [--base-url URL] [--eml FILE] [--send | --dry-run]"},
+	{"deploy", "deploy [--src DIR] [--out DIR] [--dry-run] [--force] [--adopt]"},
 	{"version", "version"},
 	{"help", "help [command]"},
 }
@@ -134,6 +135,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "mail":
 		return cmdMail(ctx, rest, stdout, stderr)
+	case "deploy":
+		return cmdDeploy(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "brief %s\n", Version())
 		return nil
@@ -254,6 +257,7 @@ func isTerminal(w io.Writer) bool {
 // nothing.
 type progress struct {
 	w     io.Writer
+	what  string // "made" unless set
 	mu    sync.Mutex
 	last  time.Time
 	shown bool
@@ -266,7 +270,7 @@ func (p *progress) update(done, total int) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\rmade %d of %d files", done, total)
+	fmt.Fprintf(p.w, "\r%s %d of %d files", cmp.Or(p.what, "made"), done, total)
 	p.shown = true
 }
 

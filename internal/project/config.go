@@ -24,6 +24,7 @@ type Config struct {
 	Author      string
 	EChartsURL  string // load ECharts from this URL instead of a local copy
 	Style       Style  // [style]: the house style
+	Deploy      Deploy // [deploy]: where brief deploy uploads the site
 
 	baseURLSet bool
 	hash       key.Hash // of site.toml's bytes
@@ -32,11 +33,11 @@ type Config struct {
 // DefaultBaseURL is used when site.toml gives no base_url; the build warns.
 const DefaultBaseURL = "http://localhost:8080/"
 
-var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url", "style"}
+var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url", "style", "deploy"}
 
 // LoadConfig reads site.toml from the project, if there is one.
 func LoadConfig(fsys fs.FS) (*Config, error) {
-	c := &Config{Title: "Briefings", Language: "en", BaseURL: DefaultBaseURL}
+	c := &Config{Title: "Briefings", Language: "en", BaseURL: DefaultBaseURL, Deploy: Deploy{MaxDeletes: DefaultMaxDeletes}}
 	const file = "site.toml"
 	src, err := fs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -53,6 +54,10 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 	for _, k := range st.Keys {
 		if k == "style" {
 			c.Style = decodeStyle(fsys, st, &errs)
+			continue
+		}
+		if k == "deploy" {
+			c.Deploy = decodeDeploy(st, &errs)
 			continue
 		}
 		s, err := tomlval.Text(st.Value(k))
