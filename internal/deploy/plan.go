@@ -154,9 +154,10 @@ func resolve(key, ref string) (string, bool) {
 
 // waves orders the uploads: the stages in turn, and within the pages, a
 // page after the new pages it links to (a new briefing before the older
-// one whose "next" link now names it), so that no page goes up linking to
-// a file that is not there yet. Pages that link to each other and are both
-// new go up together. Each wave's files may go up at once.
+// one whose "next" link now names it), so that no page a reader can reach
+// goes up linking to a file that is not there yet. New pages that link to
+// each other go up together: none can be reached until a page that goes up
+// after them links to it. Each wave's files may go up at once.
 func waves(up []file, isNew func(string) bool, linksOf func(string) []string) [][]file {
 	var out [][]file
 	byStage := [3][]file{}
@@ -190,8 +191,21 @@ func waves(up []file, isNew func(string) bool, linksOf func(string) []string) []
 				rest = append(rest, f)
 			}
 		}
-		if len(ready) == 0 { // new pages that link to each other
-			ready, rest = rest, nil
+		if len(ready) == 0 {
+			// New pages that link to each other: they go up together, none
+			// reachable yet, since only pages that go up after them (a
+			// changed page, the home page, the feed) link into them.
+			ready, rest = nil, nil
+			for _, f := range pages {
+				if isNew(f.Key) {
+					ready = append(ready, f)
+				} else {
+					rest = append(rest, f)
+				}
+			}
+			if len(ready) == 0 { // cannot happen: only new pages are waited for
+				ready, rest = rest, nil
+			}
 		}
 		for _, f := range ready {
 			done[f.Key] = true
@@ -199,8 +213,20 @@ func waves(up []file, isNew func(string) bool, linksOf func(string) []string) []
 		out = append(out, ready)
 		pages = rest
 	}
-	if len(byStage[stageEntries]) > 0 {
-		out = append(out, byStage[stageEntries])
+	// The home page last: it is where readers come in, and it links to the
+	// feed.
+	var entries, home []file
+	for _, f := range byStage[stageEntries] {
+		if f.Key == "index.html" {
+			home = append(home, f)
+		} else {
+			entries = append(entries, f)
+		}
+	}
+	for _, w := range [][]file{entries, home} {
+		if len(w) > 0 {
+			out = append(out, w)
+		}
 	}
 	return out
 }
