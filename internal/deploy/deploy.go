@@ -17,6 +17,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -75,7 +76,7 @@ func deploy(ctx context.Context, opts Options) (*Result, error) {
 	if err := CheckURL(opts.URL); err != nil {
 		return nil, err
 	}
-	site, err := readSite(opts.Dir)
+	keys, err := siteFiles(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -85,13 +86,22 @@ func deploy(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer b.Close()
 	s := &store{b: b, retry: opts.Retry}
-	old, err := s.readManifest(ctx)
-	if err != nil {
+	// The site's MD5s, the manifest and the listing, at once: on a large
+	// site each takes a good part of a second.
+	var site map[string]file
+	var old *manifest
+	var remote map[string][]byte
+	var g errgroup.Group
+	g.Go(func() (err error) { site, err = hashSite(opts.Dir, keys); return err })
+	g.Go(func() (err error) { old, err = s.readManifest(ctx); return err })
+	g.Go(func() (err error) {
+		if remote, err = s.list(ctx); err != nil {
+			err = fmt.Errorf("listing the bucket %s: %w", describeURL(opts.URL), err)
+		}
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
-	}
-	remote, err := s.list(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing the bucket %s: %w", describeURL(opts.URL), err)
 	}
 	delete(remote, ManifestKey)
 	if old == nil && len(remote) > 0 && !opts.Adopt {
@@ -112,8 +122,8 @@ func deploy(ctx context.Context, opts Options) (*Result, error) {
 	return p.run(ctx, s, old.Files, opts)
 }
 
-// readSite reads the files of the build in dir (those its manifest lists).
-func readSite(dir string) (map[string]file, error) {
+// siteFiles lists the files of the build in dir (those its manifest lists).
+func siteFiles(dir string) ([]string, error) {
 	keys, ok, err := publish.Files(dir)
 	if err != nil {
 		return nil, err
@@ -121,14 +131,19 @@ func readSite(dir string) (map[string]file, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s holds no site built by brief (no %s): run brief build first, or give --out", dir, publish.ManifestName)
 	}
+	if slices.Contains(keys, ManifestKey) {
+		return nil, fmt.Errorf("%s: the site has a file named as brief deploy's manifest", filepath.Join(dir, ManifestKey))
+	}
+	return keys, nil
+}
+
+// hashSite reads the files keys of the site in dir, and their MD5s.
+func hashSite(dir string, keys []string) (map[string]file, error) {
 	site := make(map[string]file, len(keys))
 	var mu sync.Mutex
 	var g errgroup.Group
 	g.SetLimit(8)
 	for _, k := range keys {
-		if k == ManifestKey {
-			return nil, fmt.Errorf("%s: the site has a file named as brief deploy's manifest", filepath.Join(dir, k))
-		}
 		g.Go(func() error {
 			b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(k)))
 			if err != nil {

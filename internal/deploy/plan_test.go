@@ -93,6 +93,8 @@ func TestCheckURL(t *testing.T) {
 		{"file:///srv/www", true},
 		{"", false},
 		{"bucket", false},
+		{"gs://bucket", false},
+		{"azblob://container", false},
 		{"s3://AKIAXXXX:hunter2secret@bucket", false},
 		{"s3://bucket?endpoint=https://me:hunter2secret@host", false},
 		{"s3://bucket?secret_key=hunter2secret", false},

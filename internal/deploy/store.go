@@ -82,6 +82,9 @@ func CheckURL(raw string) error {
 	if err != nil || u.Scheme == "" {
 		return fmt.Errorf("deploy.url: want a bucket URL such as s3://bucket?region=eu-west-1, got %s", describeURL(raw))
 	}
+	if u.Scheme != "s3" && u.Scheme != "file" {
+		return fmt.Errorf("deploy.url: %s:// is not a storage this brief deploys to: use s3:// (AWS S3, or an S3-compatible server with endpoint=: R2, MinIO, GCS's XML API with HMAC keys) or file:// (a folder)", u.Scheme)
+	}
 	if u.User != nil {
 		return fmt.Errorf("deploy.url: %s://...: a user name or password in the URL; credentials come from the storage service's environment variables (for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from the project", u.Scheme)
 	}
