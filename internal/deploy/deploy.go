@@ -111,6 +111,11 @@ func deploy(ctx context.Context, opts Options) (*Result, error) {
 	if old == nil {
 		old = &manifest{Brief: 1, Files: map[string]entry{}}
 	}
+	if opts.Adopt {
+		if err := adopt(ctx, s, site, old.Files, remote); err != nil {
+			return nil, err
+		}
+	}
 	p, err := plan(site, old.Files, remote, opts)
 	if err != nil {
 		return nil, err
@@ -120,6 +125,34 @@ func deploy(ctx context.Context, opts Options) (*Result, error) {
 		return p.result(), nil
 	}
 	return p.run(ctx, s, old.Files, opts)
+}
+
+// adopt records in the manifest old the objects brief did not put there
+// that are already what the site would upload: the same MD5 in the listing
+// and, read from the object, the same Content-Type and Cache-Control. The
+// others the site has files for are uploaded.
+func adopt(ctx context.Context, s *store, site map[string]file, old map[string]entry, remote map[string][]byte) error {
+	var same []file
+	for _, k := range sortedKeys(site) {
+		f := site[k]
+		if _, ours := old[k]; !ours && remote[k] != nil && hex.EncodeToString(remote[k]) == f.MD5 {
+			same = append(same, f)
+		}
+	}
+	var mu sync.Mutex
+	return parallel(ctx, 8, same, func(ctx context.Context, f file) error {
+		var a *blob.Attributes
+		err := s.do(ctx, func() (err error) { a, err = s.b.Attributes(ctx, f.Key); return err })
+		if err != nil {
+			return fmt.Errorf("reading %s's headers: %w", f.Key, err)
+		}
+		if a.ContentType == f.Type && a.CacheControl == f.Cache {
+			mu.Lock()
+			old[f.Key] = entry{MD5: f.MD5, Type: f.Type, Cache: f.Cache}
+			mu.Unlock()
+		}
+		return nil
+	})
 }
 
 // siteFiles lists the files of the build in dir (those its manifest lists).

@@ -657,19 +657,42 @@ func TestS3Foreign(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := deploy.Deploy(ctx, options(dir, u))
-	if err == nil || !strings.Contains(err.Error(), "--adopt") || !strings.Contains(err.Error(), "holds 2 objects but no manifest") {
+	// Two files of the site already there, byte for byte: one with brief's
+	// headers, one without.
+	feed, err := os.ReadFile(filepath.Join(dir, "public", "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(ctx, "feed.xml", feed, &blob.WriterOptions{ContentType: deploy.ContentType("feed.xml"), CacheControl: deploy.CacheControl("feed.xml")}); err != nil {
+		t.Fatal(err)
+	}
+	sitemap, err := os.ReadFile(filepath.Join(dir, "public", "sitemap.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(ctx, "sitemap.xml", sitemap, &blob.WriterOptions{ContentType: "text/xml"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = deploy.Deploy(ctx, options(dir, u))
+	if err == nil || !strings.Contains(err.Error(), "--adopt") || !strings.Contains(err.Error(), "holds 4 objects but no manifest") {
 		t.Fatalf("a first deploy into a prefix with objects: %v", err)
 	}
-	if got := bucketMD5s(t, u); len(got) != 2 || got["index.html"] != md5hex([]byte("someone else's page")) {
+	if got := bucketMD5s(t, u); len(got) != 4 || got["index.html"] != md5hex([]byte("someone else's page")) {
 		t.Errorf("the refused deploy changed the bucket: %v", got)
 	}
 	opts := options(dir, u)
 	opts.Adopt = true
-	if _, err := deploy.Deploy(ctx, opts); err != nil {
+	res, err := deploy.Deploy(ctx, opts)
+	if err != nil {
 		t.Fatal(err)
 	}
 	site := siteMD5s(t, dir)
+	if res.Unchanged != 1 || len(res.Uploaded) != len(site)-1 || slices.Contains(res.Uploaded, "feed.xml") || !slices.Contains(res.Uploaded, "sitemap.xml") {
+		t.Errorf("--adopt: %d unchanged, %d uploaded of %d; want feed.xml (same bytes and headers) kept, sitemap.xml (other headers) uploaded", res.Unchanged, len(res.Uploaded), len(site))
+	}
+	if a, err := b.Attributes(ctx, "sitemap.xml"); err != nil || a.ContentType != deploy.ContentType("sitemap.xml") {
+		t.Errorf("sitemap.xml after --adopt: %v, %v", a, err)
+	}
 	got := bucketMD5s(t, u)
 	if got["keep.txt"] != md5hex([]byte("not brief's")) {
 		t.Errorf("--adopt touched keep.txt, which the site has no file for")
