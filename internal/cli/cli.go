@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -67,6 +68,7 @@ var commands = []struct{ name, synopsis string }{
 	{"init", "init  [DIR]"},
 	{"import", "import FILE --id ID [--kind KIND] [--sheet NAME] [--src DIR] [--force] [--update [--on DATE] [--prune]] [--dayfirst | --monthfirst]"},
 	{"mail", "mail  [--src DIR] [--slug SLUG] [--drafts] [--future] [--to ADDR]... [--from ADDR] [--base-url URL] [--pdf] [--eml FILE] [--send | --dry-run]"},
+	{"deploy", "deploy [--src DIR] [--out DIR] [--dry-run] [--force] [--adopt]"},
 	{"version", "version"},
 	{"help", "help [command]"},
 }
@@ -135,8 +137,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "mail":
 		return cmdMail(ctx, rest, stdout, stderr)
+	case "deploy":
+		return cmdDeploy(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintf(stdout, "brief %s\n", Version())
+		fmt.Fprintf(stdout, "brief %s %s/%s %s\n", Version(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return nil
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
@@ -149,12 +153,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return &UsageError{Msg: fmt.Sprintf("unknown command %q", cmd)}
 }
 
-// Version is the module version the binary was built from.
+// Version is the module version the binary was built from, with the VCS
+// revision when the build recorded one: "v1.2.0", or
+// "v0.0.0-20261201100000-3b578c6a1f2e+dirty (revision 3b578c6a1f2e, 2026-12-01T10:00:00Z, modified)".
 func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel (no build information)"
 	}
-	return "devel"
+	return versionOf(bi)
+}
+
+func versionOf(bi *debug.BuildInfo) string {
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		if v == "devel" {
+			v += " (no VCS revision: built outside a clone, or with -buildvcs=false)"
+		}
+		return v
+	}
+	parts := []string{"revision " + rev[:min(len(rev), 12)]}
+	if at != "" {
+		parts = append(parts, at)
+	}
+	if modified {
+		parts = append(parts, "modified")
+	}
+	return v + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // parse parses flags that may come before or after the positional arguments.
@@ -273,6 +313,7 @@ func isTerminal(w io.Writer) bool {
 // nothing.
 type progress struct {
 	w     io.Writer
+	what  string // "made" unless set
 	mu    sync.Mutex
 	last  time.Time
 	shown bool
@@ -285,7 +326,7 @@ func (p *progress) update(done, total int) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\rmade %d of %d files", done, total)
+	fmt.Fprintf(p.w, "\r%s %d of %d files", cmp.Or(p.what, "made"), done, total)
 	p.shown = true
 }
 

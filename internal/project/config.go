@@ -25,6 +25,7 @@ type Config struct {
 	EChartsURL  string // load ECharts from this URL instead of a local copy
 	Style       Style  // [style]: the house style
 	PDF         PDF    // [pdf]: the PDF edition
+	Deploy      Deploy // [deploy]: where brief deploy uploads the site
 
 	baseURLSet bool
 	hash       key.Hash // of site.toml's bytes
@@ -33,11 +34,11 @@ type Config struct {
 // DefaultBaseURL is used when site.toml gives no base_url; the build warns.
 const DefaultBaseURL = "http://localhost:8080/"
 
-var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url", "style", "pdf"}
+var configKeys = []string{"title", "description", "base_url", "language", "author", "echarts_url", "style", "pdf", "deploy"}
 
 // LoadConfig reads site.toml from the project, if there is one.
 func LoadConfig(fsys fs.FS) (*Config, error) {
-	c := &Config{Title: "Briefings", Language: "en", BaseURL: DefaultBaseURL, PDF: PDF{Paper: "a4"}}
+	c := &Config{Title: "Briefings", Language: "en", BaseURL: DefaultBaseURL, PDF: PDF{Paper: "a4"}, Deploy: Deploy{MaxDeletes: DefaultMaxDeletes}}
 	const file = "site.toml"
 	src, err := fs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -58,6 +59,10 @@ func LoadConfig(fsys fs.FS) (*Config, error) {
 		}
 		if k == "pdf" {
 			c.PDF = decodePDF(st, &errs)
+			continue
+		}
+		if k == "deploy" {
+			c.Deploy = decodeDeploy(st, &errs)
 			continue
 		}
 		s, err := tomlval.Text(st.Value(k))

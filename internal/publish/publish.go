@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -330,4 +331,15 @@ func swap(tmp, out string) (warning error, err error) {
 		return fmt.Errorf("the site is published, but the previous output, now at %s, could not be removed (%v); the next build tries again, or remove it by hand", old, err), nil
 	}
 	return nil, nil
+}
+
+// Files returns the files the manifest of the output folder dir lists,
+// sorted, or ok false when dir holds no build of brief's: what brief deploy
+// uploads.
+func Files(dir string) (files []string, ok bool, err error) {
+	listed, ok, err := readManifest(dir)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return slices.Sorted(maps.Keys(listed)), true, nil
 }

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDeployCommand deploys the sample site to a folder through file://:
+// the summary line, a second deploy with nothing to do, --dry-run, and the
+// refusals (no [deploy] url, no built site, credentials in the URL).
+func TestDeployCommand(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"data", "content"} {
+		if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join("..", "..", d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	site, err := os.ReadFile("../../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirror := filepath.Join(t.TempDir(), "mirror")
+	if err := os.Mkdir(mirror, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	withURL := func(u string) {
+		t.Helper()
+		text := string(site) + "\n[deploy]\nurl = \"" + u + "\"\nmax_deletes = 10\n"
+		if err := os.WriteFile(filepath.Join(dir, "site.toml"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		var out bytes.Buffer
+		err := Run(context.Background(), args, &out, &out)
+		return out.String(), err
+	}
+	withURL("file://" + filepath.ToSlash(mirror) + "?metadata=skip")
+	if out, err := run("deploy", "--src", dir); err == nil || !strings.Contains(out, "no site built by brief") || !strings.Contains(out, "run brief build first") {
+		t.Errorf("deploy before a build: %v\n%s", err, out)
+	}
+	if out, err := run("build", "--src", dir, "--quiet"); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, err := run("deploy", "--src", dir)
+	if err != nil || !strings.HasSuffix(out, " uploaded, 0 deleted, 0 unchanged\n") {
+		t.Errorf("first deploy: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(mirror, "index.html")); err != nil {
+		t.Errorf("the mirror has no index.html: %v", err)
+	}
+	out, err = run("deploy", "--src", dir)
+	if err != nil || !strings.HasPrefix(out, "0 uploaded, 0 deleted, ") {
+		t.Errorf("second deploy: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "public", "index.html"), []byte("changed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = run("deploy", "--src", dir, "--dry-run")
+	if err != nil || !strings.Contains(out, "would upload index.html (changed, text/html; charset=utf-8)\n") || !strings.Contains(out, "dry run: 1 to upload, 0 to delete, ") {
+		t.Errorf("dry run: %v\n%s", err, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(mirror, "index.html")); string(b) == "changed" {
+		t.Error("--dry-run changed the mirror")
+	}
+
+	withURL("s3://AKIAEXAMPLE:hunter2-secret@bucket")
+	out, err = run("deploy", "--src", dir)
+	if err == nil || strings.Contains(out, "hunter2") || strings.Contains(out, "AKIAEXAMPLE") || !strings.Contains(out, "environment variables") {
+		t.Errorf("credentials in the URL: %v\n%s", err, out)
+	}
+	withURL("s3://bucket?endpoint=" + url.QueryEscape("https://me:hunter2-secret@host"))
+	out, err = run("deploy", "--src", dir)
+	if err == nil || strings.Contains(out, "hunter2") {
+		t.Errorf("credentials in the endpoint: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "site.toml"), site, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = run("deploy", "--src", dir)
+	if err == nil || !strings.Contains(out, "[deploy]") {
+		t.Errorf("no [deploy] url: %v\n%s", err, out)
+	}
+}

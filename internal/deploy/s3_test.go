@@ -1,0 +1,756 @@
+package deploy_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gocloud.dev/blob"
+
+	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/deploy"
+	"github.com/brief-desk/brief/internal/publish"
+	"github.com/brief-desk/brief/internal/sitetest"
+)
+
+const (
+	accessKey = "brieftestkey"
+	secretKey = "brief-test-secret-0123456789"
+)
+
+// versitygw starts Versity's S3 gateway on a free loopback port over a
+// folder with one bucket, "site", sets the AWS environment variables for
+// it, and returns its address.
+func versitygw(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("versitygw")
+	if err != nil {
+		if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+			bin = filepath.Join(strings.TrimSpace(string(out)), "bin", "versitygw")
+		}
+		if _, err := os.Stat(bin); err != nil {
+			sitetest.SkipWithout(t, "versitygw (Versity's S3 gateway)", "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
+		}
+	}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "site"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", dir)
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+accessKey, "ROOT_SECRET_KEY="+secretKey)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("versitygw did not start in 60 s; it said:\n%s", out.String())
+		}
+	}
+	// Credentials from the environment only: no shared files of the machine's.
+	none := filepath.Join(t.TempDir(), "none")
+	t.Setenv("AWS_ACCESS_KEY_ID", accessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secretKey)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", none)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
+	return addr
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func bucketURL(addr, prefix string) string {
+	u := "s3://site?endpoint=http://" + addr + "&region=us-east-1&use_path_style=true"
+	if prefix != "" {
+		u += "&prefix=" + url.QueryEscape(prefix)
+	}
+	return u
+}
+
+// event is a request the recorder saw: its start, or its success.
+type event struct {
+	done        bool
+	method, key string
+}
+
+// recorder is a proxy in front of the gateway that records the order of
+// writes and deletes, and can fail or interrupt them.
+type recorder struct {
+	addr        string
+	mu          sync.Mutex
+	events      []event
+	failPuts    int    // answer 503 to this many PUTs
+	cancelAfter int    // call cancel when this many PUTs of the site have started
+	cancel      func() // with cancelAfter
+	puts        int    // PUTs of the site's files started
+}
+
+func newRecorder(t *testing.T, gateway string) *recorder {
+	rec := &recorder{}
+	target := &url.URL{Scheme: "http", Host: gateway}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			pr.Out.Host = pr.In.Host // the host the request was signed for
+		},
+		ErrorLog: log.New(io.Discard, "", 0), // the interrupted deploy's cancelled requests
+		ModifyResponse: func(resp *http.Response) error {
+			if m := resp.Request.Method; (m == http.MethodPut || m == http.MethodDelete) && resp.StatusCode < 300 {
+				rec.add(event{done: true, method: m, key: objectKey(resp.Request.URL)})
+			}
+			return nil
+		},
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut || r.Method == http.MethodDelete {
+			key := objectKey(r.URL)
+			rec.add(event{method: r.Method, key: key})
+			rec.mu.Lock()
+			fail := r.Method == http.MethodPut && rec.failPuts > 0
+			if fail {
+				rec.failPuts--
+			}
+			if r.Method == http.MethodPut && !strings.HasSuffix(key, deploy.ManifestKey) {
+				rec.puts++
+				if rec.cancel != nil && rec.puts == rec.cancelAfter {
+					rec.cancel()
+				}
+			}
+			rec.mu.Unlock()
+			if fail {
+				http.Error(w, "<Error><Code>ServiceUnavailable</Code></Error>", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	})}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	rec.addr = l.Addr().String()
+	return rec
+}
+
+// objectKey is the key a path-style request names, under the bucket and
+// the tests' prefixes.
+func objectKey(u *url.URL) string {
+	k := strings.TrimPrefix(u.Path, "/site/")
+	for _, p := range []string{"desk/", "other/"} {
+		k = strings.TrimPrefix(k, p)
+	}
+	return k
+}
+
+func (r *recorder) add(e event) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
+
+// take returns the events since the last take.
+func (r *recorder) take() []event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ev := r.events
+	r.events = nil
+	return ev
+}
+
+// sampleProject copies the repository's sample project into a new folder.
+func sampleProject(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{"data", "content"} {
+		if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join("..", "..", d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile("../../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "site.toml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buildSite(t, dir)
+	return dir
+}
+
+func buildSite(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := build.Build(context.Background(), build.Options{Src: dir, ECharts: os.Getenv("BRIEF_ECHARTS")}); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+}
+
+const secondBriefing = `+++
+title   = "Grid queues set the pace"
+date    = 2026-01-09
+summary = "Interconnection queues, not chips, decide which miners host AI first."
+tags    = ["miners", "grid"]
++++
+
+Power is the constraint. Hut 8 and TeraWulf have megawatts energised today; the
+others wait in interconnection queues.
+`
+
+const secondName = "content/briefings/2026-01-09-grid-queues-set-the-pace.md"
+
+func writeFile(t *testing.T, dir, rel, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(rel)), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// siteMD5s is the MD5 of every file of the built site, by key.
+func siteMD5s(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	keys, ok, err := publish.Files(filepath.Join(dir, "public"))
+	if err != nil || !ok {
+		t.Fatalf("no built site in %s: %v", dir, err)
+	}
+	out := map[string]string{}
+	for _, k := range keys {
+		b, err := os.ReadFile(filepath.Join(dir, "public", filepath.FromSlash(k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[k] = md5hex(b)
+	}
+	return out
+}
+
+func md5hex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
+}
+
+// bucketMD5s reads every object under the URL's prefix back through the S3
+// API and returns its MD5, by key, without brief's manifest.
+func bucketMD5s(t *testing.T, u string) map[string]string {
+	t.Helper()
+	b := openBucket(t, u)
+	out := map[string]string{}
+	it := b.List(nil)
+	for {
+		o, err := it.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := b.ReadAll(context.Background(), o.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[o.Key] = md5hex(data)
+	}
+	delete(out, deploy.ManifestKey)
+	return out
+}
+
+func openBucket(t *testing.T, u string) *blob.Bucket {
+	t.Helper()
+	b, err := blob.OpenBucket(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func options(dir, u string) deploy.Options {
+	return deploy.Options{Dir: filepath.Join(dir, "public"), URL: u, MaxDeletes: 256, Retry: deploy.Retry{Delay: 10 * time.Millisecond}}
+}
+
+func diffKeys(a, b map[string]string) []string {
+	var out []string
+	for k, v := range b {
+		if a[k] != v {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func writes(ev []event) []event {
+	var out []event
+	for _, e := range ev {
+		if !strings.HasSuffix(e.key, deploy.ManifestKey) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+var linkAttr = regexp.MustCompile(`(?:href|src)="([^"#?:]*)[^"]*"`)
+
+// pageLinks is the files of the site a page links to, read from the built
+// file with a pattern of the test's own.
+func pageLinks(t *testing.T, dir, key string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "public", filepath.FromSlash(key)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range linkAttr.FindAllSubmatch(b, -1) {
+		ref := string(m[1])
+		if ref == "" || strings.HasPrefix(ref, "/") {
+			continue
+		}
+		k := path.Join(path.Dir(key), ref)
+		if strings.HasSuffix(ref, "/") || k == "." {
+			k = strings.TrimPrefix(k+"/index.html", "./")
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// checkOrder checks the recorded writes of a deploy. A page a reader can
+// reach when its upload starts (one that was in the bucket before, or the
+// home page) links only to files that are up by then: in the bucket
+// before, or uploaded and acknowledged. A new page is exempt while it goes
+// up: no page a reader can reach links to it until one that does goes up
+// after it, and that one is held to the rule. Pages go up after the other
+// files, the feed, sitemap and home page after every page, and deletions
+// after every upload.
+func checkOrder(t *testing.T, dir string, ev []event, before map[string]string) {
+	t.Helper()
+	ev = writes(ev)
+	doneAt := map[string]int{}
+	lastPut := -1
+	for i, e := range ev {
+		if e.done {
+			doneAt[e.method+" "+e.key] = i
+			if e.method == http.MethodPut {
+				lastPut = i
+			}
+		}
+	}
+	isPage := func(k string) bool { return strings.HasSuffix(k, ".html") }
+	isEntry := func(k string) bool {
+		return k == "index.html" || k == "feed.xml" || k == "sitemap.xml" || k == "search/index.js"
+	}
+	for i, e := range ev {
+		if e.done {
+			continue
+		}
+		if e.method == http.MethodDelete {
+			if i < lastPut {
+				t.Errorf("DELETE %s started before the last upload finished", e.key)
+			}
+			continue
+		}
+		for _, f := range ev[i+1:] {
+			if !f.done || f.method != http.MethodPut {
+				continue
+			}
+			switch {
+			case isPage(e.key) && !isPage(f.key) && !isEntry(f.key):
+				t.Errorf("page %s started before the file %s was up", e.key, f.key)
+			case isEntry(e.key) && isPage(f.key) && !isEntry(f.key):
+				t.Errorf("%s started before the page %s was up", e.key, f.key)
+			case e.key == "index.html" && f.key != "index.html":
+				t.Errorf("the home page started before %s was up", f.key)
+			}
+		}
+		_, existed := before[e.key]
+		if !isPage(e.key) || !existed && e.key != "index.html" {
+			continue
+		}
+		for _, l := range pageLinks(t, dir, e.key) {
+			if _, was := before[l]; was || l == e.key {
+				continue
+			}
+			if at, up := doneAt["PUT "+l]; up && at < i || !isNewTarget(l, dir) {
+				continue
+			}
+			t.Errorf("%s started going up before %s, which it links to, was up", e.key, l)
+		}
+	}
+}
+
+// isNewTarget: the key is a file of the built site.
+func isNewTarget(key, dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "public", filepath.FromSlash(key)))
+	return err == nil
+}
+
+// TestS3Deploy deploys the sample site to Versity's S3 gateway on loopback
+// and reads the bucket back through the S3 API after each step.
+func TestS3Deploy(t *testing.T) {
+	gw := versitygw(t)
+	rec := newRecorder(t, gw)
+	u := bucketURL(rec.addr, "desk/")
+	dir := sampleProject(t)
+	ctx := context.Background()
+
+	// A first deploy uploads every file, with its type and cache header.
+	site := siteMD5s(t, dir)
+	res, err := deploy.Deploy(ctx, options(dir, u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Uploaded) != len(site) || res.Unchanged != 0 || len(res.Deleted) != 0 {
+		t.Errorf("first deploy: %d uploaded, %d deleted, %d unchanged; want %d uploaded", len(res.Uploaded), len(res.Deleted), res.Unchanged, len(site))
+	}
+	if got := bucketMD5s(t, u); !maps.Equal(got, site) {
+		t.Errorf("after the first deploy the bucket holds %v, want the site's %d files", slices.Sorted(maps.Keys(got)), len(site))
+	}
+	checkOrder(t, dir, rec.take(), nil)
+	checkHeaders(t, u, site)
+
+	// A second uploads nothing and writes nothing.
+	res, err = deploy.Deploy(ctx, options(dir, u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Uploaded) != 0 || len(res.Deleted) != 0 || res.Unchanged != len(site) {
+		t.Errorf("second deploy: %d uploaded, %d deleted, %d unchanged; want 0, 0, %d", len(res.Uploaded), len(res.Deleted), res.Unchanged, len(site))
+	}
+	if ev := rec.take(); len(ev) != 0 {
+		t.Errorf("a deploy of an unchanged site wrote to the bucket: %v", ev)
+	}
+
+	// One new briefing uploads exactly the files whose bytes changed.
+	writeFile(t, dir, secondName, secondBriefing)
+	buildSite(t, dir)
+	before, after := site, siteMD5s(t, dir)
+	changed := diffKeys(before, after)
+	res, err = deploy.Deploy(ctx, options(dir, u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a new briefing: %d of %d files changed: %s", len(changed), len(after), strings.Join(changed, " "))
+	if got := slices.Sorted(slices.Values(res.Uploaded)); !slices.Equal(got, changed) {
+		t.Errorf("uploaded %q\nwant the changed files %q", got, changed)
+	}
+	if res.Unchanged != len(after)-len(changed) {
+		t.Errorf("%d unchanged, want %d", res.Unchanged, len(after)-len(changed))
+	}
+	checkOrder(t, dir, rec.take(), before)
+	if got := bucketMD5s(t, u); !maps.Equal(got, after) {
+		t.Errorf("after the new briefing the bucket differs from the site: %v", diffKeys(got, after))
+	}
+	site = after
+
+	// Removing it: --dry-run lists the deletions and changes nothing;
+	// max_deletes refuses; --force deletes.
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(secondName))); err != nil {
+		t.Fatal(err)
+	}
+	buildSite(t, dir)
+	removed := slices.DeleteFunc(slices.Sorted(maps.Keys(site)), func(k string) bool { _, ok := siteMD5s(t, dir)[k]; return ok })
+	var printed bytes.Buffer
+	opts := options(dir, u)
+	opts.DryRun, opts.Log = true, &printed
+	res, err = deploy.Deploy(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Deleted, removed) || !strings.Contains(printed.String(), "would delete briefings/2026-01-09-grid-queues-set-the-pace/index.html\n") {
+		t.Errorf("dry run: deletes %q, want %q; it printed:\n%s", res.Deleted, removed, printed.String())
+	}
+	if ev := rec.take(); len(ev) != 0 {
+		t.Errorf("a dry run wrote to the bucket: %v", ev)
+	}
+	opts = options(dir, u)
+	opts.MaxDeletes = len(removed) - 1
+	_, err = deploy.Deploy(ctx, opts)
+	if err == nil || !strings.Contains(err.Error(), "max_deletes") || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("more deletions than max_deletes: %v", err)
+	}
+	if ev := rec.take(); len(ev) != 0 {
+		t.Errorf("a refused deploy wrote to the bucket: %v", ev)
+	}
+	opts.Force = true
+	res, err = deploy.Deploy(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(res.Deleted)), removed) {
+		t.Errorf("--force deleted %q, want %q", res.Deleted, removed)
+	}
+	checkOrder(t, dir, rec.take(), site)
+	site = siteMD5s(t, dir)
+	if got := bucketMD5s(t, u); !maps.Equal(got, site) {
+		t.Errorf("after the deletions the bucket differs from the site: %v", diffKeys(got, site))
+	}
+
+	// Interrupted midway, the site still works; the next deploy finishes.
+	writeFile(t, dir, secondName, secondBriefing)
+	buildSite(t, dir)
+	cctx, cancel := context.WithCancel(ctx)
+	rec.mu.Lock()
+	rec.cancel, rec.cancelAfter, rec.puts = cancel, 4, 0
+	rec.mu.Unlock()
+	_, err = deploy.Deploy(cctx, options(dir, u))
+	cancel()
+	rec.mu.Lock()
+	rec.cancel = nil
+	rec.mu.Unlock()
+	var stopped *deploy.Interrupted
+	if !errors.As(err, &stopped) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("a deploy cancelled midway returned %v, want an Interrupted", err)
+	}
+	t.Logf("interrupted: %v", err)
+	rec.take()
+	checkLinksUp(t, dir, u)
+	res, err = deploy.Deploy(ctx, options(dir, u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the deploy after the interrupted one: %d uploaded, %d deleted, %d unchanged", len(res.Uploaded), len(res.Deleted), res.Unchanged)
+	site = siteMD5s(t, dir)
+	if got := bucketMD5s(t, u); !maps.Equal(got, site) {
+		t.Errorf("after an interrupted deploy and another, the bucket differs from the site: %v", diffKeys(got, site))
+	}
+	if res, err = deploy.Deploy(ctx, options(dir, u)); err != nil || len(res.Uploaded)+len(res.Deleted) != 0 {
+		t.Errorf("the deploy after that: %+v, %v; want nothing to do", res, err)
+	}
+}
+
+// checkHeaders reads each object's Content-Type and Cache-Control back.
+func checkHeaders(t *testing.T, u string, site map[string]string) {
+	t.Helper()
+	b := openBucket(t, u)
+	for _, k := range slices.Sorted(maps.Keys(site)) {
+		a, err := b.Attributes(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.ContentType != deploy.ContentType(k) || a.CacheControl != deploy.CacheControl(k) {
+			t.Errorf("%s: Content-Type %q, Cache-Control %q; want %q, %q", k, a.ContentType, a.CacheControl, deploy.ContentType(k), deploy.CacheControl(k))
+		}
+	}
+	for k, want := range map[string][2]string{
+		"index.html":              {"text/html; charset=utf-8", deploy.CacheShort},
+		"feed.xml":                {"application/atom+xml; charset=utf-8", deploy.CacheShort},
+		"sitemap.xml":             {"application/xml; charset=utf-8", deploy.CacheShort},
+		"data/datasets.xlsx":      {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", deploy.CacheShort},
+		"entities/g42/index.html": {"text/html; charset=utf-8", deploy.CacheShort},
+		"tags/miners/index.html":  {"text/html; charset=utf-8", deploy.CacheShort},
+		"briefings/" + sampleSlug + "/" + sampleSlug + "-1.csv": {"text/csv; charset=utf-8", deploy.CacheShort},
+	} {
+		a, err := b.Attributes(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.ContentType != want[0] || a.CacheControl != want[1] {
+			t.Errorf("%s: Content-Type %q, Cache-Control %q; want %q, %q", k, a.ContentType, a.CacheControl, want[0], want[1])
+		}
+	}
+	var assets int
+	for k := range site {
+		if strings.HasPrefix(k, "assets/") && !strings.HasSuffix(k, ".txt") {
+			assets++
+			if a, err := b.Attributes(context.Background(), k); err != nil || a.CacheControl != deploy.CacheLong {
+				t.Errorf("%s: Cache-Control %q (%v), want %q", k, a.CacheControl, err, deploy.CacheLong)
+			}
+		}
+	}
+	if assets == 0 {
+		t.Error("the site has no assets/")
+	}
+}
+
+const sampleSlug = "2026-01-02-miners-turn-ai-landlords"
+
+// checkLinksUp: every page in the bucket links only to files of the site
+// that are in the bucket, or that are not yet linked from a page a reader
+// can reach (new pages are reached from pages that go up after them).
+func checkLinksUp(t *testing.T, dir, u string) {
+	t.Helper()
+	in := bucketMD5s(t, u)
+	b := openBucket(t, u)
+	for k := range in {
+		if !strings.HasSuffix(k, ".html") {
+			continue
+		}
+		page, err := b.ReadAll(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmp := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(tmp, "public", filepath.Dir(filepath.FromSlash(k))), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, "public", filepath.FromSlash(k)), page, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range pageLinks(t, tmp, k) {
+			if _, ok := in[l]; !ok && isNewTarget(l, dir) && reachable(k, in, dir) {
+				t.Errorf("after the interruption, %s in the bucket links to %s, which is not", k, l)
+			}
+		}
+	}
+}
+
+// reachable: a page in the bucket is one a reader can reach when the home
+// page links to it, through pages in the bucket.
+func reachable(key string, in map[string]string, dir string) bool {
+	return key != "" && in[key] != "" && (key == "index.html" || linkedFromOld(key, dir))
+}
+
+// linkedFromOld: the page was in the site before the new briefing (any
+// page but the new briefing's own and its new tag's).
+func linkedFromOld(key, dir string) bool {
+	return !strings.Contains(key, "2026-01-09-grid-queues") && !strings.HasPrefix(key, "tags/grid/")
+}
+
+// TestS3Foreign: a first deploy into a prefix that holds objects brief did
+// not put there is refused, and --adopt takes over only those the site
+// has files for.
+func TestS3Foreign(t *testing.T) {
+	gw := versitygw(t)
+	u := bucketURL(gw, "other/")
+	dir := sampleProject(t)
+	ctx := context.Background()
+	b := openBucket(t, u)
+	for k, v := range map[string]string{"index.html": "someone else's page", "keep.txt": "not brief's"} {
+		if err := b.WriteAll(ctx, k, []byte(v), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two files of the site already there, byte for byte: one with brief's
+	// headers, one without.
+	feed, err := os.ReadFile(filepath.Join(dir, "public", "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(ctx, "feed.xml", feed, &blob.WriterOptions{ContentType: deploy.ContentType("feed.xml"), CacheControl: deploy.CacheControl("feed.xml")}); err != nil {
+		t.Fatal(err)
+	}
+	sitemap, err := os.ReadFile(filepath.Join(dir, "public", "sitemap.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(ctx, "sitemap.xml", sitemap, &blob.WriterOptions{ContentType: "text/xml"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = deploy.Deploy(ctx, options(dir, u))
+	if err == nil || !strings.Contains(err.Error(), "--adopt") || !strings.Contains(err.Error(), "holds 4 objects but no manifest") {
+		t.Fatalf("a first deploy into a prefix with objects: %v", err)
+	}
+	if got := bucketMD5s(t, u); len(got) != 4 || got["index.html"] != md5hex([]byte("someone else's page")) {
+		t.Errorf("the refused deploy changed the bucket: %v", got)
+	}
+	opts := options(dir, u)
+	opts.Adopt = true
+	res, err := deploy.Deploy(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := siteMD5s(t, dir)
+	if res.Unchanged != 1 || len(res.Uploaded) != len(site)-1 || slices.Contains(res.Uploaded, "feed.xml") || !slices.Contains(res.Uploaded, "sitemap.xml") {
+		t.Errorf("--adopt: %d unchanged, %d uploaded of %d; want feed.xml (same bytes and headers) kept, sitemap.xml (other headers) uploaded", res.Unchanged, len(res.Uploaded), len(site))
+	}
+	if a, err := b.Attributes(ctx, "sitemap.xml"); err != nil || a.ContentType != deploy.ContentType("sitemap.xml") {
+		t.Errorf("sitemap.xml after --adopt: %v, %v", a, err)
+	}
+	got := bucketMD5s(t, u)
+	if got["keep.txt"] != md5hex([]byte("not brief's")) {
+		t.Errorf("--adopt touched keep.txt, which the site has no file for")
+	}
+	delete(got, "keep.txt")
+	if !maps.Equal(got, site) {
+		t.Errorf("after --adopt the bucket differs from the site: %v", diffKeys(got, site))
+	}
+	// Later deploys leave keep.txt alone too, and never delete it.
+	if err := os.RemoveAll(filepath.Join(dir, "content", "briefings")); err != nil {
+		t.Fatal(err)
+	}
+	buildSite(t, dir)
+	opts.Adopt, opts.Force = false, true
+	if _, err := deploy.Deploy(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketMD5s(t, u); got["keep.txt"] == "" {
+		t.Error("a deploy deleted keep.txt, which brief did not put there")
+	}
+}
+
+// TestS3Secrets: an error from the storage names neither key nor secret,
+// and says where credentials come from.
+func TestS3Secrets(t *testing.T) {
+	gw := versitygw(t)
+	dir := sampleProject(t)
+	const wrong = "wrong-secret-ZYXWVUTSRQ"
+	t.Setenv("AWS_SECRET_ACCESS_KEY", wrong)
+	_, err := deploy.Deploy(context.Background(), options(dir, bucketURL(gw, "")))
+	if err == nil {
+		t.Fatal("a deploy with a wrong secret succeeded")
+	}
+	t.Logf("wrong secret: %v", err)
+	for _, s := range []string{wrong, accessKey} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("the error prints %q: %v", s, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "AWS_SECRET_ACCESS_KEY") {
+		t.Errorf("the error does not say where credentials come from: %v", err)
+	}
+}
+
+// TestS3Retries: uploads the server refuses for a while (503) are tried
+// again, and the deploy ends with the bucket equal to the site.
+func TestS3Retries(t *testing.T) {
+	gw := versitygw(t)
+	rec := newRecorder(t, gw)
+	rec.failPuts = 4 // more than the AWS SDK's own three attempts for one request
+	u := bucketURL(rec.addr, "")
+	dir := sampleProject(t)
+	opts := options(dir, u)
+	opts.Workers = 1
+	if _, err := deploy.Deploy(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got, site := bucketMD5s(t, u), siteMD5s(t, dir); !maps.Equal(got, site) {
+		t.Errorf("after refused uploads the bucket differs from the site: %v", diffKeys(got, site))
+	}
+}
