@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bin/brief build --src . --out "$out/sample" --no-cache --quiet
 bin/briefgen -n 1000 "$work/gen" >/dev/null
-bin/brief build --src "$work/gen" --out "$out/gen1000" --no-cache --quiet
+bin/brief build --future --src "$work/gen" --out "$out/gen1000" --no-cache --quiet
 mkdir -p "$work/corpus"
 go run github.com/rogpeppe/go-internal/cmd/txtar-x -C "$work/corpus" cmd/brief/testdata/corpus/_base.txtar
 bin/brief build --src "$work/corpus" --out "$out/corpus-base" --no-cache --quiet

@@ -48,7 +48,7 @@ func benchCold(b *testing.B, n int, write func(dir string, n int) error) {
 	out := filepath.Join(b.TempDir(), "public")
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out}); err != nil {
+		if _, err := build.Build(context.Background(), build.Options{Future: true, Src: src, Out: out}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -66,10 +66,10 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	if err := gen.WriteWithCards(cards, 12); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := build.Build(context.Background(), build.Options{Src: cards}); err != nil {
+	if _, err := build.Build(context.Background(), build.Options{Future: true, Src: cards}); err != nil {
 		t.Fatalf("the project with cards: %v", err)
 	}
-	res, err := build.Build(context.Background(), build.Options{Src: src})
+	res, err := build.Build(context.Background(), build.Options{Future: true, Src: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func BenchmarkWarmBuild(b *testing.B) {
 		if err := gen.Write(src, n); err != nil {
 			b.Fatal(err)
 		}
-		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
+		opts := build.Options{Future: true, Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
 		if _, err := build.Build(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}
@@ -170,12 +170,12 @@ func BenchmarkDerived(b *testing.B) {
 		b.Run("cold/"+name, func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "public")
 			for b.Loop() {
-				if _, err := build.Build(context.Background(), build.Options{Src: src, Out: out}); err != nil {
+				if _, err := build.Build(context.Background(), build.Options{Future: true, Src: src, Out: out}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
+		opts := build.Options{Future: true, Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
 		if _, err := build.Build(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}

@@ -13,7 +13,10 @@ import (
 	"time"
 )
 
-// Start is the date of the first generated briefing.
+// Start is the date of the first generated briefing. Weekly from there,
+// a project of more than about 880 briefings runs past today: its later
+// briefings are future-dated (scheduled), so benchmarks and scripts build
+// generated projects with Future (--future) to publish them all.
 var Start = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
 
 var tickers = []string{"HUT", "CLSK", "WULF", "COIN", "MSTR", "RIOT", "MARA", "CIFR"}

@@ -61,7 +61,7 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 		if err := gen.Write(src, n); err != nil {
 			b.Fatal(err)
 		}
-		opts := build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache"), PDF: withPDF}
+		opts := build.Options{Future: true, Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache"), PDF: withPDF}
 		if withPDF {
 			opts.Printer = &recorder{}
 		}

@@ -19,7 +19,7 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := project.Load(context.Background(), project.Options{Src: src}, nil); err != nil {
+		if _, err := project.Load(context.Background(), project.Options{Src: src, Future: true}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -41,7 +41,7 @@ func generated(b *testing.B, n int) (src string, opts build.Options) {
 	if err := gen.Write(src, n); err != nil {
 		b.Fatal(err)
 	}
-	opts = build.Options{Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
+	opts = build.Options{Future: true, Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
 	if _, err := build.Build(context.Background(), opts); err != nil {
 		b.Fatal(err)
 	}
