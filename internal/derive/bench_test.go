@@ -50,7 +50,7 @@ func BenchmarkSnapshots(b *testing.B) {
 				if _, err := e.Need(context.Background(), map[string][]time.Time{"mean": days}); err != nil || e.Err() != nil {
 					b.Fatal(err, e.Err())
 				}
-				e.Close()
+				e.Release()
 			}
 		})
 	}

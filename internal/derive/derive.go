@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -134,7 +135,7 @@ func (m *Memo) put(k key.Hash, r *raw) {
 // of those that failed; Err has the problems, located at the queries, and
 // err is the context's or a database that would not open. failed are datasets that
 // did not parse (a query reading one fails without repeating its errors).
-// Close the engine when the project is no longer used.
+// Release its databases when the project is loaded.
 func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, recs Records, memo *Memo) (*Engine, []*dataset.Dataset, map[string]bool, error) {
 	e := &Engine{ctx: ctx, defs: map[string]*dataset.Dataset{}, bases: map[string]*dataset.Dataset{},
 		reads: map[string][]string{}, dates: map[string]map[string]bool{}, recs: recs, memo: memo,
@@ -179,7 +180,7 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 		e.curKey[id] = e.key(id, time.Time{})
 	}
 	if err := ctx.Err(); err != nil {
-		e.Close()
+		e.Release()
 		return nil, nil, nil, err
 	}
 	out := make([]*dataset.Dataset, 0, len(sets))
@@ -270,9 +271,6 @@ func (e *Engine) Release() {
 		}
 	}
 }
-
-// Close is Release.
-func (e *Engine) Close() { e.Release() }
 
 // at is the derived dataset id as of day: its result over the tables as
 // they stood then. A failure leaves an empty dataset of the current
@@ -429,7 +427,7 @@ func timelineHashes(d *dataset.Dataset) []key.Hash {
 		k := key.New().Sum(out[len(out)-1])
 		for _, c := range d.Columns() {
 			v := d.Value(r, c)
-			k.Int(int(v.Type)).Str(v.Str).U64(mathBits(v.Num))
+			k.Int(int(v.Type)).Str(v.Str).U64(math.Float64bits(v.Num))
 		}
 		out = append(out, k.Done())
 	}

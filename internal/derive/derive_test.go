@@ -59,7 +59,7 @@ FROM prices ORDER BY date
 	if err != nil {
 		t.Fatal(err, failed)
 	}
-	defer e.Close()
+	defer e.Release()
 	var avg *dataset.Dataset
 	for _, d := range out {
 		if d.ID == "avg" {
@@ -109,7 +109,7 @@ func build(t *testing.T, files map[string]string) (map[string]*dataset.Dataset, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	defer e.Release()
 	if err := e.Err(); err != nil {
 		probs = append(probs, err.Error())
 	}
@@ -296,7 +296,7 @@ func TestRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer e.Close()
+		defer e.Release()
 		if _, err := e.Need(context.Background(), map[string][]time.Time{"x": days}); err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +349,7 @@ func TestReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	defer e.Release()
 	if _, err := e.Need(context.Background(), map[string][]time.Time{"x": {day("2026-01-02"), day("2026-01-09")}}); err != nil || e.Err() != nil {
 		t.Fatal(err, e.Err())
 	}

@@ -405,7 +405,7 @@ func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sou
 	var block []dataset.Value
 	for stmt.Step() {
 		if len(r.rows) == MaxRows {
-			return nil, &queryError{msg: fmt.Sprintf("the query gives more than %s rows: a dataset holds at most that many; aggregate or filter", thousands(MaxRows)), offset: -1}
+			return nil, &queryError{msg: fmt.Sprintf("the query gives more than %s rows: a dataset holds at most that many; aggregate or filter", dataset.FormatValue(dataset.FormatInteger, tomlval.NumberValue(float64(MaxRows)))), offset: -1}
 		}
 		if len(block) < n {
 			block = make([]dataset.Value, n*max(64, min(4096, hint-len(r.rows))))
@@ -432,8 +432,6 @@ func (c *conn) run(ctx context.Context, e *Engine, id string, day time.Time, sou
 	}
 	return r, nil
 }
-
-func mathBits(f float64) uint64 { return math.Float64bits(f) }
 
 // cell reads a result's cell: INTEGER and REAL as numbers, TEXT as text
 // (or, in a column of dates, as a date when it is one: YYYY-MM-DD), NULL
@@ -485,15 +483,6 @@ func isoDate(b []byte) (time.Time, bool) {
 		return time.Time{}, false // 31 February
 	}
 	return t, true
-}
-
-// thousands writes n with commas.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func sortedCopy(list []string) []string {
