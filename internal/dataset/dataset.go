@@ -137,10 +137,17 @@ func New(meta Dataset, kind Kind, columns []*Column, rows [][]Value) (*Dataset, 
 			}
 		}
 	}
-	d := &Dataset{ID: meta.ID, File: meta.File, Title: meta.Title, Source: meta.Source, SourceURL: meta.SourceURL,
-		Description: meta.Description, Notes: meta.Notes, UpdateEvery: meta.UpdateEvery, Key: meta.Key, kind: kind, columns: columns, rows: rows}
+	d := meta.meta()
+	d.kind, d.columns, d.rows = kind, columns, rows
 	d.index()
 	return d, nil
+}
+
+// meta is a new dataset with only d's metadata (its exported fields): what
+// a past state, a head or a result of it starts from.
+func (d *Dataset) meta() *Dataset {
+	return &Dataset{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
+		Description: d.Description, Notes: d.Notes, UpdateEvery: d.UpdateEvery, Key: d.Key}
 }
 
 // Kind is what the dataset holds.

@@ -214,8 +214,7 @@ func (d *Dataset) Result(names []string, rows [][]Value, dates map[string]bool, 
 	if len(r.probs) > 0 {
 		return nil, r.probs
 	}
-	out, err := New(Dataset{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
-		Description: d.Description, Notes: d.Notes, UpdateEvery: d.UpdateEvery, Key: d.Key}, d.kind, cols, rows)
+	out, err := New(*d.meta(), d.kind, cols, rows)
 	if err != nil {
 		return nil, []string{err.Error()}
 	}
@@ -379,10 +378,9 @@ func (d *Dataset) Seen(day time.Time) int {
 // date index too).
 func (d *Dataset) Head(n int) *Dataset {
 	n = max(0, min(n, len(d.rows)))
-	h := &Dataset{ID: d.ID, File: d.File, Title: d.Title, Source: d.Source, SourceURL: d.SourceURL,
-		Description: d.Description, Notes: d.Notes, UpdateEvery: d.UpdateEvery, Key: d.Key,
-		kind: d.kind, columns: d.columns, rows: d.rows[:n:n], rowPos: d.rowPos[:min(n, len(d.rowPos)):min(n, len(d.rowPos))],
-		derived: d.derived}
+	h := d.meta()
+	h.kind, h.columns, h.derived = d.kind, d.columns, d.derived
+	h.rows, h.rowPos = d.rows[:n:n], d.rowPos[:min(n, len(d.rowPos)):min(n, len(d.rowPos))]
 	if d.inOrder {
 		h.dateCol, h.byDate, h.inOrder = d.dateCol, d.byDate[:n:n], true
 		return h

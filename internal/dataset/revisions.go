@@ -113,10 +113,9 @@ func (d *Dataset) state(day time.Time) *Dataset {
 		}
 		rows, origin, pos = append(rows, row), append(origin, i), append(pos, h.pos[i])
 	}
-	s := &Dataset{ID: cur.ID, File: cur.File, Title: cur.Title, Source: cur.Source, SourceURL: cur.SourceURL,
-		Description: cur.Description, Notes: cur.Notes, UpdateEvery: cur.UpdateEvery, Key: cur.Key,
-		kind: cur.kind, columns: cur.columns, rows: rows, rowPos: pos,
-		hist: h, base: cur, origin: origin, day: day}
+	s := cur.meta()
+	s.kind, s.columns, s.rows, s.rowPos = cur.kind, cur.columns, rows, pos
+	s.hist, s.base, s.origin, s.day = h, cur, origin, day
 	s.index()
 	return s
 }
