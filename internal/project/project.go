@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"github.com/brief-desk/brief/internal/derive"
 	"io/fs"
+	"iter"
 	"math"
 	"os"
 	"path"
@@ -285,13 +286,8 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
 		}
 	}
 	for _, b := range bindings {
-		for _, blk := range b.b.Blocks {
-			for _, id := range blk.Datasets() {
-				add(id, b)
-			}
-		}
-		for _, in := range b.b.Inlines {
-			add(in.Dataset, b)
+		for id := range named(b.b) {
+			add(id, b)
 		}
 	}
 	failed, err := l.derive.Need(ctx, need)
@@ -407,16 +403,29 @@ func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 // ids, joined).
 func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids string) key.Hash {
 	k := key.New().Sum(h).Str(ids).Str(prev.String())
-	named := func(id string) { k.Str(id).Sum(l.p.DataHash[id]).Bool(l.failed[id]) }
-	for _, blk := range b.Blocks {
-		for _, id := range blk.Datasets() {
-			named(id)
-		}
-	}
-	for _, in := range b.Inlines {
-		named(in.Dataset)
+	for id := range named(b) {
+		k.Str(id).Sum(l.p.DataHash[id]).Bool(l.failed[id])
 	}
 	return k.Done()
+}
+
+// named yields the ids of the datasets a briefing names, in its blocks and
+// its inline values (of the prose or a card), in order, with repeats.
+func named(b *content.Briefing) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, blk := range b.Blocks {
+			for _, id := range blk.Datasets() {
+				if !yield(id) {
+					return
+				}
+			}
+		}
+		for _, in := range b.Inlines {
+			if !yield(in.Dataset) {
+				return
+			}
+		}
+	}
 }
 
 // bind binds a briefing's blocks and keeps the result in the memo under
