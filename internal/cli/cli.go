@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,7 +99,13 @@ var usage = func() string {
 // printed to stderr by the time it returns; the error only carries the exit
 // status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	err := run(ctx, args, stdout, stderr)
+	stop, err := profile(os.Getenv("BRIEF_CPUPROFILE"))
+	if err != nil {
+		fmt.Fprintf(stderr, "brief: BRIEF_CPUPROFILE: %v\n", err)
+		return err
+	}
+	err = run(ctx, args, stdout, stderr)
+	stop()
 	if err == nil {
 		return nil
 	}
@@ -792,4 +799,26 @@ func printWarnings(w io.Writer, warns []*diag.Error) {
 		}
 		fmt.Fprintf(w, "%s: warning: %s\n", e.Pos, e.Msg)
 	}
+}
+
+// profile starts a CPU profile of the command into file when one is named
+// (BRIEF_CPUPROFILE, docs/performance.md): what a desk sends with a report
+// of a slow build, and how this project's speed work is measured. stop
+// ends it.
+func profile(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

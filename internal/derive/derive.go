@@ -75,8 +75,10 @@ type Engine struct {
 	curKey  map[string]key.Hash
 	curRaw  map[string]*raw
 	olds    map[key.Hash]*dataset.Dataset // earlier full results that references point to
+	read    map[key.Hash]*raw             // records read this build (nil: none under that key)
 	prefix  map[key.Hash]int              // how many first rows each shares with the current result
 	opened  int
+	runs    int // queries run (Runs)
 	failed  map[string]bool
 	errs    diag.List
 	seen    map[string]bool // error messages reported, so a problem of many snapshots is said once
@@ -140,7 +142,7 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 	e := &Engine{ctx: ctx, defs: map[string]*dataset.Dataset{}, bases: map[string]*dataset.Dataset{},
 		reads: map[string][]string{}, dates: map[string]map[string]bool{}, recs: recs, memo: memo,
 		snaps: map[key.Hash]*snap{}, chains: map[*dataset.Dataset][]key.Hash{}, current: map[string]*dataset.Dataset{},
-		curKey: map[string]key.Hash{}, curRaw: map[string]*raw{}, olds: map[key.Hash]*dataset.Dataset{}, prefix: map[key.Hash]int{},
+		curKey: map[string]key.Hash{}, curRaw: map[string]*raw{}, olds: map[key.Hash]*dataset.Dataset{}, prefix: map[key.Hash]int{}, read: map[key.Hash]*raw{},
 		failed: map[string]bool{}, seen: map[string]bool{}}
 	for _, d := range sets {
 		if d.Derivation() != nil {
@@ -243,6 +245,14 @@ func (e *Engine) Need(ctx context.Context, need map[string][]time.Time) (map[str
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return maps.Clone(e.failed), nil
+}
+
+// Runs is how many times a query ran in this engine: the rest came from
+// the records or the memo (what the cache tests and measures count).
+func (e *Engine) Runs() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.runs
 }
 
 // Err is every problem found so far (a snapshot that binding asked for
@@ -620,6 +630,9 @@ func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
 		return nil, []string{err.Error()}
 	}
 	defer func() { e.pool <- c }()
+	e.mu.Lock()
+	e.runs++
+	e.mu.Unlock()
 	r, err = c.run(e.ctx, e, id, day, sources)
 	if err != nil {
 		e.reportAt(id, withWhen(err, day))

@@ -2,6 +2,7 @@ package derive_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -258,6 +259,11 @@ type records struct {
 	mu         sync.Mutex
 	m          map[string]any
 	gets, puts int
+	// once makes the records behave as the build's cache does: a Get
+	// hands the value over (a second Get of a key in one build misses),
+	// and next starts a build that keeps what the last one used.
+	once bool
+	used map[string]any
 }
 
 func (r *records) Get(k key.Hash) (any, bool) {
@@ -265,6 +271,10 @@ func (r *records) Get(k key.Hash) (any, bool) {
 	defer r.mu.Unlock()
 	r.gets++
 	v, ok := r.m[string(k[:])]
+	if ok && r.once {
+		delete(r.m, string(k[:]))
+		r.used[string(k[:])] = v
+	}
 	return v, ok
 }
 
@@ -272,7 +282,16 @@ func (r *records) Put(k key.Hash, v any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.puts++
+	if r.once {
+		r.used[string(k[:])] = v // for the next build, as the pack is written at the end
+		return
+	}
 	r.m[string(k[:])] = v
+}
+
+// next ends a build of once records: the next holds what this one used.
+func (r *records) next() {
+	r.m, r.used = r.used, map[string]any{}
 }
 
 // TestRecords: results are kept under the key of their inputs; a result
@@ -330,6 +349,41 @@ func TestRecords(t *testing.T) {
 	files["prices"] = prices + "[[rows]]\ndate = 2026-01-23\nclose = 60.0\n"
 	if later := run(files); !slices.Equal(later, first) {
 		t.Errorf("after a later row: %q, want %q", later, first)
+	}
+}
+
+// TestWeeklyRunsOnce: a weekly publish (a new row, and a new briefing
+// dated on it) runs the query once, for the current result that the new
+// briefing shows too, with records that hand a value over once per build
+// as the build's cache does: last week's current result is asked for by
+// last week's briefing and by the references of the weeks before.
+func TestWeeklyRunsOnce(t *testing.T) {
+	recs := &records{m: map[string]any{}, once: true, used: map[string]any{}}
+	src := prices
+	days := []time.Time{day("2026-01-02"), day("2026-01-09"), day("2026-01-16")}
+	build := func() int {
+		t.Helper()
+		sets := parse(t, map[string]string{"prices": src, "x": query("series", "SELECT date, close / FIRST_VALUE(close) OVER (ORDER BY date) * 100 AS rebased FROM prices ORDER BY date")})
+		e, _, _, err := derive.New(context.Background(), sets, nil, recs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Release()
+		if _, err := e.Need(context.Background(), map[string][]time.Time{"x": days}); err != nil || e.Err() != nil {
+			t.Fatal(err, e.Err())
+		}
+		recs.next()
+		return e.Runs()
+	}
+	if n := build(); n != 3 {
+		t.Fatalf("first build: %d runs, want 3 (now, and the first two weeks)", n)
+	}
+	for i, next := range []string{"2026-01-23", "2026-01-30", "2026-02-06"} {
+		src += "[[rows]]\ndate = " + next + "\nclose = " + fmt.Sprint(40+i) + ".0\n"
+		days = append(days, day(next))
+		if n := build(); n != 1 {
+			t.Errorf("weekly publish of %s: %d runs, want 1 (now, which the new briefing shows)", next, n)
+		}
 	}
 }
 

@@ -229,23 +229,31 @@ func (r *raw) bare() *raw {
 	return &raw{names: r.names, rows: r.rows, of: r.of, head: r.head}
 }
 
-// record reads and decodes the record under k, once per build.
+// record reads and decodes the record under k, once per build: the
+// records hand a value over on its first Get, and a result may be asked
+// for twice in one build (a briefing dated on last week's newest row asks
+// for last week's current result, which the references of older weeks
+// read too), so what was read is kept for the second asker. Reading holds
+// the engine's lock: a record is read once, and most are references of a
+// few bytes.
 func (e *Engine) record(k key.Hash) *raw {
 	if e.recs == nil {
 		return nil
 	}
-	v, ok := e.recs.Get(k)
-	if !ok {
-		return nil
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if r, read := e.read[k]; read {
+		return r
 	}
-	b, ok := v.(stored)
-	if !ok {
-		return nil
+	var r *raw
+	if v, ok := e.recs.Get(k); ok {
+		if b, ok := v.(stored); ok {
+			if d, err := decode(b); err == nil {
+				r = d
+			}
+		}
 	}
-	r, err := decode(b)
-	if err != nil {
-		return nil
-	}
+	e.read[k] = r // nil too: there is none, and the next asker need not look
 	return r
 }
 

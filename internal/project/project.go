@@ -119,11 +119,23 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	if err := l.datasets(ctx); err != nil {
 		return nil, err
 	}
-	if err := l.derived(ctx); err != nil {
-		return nil, err
+	// The derived datasets' queries run while the briefings are read;
+	// binding waits for them.
+	derived := make(chan error, 1)
+	go func() { derived <- l.derived(ctx) }()
+	var derr error
+	waited := false
+	wait := func() error {
+		if !waited {
+			derr, waited = <-derived, true
+		}
+		return derr
+	}
+	parsed, err := l.briefings(ctx, wait)
+	if werr := wait(); werr != nil {
+		return nil, werr
 	}
 	defer l.derive.Release()
-	parsed, err := l.briefings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -302,8 +314,9 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
 
 // briefings parses every briefing and binds its blocks, drafts included, so
 // that `check` and `build` refuse the same things. It returns the briefings
-// that parsed.
-func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
+// that parsed. derived waits for the derived datasets, which are made
+// while the briefings are read, before the first binding.
+func (l *loader) briefings(ctx context.Context, derived func() error) ([]*content.Briefing, error) {
 	files, err := listFiles(l.fsys, "content/briefings", ".md")
 	l.errs.Add(err)
 	parse := content.Parse
@@ -337,6 +350,9 @@ func (l *loader) briefings(ctx context.Context) ([]*content.Briefing, error) {
 		}
 		seen[b.Slug] = b.File
 		bindings = append(bindings, binding{b: b, hash: hashes[i], prev: previous(published, b.Date)})
+	}
+	if err := derived(); err != nil {
+		return nil, err
 	}
 	if err := l.needDerived(ctx, bindings); err != nil {
 		return nil, err
