@@ -12,9 +12,9 @@ import (
 
 func main() {
 	n := flag.Int("n", 1000, "number of weekly briefings")
-	derived := flag.String("derived", "", `"query": every briefing quotes a derived dataset over 10,000 daily rows; "column": the same project quoting a column instead`)
+	derived := flag.String("derived", "", `"query": every briefing quotes a derived dataset over 10,000 daily rows; "column": the same project quoting a column instead; "all": the query, with revised rows (every feature of the third round)`)
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: briefgen [-n N] [-derived query|column] DIR")
+		fmt.Fprintln(os.Stderr, "usage: briefgen [-n N] [-derived query|column|all] DIR")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -28,8 +28,10 @@ func main() {
 		err = gen.Write(flag.Arg(0), *n)
 	case "query", "column":
 		err = gen.WriteWithDerived(flag.Arg(0), *n, *derived == "query")
+	case "all":
+		err = gen.WriteAllFeatures(flag.Arg(0), *n)
 	default:
-		err = fmt.Errorf("-derived %q: use query or column", *derived)
+		err = fmt.Errorf("-derived %q: use query, column or all", *derived)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "briefgen:", err)

@@ -45,6 +45,17 @@ func WriteWithEntities(dir string, n int) error { return write(dir, n, false, tr
 // else from a column of daily itself, so that the two projects differ only
 // by the query.
 func WriteWithDerived(dir string, n int, query bool) error {
+	return withDerived(dir, n, query, false)
+}
+
+// WriteAllFeatures is WriteWithDerived with the query, and with revisions:
+// one daily row in 50 was revised three days after its date (so that every
+// briefing's data shows some rows as they stood then). The search index is
+// every site's. It is the project of the preview's measure "with every
+// feature on".
+func WriteAllFeatures(dir string, n int) error { return withDerived(dir, n, true, true) }
+
+func withDerived(dir string, n int, query, revisions bool) error {
 	if err := write(dir, n, false, false); err != nil {
 		return err
 	}
@@ -56,6 +67,9 @@ func WriteWithDerived(dir string, n int, query bool) error {
 	for d := range days {
 		level = math.Max(1, level*(1+(r.Float64()-0.5)*0.04))
 		fmt.Fprintf(&b, "[[rows]]\ndate = %s\nclose = %.2f\nmean_30 = %.2f\n\n", day(d-days+n*7), level, level*0.99)
+		if revisions && d%50 == 0 {
+			fmt.Fprintf(&b, "[[rows.revisions]]\non = %s\nclose = %.2f\n\n", day(d-days+n*7+3), level*1.01)
+		}
 	}
 	files := map[string]string{"data/daily.toml": b.String()}
 	from := "daily"

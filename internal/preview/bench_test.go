@@ -18,9 +18,22 @@ import (
 // briefings, the time from saving one briefing to the reload event reaching
 // a browser's event stream: the watcher's debounce, the incremental rebuild
 // and the event. Figures are in docs/performance.md.
+//
+// all-features is the same with every feature of the third round on
+// (gen.WriteAllFeatures: a derived dataset quoted in every briefing,
+// revised rows, the search index; PDFs are never made by the preview).
 func BenchmarkSaveToReload(b *testing.B) {
+	for _, p := range []struct {
+		name  string
+		write func(string, int) error
+	}{{"plain", gen.Write}, {"all-features", gen.WriteAllFeatures}} {
+		b.Run(p.name, func(b *testing.B) { saveToReload(b, p.write) })
+	}
+}
+
+func saveToReload(b *testing.B, write func(string, int) error) {
 	dir := b.TempDir()
-	if err := gen.Write(dir, 1000); err != nil {
+	if err := write(dir, 1000); err != nil {
 		b.Fatal(err)
 	}
 	srv := preview.New(build.Options{Src: dir}, io.Discard)
