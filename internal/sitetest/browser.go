@@ -120,8 +120,16 @@ func (p *Page) Open(t testing.TB, url string) {
 	err := chromedp.Do(p.Ctx,
 		chromedp.Navigate(url),
 		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingTimeout(20*time.Second))(ctx, tg)
-			return chromedp.Void{}, err
+			// On a loaded machine the poll can start in the page being left,
+			// whose JavaScript context the navigation then destroys: ask again
+			// in the new page's.
+			for try := 0; ; try++ {
+				_, err := chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingTimeout(20*time.Second))(ctx, tg)
+				if err == nil || try == 4 || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+					return chromedp.Void{}, err
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 		},
 	)
 	if err != nil {
