@@ -10,7 +10,6 @@ import (
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/pdf"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // recorder is a printer that keeps the documents a build gives it, and
@@ -32,7 +31,7 @@ func (r *recorder) Print(doc *pdf.Document) ([]byte, error) {
 // its print rendering loaded, four charts drawn as SVG, printed, the Info
 // dictionary written.
 func BenchmarkPrintBriefing(b *testing.B) {
-	browser := pdf.New(context.Background(), sitetest.Chromium(b))
+	browser := pdf.New(context.Background(), printer(b))
 	defer browser.Close()
 	rec := &recorder{next: browser}
 	if _, err := build.Build(context.Background(), build.Options{Src: "../..", Out: filepath.Join(b.TempDir(), "public"), PDF: true, Printer: rec}); err != nil {
@@ -54,7 +53,7 @@ func BenchmarkPrintBriefing(b *testing.B) {
 // placeholders printed by the cold build: what matters is that they are
 // not printed again.
 func BenchmarkWeeklyPublishPDF(b *testing.B) {
-	exe := sitetest.Chromium(b)
+	exe := printer(b)
 	const n = 1000
 	for _, withPDF := range []bool{false, true} {
 		src := b.TempDir()

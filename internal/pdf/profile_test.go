@@ -17,7 +17,6 @@ import (
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/pdf"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // phases gathers the durations the trace hook reports, by phase.
@@ -102,7 +101,7 @@ func TestProfilePrint(t *testing.T) {
 	if os.Getenv("BRIEF_PDF_PROFILE") == "" {
 		t.Skip("a profile, not a test: set BRIEF_PDF_PROFILE=1")
 	}
-	exe := sitetest.Chromium(t)
+	exe := printer(t)
 	if e := os.Getenv(pdf.EnvChrome); e != "" {
 		exe = e
 	}
@@ -198,7 +197,7 @@ func TestProfileStart(t *testing.T) {
 	}
 	exes := strings.Split(os.Getenv("BRIEF_PDF_PROFILE_EXES"), ":")
 	if exes[0] == "" {
-		exes = []string{sitetest.Chromium(t)}
+		exes = []string{printer(t)}
 	}
 	n := 5
 	fmt.Sscan(os.Getenv("BRIEF_PDF_PROFILE_N"), &n)
