@@ -38,6 +38,8 @@ func BenchmarkPrintBriefing(b *testing.B) {
 		b.Fatal(err)
 	}
 	doc := rec.docs[0]
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	for b.Loop() {
 		if _, err := browser.Print(doc); err != nil {
 			b.Fatal(err)
@@ -68,6 +70,8 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("pdf=%v/briefings=%d", withPDF, n), func(b *testing.B) {
+			cpu := cpuClock()
+			defer func() { reportCPU(b, cpu) }()
 			for i := 0; b.Loop(); i++ {
 				name := filepath.Join(src, "content/briefings", fmt.Sprintf("zz-new-%d.md", i))
 				text := fmt.Sprintf("+++\ntitle = \"New %d\"\ndate = %s\n+++\nNew.\n\n```chart\ndataset = \"moves\"\n```\n", i, gen.Start.AddDate(0, 0, 7*n+i).Format("2006-01-02"))
@@ -92,6 +96,8 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("pdf=%v/briefings=%d/no-change", withPDF, n), func(b *testing.B) {
+			cpu := cpuClock()
+			defer func() { reportCPU(b, cpu) }()
 			for b.Loop() {
 				var browser *pdf.Browser
 				if withPDF {

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/brief-desk/brief/internal/build"
+	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/pdf"
 )
 
@@ -250,38 +251,77 @@ func TestProfileStart(t *testing.T) {
 	t.Logf("\n%s", ph.table())
 }
 
-// descendantsCPU is the CPU time (user and system) of the processes below
-// this one, read from /proc: the browser's.
-func descendantsCPU() time.Duration {
-	parent := map[int]int{}
-	ticks := map[int]int64{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		var pid int
-		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
-			continue
-		}
-		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
-		var ppid int
-		var ut, st int64
-		fmt.Sscan(f[1], &ppid)
-		fmt.Sscan(f[11], &ut)
-		fmt.Sscan(f[12], &st)
-		parent[pid], ticks[pid] = ppid, ut+st
+// TestProfileWeekly is the weekly publish of BenchmarkWeeklyPublishPDF
+// (1,000 generated briefings, one new, cache warm) as a timeline: when
+// each phase of the print began and how long it took, from the build's
+// start, beside the build's time without PDFs. BRIEF_PDF_PROFILE_N builds
+// of each (default 5), alternated.
+func TestProfileWeekly(t *testing.T) {
+	if os.Getenv("BRIEF_PDF_PROFILE") == "" {
+		t.Skip("a profile, not a test: set BRIEF_PDF_PROFILE=1")
 	}
-	self := os.Getpid()
-	var sum int64
-	for pid, tk := range ticks {
-		for p := parent[pid]; p > 1; p = parent[p] {
-			if p == self {
-				sum += tk
-				break
+	exe := printer(t)
+	const n = 1000
+	runs := 5
+	fmt.Sscan(os.Getenv("BRIEF_PDF_PROFILE_N"), &runs)
+	type site struct {
+		src  string
+		opts build.Options
+	}
+	var sites [2]site
+	for i, withPDF := range []bool{false, true} {
+		src := t.TempDir()
+		if err := gen.Write(src, n); err != nil {
+			t.Fatal(err)
+		}
+		opts := build.Options{Future: true, Src: src, Out: filepath.Join(t.TempDir(), "public"), CacheDir: filepath.Join(t.TempDir(), "cache"), PDF: withPDF}
+		if withPDF {
+			opts.Printer = &recorder{}
+		}
+		if _, err := build.Build(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		sites[i] = site{src, opts}
+	}
+	var ph phases
+	var mu sync.Mutex
+	var start time.Time
+	pdf.SetTrace(func(phase string, d time.Duration) {
+		mu.Lock()
+		at := time.Since(start) - d
+		mu.Unlock()
+		ph.add(phase+" (began at)", at)
+		ph.add(phase, d)
+	})
+	defer pdf.SetTrace(nil)
+	for i := range runs {
+		for j, s := range sites {
+			name := filepath.Join(s.src, "content/briefings", fmt.Sprintf("zz-new-%d.md", i))
+			text := fmt.Sprintf("+++\ntitle = \"New %d\"\ndate = %s\n+++\nNew.\n\n```chart\ndataset = \"moves\"\n```\n", i, gen.Start.AddDate(0, 0, 7*n+i).Format("2006-01-02"))
+			if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			opts := s.opts
+			var b *pdf.Browser
+			if j == 1 {
+				b = pdf.New(context.Background(), exe)
+				opts.Printer = b
+			}
+			mu.Lock()
+			start = time.Now()
+			mu.Unlock()
+			if _, err := build.Build(context.Background(), opts); err != nil {
+				t.Fatal(err)
+			}
+			built := time.Since(start)
+			if b != nil {
+				b.Close()
+				ph.add("build with PDFs (Build returns)", built)
+				ph.add("build with PDFs and the browser closed", time.Since(start))
+			} else {
+				ph.add("build without PDFs", built)
 			}
 		}
 	}
-	return time.Duration(sum) * 10 * time.Millisecond // USER_HZ is 100
+	t.Logf("%s\n%s", exe, ph.table())
 }
