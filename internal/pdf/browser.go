@@ -149,7 +149,7 @@ func (b *Browser) start() error {
 // Start starts the browser in the background, for a caller that knows it
 // will print: the first Print waits for the start under way, and an error
 // of the start is Print's.
-func (b *Browser) Start() { go b.start() } //nolint:errcheck // Print reports it
+func (b *Browser) Start() { go b.start() }
 
 // Close stops the browser, if it started, and waits for it to exit.
 func (b *Browser) Close() error {
