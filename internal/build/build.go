@@ -122,7 +122,9 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	var pl *render.Plan
 	if err == nil {
 		fitMemLimit()
-		pl, err = render.New(p, opts.render())
+		if pl, err = render.New(p, opts.render()); err == nil {
+			prestart(pl, c.disk, opts.Printer)
+		}
 	}
 	if cerr := checks.Wait(); cerr != nil {
 		return nil, cerr
@@ -152,6 +154,30 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	return res, nil
 }
 
+// prestart starts the printer's browser now, while the output is checked
+// and opened, when it can (a *pdf.Browser) and the plan has a PDF that the
+// disk cache does not hold, which will be printed: never when every PDF
+// is the previous output's.
+func prestart(pl *render.Plan, d *diskCache, p render.Printer) {
+	s, ok := p.(interface{ Start() })
+	if !ok {
+		return
+	}
+	for _, o := range pl.Outputs {
+		if o.Stage != render.StageApart {
+			continue
+		}
+		if d == nil {
+			s.Start()
+			return
+		}
+		if _, ok := d.getMeta(o); !ok {
+			s.Start()
+			return
+		}
+	}
+}
+
 // InMemory loads the project and makes every file of its site in memory,
 // with no cache and nothing written: what `brief check` checks.
 func InMemory(ctx context.Context, opts Options) (*project.Project, *Snapshot, error) {
@@ -172,59 +198,161 @@ func InMemory(ctx context.Context, opts Options) (*project.Project, *Snapshot, e
 }
 
 // run makes every output of a plan into w, stage by stage, in parallel
-// within a stage. Every output is got or made in one place, getOrMake. All
-// errors of all stages are returned together; ctx's error stops it.
+// within a stage; the outputs of render.StageApart (the PDFs) from the
+// start, beside the stages, each output that shows the size of one waiting
+// for that one alone. Every output is got or made in one place, getOrMake.
+// All errors of all stages are returned together; ctx's error stops it.
 func run(ctx context.Context, pl *render.Plan, w *publish.Writer, c caches, progress func(done, total int)) ([]string, error) {
-	var mu sync.Mutex
-	var made []string
-	sizes := map[string]int{}
-	sizeOf := func(path string) int {
-		mu.Lock()
-		defer mu.Unlock()
-		return sizes[path]
+	stages := pl.Stages()
+	r := &runner{w: w, c: c, progress: progress, total: len(pl.Outputs), sizes: map[string]int{}}
+	apart := stages[render.StageApart]
+	r.apart = make(map[string]chan struct{}, len(apart))
+	for _, o := range apart {
+		r.apart[o.Path] = make(chan struct{})
 	}
+	var wg sync.WaitGroup
+	apartErrs := r.startApart(ctx, apart, &wg)
 	var errs diag.List
-	var done atomic.Int64
-	for _, stage := range pl.Stages() {
-		outErrs := make([]error, len(stage))
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		record := func(i int, o *render.Output, n int, fresh bool, err error) {
-			mu.Lock()
-			sizes[o.Path] = n
-			if fresh {
-				made = append(made, o.Path)
-			}
-			mu.Unlock()
-			outErrs[i] = err
-			if progress != nil {
-				progress(int(done.Add(1)), len(pl.Outputs))
-			}
-		}
-		for i, o := range stage {
-			o.Key = o.SizedKey(sizeOf) // the earlier stages are done
-			// What the preview made last time is written here, not in a
-			// goroutine each: almost every output, on every save.
-			if data, ok := c.mem.get(o.Path, o.Key); ok {
-				record(i, o, len(data), false, w.Write(o.Path, data))
-				continue
-			}
-			g.Go(func() error {
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				n, fresh, err := getOrMake(o, w, c, sizeOf)
-				record(i, o, n, fresh, err)
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
+	for _, stage := range stages[:render.StageApart] {
+		outErrs, err := r.stage(ctx, stage)
+		if err != nil {
+			wg.Wait()
 			return nil, err
 		}
 		errs.Add(outErrs...)
 	}
-	slices.Sort(made)
-	return made, errs.Err()
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	errs.Add(apartErrs...)
+	slices.Sort(r.made)
+	return r.made, errs.Err()
+}
+
+// runner is what run's goroutines share.
+type runner struct {
+	w        *publish.Writer
+	c        caches
+	progress func(done, total int)
+	total    int
+	done     atomic.Int64
+	// apart has a channel for each output of render.StageApart, closed
+	// once it is made (or failed): sizeOf waits for it.
+	apart map[string]chan struct{}
+
+	mu    sync.Mutex
+	made  []string
+	sizes map[string]int
+}
+
+// sizeOf is the size of an output made (render.Sizes); of an output of
+// render.StageApart, once it is made.
+func (r *runner) sizeOf(path string) int {
+	if ch, ok := r.apart[path]; ok {
+		<-ch
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sizes[path]
+}
+
+// waits says whether an output shows the size of an output of
+// render.StageApart, and so may wait for it.
+func (r *runner) waits(o *render.Output) bool {
+	for _, p := range o.Sized {
+		if _, ok := r.apart[p]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *runner) record(o *render.Output, n int, fresh bool) {
+	r.mu.Lock()
+	r.sizes[o.Path] = n
+	if fresh {
+		r.made = append(r.made, o.Path)
+	}
+	r.mu.Unlock()
+	if r.progress != nil {
+		r.progress(int(r.done.Add(1)), r.total)
+	}
+}
+
+// one gets or makes an output whose earlier stages are done: first from
+// the memory cache, unless memo says it was looked for there (with its
+// sized key).
+func (r *runner) one(o *render.Output, memo bool) error {
+	if !memo {
+		o.Key = o.SizedKey(r.sizeOf)
+		if data, ok := r.c.mem.get(o.Path, o.Key); ok {
+			r.record(o, len(data), false)
+			return r.w.Write(o.Path, data)
+		}
+	}
+	n, fresh, err := getOrMake(o, r.w, r.c, r.sizeOf)
+	r.record(o, n, fresh)
+	return err
+}
+
+// stage makes the outputs of one stage, GOMAXPROCS at a time, and returns
+// each one's error, or ctx's.
+func (r *runner) stage(ctx context.Context, stage []*render.Output) ([]error, error) {
+	outErrs := make([]error, len(stage))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, o := range stage {
+		// What the preview made last time is written here, not in a
+		// goroutine each: almost every output, on every save. An output
+		// that shows a PDF's size waits for it in a goroutine.
+		memo := !r.waits(o)
+		if memo {
+			o.Key = o.SizedKey(r.sizeOf)
+			if data, ok := r.c.mem.get(o.Path, o.Key); ok {
+				r.record(o, len(data), false)
+				outErrs[i] = r.w.Write(o.Path, data)
+				continue
+			}
+		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			outErrs[i] = r.one(o, memo)
+			return nil
+		})
+	}
+	return outErrs, g.Wait()
+}
+
+// apartLimit is how many outputs of render.StageApart are made at once:
+// as many as the browser has tabs, and the next pages ready.
+const apartLimit = 4
+
+// startApart starts making the outputs of render.StageApart, apartLimit
+// at a time, beside the stages; wg is done when all are. It returns their
+// errors, to be read once wg is done.
+func (r *runner) startApart(ctx context.Context, apart []*render.Output, wg *sync.WaitGroup) []error {
+	errs := make([]error, len(apart))
+	sem := make(chan struct{}, apartLimit)
+	for i, o := range apart {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(r.apart[o.Path])
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			if ctx.Err() == nil {
+				errs[i] = r.one(o, false)
+			}
+		}()
+	}
+	return errs
 }
 
 // getOrMake writes an output that the memory cache does not hold (run

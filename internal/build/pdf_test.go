@@ -22,9 +22,27 @@ import (
 // printed: the build's side of the PDF edition, without a browser
 // (internal/pdf's tests print for real).
 type fakePrinter struct {
-	mu    sync.Mutex
-	paths []string
-	html  map[string]string
+	mu     sync.Mutex
+	paths  []string
+	html   map[string]string
+	starts int // Start calls: a browser started before the first print
+}
+
+// Start is *pdf.Browser's: the build calls it as soon as its plan shows a
+// PDF that the cache lacks.
+func (f *fakePrinter) Start() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.starts++
+}
+
+// started says how many times Start was called since the last call.
+func (f *fakePrinter) started() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := f.starts
+	f.starts = 0
+	return n
 }
 
 func (f *fakePrinter) Print(doc *pdf.Document) ([]byte, error) {
@@ -50,8 +68,9 @@ func (f *fakePrinter) printed() []string {
 // TestPDFWeeklyPublish: with [pdf] enabled, each briefing is printed once;
 // a rebuild prints nothing; a new briefing prints only itself (its
 // neighbour's page changes, its neighbour's PDF does not); an edit prints
-// only the edited briefing. The page and the lists link each PDF with its
-// size, and the cached site equals one built without cache.
+// only the edited briefing. The browser is started early (Start) exactly
+// when something is to be printed. The page and the lists link each PDF
+// with its size, and the cached site equals one built without cache.
 func TestPDFWeeklyPublish(t *testing.T) {
 	dir := sitetest.Write(t, strings.Replace(fixture.Archive("weekly"), "-- site.toml --\n", "-- site.toml --\n[pdf]\nenabled = true\npaper = \"letter\"\n", 1))
 	// [pdf] must come after the top-level keys.
@@ -81,6 +100,9 @@ func TestPDFWeeklyPublish(t *testing.T) {
 		res := mustBuild(t, opts)
 		if got := fp.printed(); !slices.Equal(got, s.printed) {
 			t.Errorf("%s: printed %v, want %v", s.name, got, s.printed)
+		}
+		if got, want := fp.started(), min(1, len(s.printed)); got != want {
+			t.Errorf("%s: the browser was started early %d times, want %d", s.name, got, want)
 		}
 		if s.name == "a new briefing" && !slices.Contains(res.Made, w2) {
 			t.Errorf("%s: the neighbour's page was not made again: %v", s.name, res.Made)

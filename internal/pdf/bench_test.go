@@ -10,7 +10,6 @@ import (
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/pdf"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // recorder is a printer that keeps the documents a build gives it, and
@@ -32,13 +31,15 @@ func (r *recorder) Print(doc *pdf.Document) ([]byte, error) {
 // its print rendering loaded, four charts drawn as SVG, printed, the Info
 // dictionary written.
 func BenchmarkPrintBriefing(b *testing.B) {
-	browser := pdf.New(context.Background(), sitetest.Chromium(b))
+	browser := pdf.New(context.Background(), printer(b))
 	defer browser.Close()
 	rec := &recorder{next: browser}
 	if _, err := build.Build(context.Background(), build.Options{Src: "../..", Out: filepath.Join(b.TempDir(), "public"), PDF: true, Printer: rec}); err != nil {
 		b.Fatal(err)
 	}
 	doc := rec.docs[0]
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	for b.Loop() {
 		if _, err := browser.Print(doc); err != nil {
 			b.Fatal(err)
@@ -54,7 +55,7 @@ func BenchmarkPrintBriefing(b *testing.B) {
 // placeholders printed by the cold build: what matters is that they are
 // not printed again.
 func BenchmarkWeeklyPublishPDF(b *testing.B) {
-	exe := sitetest.Chromium(b)
+	exe := printer(b)
 	const n = 1000
 	for _, withPDF := range []bool{false, true} {
 		src := b.TempDir()
@@ -69,6 +70,8 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("pdf=%v/briefings=%d", withPDF, n), func(b *testing.B) {
+			cpu := cpuClock()
+			defer func() { reportCPU(b, cpu) }()
 			for i := 0; b.Loop(); i++ {
 				name := filepath.Join(src, "content/briefings", fmt.Sprintf("zz-new-%d.md", i))
 				text := fmt.Sprintf("+++\ntitle = \"New %d\"\ndate = %s\n+++\nNew.\n\n```chart\ndataset = \"moves\"\n```\n", i, gen.Start.AddDate(0, 0, 7*n+i).Format("2006-01-02"))
@@ -93,6 +96,8 @@ func BenchmarkWeeklyPublishPDF(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("pdf=%v/briefings=%d/no-change", withPDF, n), func(b *testing.B) {
+			cpu := cpuClock()
+			defer func() { reportCPU(b, cpu) }()
 			for b.Loop() {
 				var browser *pdf.Browser
 				if withPDF {

@@ -48,6 +48,17 @@ const defaultRoot = "https://print.invalid/"
 // page whose charts never say they are drawn fails instead of hanging.
 const printTimeout = 60 * time.Second
 
+// trace, when not nil, is told how long each phase of a print took: set by
+// the package's profile test (export_test.go), nil otherwise.
+var trace func(phase string, d time.Duration)
+
+// traced reports the time since start to trace under phase.
+func traced(phase string, start time.Time) {
+	if trace != nil {
+		trace(phase, time.Since(start))
+	}
+}
+
 // Browser is one headless Chromium, started on the first Print and
 // stopped by Close. Print may be called from many goroutines: at most
 // Tabs pages print at once, each on a tab of its own.
@@ -70,9 +81,10 @@ type Browser struct {
 
 type tab struct {
 	ctx    context.Context
-	cancel context.CancelFunc
-	paper  Paper // the paper its viewport was set up for
-	ready  bool  // set up at all
+	cancel context.CancelFunc // nil for the first
+	first  bool               // the browser's own first tab
+	paper  Paper              // the paper its viewport was set up for
+	ready  bool               // its viewport set up at all
 
 	mu  sync.Mutex
 	doc *Document // being printed: its requests are answered from memory
@@ -102,6 +114,7 @@ func (b *Browser) Printed() int {
 
 func (b *Browser) start() error {
 	b.startOnce.Do(func() {
+		defer traced("browser start", time.Now())
 		b.mu.Lock()
 		b.started = true
 		b.mu.Unlock()
@@ -120,17 +133,29 @@ func (b *Browser) start() error {
 		ctx, cancel := chromedp.NewContext(alloc)
 		b.ctx = ctx
 		b.cancel = func() { cancel(); cancelAlloc() }
-		if _, err := chromedp.Run(ctx, chromedp.Func(func(context.Context, *chromedp.Target) error { return nil })); err != nil {
+		// The browser's first run attaches to the tab it opens with, which
+		// is the first to print on: opening another would cost a target.
+		first := &tab{ctx: ctx, first: true}
+		if err := first.intercept(); err != nil {
 			b.startErr = fmt.Errorf("starting %s: %w", b.exe, err)
+			return
 		}
+		b.made <- struct{}{}
+		b.tabs <- first
 	})
 	return b.startErr
 }
 
-// Close stops the browser, if it started, and the server.
+// Start starts the browser in the background, for a caller that knows it
+// will print: the first Print waits for the start under way, and an error
+// of the start is Print's.
+func (b *Browser) Start() { go b.start() }
+
+// Close stops the browser, if it started, and waits for it to exit.
 func (b *Browser) Close() error {
 	b.startOnce.Do(func() { b.startErr = errors.New("closed") })
 	if b.cancel != nil {
+		defer traced("browser close", time.Now())
 		b.cancel()
 	}
 	return nil
@@ -149,17 +174,28 @@ func (b *Browser) get() (*tab, error) {
 		return t, nil
 	case b.made <- struct{}{}:
 		ctx, cancel := chromedp.NewContext(b.ctx)
-		return &tab{ctx: ctx, cancel: cancel}, nil
+		t := &tab{ctx: ctx, cancel: cancel}
+		start := time.Now()
+		if err := t.intercept(); err != nil {
+			cancel()
+			<-b.made
+			return nil, fmt.Errorf("opening a tab: %w", err)
+		}
+		traced("new tab + fetch enable", start)
+		return t, nil
 	case <-b.ctx.Done():
 		return nil, b.ctx.Err()
 	}
 }
 
 // put gives a tab back; a tab that failed is closed, making room for a
-// new one.
+// new one (the browser's first tab is left open and unused: closing it
+// would close the browser).
 func (b *Browser) put(t *tab, failed bool) {
 	if failed {
-		t.cancel()
+		if !t.first {
+			t.cancel()
+		}
 		<-b.made
 		return
 	}
@@ -182,6 +218,7 @@ func (b *Browser) Print(doc *Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer traced("print total (after start)", time.Now())
 	data, err := b.print(t, doc)
 	b.put(t, err != nil)
 	if err != nil {
@@ -190,31 +227,26 @@ func (b *Browser) Print(doc *Document) ([]byte, error) {
 	b.mu.Lock()
 	b.printed++
 	b.mu.Unlock()
+	defer traced("info rewrite", time.Now())
 	return fixInfo(data, doc)
 }
 
 func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 	paper := doc.Paper.size()
 	if !t.ready || t.paper != doc.Paper {
-		// The first call on a tab opens it: without a timeout, which would
-		// close the tab when it ends.
 		width := int64((paper.width - 2*marginSide) * 96)
-		var err error
-		if !t.ready {
-			err = t.intercept()
-		}
-		if err == nil {
-			err = chromedp.Do(t.ctx,
-				chromedp.EmulateViewport(width, int64((paper.height-marginTop-marginBottom)*96)),
-				chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-						Media:    "print",
-						Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}},
-					})
-					return err
-				}),
-			)
-		}
+		setup := time.Now()
+		err := chromedp.Do(t.ctx,
+			chromedp.EmulateViewport(width, int64((paper.height-marginTop-marginBottom)*96)),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Media:    "print",
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}},
+				})
+				return err
+			}),
+		)
+		traced("viewport + media", setup)
 		if err != nil {
 			return nil, fmt.Errorf("opening a tab: %w", err)
 		}
@@ -235,12 +267,17 @@ func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 	// "finished" event; a page without charts has no script.
 	const ready = `Promise.all([window.briefDrawn, document.fonts.ready]).then(function () { return true; })`
 	data, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		start := time.Now()
 		if _, err := chromedp.Navigate(url)(ctx, tg); err != nil {
 			return nil, err
 		}
+		traced("navigate (to load event)", start)
+		start = time.Now()
 		if _, err := chromedp.Evaluate[bool](ready, chromedp.EvalAwaitPromise)(ctx, tg); err != nil {
 			return nil, fmt.Errorf("waiting for the charts: %w", err)
 		}
+		traced("charts finished + fonts ready", start)
+		defer traced("Page.printToPDF", time.Now())
 		return chromedp.PrintToPDF(
 			chromedp.PDFPaper(chromedp.PaperSize{Width: paper.width, Height: paper.height}),
 			chromedp.PDFMargins(marginTop, marginSide, marginBottom, marginSide),
@@ -260,7 +297,8 @@ func (b *Browser) print(t *tab, doc *Document) ([]byte, error) {
 }
 
 // intercept has the tab's requests answered by answer: the first call on
-// the tab, which opens it.
+// the tab, which opens it (and, on the first tab, starts the browser;
+// without a timeout, which would close the tab when it ends).
 func (t *tab) intercept() error {
 	if err := chromedp.Listen(t.ctx, func(ev any) {
 		if ev, ok := ev.(*fetch.EventRequestPaused); ok {
@@ -278,6 +316,7 @@ func (t *tab) intercept() error {
 // memory; any other address (a chart library from a CDN, an image the
 // prose links) from the network, as the page on the web would.
 func (t *tab) answer(ev *fetch.EventRequestPaused) {
+	defer traced("answer "+path.Base(ev.Request.URL), time.Now())
 	t.mu.Lock()
 	doc := t.doc
 	t.mu.Unlock()

@@ -16,6 +16,30 @@ import (
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
+// printer is the browser the tests print with, as brief finds it
+// (pdf.Find: BRIEF_CHROME, then Chromium's headless shell, then chromium);
+// the test is skipped without one.
+func printer(t testing.TB) string {
+	t.Helper()
+	exe, err := pdf.Find()
+	if err != nil {
+		sitetest.SkipWithout(t, "Chromium", "apt-get install chromium-headless-shell chromium")
+	}
+	return exe
+}
+
+// printers are the browsers a test prints with: printer's, and the full
+// Chromium too where both are installed (brief's fallback).
+func printers(t testing.TB) []string {
+	t.Helper()
+	exe := printer(t)
+	full := sitetest.Chromium(t)
+	if real, err := filepath.EvalSymlinks(full); err == nil && real != exe && full != exe {
+		return []string{exe, full}
+	}
+	return []string{exe}
+}
+
 // pdfText runs pdftotext -layout on a PDF.
 func pdfText(t *testing.T, data []byte) string {
 	t.Helper()
@@ -46,8 +70,16 @@ func pdfInfo(t *testing.T, data []byte) string {
 	return string(out)
 }
 
+// TestPrint prints a long table with each browser brief may use: the
+// running head, the foot, the header on every page, the Info dictionary,
+// the same bytes twice.
 func TestPrint(t *testing.T) {
-	exe := sitetest.Chromium(t)
+	for _, exe := range printers(t) {
+		t.Run(filepath.Base(exe), func(t *testing.T) { testPrint(t, exe) })
+	}
+}
+
+func testPrint(t *testing.T, exe string) {
 	b := pdf.New(context.Background(), exe)
 	defer b.Close()
 	var rows strings.Builder

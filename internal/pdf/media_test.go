@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/brief-desk/brief/internal/pdf"
-	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // TestPrintMedia: a page loads as it prints, with print styles and at the
@@ -14,7 +13,7 @@ import (
 // sheet before they are drawn; a tab set up for one paper is set up again
 // for the other.
 func TestPrintMedia(t *testing.T) {
-	b := pdf.New(context.Background(), sitetest.Chromium(t))
+	b := pdf.New(context.Background(), printer(t))
 	defer b.Close()
 	for _, tt := range []struct {
 		paper pdf.Paper

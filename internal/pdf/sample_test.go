@@ -20,7 +20,7 @@ import (
 // real browser, and returns the folder and the browser.
 func buildPDF(t *testing.T, src string) (string, *pdf.Browser) {
 	t.Helper()
-	exe := sitetest.Chromium(t)
+	exe := printer(t)
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		sitetest.SkipWithout(t, "pdftotext", "apt-get install poppler-utils")
 	}
@@ -186,7 +186,7 @@ Before the table.
 // prints nothing and never starts the browser, the largest part of a
 // publish with PDFs.
 func TestRebuildStartsNoBrowser(t *testing.T) {
-	exe := sitetest.Chromium(t)
+	exe := printer(t)
 	dir := sitetest.Write(t, `
 -- site.toml --
 title = "Desk"

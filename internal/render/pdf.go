@@ -60,16 +60,16 @@ func (r *renderer) briefingPDF(b *project.Briefing, i int) *Output {
 	for _, l := range b.Links {
 		k.Int(l.Start).Int(l.End).Str(l.Href).Str(l.Title)
 	}
+	page := r.infos[i].Path // read here: the lists' stage, which a print may outlast, writes r.infos
 	return &Output{
-		Path: rel, Stage: StageFiles, Key: k.Done(),
+		Path: rel, Stage: StageApart, Key: k.Done(),
 		Make: func(Sizes) ([]byte, error) {
-			page, err := r.printBytes(b, i)
+			html, err := r.printBytes(b, i)
 			if err != nil {
 				return nil, err
 			}
-			info := r.infos[i]
 			doc := &pdf.Document{
-				Root: r.p.Config.BaseURL, Path: info.Path, HTML: page, Files: r.assetFile,
+				Root: r.p.Config.BaseURL, Path: page, HTML: html, Files: r.assetFile,
 				Title: b.Title, Author: r.p.Config.Author, Subject: b.Summary, Head: r.p.Config.Title,
 				Date: b.Date, Stamp: b.Date, Paper: pdf.Paper(r.p.Config.PDF.Paper),
 			}

@@ -51,6 +51,11 @@ const (
 	// StageLists: the home page, tag pages, feed and sitemap, which show
 	// every workbook's size.
 	StageLists
+	// StageApart: outputs that read no sizes and take long, the PDFs
+	// (printed by a browser): made beside the other stages from the start
+	// of the build, so that the browser starts at once; an output that
+	// shows the size of one waits for it alone.
+	StageApart
 	stages
 )
 
