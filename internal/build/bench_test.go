@@ -56,7 +56,7 @@ func benchCold(b *testing.B, n int, write func(dir string, n int) error) {
 
 // TestGeneratedProjectBuilds keeps the generator honest: its output must
 // build into exactly the site the contract describes, every briefing with its
-// page and workbook and every tag with its page.
+// page and workbook, every year and every tag with its page.
 func TestGeneratedProjectBuilds(t *testing.T) {
 	src := t.TempDir()
 	if err := gen.Write(src, 12); err != nil {
@@ -80,7 +80,12 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	want := []string{"404.html", "assets/brief.css", "assets/brief.js", "assets/echarts.LICENSE.txt", "assets/echarts.min.js", "assets/search.js", "data/datasets.xlsx",
 		"feed.xml", "index.html", "search/index.js", "sitemap.xml", "tags/index.html"}
 	tags := map[string]bool{}
+	years := map[int]bool{}
 	for _, b := range p.Briefings {
+		if y := b.Date.Year(); !years[y] { // a page a year
+			years[y] = true
+			want = append(want, fmt.Sprintf("archive/%d/index.html", y))
+		}
 		if len(b.Views) != 4 {
 			t.Errorf("%s: %d blocks, want 3 charts and a table", b.File, len(b.Views))
 		}
