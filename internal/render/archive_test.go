@@ -612,3 +612,31 @@ func TestSitemapIndex(t *testing.T) {
 		})
 	}
 }
+
+// TestSitemapPartsStayPut: in a sitemap cut into several files, a new
+// briefing changes the last file and the index, not every file shifted by
+// one; the cached build equals one without cache.
+func TestSitemapPartsStayPut(t *testing.T) {
+	render.SetSitemapLimits(t, 25, 50<<20)
+	dir, _ := writeArchive(t, 107)
+	cached := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	buildArchive(t, cached)
+	writeBriefing(t, dir, 107)
+	res := buildArchive(t, cached)
+	var written []string
+	for _, f := range res.Files {
+		if strings.HasPrefix(f, "sitemap") && !res.Same[f] {
+			written = append(written, f)
+		}
+	}
+	// 108 briefings, the home page, the topic index and two topics: 112
+	// URLs, the last 12 in sitemap-5.xml.
+	if want := []string{"sitemap-5.xml", "sitemap.xml"}; !slices.Equal(written, want) {
+		t.Errorf("a new briefing wrote %v, want %v", written, want)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	buildArchive(t, build.Options{Src: dir, Out: out})
+	if got, want := tree(t, filepath.Join(dir, "public")), tree(t, out); !maps(got, want) {
+		t.Error("the cached build differs from a build without cache")
+	}
+}
