@@ -12,6 +12,7 @@ import (
 	model "github.com/brief-desk/brief/internal/project"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -204,5 +205,43 @@ func BenchmarkDerived(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkEditLarge is a rebuild, cache warm, after an edit to one
+// briefing's prose in a generated archive of BRIEF_BENCH_LARGE briefings
+// (100000 for the figure); skipped without it, as generating and
+// building that archive takes minutes and gigabytes. Run it with
+// -cpuprofile to see where the time goes (docs/performance.md).
+func BenchmarkEditLarge(b *testing.B) {
+	n, _ := strconv.Atoi(os.Getenv("BRIEF_BENCH_LARGE"))
+	if n <= 0 {
+		b.Skip("set BRIEF_BENCH_LARGE to a number of briefings (100000 for the issue's figure)")
+	}
+	src := b.TempDir()
+	if err := gen.Write(src, n); err != nil {
+		b.Fatal(err)
+	}
+	opts := build.Options{Future: true, Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(src, "content/briefings", fmt.Sprintf("week-%05d.md", n/2))
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if err := os.WriteFile(file, fmt.Appendf(slices.Clip(orig), "\nEdit %d.\n", i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		res, err := build.Build(context.Background(), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.Logf("made %d outputs, wrote %d files", len(res.Made), res.Written)
+		}
 	}
 }
