@@ -12,6 +12,7 @@ import (
 	model "github.com/brief-desk/brief/internal/project"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -211,8 +212,9 @@ func BenchmarkDerived(b *testing.B) {
 // BenchmarkEditLarge is a rebuild, cache warm, after an edit to one
 // briefing's prose in a generated archive of BRIEF_BENCH_LARGE briefings
 // (100000 for the figure); skipped without it, as generating and
-// building that archive takes minutes and gigabytes. Run it with
-// -cpuprofile to see where the time goes (docs/performance.md).
+// building that archive takes minutes and gigabytes. BRIEF_BENCH_CPUPROFILE
+// names a file for a CPU profile of the edits alone (-cpuprofile would
+// hold the cold build too): see docs/performance.md.
 func BenchmarkEditLarge(b *testing.B) {
 	n, _ := strconv.Atoi(os.Getenv("BRIEF_BENCH_LARGE"))
 	if n <= 0 {
@@ -230,6 +232,17 @@ func BenchmarkEditLarge(b *testing.B) {
 	orig, err := os.ReadFile(file)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if path := os.Getenv("BRIEF_BENCH_CPUPROFILE"); path != "" { // the edits only, not the cold build
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
