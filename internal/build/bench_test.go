@@ -12,6 +12,8 @@ import (
 	model "github.com/brief-desk/brief/internal/project"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,7 +58,7 @@ func benchCold(b *testing.B, n int, write func(dir string, n int) error) {
 
 // TestGeneratedProjectBuilds keeps the generator honest: its output must
 // build into exactly the site the contract describes, every briefing with its
-// page and workbook and every tag with its page.
+// page and workbook, every year and every tag with its page.
 func TestGeneratedProjectBuilds(t *testing.T) {
 	src := t.TempDir()
 	if err := gen.Write(src, 12); err != nil {
@@ -80,7 +82,12 @@ func TestGeneratedProjectBuilds(t *testing.T) {
 	want := []string{"404.html", "assets/brief.css", "assets/brief.js", "assets/echarts.LICENSE.txt", "assets/echarts.min.js", "assets/search.js", "data/datasets.xlsx",
 		"feed.xml", "index.html", "search/index.js", "sitemap.xml", "tags/index.html"}
 	tags := map[string]bool{}
+	years := map[int]bool{}
 	for _, b := range p.Briefings {
+		if y := b.Date.Year(); !years[y] { // a page a year
+			years[y] = true
+			want = append(want, fmt.Sprintf("archive/%d/index.html", y))
+		}
 		if len(b.Views) != 4 {
 			t.Errorf("%s: %d blocks, want 3 charts and a table", b.File, len(b.Views))
 		}
@@ -199,5 +206,55 @@ func BenchmarkDerived(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkEditLarge is a rebuild, cache warm, after an edit to one
+// briefing's prose in a generated archive of BRIEF_BENCH_LARGE briefings
+// (100000 for the figure); skipped without it, as generating and
+// building that archive takes minutes and gigabytes. BRIEF_BENCH_CPUPROFILE
+// names a file for a CPU profile of the edits alone (-cpuprofile would
+// hold the cold build too): see docs/performance.md.
+func BenchmarkEditLarge(b *testing.B) {
+	n, _ := strconv.Atoi(os.Getenv("BRIEF_BENCH_LARGE"))
+	if n <= 0 {
+		b.Skip("set BRIEF_BENCH_LARGE to a number of briefings (100000 for the issue's figure)")
+	}
+	src := b.TempDir()
+	if err := gen.Write(src, n); err != nil {
+		b.Fatal(err)
+	}
+	opts := build.Options{Future: true, Src: src, Out: filepath.Join(b.TempDir(), "public"), CacheDir: filepath.Join(b.TempDir(), "cache")}
+	if _, err := build.Build(context.Background(), opts); err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(src, "content/briefings", fmt.Sprintf("week-%05d.md", n/2))
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if path := os.Getenv("BRIEF_BENCH_CPUPROFILE"); path != "" { // the edits only, not the cold build
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if err := os.WriteFile(file, fmt.Appendf(slices.Clip(orig), "\nEdit %d.\n", i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		res, err := build.Build(context.Background(), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.Logf("made %d outputs, wrote %d files", len(res.Made), res.Written)
+		}
 	}
 }

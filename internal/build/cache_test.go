@@ -98,6 +98,7 @@ func TestCacheNeverStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("new briefing", rebuild(), []string{
+		"archive/2026/index.html", // its year's page
 		"briefings/w2/index.html", // its pager now links to a newer briefing
 		"briefings/w3/index.html", "feed.xml", "index.html", "sitemap.xml",
 	})
@@ -109,7 +110,7 @@ func TestCacheNeverStale(t *testing.T) {
 	old := sitetest.Tree(t, filepath.Join(dir, "public"))
 	res := rebuild()
 	check("briefing renamed", res, []string{
-		"briefings/w2/index.html", "briefings/w4/index.html", "feed.xml", "index.html", "sitemap.xml",
+		"archive/2026/index.html", "briefings/w2/index.html", "briefings/w4/index.html", "feed.xml", "index.html", "sitemap.xml",
 	})
 	searchGone, now := 0, sitetest.Tree(t, filepath.Join(dir, "public")) // the search index's parts of the old briefing's year
 	for f := range old {

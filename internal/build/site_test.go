@@ -413,7 +413,7 @@ func TestCacheDirSafety(t *testing.T) {
 }
 
 // TestSampleGolden builds the repository's own sample site and compares the
-// briefing page, the lists and the company pages (one with moves and deals,
+// briefing page, the lists (home, year, topic) and the company pages (one with moves and deals,
 // one with deals only, one only mentioned) with the golden files. Run with
 // -update to accept a change.
 func TestSampleGolden(t *testing.T) {
@@ -427,8 +427,8 @@ func TestSampleGolden(t *testing.T) {
 	if err != nil || len(broken) > 0 {
 		t.Errorf("broken links in the sample site: %v %v", broken, err)
 	}
-	pages := []string{"briefings/2026-01-02-miners-turn-ai-landlords/index.html", "index.html", "feed.xml", "sitemap.xml",
-		"entities/index.html", "entities/hut8/index.html", "entities/fluidstack/index.html", "entities/nvidia/index.html"}
+	pages := []string{"briefings/2026-01-02-miners-turn-ai-landlords/index.html", "index.html", "archive/2026/index.html",
+		"tags/miners/index.html", "feed.xml", "sitemap.xml", "entities/index.html", "entities/hut8/index.html", "entities/fluidstack/index.html", "entities/nvidia/index.html"}
 	for _, page := range pages {
 		got, err := os.ReadFile(filepath.Join(res.Out, page))
 		if err != nil {

@@ -24,9 +24,9 @@ import (
 const archiveBase = "https://example.org/desk/" // a host sub-path
 
 // writeArchive writes a project of n briefings, one a day from 1 October
-// 2025 (so the archive spans two years), two in three tagged, every tenth
-// with a table block and so a workbook. It returns the folder and the
-// slugs, newest first.
+// 2025 (so the archive spans two years past 92), two in three on the topic
+// Miners, every seventh on Power, every tenth with a table block and so a
+// workbook. It returns the folder and the slugs, newest first.
 func writeArchive(t *testing.T, n int) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -75,8 +75,13 @@ func writeBriefing(t *testing.T, dir string, i int) {
 	t.Helper()
 	date := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(time.DateOnly)
 	text := fmt.Sprintf("+++\ntitle = \"Briefing %d\"\ndate = %s\nsummary = \"Summary %d.\"\n", i, date, i)
-	if i%3 != 1 {
+	switch {
+	case i%3 != 1 && i%7 == 0:
+		text += "tags = [\"Miners\", \"Power\"]\n"
+	case i%3 != 1:
 		text += "tags = [\"Miners\"]\n"
+	case i%7 == 0:
+		text += "tags = [\"Power\"]\n"
 	}
 	text += "+++\nText.\n"
 	switch {
@@ -112,7 +117,31 @@ var (
 	listedBriefing = regexp.MustCompile(`<li>\s*<time[^>]*>[^<]*</time>\s*<a href="(?:\.\./)*briefings/([^/"]+)/index\.html">`)
 	anyLink        = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
 	relLink        = regexp.MustCompile(`<a rel="(prev|next)" href="([^"]*)"`)
+	yearLink       = regexp.MustCompile(`<li><a href="(?:\.\./)*([^"]*)">(\d{4})</a> <span class="count">(\d+) briefings?</span></li>`)
 )
+
+// archiveSize is the archive most tests build: 92 briefings in 2025 and 68
+// in 2026, 107 of them on Miners (more than render.TopicPageMax) and 23 on
+// Power.
+const archiveSize = 160
+
+// yearOf is the year of writeArchive's briefing slug.
+func yearOf(slug string) int {
+	var i int
+	fmt.Sscanf(slug, "b%d", &i)
+	return time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Year()
+}
+
+// inYear returns the slugs of a year, in their order.
+func inYear(slugs []string, year int) []string {
+	var out []string
+	for _, s := range slugs {
+		if yearOf(s) == year {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // archiveList returns the slugs a page's archive (or a topic page) lists,
 // in order.
@@ -128,80 +157,142 @@ func archiveList(page string) []string {
 	return out
 }
 
-// TestArchivePages builds a site of 2.1 pages of briefings and checks that
-// the home page lists the latest ArchivePageSize, that every briefing is
-// listed on exactly one page of the archive, newest first, and that every
-// link of the archive's pages works from the folder (file://) and from a
-// host that serves the site below a path.
+// yearLinks returns a page's links to year pages, each "path year count"
+// (the path from the root).
+func yearLinks(page string) []string {
+	var out []string
+	for _, m := range yearLink.FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1]+" "+m[2]+" "+m[3])
+	}
+	return out
+}
+
+// listing is the folder's entries under public/.
+func listing(t *testing.T, dir, rel string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(dir, "public", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// TestArchivePages builds an archive across two years, with a topic over
+// render.TopicPageMax briefings and one under it, and checks that the home
+// page lists the latest render.LatestCount and links each year's page
+// with its count, newest first; that each year's page lists exactly its
+// year's briefings, newest first, and links the neighbouring years and
+// back; that topics do the same over TopicPageMax and keep one page under
+// it; and that every link of these pages works from the folder (file://)
+// and from a host that serves the site below a path.
 func TestArchivePages(t *testing.T) {
-	size := render.ArchivePageSize
-	n := 2*size + 7
-	dir, slugs := writeArchive(t, n)
+	dir, slugs := writeArchive(t, archiveSize)
 	buildArchive(t, build.Options{Src: dir})
-
-	pages := []string{"index.html", "archive/2/index.html", "archive/3/index.html"}
-	if _, err := os.Stat(filepath.Join(dir, "public", "archive", "4")); err == nil {
-		t.Error("archive/4/ was made for 3 pages")
+	n25, n26 := len(inYear(slugs, 2025)), len(inYear(slugs, 2026))
+	if n25 != 92 || n26 != 68 {
+		t.Fatalf("%d briefings in 2025, %d in 2026", n25, n26)
 	}
-	var listed []string
-	for i, rel := range pages {
+
+	home := readPublic(t, dir, "index.html")
+	if got, want := archiveList(home), slugs[:render.LatestCount]; !slices.Equal(got, want) {
+		t.Errorf("the home page lists %v, want %v", got, want)
+	}
+	want := []string{"archive/2026/index.html 2026 68", "archive/2025/index.html 2025 92"}
+	if got := yearLinks(home); !slices.Equal(got, want) {
+		t.Errorf("the home page links the years %v, want %v", got, want)
+	}
+	if got := listing(t, dir, "archive"); !slices.Equal(got, []string{"2025", "2026"}) {
+		t.Errorf("archive/ holds %v, want a folder a year", got)
+	}
+	pages := []string{"index.html"}
+	for _, year := range []int{2025, 2026} {
+		rel := fmt.Sprintf("archive/%d/index.html", year)
+		pages = append(pages, rel)
 		page := readPublic(t, dir, rel)
-		got := archiveList(page)
-		want := slugs[i*size : min(n, (i+1)*size)]
-		if !slices.Equal(got, want) {
+		if got, want := archiveList(page), inYear(slugs, year); !slices.Equal(got, want) {
 			t.Errorf("%s lists %v, want %v", rel, got, want)
 		}
-		listed = append(listed, got...)
-		if i > 0 {
-			canonical := fmt.Sprintf(`<link rel="canonical" href="%sarchive/%d/">`, archiveBase, i+1)
-			if !strings.Contains(page, canonical) {
-				t.Errorf("%s: no %s", rel, canonical)
-			}
-			if want := fmt.Sprintf("Briefings %d to %d of %d", i*size+1, min(n, (i+1)*size), n); !strings.Contains(page, want) {
-				t.Errorf("%s does not say %q", rel, want)
+		for _, want := range []string{
+			fmt.Sprintf(`<link rel="canonical" href="%sarchive/%d/">`, archiveBase, year),
+			fmt.Sprintf(`<h1 id="archive-title">%d</h1>`, year),
+			`<a class="page-number" href="../../index.html#years">All years</a>`,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: no %s", rel, want)
 			}
 		}
-		if !strings.Contains(page, fmt.Sprintf("Page %d of 3", i+1)) {
-			t.Errorf("%s does not say which page of 3 it is", rel)
-		}
-	}
-	if slices.Sort(listed); !slices.Equal(listed, slices.Sorted(slices.Values(slugs))) {
-		t.Errorf("the archive's pages list %d briefings, want each of %d once", len(listed), n)
 	}
 
-	// A topic's pages: the same, below its folder.
+	// Miners: over TopicPageMax, so its latest and a page a year.
 	topic := tagged(slugs)
-	tagPages := []string{"tags/miners/index.html", "tags/miners/2/index.html"}
-	if len(topic) <= size || len(topic) > 2*size {
-		t.Fatalf("%d briefings on the topic, want two pages", len(topic))
+	if len(topic) <= render.TopicPageMax {
+		t.Fatalf("%d briefings on the topic, want more than %d", len(topic), render.TopicPageMax)
 	}
-	listed = nil
-	for i, rel := range tagPages {
+	page := readPublic(t, dir, "tags/miners/index.html")
+	if got, want := archiveList(page), topic[:render.LatestCount]; !slices.Equal(got, want) {
+		t.Errorf("the topic's page lists %v, want %v", got, want)
+	}
+	want = []string{
+		fmt.Sprintf("tags/miners/2026/index.html 2026 %d", len(inYear(topic, 2026))),
+		fmt.Sprintf("tags/miners/2025/index.html 2025 %d", len(inYear(topic, 2025))),
+	}
+	if got := yearLinks(page); !slices.Equal(got, want) {
+		t.Errorf("the topic's page links the years %v, want %v", got, want)
+	}
+	if got := listing(t, dir, "tags/miners"); !slices.Equal(got, []string{"2025", "2026", "index.html"}) {
+		t.Errorf("tags/miners/ holds %v", got)
+	}
+	pages = append(pages, "tags/miners/index.html")
+	for _, year := range []int{2025, 2026} {
+		rel := fmt.Sprintf("tags/miners/%d/index.html", year)
+		pages = append(pages, rel)
 		page := readPublic(t, dir, rel)
-		got := archiveList(page)
-		if want := topic[i*size : min(len(topic), (i+1)*size)]; !slices.Equal(got, want) {
+		if got, want := archiveList(page), inYear(topic, year); !slices.Equal(got, want) {
 			t.Errorf("%s lists %v, want %v", rel, got, want)
 		}
-		listed = append(listed, got...)
-		if !strings.Contains(page, fmt.Sprintf("page %d of 2", i+1)) {
-			t.Errorf("%s does not say which page of 2 it is", rel)
+		if want := `<a class="page-number" href="../../../tags/miners/index.html#years">All years</a>`; !strings.Contains(page, want) {
+			t.Errorf("%s: no %s", rel, want)
 		}
 	}
-	if slices.Sort(listed); !slices.Equal(listed, slices.Sorted(slices.Values(topic))) {
-		t.Errorf("the topic's pages list %d briefings, want each of %d once", len(listed), len(topic))
+	for _, rel := range []string{"index.html", "tags/miners/index.html"} {
+		if !strings.Contains(readPublic(t, dir, rel), `id="years"`) {
+			t.Errorf("%s: no element with the id its year pages link to", rel)
+		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "public", "tags", "miners", "3")); err == nil {
-		t.Error("tags/miners/3/ was made for 2 pages")
-	}
-	pages = append(pages, tagPages...)
 
-	// The pages link each other in order: newer is rel=prev, older rel=next.
+	// Power: within TopicPageMax, one page of all its briefings.
+	var power []string
+	for _, s := range slugs {
+		var i int
+		fmt.Sscanf(s, "b%d", &i)
+		if i%7 == 0 {
+			power = append(power, s)
+		}
+	}
+	page = readPublic(t, dir, "tags/power/index.html")
+	if got := archiveList(page); !slices.Equal(got, power) {
+		t.Errorf("tags/power/ lists %v, want %v", got, power)
+	}
+	if got := yearLinks(page); got != nil {
+		t.Errorf("tags/power/ links year pages %v", got)
+	}
+	if got := listing(t, dir, "tags/power"); !slices.Equal(got, []string{"index.html"}) {
+		t.Errorf("tags/power/ holds %v", got)
+	}
+	pages = append(pages, "tags/power/index.html")
+
+	// The year pages link each other in order: newer is rel=prev, older rel=next.
 	wantRel := map[string][]string{
-		"index.html":               {"next archive/2/index.html"},
-		"archive/2/index.html":     {"prev ../../index.html#archive", "next ../../archive/3/index.html"},
-		"archive/3/index.html":     {"prev ../../archive/2/index.html"},
-		"tags/miners/index.html":   {"next ../../tags/miners/2/index.html"},
-		"tags/miners/2/index.html": {"prev ../../../tags/miners/index.html"},
+		"index.html":                  nil,
+		"archive/2026/index.html":     {"next ../../archive/2025/index.html"},
+		"archive/2025/index.html":     {"prev ../../archive/2026/index.html"},
+		"tags/miners/index.html":      nil,
+		"tags/miners/2026/index.html": {"next ../../../tags/miners/2025/index.html"},
+		"tags/miners/2025/index.html": {"prev ../../../tags/miners/2026/index.html"},
 	}
 	for rel, want := range wantRel {
 		var got []string
@@ -209,11 +300,16 @@ func TestArchivePages(t *testing.T) {
 			got = append(got, m[1]+" "+m[2])
 		}
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: pager links %v, want %v", rel, got, want)
+			t.Errorf("%s: year links %v, want %v", rel, got, want)
 		}
 	}
+	checkLinks(t, dir, pages)
+}
 
-	// Every link works as files and below a host's path.
+// checkLinks checks that every link of the pages works as files and below
+// a host's path.
+func checkLinks(t *testing.T, dir string, pages []string) {
+	t.Helper()
 	public := filepath.Join(dir, "public")
 	srv := httptest.NewServer(http.StripPrefix("/desk", http.FileServer(http.Dir(public))))
 	defer srv.Close()
@@ -248,27 +344,46 @@ func TestArchivePages(t *testing.T) {
 	}
 }
 
-// TestArchivePagesIncremental checks that the cache follows the archive's
-// pages: a new briefing shifts every page, an edited one changes only its
-// own page, a removed one removes a page; each cached build equals one
-// without cache.
+// TestYearPagesMarkDraftsAndScheduled: a year's page marks a draft (built
+// with drafts) and a scheduled briefing (the preview's marks) as the home
+// page does.
+func TestYearPagesMarkDraftsAndScheduled(t *testing.T) {
+	dir, _ := writeArchive(t, 3)
+	write := func(name, front string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "content", "briefings", name), []byte("+++\n"+front+"+++\nText.\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("draft.md", "title = \"A draft\"\ndate = 2025-10-05\ndraft = true\n")
+	write("later.md", "title = \"Later\"\ndate = 2025-12-01\n")
+	buildArchive(t, build.Options{Src: dir, Drafts: true, Future: true, MarkScheduled: true, Epoch: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)})
+	page := readPublic(t, dir, "archive/2025/index.html")
+	for _, want := range []string{`>A draft</a> <span class="draft">draft</span>`, `>Later</a> <span class="draft">scheduled</span>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("archive/2025/ lacks %s", want)
+		}
+	}
+}
+
+// TestArchivePagesIncremental checks that the cache follows the year pages:
+// an edited briefing makes again only the pages that list it; a weekly
+// publish writes the home page and the new briefings' year's pages, never
+// another year's; a year emptied of briefings loses its pages; each
+// cached build equals one without cache.
 func TestArchivePagesIncremental(t *testing.T) {
-	size := render.ArchivePageSize
-	n := 2*size + 2
+	n := archiveSize
 	dir, _ := writeArchive(t, n)
 	cached := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
 	buildArchive(t, cached)
-	check := func(step string, made, notMade []string) {
+	lists := []string{"index.html", "archive/2025/index.html", "archive/2026/index.html", "tags/miners/index.html",
+		"tags/miners/2025/index.html", "tags/miners/2026/index.html", "tags/power/index.html"}
+	check := func(step string, made []string) *build.Result {
 		t.Helper()
 		res := buildArchive(t, cached)
-		for _, rel := range made {
-			if !slices.Contains(res.Made, rel) {
-				t.Errorf("%s: %s was not made again", step, rel)
-			}
-		}
-		for _, rel := range notMade {
-			if slices.Contains(res.Made, rel) {
-				t.Errorf("%s: %s was made again, though nothing it shows changed", step, rel)
+		for _, rel := range lists {
+			if got, want := slices.Contains(res.Made, rel), slices.Contains(made, rel); got != want {
+				t.Errorf("%s: %s made %v, want %v", step, rel, got, want)
 			}
 		}
 		out := filepath.Join(t.TempDir(), "public")
@@ -276,34 +391,52 @@ func TestArchivePagesIncremental(t *testing.T) {
 		if got, want := tree(t, filepath.Join(dir, "public")), tree(t, out); !maps(got, want) {
 			t.Errorf("%s: the cached build differs from a build without cache", step)
 		}
+		return res
 	}
-	check("nothing changed", nil, []string{"index.html", "archive/2/index.html", "archive/3/index.html"})
+	check("nothing changed", nil)
 
-	// A briefing on page 3, without tags (the home page shows every
+	// A briefing of 2025 without a topic (the home page shows every
 	// topic's briefings): its title.
 	sitetest.Edit(t, dir, "content/briefings/b001.md", "Briefing 1", "The second briefing")
-	check("title on page 3", []string{"archive/3/index.html"},
-		[]string{"index.html", "archive/2/index.html", "tags/miners/index.html", "tags/miners/2/index.html"})
+	check("title in 2025", []string{"archive/2025/index.html"})
 
-	// The oldest, on the topic's second page too (and the home page shows
-	// every topic's briefings).
+	// The oldest, on both topics.
 	sitetest.Edit(t, dir, "content/briefings/b000.md", "Briefing 0", "The first briefing")
-	check("title on page 3 and topic page 2", []string{"archive/3/index.html", "tags/miners/2/index.html", "index.html"},
-		[]string{"archive/2/index.html", "tags/miners/index.html"})
+	check("title in 2025 on both topics", []string{"archive/2025/index.html", "tags/miners/2025/index.html", "tags/power/index.html", "index.html"})
 
-	// A new briefing: every page lists another set.
+	// The weekly publish: a briefing with a workbook, and one on both
+	// topics (the older of the two links a newer briefing).
 	writeBriefing(t, dir, n)
-	check("new briefing", []string{"index.html", "archive/2/index.html", "archive/3/index.html", "tags/miners/index.html", "tags/miners/2/index.html"}, nil)
+	writeBriefing(t, dir, n+1)
+	res := check("two new briefings", []string{"index.html", "archive/2026/index.html", "tags/miners/index.html", "tags/miners/2026/index.html", "tags/power/index.html"})
+	var written []string
+	for _, f := range res.Files {
+		if !res.Same[f] && !strings.HasPrefix(f, "search/") {
+			written = append(written, f)
+		}
+	}
+	want := []string{
+		"archive/2026/index.html", "briefings/b159/index.html", "briefings/b160/b160-1.csv", "briefings/b160/b160.xlsx",
+		"briefings/b160/index.html", "briefings/b161/index.html", "feed.xml", "index.html", "sitemap.xml",
+		"tags/index.html", "tags/miners/2026/index.html", "tags/miners/index.html", "tags/power/index.html",
+	}
+	if !slices.Equal(written, want) {
+		t.Errorf("the weekly publish wrote %v, want %v", written, want)
+	}
 
-	// Three fewer: page 3 is gone.
-	for _, i := range []int{n, n - 1, n - 2} {
+	// Every briefing of 2026 removed: its pages go, and Miners is back to
+	// one page.
+	for i := 92; i < n+2; i++ {
 		if err := os.Remove(filepath.Join(dir, "content", "briefings", fmt.Sprintf("b%03d.md", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	check("three removed", []string{"index.html", "archive/2/index.html"}, nil)
-	if _, err := os.Stat(filepath.Join(dir, "public", "archive", "3")); err == nil {
-		t.Error("archive/3/ is still there with two pages of briefings")
+	check("2026 removed", []string{"index.html", "archive/2025/index.html", "tags/miners/index.html", "tags/power/index.html"})
+	if got := listing(t, dir, "archive"); !slices.Equal(got, []string{"2025"}) {
+		t.Errorf("archive/ holds %v after 2026 went", got)
+	}
+	if got := listing(t, dir, "tags/miners"); !slices.Equal(got, []string{"index.html"}) {
+		t.Errorf("tags/miners/ holds %v, want its one page", got)
 	}
 }
 
@@ -312,7 +445,7 @@ func TestArchivePagesIncremental(t *testing.T) {
 // template that shows them is made again when the workbook of a briefing
 // far down the archive changes size.
 func TestArchiveKeysCoverTopicsWorkbooks(t *testing.T) {
-	dir, _ := writeArchive(t, 2*render.ArchivePageSize+2)
+	dir, _ := writeArchive(t, archiveSize)
 	show := `{{define "main"}}{{range .Tags}}{{range .Briefings}}{{with .Workbook}}{{.Path}} {{.Size}};{{end}}{{end}}{{end}}{{end}}`
 	for _, name := range []string{"index.html", "tags.html"} {
 		if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
@@ -415,7 +548,7 @@ func readSitemap(t *testing.T, dir, rel string) (sitemapDoc, int) {
 func TestSitemapIndex(t *testing.T) {
 	n := 107
 	dir, slugs := writeArchive(t, n)
-	want := []string{archiveBase, archiveBase + "tags/", archiveBase + "tags/miners/"}
+	want := []string{archiveBase, archiveBase + "tags/", archiveBase + "tags/miners/", archiveBase + "tags/power/"}
 	for _, s := range slugs {
 		want = append(want, archiveBase+"briefings/"+s+"/")
 	}
@@ -477,5 +610,33 @@ func TestSitemapIndex(t *testing.T) {
 				t.Errorf("the sitemaps list %d URLs, want each of %d once", len(got), len(want))
 			}
 		})
+	}
+}
+
+// TestSitemapPartsStayPut: in a sitemap cut into several files, a new
+// briefing changes the last file and the index, not every file shifted by
+// one; the cached build equals one without cache.
+func TestSitemapPartsStayPut(t *testing.T) {
+	render.SetSitemapLimits(t, 25, 50<<20)
+	dir, _ := writeArchive(t, 107)
+	cached := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+	buildArchive(t, cached)
+	writeBriefing(t, dir, 107)
+	res := buildArchive(t, cached)
+	var written []string
+	for _, f := range res.Files {
+		if strings.HasPrefix(f, "sitemap") && !res.Same[f] {
+			written = append(written, f)
+		}
+	}
+	// 108 briefings, the home page, the topic index and two topics: 112
+	// URLs, the last 12 in sitemap-5.xml.
+	if want := []string{"sitemap-5.xml", "sitemap.xml"}; !slices.Equal(written, want) {
+		t.Errorf("a new briefing wrote %v, want %v", written, want)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	buildArchive(t, build.Options{Src: dir, Out: out})
+	if got, want := tree(t, filepath.Join(dir, "public")), tree(t, out); !maps(got, want) {
+		t.Error("the cached build differs from a build without cache")
 	}
 }

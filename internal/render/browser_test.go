@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -130,7 +131,7 @@ dataset = "fall"
 `
 
 // buildSites builds the sample project (the repository's root), the init
-// project and the cases.
+// project, the cases and an archive of two years (writeArchive).
 func buildSites(t *testing.T) []site {
 	t.Helper()
 	root, err := filepath.Abs("../..")
@@ -141,8 +142,11 @@ func buildSites(t *testing.T) []site {
 	if _, err := scaffold.Write(starter); err != nil {
 		t.Fatal(err)
 	}
+	// The year pages of a larger archive, and a topic's (its briefings'
+	// pages are like the sample's, and left out).
+	archive, _ := writeArchive(t, archiveSize)
 	var sites []site
-	for _, s := range []struct{ name, src string }{{"sample", root}, {"init", starter}, {"cases", sitetest.Write(t, cases)}} {
+	for _, s := range []struct{ name, src string }{{"sample", root}, {"init", starter}, {"cases", sitetest.Write(t, cases)}, {"archive", archive}} {
 		out := filepath.Join(t.TempDir(), "public")
 		res, err := build.Build(context.Background(), build.Options{Src: s.src, Out: out})
 		if err != nil {
@@ -150,7 +154,7 @@ func buildSites(t *testing.T) []site {
 		}
 		st := site{name: s.name, out: out}
 		for _, f := range res.Files {
-			if strings.HasSuffix(f, ".html") {
+			if strings.HasSuffix(f, ".html") && (s.name != "archive" || !strings.HasPrefix(f, "briefings/")) {
 				st.pages = append(st.pages, f)
 			}
 		}
@@ -283,9 +287,12 @@ const axeRun = `axe.run(document, RULES).then(r => r.violations.flatMap(v => v.n
 const emailRules = `{preload: false, rules: {'landmark-one-main': {enabled: false}, region: {enabled: false}}}`
 
 // kindOf names the kind of a page of the site by its path: "home",
-// "briefing", "tag", "topics", "companies", "company", "archive", "404".
+// "briefing", "tag", "tag-year" (a topic's year), "topics", "companies",
+// "company", "archive" (a year's), "404".
 func kindOf(f string) string {
 	switch {
+	case regexp.MustCompile(`^tags/[^/]+/\d{4}/index\.html$`).MatchString(f):
+		return "tag-year"
 	case f == "index.html":
 		return "home"
 	case f == "404.html":

@@ -23,8 +23,9 @@ type page struct {
 	Description string
 	Assets      assetPaths
 	Latest      *briefingInfo
-	Archive     []yearGroup // the briefings of this page of the archive
-	Pager       *pager      // on the home page and the archive pages
+	Archive     []yearGroup // the briefings the page lists, by year
+	Years       []*yearPage // on the home page and a large topic's page: every year's page
+	Year        *yearPage   // on a year's page: the year and its neighbours
 	Briefing    *briefingInfo
 	Tag         *tagInfo
 	Tags        []*tagInfo
@@ -117,61 +118,93 @@ func tagMoves(briefings []*project.Briefing, tags []*tagInfo) []tagMove {
 	return moves
 }
 
-// ArchivePageSize is how many briefings the home page lists, newest first,
-// and each page of the archive after it (archive/2/, archive/3/ ...); topic
-// pages too (tags/<tag>/, then tags/<tag>/2/ ...). A site of 100,000
-// briefings made a home page of 33 MB when it listed every one; pages of 50
-// keep each page small, and a crawler or reader reaches any briefing within
-// a few links.
-const ArchivePageSize = 50
+// LatestCount is how many briefings the home page lists, newest first,
+// before its links to the archive's pages, one a year (archive/<year>/); a
+// topic's page too when the topic has more than TopicPageMax. A site of
+// 100,000 briefings made a home page of 33 MB when it listed every one.
+const LatestCount = 20
 
-// pager places a page in a list of briefings cut into pages: the archive,
-// whose page 1 is the home page, or a topic's.
-type pager struct {
-	Number, Count int    // this page, of Count
-	First, Last   int    // the briefings it lists, counting from 1, newest first
-	Total         int    // every briefing of the list
-	Newer, Older  string // paths from the root of the pages before and after it, or ""
-	Label         string // names the pages, for the navigation's aria-label
+// TopicPageMax is how many briefings a topic's page lists whole: a topic
+// with more lists its latest LatestCount and links a page a year
+// (tags/<tag>/<year>/).
+const TopicPageMax = 100
+
+// yearPage is a year's page of a list of briefings: the archive's
+// (archive/<year>/) or a topic's (tags/<tag>/<year>/). The year's
+// briefings are on it whole, so that a new briefing makes again only its
+// own year's page, never the others'.
+type yearPage struct {
+	Year  int
+	Count int    // the briefings of the year in the list
+	Path  string // from the root
+	// On the year's own page: the neighbouring years that have briefings
+	// (Year and Path only, so that a page does not change with another
+	// year's count), or nil at either end; the list's first page (the home
+	// page or the topic's page), from the root; and a name for the
+	// navigation's aria-label.
+	Newer, Older *yearPage
+	Up           string
+	Label        string
 }
 
-// pages is how many pages a list of n briefings takes: always one, even
-// with none.
-func pages(n int) int { return max(1, (n+ArchivePageSize-1)/ArchivePageSize) }
-
-// pageRange is the part of a list of n briefings that page num shows.
-func pageRange(num, n int) (from, to int) {
-	return min(n, (num-1)*ArchivePageSize), min(n, num*ArchivePageSize)
+// yearRuns cuts a list of briefings, newest first, into its years: the
+// years, newest first, and where each starts in the list (a last element
+// the list's length).
+func yearRuns(infos []*briefingInfo) (years []int, starts []int) {
+	for i, b := range infos {
+		if y := b.Date.Year(); len(years) == 0 || years[len(years)-1] != y {
+			years, starts = append(years, y), append(starts, i)
+		}
+	}
+	return years, append(starts, len(infos))
 }
 
-// archivePath is page n of the archive, from the root.
-func archivePath(n int) string {
-	if n == 1 {
-		return "index.html"
+// yearPages are the year pages of a list, newest first, each with its
+// neighbours; pathOf gives a year's page from the root.
+func yearPages(infos []*briefingInfo, up, label string, pathOf func(year int) string) []*yearPage {
+	years, starts := yearRuns(infos)
+	out := make([]*yearPage, len(years))
+	for i, y := range years {
+		out[i] = &yearPage{Year: y, Count: starts[i+1] - starts[i], Path: pathOf(y), Up: up, Label: label}
 	}
-	return fmt.Sprintf("archive/%d/index.html", n)
+	for i, p := range out {
+		if i > 0 {
+			p.Newer = &yearPage{Year: out[i-1].Year, Path: out[i-1].Path}
+		}
+		if i+1 < len(out) {
+			p.Older = &yearPage{Year: out[i+1].Year, Path: out[i+1].Path}
+		}
+	}
+	return out
 }
 
-// tagPagePath is page n of a topic, from the root.
-func tagPagePath(t *tagInfo, n int) string {
-	if n == 1 {
-		return t.Path
+// yearLinks are the links to a list's year pages, as its first page shows
+// them: Year, Count and Path.
+func yearLinks(pages []*yearPage) []*yearPage {
+	out := make([]*yearPage, len(pages))
+	for i, p := range pages {
+		out[i] = &yearPage{Year: p.Year, Count: p.Count, Path: p.Path}
 	}
-	return fmt.Sprintf("tags/%s/%d/index.html", t.Slug, n)
+	return out
 }
 
-// newPager places page n of count in a list of total briefings whose pages
-// are at pathOf.
-func newPager(n, count, total int, label string, pathOf func(int) string) *pager {
-	from, to := pageRange(n, total)
-	pg := &pager{Number: n, Count: count, Total: total, First: min(total, from+1), Last: to, Label: label}
-	if n > 1 {
-		pg.Newer = pathOf(n - 1)
+// key adds what a year's page shows of its place to a key.
+func (p *yearPage) key(k *key.Builder) {
+	k.Int(p.Year).Int(p.Count).Str(p.Path).Str(p.Up).Str(p.Label)
+	for _, n := range []*yearPage{p.Newer, p.Older} {
+		if n != nil {
+			k.Int(n.Year).Str(n.Path)
+		}
+		k.Str("|")
 	}
-	if n < count {
-		pg.Older = pathOf(n + 1)
-	}
-	return pg
+}
+
+// archiveYearPath is the archive's page of a year, from the root.
+func archiveYearPath(year int) string { return fmt.Sprintf("archive/%04d/index.html", year) }
+
+// topicYearPath is a topic's page of a year, from the root.
+func topicYearPath(t *tagInfo, year int) string {
+	return fmt.Sprintf("tags/%s/%04d/index.html", t.Slug, year)
 }
 
 type yearGroup struct {

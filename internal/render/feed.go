@@ -109,19 +109,23 @@ type sitemapIndex struct {
 	Sitemaps []sitemapURL `xml:"sitemap"`
 }
 
-// sitemapURLs lists the site's pages for the sitemap: the home page, every
-// briefing, topic and company page and their indexes. Not the archive's
-// other pages: they only list briefings that are listed here.
+// sitemapURLs lists the site's pages for the sitemap: every briefing,
+// oldest first, then the home page, every topic and company page and their
+// indexes. Not the archive's year pages: they only list briefings that are
+// listed here. Oldest first, so that a site cut into several files (a
+// sitemap index) adds a new briefing to its last file, and a weekly publish
+// writes that file and the index, not every file shifted by one.
 func sitemapURLs(c *project.Config, infos []*briefingInfo, tags []*tagInfo, entities []*project.Entity) []sitemapURL {
 	urls := make([]sitemapURL, 0, 1+len(infos)+1+len(tags)+1+len(entities))
+	for i := len(infos) - 1; i >= 0; i-- {
+		b := infos[i]
+		urls = append(urls, sitemapURL{Loc: b.URL, LastMod: b.Date.Format(time.DateOnly)})
+	}
 	home := sitemapURL{Loc: c.BaseURL}
 	if len(infos) > 0 {
 		home.LastMod = infos[0].Date.Format(time.DateOnly)
 	}
 	urls = append(urls, home)
-	for _, b := range infos {
-		urls = append(urls, sitemapURL{Loc: b.URL, LastMod: b.Date.Format(time.DateOnly)})
-	}
 	if len(tags) > 0 {
 		urls = append(urls, sitemapURL{Loc: c.BaseURL + "tags/"})
 	}

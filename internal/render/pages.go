@@ -173,94 +173,115 @@ func (r *renderer) lists(workbooks []*Output, allData *Output) []*Output {
 type listFunc func(rel string, k key.Hash, sized []string, make func() ([]byte, error)) *Output
 
 // archive is the home page, which shows the latest briefing and lists the
-// first ArchivePageSize, and the archive's other pages, each listing the
-// next ArchivePageSize. Each page's key covers the summaries it lists, where
-// it stands (its number, the number of pages and of briefings); the home
-// page's also every topic (it gets .Tags, with the sizes of their
-// briefings' workbooks) and datasets.xlsx. A new briefing
-// shifts every page by one, so every page is made again; an edited one only
-// the page that lists it.
+// latest LatestCount, then links to every year's page, and the year pages
+// (archive/<year>/), each listing its year's briefings. Each page's key
+// covers the summaries it lists and where it stands (the years' counts on
+// the home page; its own count and its neighbours on a year's page); the
+// home page's also every topic (it gets .Tags, with the sizes of their
+// briefings' workbooks) and datasets.xlsx. A new briefing makes again the
+// home page and its year's page; an edited one the pages that list it.
 func (r *renderer) archive(list listFunc, workbooks []*Output, allData *Output, tagsKey key.Hash, tagSized []string, tagViews func() []*tagInfo) []*Output {
 	n := len(r.infos)
-	count := pages(n)
-	pathOf := func(num int) string {
-		if num == 1 {
-			return "index.html#archive"
-		}
-		return archivePath(num)
+	latest := min(n, LatestCount)
+	years := yearPages(r.infos, "index.html", "The archive by year", archiveYearPath)
+	k := key.New().Sum(r.site)
+	for _, y := range years {
+		k.Int(y.Year).Int(y.Count).Str(y.Path)
 	}
-	out := make([]*Output, 0, count)
-	for num := 1; num <= count; num++ {
-		from, to := pageRange(num, n)
-		rel := archivePath(num)
-		k := key.New().Sum(r.site).Int(num).Int(count).Int(n)
-		var sized []string
-		for i := from; i < to; i++ {
-			k.Sum(r.before.hashes[i])
-			if workbooks[i] != nil {
-				sized = append(sized, workbooks[i].Path)
-			}
-			if r.pdfs[i] != nil {
-				sized = append(sized, r.pdfs[i].Path)
-			}
+	sized := r.listed(k, span(0, latest), workbooks)
+	sized = append(sized, tagSized...)
+	slices.Sort(sized)
+	sized = slices.Compact(sized) // the latest's workbooks are in both
+	if allData != nil {
+		sized = append(sized, allData.Path)
+	}
+	out := []*Output{list("index.html", k.Sum(tagsKey).Done(), sized, func() ([]byte, error) {
+		home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description,
+			Tags: tagViews(), AllData: r.allDataLink, Years: yearLinks(years)}
+		if n > 0 {
+			home.Latest = r.after.page(r.infos, 0)
+			home.Archive = byYear(r.after.infos[:latest]) // the latest too, so the list is never empty
 		}
-		if num > 1 {
-			out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
-				pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/",
-					Archive: byYear(r.after.infos[from:to]), Pager: newPager(num, count, n, "Archive pages", pathOf)}
-				return r.pageBytes("archive.html", rel, pg)
-			}))
-			continue
-		}
-		sized = append(sized, tagSized...)
-		slices.Sort(sized)
-		sized = slices.Compact(sized) // the latest's workbooks are in both
-		if allData != nil {
-			sized = append(sized, allData.Path)
-		}
-		out = append(out, list(rel, k.Sum(tagsKey).Done(), sized, func() ([]byte, error) {
-			home := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL, Description: r.p.Config.Description,
-				Tags: tagViews(), AllData: r.allDataLink, Pager: newPager(1, count, n, "Archive pages", pathOf)}
-			if n > 0 {
-				home.Latest = r.after.page(r.infos, 0)
-				home.Archive = byYear(r.after.infos[from:to]) // the latest too, so the list is never empty
-			}
-			return r.pageBytes("index.html", rel, home)
+		return r.pageBytes("index.html", "index.html", home)
+	})}
+	start := 0
+	for _, y := range years {
+		from, to := start, start+y.Count
+		start = to
+		k := key.New().Sum(r.site)
+		y.key(k)
+		sized := r.listed(k, span(from, to), workbooks)
+		out = append(out, list(y.Path, k.Done(), sized, func() ([]byte, error) {
+			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(y.Path) + "/",
+				Archive: byYear(r.after.infos[from:to]), Year: y}
+			return r.pageBytes("archive.html", y.Path, pg)
 		}))
 	}
 	return out
 }
 
-// tagPages are a topic's pages: tags/<tag>/ lists its latest
-// ArchivePageSize briefings, tags/<tag>/2/ and on the next ones. A page's
-// .Tag lists only the briefings of that page; its key covers their
-// summaries and where the page stands.
+// span is the indexes from up to to.
+func span(from, to int) []int {
+	out := make([]int, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// listed adds to k the summaries of the briefings at idx (in r.infos) that
+// a list page shows, and returns their workbooks and PDFs, whose sizes it
+// shows.
+func (r *renderer) listed(k *key.Builder, idx []int, workbooks []*Output) []string {
+	var sized []string
+	for _, i := range idx {
+		k.Sum(r.before.hashes[i])
+		if workbooks[i] != nil {
+			sized = append(sized, workbooks[i].Path)
+		}
+		if r.pdfs[i] != nil {
+			sized = append(sized, r.pdfs[i].Path)
+		}
+	}
+	return sized
+}
+
+// tagPages are a topic's pages. A topic of up to TopicPageMax briefings
+// has one, tags/<tag>/, listing them all; a larger one's lists the latest
+// LatestCount and links to a page a year, tags/<tag>/<year>/, as the home
+// page does the archive's. A page's .Tag lists only the briefings of that
+// page; its key covers their summaries and where the page stands.
 func (r *renderer) tagPages(list listFunc, t *tagInfo, workbooks []*Output, index map[*briefingInfo]int) []*Output {
 	n := len(t.Briefings)
-	count := pages(n)
-	pathOf := func(num int) string { return tagPagePath(t, num) }
-	out := make([]*Output, 0, count)
-	for num := 1; num <= count; num++ {
-		from, to := pageRange(num, n)
-		rel := pathOf(num)
-		k := key.New().Sum(r.site).Str(t.Name).Str(t.Slug).Str(t.Path).Int(num).Int(count).Int(n)
-		var sized []string
-		for _, b := range t.Briefings[from:to] {
-			k.Sum(r.before.hashes[index[b]])
-			if wb := workbooks[index[b]]; wb != nil {
-				sized = append(sized, wb.Path)
-			}
-			if pdf := r.pdfs[index[b]]; pdf != nil {
-				sized = append(sized, pdf.Path)
-			}
-		}
-		out = append(out, list(rel, k.Done(), sized, func() ([]byte, error) {
+	idx := make([]int, n)
+	for j, b := range t.Briefings {
+		idx[j] = index[b]
+	}
+	topic := func(rel string, from, to int, k *key.Builder, years []*yearPage, year *yearPage) *Output {
+		sized := r.listed(k, idx[from:to], workbooks)
+		return list(rel, k.Done(), sized, func() ([]byte, error) {
 			view := *r.after.tags[t]
 			view.Briefings = view.Briefings[from:to]
-			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/", Tag: &view,
-				Pager: newPager(num, count, n, "Pages of "+t.Name, pathOf)}
+			pg := &page{Site: r.p.Config, Canonical: r.p.Config.BaseURL + path.Dir(rel) + "/", Tag: &view, Years: years, Year: year}
 			return r.pageBytes("tag.html", rel, pg)
-		}))
+		})
+	}
+	k := key.New().Sum(r.site).Str(t.Name).Str(t.Slug).Str(t.Path)
+	if n <= TopicPageMax {
+		return []*Output{topic(t.Path, 0, n, k, nil, nil)}
+	}
+	years := yearPages(t.Briefings, t.Path, t.Name+" by year", func(y int) string { return topicYearPath(t, y) })
+	for _, y := range years {
+		k.Int(y.Year).Int(y.Count).Str(y.Path)
+	}
+	out := []*Output{topic(t.Path, 0, LatestCount, k, yearLinks(years), nil)}
+	start := 0
+	for _, y := range years {
+		from, to := start, start+y.Count
+		start = to
+		k := key.New().Sum(r.site).Str(t.Name).Str(t.Slug).Str(t.Path)
+		y.key(k)
+		out = append(out, topic(y.Path, from, to, k, nil, y))
 	}
 	return out
 }
