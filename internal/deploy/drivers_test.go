@@ -4,16 +4,24 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"maps"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -658,23 +666,126 @@ func TestSecrets(t *testing.T) {
 			t.Skip("the emulator takes no credentials")
 		}
 		dir := sampleProject(t)
-		_, err := deploy.Deploy(context.Background(), options(dir, b.url(t, b.addr, "")))
-		if err == nil {
+		msg := deployInChild(t, options(dir, b.url(t, b.addr, "")))
+		if msg == "" {
 			t.Fatal("a deploy with a wrong secret succeeded")
 		}
-		t.Logf("wrong secret: %v", err)
+		t.Logf("wrong secret: %s", msg)
 		for _, s := range []string{wrong, accessKey, azureAccount + ":"} {
-			if strings.Contains(err.Error(), s) {
-				t.Errorf("the error prints %q: %v", s, err)
+			if strings.Contains(msg, s) {
+				t.Errorf("the error prints %q: %s", s, msg)
 			}
 		}
-		if !strings.Contains(err.Error(), name) {
-			t.Errorf("the error does not say where credentials come from (%s): %v", name, err)
+		if !strings.Contains(msg, name) {
+			t.Errorf("the error does not say where credentials come from (%s): %s", name, msg)
 		}
-		if strings.Contains(err.Error(), "\n") {
-			t.Errorf("the error spans lines: %v", err)
+		if strings.Contains(msg, "\n") {
+			t.Errorf("the error spans lines: %s", msg)
 		}
 	})
+}
+
+// deployInChild deploys in a new process of the test binary, with the
+// environment as the test set it (gocloud's Azure opener reads the
+// credentials once a process), and returns the error's text, "" for none.
+func deployInChild(t *testing.T, opts deploy.Options) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildDeploy$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "BRIEF_CHILD_DIR="+opts.Dir, "BRIEF_CHILD_URL="+opts.URL)
+	out, err := cmd.CombinedOutput()
+	_, msg, ok := strings.Cut(string(out), "deploy error<<")
+	msg, _, ok2 := strings.Cut(msg, ">>")
+	if err != nil || !ok || !ok2 {
+		t.Fatalf("the child deploy: %v\n%s", err, out)
+	}
+	return msg
+}
+
+// TestChildDeploy is deployInChild's child.
+func TestChildDeploy(t *testing.T) {
+	dir := os.Getenv("BRIEF_CHILD_DIR")
+	if dir == "" {
+		t.Skip("deployInChild runs it")
+	}
+	opts := deploy.Options{Dir: dir, URL: os.Getenv("BRIEF_CHILD_URL"), MaxDeletes: 256, Retry: deploy.Retry{Attempts: 1}}
+	_, err := deploy.Deploy(context.Background(), opts)
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	fmt.Printf("deploy error<<%s>>\n", msg)
+}
+
+// TestGCSCredentials: without Application Default Credentials a gs://
+// deploy stops and says where they come from; with a service account's key
+// file that Google's token service (a stand-in on loopback) refuses, the
+// error prints no part of the key. No emulator: nothing leaves loopback.
+func TestGCSCredentials(t *testing.T) {
+	dir := sampleProject(t)
+	t.Setenv("STORAGE_EMULATOR_HOST", "")
+	t.Setenv("STORAGE_EMULATOR_HOST_GRPC", "")
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "none.json"))
+	_, err := deploy.Deploy(context.Background(), options(dir, "gs://site"))
+	if err == nil || !strings.Contains(err.Error(), "no Google Cloud credentials") || !strings.Contains(err.Error(), "GOOGLE_APPLICATION_CREDENTIALS") {
+		t.Errorf("no credentials: %v", err)
+	}
+
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"error":"invalid_client","error_description":"The OAuth client was not found."}`)
+	}))
+	defer tokens.Close()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	account, _ := json.Marshal(map[string]string{
+		"type": "service_account", "project_id": "brief-test", "private_key_id": "0123456789abcdef",
+		"private_key": pemKey, "client_email": "deploy@brief-test.iam.gserviceaccount.com",
+		"client_id": "1234567890", "token_uri": tokens.URL + "/token",
+	})
+	file := filepath.Join(t.TempDir(), "account.json")
+	if err := os.WriteFile(file, account, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", file)
+	_, err = deploy.Deploy(context.Background(), options(dir, "gs://site"))
+	if err == nil {
+		t.Fatal("a deploy with refused credentials succeeded")
+	}
+	t.Logf("refused credentials: %v", err)
+	body := strings.Split(pemKey, "\n")[1] // a line of the key's base64
+	if strings.Contains(err.Error(), body) || strings.Contains(err.Error(), "PRIVATE KEY") {
+		t.Errorf("the error prints the private key: %v", err)
+	}
+	if !strings.Contains(err.Error(), "GOOGLE_APPLICATION_CREDENTIALS") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("the error does not say where credentials come from, or spans lines: %v", err)
+	}
+}
+
+// TestAzureSAS: with a SAS token whose signature Azurite refuses, the
+// error prints no part of the token's signature.
+func TestAzureSAS(t *testing.T) {
+	b := azurite(t)
+	const sig = "c2lnbmF0dXJlLW9mLXRoZS10ZXN0cw%3D%3D"
+	t.Setenv("AZURE_STORAGE_KEY", "")
+	t.Setenv("AZURE_STORAGE_SAS_TOKEN", "sv=2025-01-05&ss=b&srt=sco&sp=rwdlac&se=2099-01-01T00%3A00%3A00Z&spr=https%2Chttp&sig="+sig)
+	dir := sampleProject(t)
+	msg := deployInChild(t, options(dir, b.url(t, b.addr, "")))
+	t.Logf("a refused SAS token: %s", msg)
+	if msg == "" {
+		t.Fatal("a deploy with a SAS token Azurite refuses succeeded")
+	}
+	for _, s := range []string{sig, "c2lnbmF0dXJlLW9mLXRoZS10ZXN0cw", "sig="} {
+		if strings.Contains(msg, s) && !strings.Contains(msg, "sig=[redacted]") {
+			t.Errorf("the error prints the signature (%q): %s", s, msg)
+		}
+	}
+	if !strings.Contains(msg, "AZURE_STORAGE_SAS_TOKEN") {
+		t.Errorf("the error does not say where credentials come from: %s", msg)
+	}
 }
 
 // TestRetries: uploads the server refuses for a while (503) are tried
@@ -682,7 +793,7 @@ func TestSecrets(t *testing.T) {
 func TestRetries(t *testing.T) {
 	eachDriver(t, func(t *testing.T, b *backend) {
 		rec := newRecorder(t, b)
-		rec.failPuts = 5 // more than the AWS and Azure SDKs' own attempts for one request (3 and 4)
+		rec.failPuts = b.attempts + 1 // brief's own retries must make up the difference
 		u := b.url(t, rec.addr, "")
 		dir := sampleProject(t)
 		opts := options(dir, u)

@@ -32,8 +32,8 @@ func (e *redacted) Unwrap() error { return e.err }
 // redact takes secrets out of err's text: the values of secretVars (as
 // they are and URL-escaped), any user:password in a URL, and the values of
 // the parameters that carry a signature or a key in a URL or a connection
-// string (a SAS token's sig=, AccountKey=). It also shortens Azure's
-// many-line errors to one line.
+// string (a SAS token's sig=, AccountKey=). It also puts the message on
+// one line, shortening Azure's many-line errors to their gist.
 func redact(err error) error {
 	if err == nil {
 		return nil
@@ -43,7 +43,7 @@ func redact(err error) error {
 	if errors.As(err, &az) {
 		msg = strings.ReplaceAll(msg, az.Error(), azureError(az))
 	}
-	msg = redactText(msg)
+	msg = newlines.ReplaceAllString(redactText(msg), " ")
 	if msg == err.Error() {
 		return err
 	}
@@ -68,6 +68,7 @@ func redactText(msg string) string {
 }
 
 var (
+	newlines = regexp.MustCompile(`\s*\n\s*`)
 	userinfo = regexp.MustCompile(`([a-z][a-z0-9+.-]*://)[^/@\s"]*@`)
 	// secretParam is a URL's or a connection string's parameter whose value
 	// is a secret (SAS, presigned and V4-signed URLs, Azure connection

@@ -38,6 +38,9 @@ type backend struct {
 	write func(r *http.Request) (method, key string, ok bool)
 	// unavailable answers a request as the service does when it is busy.
 	unavailable func(w http.ResponseWriter)
+	// attempts is how often the service's SDK sends an upload the server
+	// refuses as busy before it gives up (brief's own retries come after).
+	attempts int
 	// wrongSecret sets a wrong secret in the environment and returns it
 	// with the environment variable an error must name; "" where the
 	// server takes no credentials.
@@ -180,6 +183,7 @@ func versitygw(t *testing.T) *backend {
 		unavailable: func(w http.ResponseWriter) {
 			http.Error(w, "<Error><Code>ServiceUnavailable</Code></Error>", http.StatusServiceUnavailable)
 		},
+		attempts: 3,
 		wrongSecret: func(t *testing.T) (string, string) {
 			const wrong = "wrong-secret-ZYXWVUTSRQ"
 			t.Setenv("AWS_SECRET_ACCESS_KEY", wrong)
@@ -228,6 +232,7 @@ func fakeGCS(t *testing.T) *backend {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprint(w, `{"error":{"code":503,"message":"busy"}}`)
 		},
+		attempts:    1, // the Go client does not retry an upload without a precondition
 		wrongSecret: func(t *testing.T) (string, string) { return "", "" },
 	}
 }
@@ -302,6 +307,7 @@ func azurite(t *testing.T) *backend {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprint(w, `<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>busy</Message></Error>`)
 		},
+		attempts: 4,
 		wrongSecret: func(t *testing.T) (string, string) {
 			wrong := base64.StdEncoding.EncodeToString([]byte("wrong-azure-key-ZYXWVUTSRQ"))
 			t.Setenv("AZURE_STORAGE_KEY", wrong)

@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 )
 
@@ -86,11 +87,12 @@ func transient(ctx context.Context, err error) bool {
 }
 
 // httpStatus is the HTTP status of a storage service's error (S3's,
-// Google Cloud Storage's, Azure's), or 0.
+// Google Cloud Storage's or its token service's, Azure's), or 0.
 func httpStatus(err error) int {
 	var s3 interface{ HTTPStatusCode() int }
 	var gcs *googleapi.Error
 	var az *azcore.ResponseError
+	var token *oauth2.RetrieveError
 	switch {
 	case err == nil:
 		return 0
@@ -100,6 +102,8 @@ func httpStatus(err error) int {
 		return gcs.Code
 	case errors.As(err, &az):
 		return az.StatusCode
+	case errors.As(err, &token) && token.Response != nil:
+		return token.Response.StatusCode // Google's token service refused the credentials
 	}
 	return 0
 }
