@@ -116,8 +116,9 @@ func notFound(err error) bool {
 		return false
 	}
 	s := httpStatus(err)
-	var ne net.Error
-	return s == 404 || s == 0 && !errors.As(err, &ne) && !strings.Contains(err.Error(), "no such host")
+	var op *net.OpError
+	var dns *net.DNSError
+	return s == 404 || s == 0 && !errors.As(err, &op) && !errors.As(err, &dns) && !strings.Contains(err.Error(), "no such host")
 }
 
 // list returns the MD5 of every object under the prefix, keyed by key (nil
