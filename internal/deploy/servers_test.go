@@ -31,7 +31,7 @@ type backend struct {
 	addr string
 	// url is the bucket URL of "site" on the server at addr (the server's
 	// own, or a recorder's in front of it), under prefix.
-	url func(t *testing.T, addr, prefix string) string
+	url func(t testing.TB, addr, prefix string) string
 	// write says what a request writes: "PUT" or "DELETE" and the object's
 	// key; ok is false for any other request (reads, listings, a block of
 	// an upload in parts).
@@ -44,14 +44,14 @@ type backend struct {
 	// wrongSecret sets a wrong secret in the environment and returns it
 	// with the environment variable an error must name; "" where the
 	// server takes no credentials.
-	wrongSecret func(t *testing.T) (secret, name string)
+	wrongSecret func(t testing.TB) (secret, name string)
 }
 
 // drivers are the storages the deploy tests run against, each started by
 // its function (which skips the test where the server is not installed).
 var drivers = []struct {
 	name  string
-	start func(t *testing.T) *backend
+	start func(t testing.TB) *backend
 }{
 	{"s3", versitygw},
 	{"gcs", fakeGCS},
@@ -67,7 +67,7 @@ func eachDriver(t *testing.T, fn func(t *testing.T, b *backend)) {
 
 // tool finds a server's program on the PATH, in Go's bin folder or at
 // one of the paths in also, and skips the test where there is none.
-func tool(t *testing.T, name, what, install string, also ...string) string {
+func tool(t testing.TB, name, what, install string, also ...string) string {
 	t.Helper()
 	if bin, err := exec.LookPath(name); err == nil {
 		return bin
@@ -89,7 +89,7 @@ func tool(t *testing.T, name, what, install string, also ...string) string {
 }
 
 // serve starts a server's command and waits until ready says it answers.
-func serve(t *testing.T, cmd *exec.Cmd, what string, ready func() bool) {
+func serve(t testing.TB, cmd *exec.Cmd, what string, ready func() bool) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -122,7 +122,7 @@ func answers(u string, want int) bool {
 	return want == 0 || resp.StatusCode == want
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -150,7 +150,7 @@ const (
 
 // versitygw starts Versity's S3 gateway over a folder with one bucket,
 // "site", and sets the AWS environment variables for it.
-func versitygw(t *testing.T) *backend {
+func versitygw(t testing.TB) *backend {
 	t.Helper()
 	bin := tool(t, "versitygw", "versitygw (Versity's S3 gateway)", "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
 	dir := t.TempDir()
@@ -171,7 +171,7 @@ func versitygw(t *testing.T) *backend {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
 	return &backend{
 		addr: addr,
-		url: func(t *testing.T, addr, prefix string) string {
+		url: func(t testing.TB, addr, prefix string) string {
 			return withPrefix("s3://site?endpoint=http://"+addr+"&region=us-east-1&use_path_style=true", prefix)
 		},
 		write: func(r *http.Request) (string, string, bool) {
@@ -184,7 +184,7 @@ func versitygw(t *testing.T) *backend {
 			http.Error(w, "<Error><Code>ServiceUnavailable</Code></Error>", http.StatusServiceUnavailable)
 		},
 		attempts: 3,
-		wrongSecret: func(t *testing.T) (string, string) {
+		wrongSecret: func(t testing.TB) (string, string) {
 			const wrong = "wrong-secret-ZYXWVUTSRQ"
 			t.Setenv("AWS_SECRET_ACCESS_KEY", wrong)
 			return wrong, "AWS_SECRET_ACCESS_KEY"
@@ -195,7 +195,7 @@ func versitygw(t *testing.T) *backend {
 // fakeGCS starts fake-gcs-server, an emulator of Google Cloud Storage's
 // JSON API, in memory with one bucket, "site". gs:// URLs reach it through
 // STORAGE_EMULATOR_HOST, which each URL of the backend's sets.
-func fakeGCS(t *testing.T) *backend {
+func fakeGCS(t testing.TB) *backend {
 	t.Helper()
 	bin := tool(t, "fake-gcs-server", "fake-gcs-server (an emulator of Google Cloud Storage)", "go install github.com/fsouza/fake-gcs-server@v1.56.1")
 	addr := freeAddr(t)
@@ -214,7 +214,7 @@ func fakeGCS(t *testing.T) *backend {
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "none.json"))
 	return &backend{
 		addr: addr,
-		url: func(t *testing.T, addr, prefix string) string {
+		url: func(t testing.TB, addr, prefix string) string {
 			t.Setenv("STORAGE_EMULATOR_HOST", addr)
 			return withPrefix("gs://site", prefix)
 		},
@@ -233,7 +233,7 @@ func fakeGCS(t *testing.T) *backend {
 			fmt.Fprint(w, `{"error":{"code":503,"message":"busy"}}`)
 		},
 		attempts:    1, // the Go client does not retry an upload without a precondition
-		wrongSecret: func(t *testing.T) (string, string) { return "", "" },
+		wrongSecret: func(t testing.TB) (string, string) { return "", "" },
 	}
 }
 
@@ -272,7 +272,7 @@ var azureKey = base64.StdEncoding.EncodeToString([]byte("brief-test-azure-key-01
 // azurite starts Azurite's Blob service (the npm package, a devDependency
 // in package.json) in memory with an account of the tests' own and a
 // container, "site", and sets the Azure environment variables for it.
-func azurite(t *testing.T) *backend {
+func azurite(t testing.TB) *backend {
 	t.Helper()
 	bin := tool(t, "azurite-blob", "Azurite (an emulator of Azure Blob Storage)", "npm ci: azurite is a devDependency in package.json",
 		filepath.Join("..", "..", "node_modules", ".bin", "azurite-blob"))
@@ -290,7 +290,7 @@ func azurite(t *testing.T) *backend {
 	t.Setenv("AZURE_STORAGE_KEY", azureKey)
 	b := &backend{
 		addr: addr,
-		url: func(t *testing.T, addr, prefix string) string {
+		url: func(t testing.TB, addr, prefix string) string {
 			return withPrefix("azblob://site?localemu=true&protocol=http&domain="+addr, prefix)
 		},
 		write: func(r *http.Request) (string, string, bool) {
@@ -308,7 +308,7 @@ func azurite(t *testing.T) *backend {
 			fmt.Fprint(w, `<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>busy</Message></Error>`)
 		},
 		attempts: 4,
-		wrongSecret: func(t *testing.T) (string, string) {
+		wrongSecret: func(t testing.TB) (string, string) {
 			wrong := base64.StdEncoding.EncodeToString([]byte("wrong-azure-key-ZYXWVUTSRQ"))
 			t.Setenv("AZURE_STORAGE_KEY", wrong)
 			return wrong, "AZURE_STORAGE_KEY"
