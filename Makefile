@@ -60,7 +60,8 @@ check: $(BIN)
 	$(BIN) check --src $(SRC)
 
 ## test: gofmt, vet and staticcheck (pinned in go.mod as a tool), then every test (set
-## BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing Chromium, LibreOffice, Mailpit or versitygw fail)
+## BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing Chromium, LibreOffice, Mailpit, versitygw,
+## fake-gcs-server or Azurite fail)
 test: node_modules/.package-lock.json
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$unformatted" || { echo "gofmt: run make fmt: $$unformatted" >&2; exit 1; }
 	$(GO) vet ./...

@@ -18,8 +18,11 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"the files that differ, new files before the pages that link to them, then\n"+
 		"deletes the objects the site no longer has. It deletes or overwrites only\n"+
 		"objects it put there (it keeps a manifest, .brief-deploy.json, under the\n"+
-		"prefix). Credentials come from the storage service's environment variables\n"+
-		"(for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from the project.")
+		"prefix). The url is s3://, gs://, azblob:// or file://. Credentials come\n"+
+		"from the storage service's environment variables (S3: AWS_ACCESS_KEY_ID,\n"+
+		"AWS_SECRET_ACCESS_KEY; Google Cloud Storage: GOOGLE_APPLICATION_CREDENTIALS;\n"+
+		"Azure: AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN),\n"+
+		"never from the project.")
 	src := fs.String("src", ".", "project `DIR`ectory")
 	out := fs.String("out", "", "the built site's `DIR`ectory (default: DIR/public)")
 	dryRun := fs.Bool("dry-run", false, "print what would be uploaded and deleted; change nothing")

@@ -12,7 +12,8 @@ import (
 
 // TestDeployCommand deploys the sample site to a folder through file://:
 // the summary line, a second deploy with nothing to do, --dry-run, and the
-// refusals (no [deploy] url, no built site, credentials in the URL).
+// refusals (no [deploy] url, no built site, credentials in the URL, a
+// scheme it does not deploy to, gs:// without credentials).
 func TestDeployCommand(t *testing.T) {
 	dir := t.TempDir()
 	for _, d := range []string{"data", "content"} {
@@ -79,6 +80,25 @@ func TestDeployCommand(t *testing.T) {
 	out, err = run("deploy", "--src", dir)
 	if err == nil || strings.Contains(out, "hunter2") {
 		t.Errorf("credentials in the endpoint: %v\n%s", err, out)
+	}
+	withURL("azblob://site?sv=2025-01-05&sig=hunter2-signature")
+	out, err = run("deploy", "--src", dir)
+	if err == nil || strings.Contains(out, "hunter2") || !strings.Contains(out, "AZURE_STORAGE_SAS_TOKEN") {
+		t.Errorf("a SAS token in the URL: %v\n%s", err, out)
+	}
+	withURL("ftp://host/site")
+	out, err = run("deploy", "--src", dir)
+	if err == nil || !strings.Contains(out, "gs://") || !strings.Contains(out, "azblob://") {
+		t.Errorf("a scheme brief does not deploy to: %v\n%s", err, out)
+	}
+	// gs:// without credentials says where they come from, and prints
+	// nothing else (gocloud's own opener prints a warning to stdout).
+	t.Setenv("STORAGE_EMULATOR_HOST", "")
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "none.json"))
+	withURL("gs://site")
+	out, err = run("deploy", "--src", dir)
+	if err == nil || !strings.HasPrefix(out, "brief: no Google Cloud credentials") && !strings.Contains(out, "GOOGLE_APPLICATION_CREDENTIALS") || strings.Contains(out, "Warning") {
+		t.Errorf("gs:// without credentials: %v\n%s", err, out)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "site.toml"), site, 0o644); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 // Package deploy uploads a built site to object storage (S3 and
-// S3-compatible servers, or a folder through file://) with gocloud.dev's
-// blob: only the files that differ, in an order that never lets a page go
+// S3-compatible servers, Google Cloud Storage, Azure Blob Storage, or a
+// folder through file://) with gocloud.dev's blob: only the files that differ, in an order that never lets a page go
 // up before a new file it links to, then deletes what the site no longer
 // has. It keeps a manifest object under the bucket's prefix and deletes or
 // overwrites only objects that manifest lists. It knows nothing of
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,9 +66,12 @@ func (e *Interrupted) Unwrap() error { return e.Err }
 // Deploy uploads the site in opts.Dir to the bucket opts.URL.
 func Deploy(ctx context.Context, opts Options) (*Result, error) {
 	res, err := deploy(ctx, opts)
-	var status interface{ HTTPStatusCode() int }
-	if errors.As(err, &status) && (status.HTTPStatusCode() == 401 || status.HTTPStatusCode() == 403) {
-		err = fmt.Errorf("%w (the storage refused the credentials, or they may not do this: check the service's environment variables, for S3 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)", err)
+	if s := httpStatus(err); s == 401 || s == 403 {
+		var hint string
+		if u, perr := url.Parse(opts.URL); perr == nil {
+			hint = ", " + schemes[u.Scheme]
+		}
+		err = fmt.Errorf("%w (the storage refused the credentials, or they may not do this: check the service's environment variables%s)", err, hint)
 	}
 	return res, redact(err)
 }
@@ -80,7 +84,7 @@ func deploy(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := blob.OpenBucket(ctx, opts.URL)
+	b, err := buckets.OpenBucket(ctx, opts.URL)
 	if err != nil {
 		return nil, fmt.Errorf("opening the bucket %s: %w", describeURL(opts.URL), err)
 	}

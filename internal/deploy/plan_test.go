@@ -1,6 +1,9 @@
 package deploy
 
 import (
+	"errors"
+	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -93,8 +96,15 @@ func TestCheckURL(t *testing.T) {
 		{"file:///srv/www", true},
 		{"", false},
 		{"bucket", false},
-		{"gs://bucket", false},
-		{"azblob://container", false},
+		{"gs://bucket", true},
+		{"gs://bucket?prefix=desk/", true},
+		{"azblob://container", true},
+		{"azblob://site?localemu=true&protocol=http&domain=127.0.0.1:10000", true},
+		{"ftp://host/site", false},
+		{"azblob://container?sig=hunter2secret", false},
+		{"azblob://container?sv=2025-01-05&Signature=hunter2secret", false},
+		{"gs://bucket?access_token=hunter2secret", false},
+		{"gs://bucket?private_key_path=/home/me/hunter2secret.pem", false},
 		{"s3://AKIAXXXX:hunter2secret@bucket", false},
 		{"s3://bucket?endpoint=https://me:hunter2secret@host", false},
 		{"s3://bucket?secret_key=hunter2secret", false},
@@ -111,4 +121,29 @@ func TestCheckURL(t *testing.T) {
 
 func containsAny(s string, subs ...string) bool {
 	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
+}
+
+// TestRedact: the secrets of the services' environment variables, as they
+// are and as a URL escapes them, a SAS token's signature in any form, and a
+// connection string's key never reach an error's text.
+func TestRedact(t *testing.T) {
+	t.Setenv("AZURE_STORAGE_SAS_TOKEN", "sv=2025-01-05&sp=rwdl&sig=hunter2sig%2Babc%3D")
+	t.Setenv("AZURE_STORAGE_KEY", "aHVudGVyMmtleS8rPQ==")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "hunter2/aws+secret")
+	for _, e := range []error{
+		&url.Error{Op: "Put", URL: "https://acct.blob.core.windows.net/site/index.html?sv=2025-01-05&sp=rwdl&sig=hunter2sig%2Babc%3D", Err: errors.New("connection refused")},
+		&url.Error{Op: "Get", URL: "https://acct.blob.core.windows.net/site?sig=hunter2sig+abc=&sv=2025-01-05", Err: errors.New("timeout")},
+		errors.New("parsing DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=aHVudGVyMmtleS8rPQ==;EndpointSuffix=core.windows.net"),
+		fmt.Errorf("key %s: bad", url.QueryEscape("aHVudGVyMmtleS8rPQ==")),
+		fmt.Errorf("signing with %s: bad", url.PathEscape("hunter2/aws+secret")),
+		errors.New("https://user:hunter2@example.com/x"),
+	} {
+		got := redact(e).Error()
+		if containsAny(got, "hunter2", "aHVudGVyMmtleS8rPQ", "aHVudGVyMmtleS8r") {
+			t.Errorf("redact(%q) = %q", e, got)
+		}
+		if !errors.Is(redact(e), e) {
+			t.Errorf("redact(%q) does not unwrap to the error", e)
+		}
+	}
 }

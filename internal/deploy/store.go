@@ -9,17 +9,15 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"net/url"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"gocloud.dev/blob"
-	_ "gocloud.dev/blob/fileblob" // file:// for a local mirror
-	_ "gocloud.dev/blob/s3blob"   // s3:// and S3-compatible servers
 	"gocloud.dev/gcerrors"
+	"golang.org/x/oauth2"
+	"google.golang.org/api/googleapi"
 )
 
 // ManifestKey is the object, under the prefix, in which brief records the
@@ -30,81 +28,6 @@ const ManifestKey = ".brief-deploy.json"
 type manifest struct {
 	Brief int              `json:"brief_deploy"` // format version: 1
 	Files map[string]entry `json:"files"`
-}
-
-// secretVars are the storage services' standard environment variables
-// that hold secrets: their values never appear in an error of deploy's.
-var secretVars = []string{
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-	"GOOGLE_OAUTH_ACCESS_TOKEN",
-	"AZURE_STORAGE_KEY", "AZURE_STORAGE_SAS_TOKEN", "AZURE_STORAGE_CONNECTION_STRING", "AZURE_CLIENT_SECRET",
-}
-
-// redacted is an error whose text has had secrets taken out; it still
-// unwraps to the error it redacts (for errors.Is(err, context.Canceled)).
-type redacted struct {
-	msg string
-	err error
-}
-
-func (e *redacted) Error() string { return e.msg }
-func (e *redacted) Unwrap() error { return e.err }
-
-// redact takes the values of secretVars, and any user:password in a URL,
-// out of err's text.
-func redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	for _, v := range secretVars {
-		if s := os.Getenv(v); len(s) >= 4 {
-			msg = strings.ReplaceAll(msg, s, "[redacted "+v+"]")
-		}
-	}
-	msg = userinfo.ReplaceAllString(msg, "$1[redacted]@")
-	if msg == err.Error() {
-		return err
-	}
-	return &redacted{msg: msg, err: err}
-}
-
-var userinfo = regexp.MustCompile(`([a-z][a-z0-9+.-]*://)[^/@\s]*@`)
-
-// CheckURL refuses a bucket URL that carries credentials: they come from
-// the storage service's environment variables, never from the project.
-// Its messages never quote the secret.
-func CheckURL(raw string) error {
-	if raw == "" {
-		return errors.New("no bucket URL: set url in site.toml's [deploy] table, e.g. url = \"s3://bucket?region=eu-west-1\"")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return fmt.Errorf("deploy.url: want a bucket URL such as s3://bucket?region=eu-west-1, got %s", describeURL(raw))
-	}
-	if u.Scheme != "s3" && u.Scheme != "file" {
-		return fmt.Errorf("deploy.url: %s:// is not a storage this brief deploys to: use s3:// (AWS S3, or an S3-compatible server with endpoint=: R2, MinIO, GCS's XML API with HMAC keys) or file:// (a folder)", u.Scheme)
-	}
-	if u.User != nil {
-		return fmt.Errorf("deploy.url: %s://...: a user name or password in the URL; credentials come from the storage service's environment variables (for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from the project", u.Scheme)
-	}
-	for k, vs := range u.Query() {
-		for _, v := range vs {
-			if e, err := url.Parse(v); err == nil && e.User != nil {
-				return fmt.Errorf("deploy.url: %s= holds a user name or password; credentials come from the storage service's environment variables, never from the project", k)
-			}
-		}
-		if lk := strings.ToLower(k); strings.Contains(lk, "secret") || strings.Contains(lk, "password") || strings.Contains(lk, "token") || lk == "access_key" || lk == "access_key_id" {
-			return fmt.Errorf("deploy.url: %s=: credentials come from the storage service's environment variables, never from the project", k)
-		}
-	}
-	return nil
-}
-
-// describeURL quotes a URL for a message with anything between :// and @
-// taken out.
-func describeURL(raw string) string {
-	return fmt.Sprintf("%q", userinfo.ReplaceAllString(raw, "$1[redacted]@"))
 }
 
 // store is the bucket with retries around every call.
@@ -149,9 +72,7 @@ func transient(ctx context.Context, err error) bool {
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 		return false
 	}
-	var status interface{ HTTPStatusCode() int }
-	if errors.As(err, &status) {
-		c := status.HTTPStatusCode()
+	if c := httpStatus(err); c != 0 {
 		return c >= 500 || c == 429 || c == 408
 	}
 	var ne net.Error
@@ -163,6 +84,41 @@ func transient(ctx context.Context, err error) bool {
 		return true
 	}
 	return false
+}
+
+// httpStatus is the HTTP status of a storage service's error (S3's,
+// Google Cloud Storage's or its token service's, Azure's), or 0.
+func httpStatus(err error) int {
+	var s3 interface{ HTTPStatusCode() int }
+	var gcs *googleapi.Error
+	var az *azcore.ResponseError
+	var token *oauth2.RetrieveError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &s3):
+		return s3.HTTPStatusCode()
+	case errors.As(err, &gcs):
+		return gcs.Code
+	case errors.As(err, &az):
+		return az.StatusCode
+	case errors.As(err, &token) && token.Response != nil:
+		return token.Response.StatusCode // Google's token service refused the credentials
+	}
+	return 0
+}
+
+// notFound reports whether err says the object is not there. gocloud
+// reports some refusals as NotFound too (Google Cloud Storage's 403, an
+// Azure account's host that does not resolve): those are not.
+func notFound(err error) bool {
+	if gcerrors.Code(err) != gcerrors.NotFound {
+		return false
+	}
+	s := httpStatus(err)
+	var op *net.OpError
+	var dns *net.DNSError
+	return s == 404 || s == 0 && !errors.As(err, &op) && !errors.As(err, &dns) && !strings.Contains(err.Error(), "no such host")
 }
 
 // list returns the MD5 of every object under the prefix, keyed by key (nil
@@ -193,7 +149,7 @@ func (s *store) readManifest(ctx context.Context) (*manifest, error) {
 		b, err = s.b.ReadAll(ctx, ManifestKey)
 		return err
 	})
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	if notFound(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -235,7 +191,7 @@ func (s *store) put(ctx context.Context, f file, b []byte) error {
 // del deletes one object; one already gone is deleted.
 func (s *store) del(ctx context.Context, key string) error {
 	err := s.do(ctx, func() error { return s.b.Delete(ctx, key) })
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	if notFound(err) {
 		return nil
 	}
 	return err
