@@ -1,10 +1,11 @@
 // Package deploy uploads a built site to object storage (S3 and
 // S3-compatible servers, Google Cloud Storage, Azure Blob Storage, or a
-// folder through file://) with gocloud.dev's blob: only the files that differ, in an order that never lets a page go
-// up before a new file it links to, then deletes what the site no longer
-// has. It keeps a manifest object under the bucket's prefix and deletes or
-// overwrites only objects that manifest lists. It knows nothing of
-// briefings: it reads the output folder that brief build wrote.
+// folder through file://) with gocloud.dev's blob: only the files that
+// differ, in an order that never lets a page go up before a new file it
+// links to, then deletes what the site no longer has. It keeps a manifest
+// object under the bucket's prefix and deletes or overwrites only objects
+// that manifest lists. It knows nothing of briefings: it reads the output
+// folder that brief build wrote.
 package deploy
 
 import (
