@@ -45,7 +45,7 @@ var allowed = map[string][]string{
 	"internal/search":    nil,
 	"internal/csvout":    {"internal/dataset", "internal/view"},
 	"internal/publish":   nil,
-	"internal/build":     {"internal/diag", "internal/key", "internal/project", "internal/publish", "internal/render"},
+	"internal/build":     {"internal/diag", "internal/key", "internal/project", "internal/projectfs", "internal/publish", "internal/render"},
 	"internal/check":     {"internal/build", "internal/content", "internal/dataset", "internal/diag", "internal/expr", "internal/project", "internal/view"},
 	"internal/preview":   {"internal/build", "internal/diag"},
 	"internal/cli":       {"internal/interrupt", "internal/build", "internal/check", "internal/content", "internal/dataset", "internal/deploy", "internal/diag", "internal/importer", "internal/mail", "internal/pdf", "internal/preview", "internal/project", "internal/projectfs", "internal/scaffold"},

@@ -89,7 +89,7 @@ type caches struct {
 // Build loads the project, renders it into a folder beside the output and
 // publishes it there (package publish). On any error the previous output is
 // untouched.
-func Build(ctx context.Context, opts Options) (_ *Result, err error) {
+func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	start := time.Now()
 	defer tuneGC()()
 	if opts.Out == "" {
@@ -105,20 +105,34 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// A cache's record of the last build may show that nothing changed
+	// since (unchanged.go); a record is only ever written into a cache
+	// folder that checkCacheDir accepted.
+	if opts.CacheDir != "" {
+		if same := unchanged(opts, start); same != nil {
+			return same, nil
+		}
+	}
 	// What the output and the spare hold is checked (a walk of each) while
 	// the project loads; a refused output is reported before the project's
 	// errors, as if checked first.
 	var checks errgroup.Group
 	checks.Go(t.Check)
 	var c caches
+	var p *project.Project
 	if opts.CacheDir != "" {
 		if err := checkCacheDir(opts.CacheDir, opts.Src, t.Path()); err != nil {
 			return nil, cmp.Or(checks.Wait(), err)
 		}
 		c.disk = openDiskCache(opts.CacheDir, t.Path())
-		defer func() { c.disk.flush(err == nil) }() // complete only when the build succeeded
+		defer func() {
+			c.disk.flush(err == nil) // complete only when the build succeeded
+			if err == nil {
+				recordLastBuild(opts, p, res, start) // into the folder flush made
+			}
+		}()
 	}
-	p, err := project.Load(ctx, opts.project(c.disk), nil)
+	p, err = project.Load(ctx, opts.project(c.disk), nil)
 	var pl *render.Plan
 	if err == nil {
 		fitMemLimit()
@@ -145,7 +159,7 @@ func Build(ctx context.Context, opts Options) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Out: opts.Out, Files: pub.Files, Written: pub.Written, Unchanged: pub.Unchanged,
+	res = &Result{Out: opts.Out, Files: pub.Files, Written: pub.Written, Unchanged: pub.Unchanged,
 		Removed: pub.Removed, Same: pub.Same, Made: made, Warnings: p.Warnings}
 	if pub.Warning != nil {
 		res.Warnings = append(res.Warnings, diag.Errorf(diag.Pos{}, "%v", pub.Warning))

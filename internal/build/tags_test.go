@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +113,72 @@ Then a a a a said so.
 	page := sitetest.Read(t, dir, "briefings/w1/index.html")
 	if got := strings.Count(page, `class="entity"`); got != 1 || !strings.Contains(page, `href="../../entities/e4/index.html" title="a a a a">a a a a</a>`) {
 		t.Errorf("want one link, to e4, round the whole name; got %d links:\n%s", got, page)
+	}
+}
+
+// TestNewBriefingLeavesTopicAlone: a new briefing on a topic makes again
+// the pages of the briefings that share it only when the briefing page's
+// templates show a topic's briefings; the built-in ones show its name and
+// link, so a weekly publish makes its own page and its neighbour's, not
+// every page of its topics. Either way the cached build equals one
+// without cache.
+func TestNewBriefingLeavesTopicAlone(t *testing.T) {
+	const project = `
+-- site.toml --
+title = "Desk"
+base_url = "https://example.org/"
+-- content/briefings/w1.md --
++++
+title = "Week one"
+date = 2026-01-08
+tags = ["Miners"]
++++
+Text.
+-- content/briefings/w2.md --
++++
+title = "Week two"
+date = 2026-01-15
++++
+Text.
+-- content/briefings/w3.md --
++++
+title = "Week three"
+date = 2026-01-22
++++
+Text.
+`
+	const listing = `
+-- templates/briefing.html --
+{{define "main"}}{{range .Briefing.Tags}}{{.Name}}: {{range .Briefings}}{{.Title}}; {{end}}{{end}}{{.Briefing.Body}}{{end}}
+`
+	for _, tc := range []struct {
+		name, templates string
+		remade          bool
+	}{
+		{"built-in templates", "", false},
+		{"a template listing a topic's briefings", listing, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := sitetest.Write(t, project+tc.templates)
+			opts := build.Options{Src: dir, CacheDir: filepath.Join(dir, ".brief-cache")}
+			mustBuild(t, opts)
+			if err := os.WriteFile(filepath.Join(dir, "content/briefings/w4.md"),
+				[]byte("+++\ntitle = \"Week four\"\ndate = 2026-01-29\ntags = [\"Miners\"]\n+++\nText.\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := mustBuild(t, opts)
+			if got := slices.Contains(res.Made, "briefings/w1/index.html"); got != tc.remade {
+				t.Errorf("week one's page made again: %v, want %v (made %v)", got, tc.remade, res.Made)
+			}
+			if !slices.Contains(res.Made, "briefings/w3/index.html") {
+				t.Errorf("the new briefing's neighbour was not made again (made %v)", res.Made)
+			}
+			if tree := sitetest.Tree(t, filepath.Join(dir, "public")); !equalTrees(tree, uncached(t, dir)) {
+				t.Error("the cached build differs from a build without cache")
+			}
+			if shows := strings.Contains(sitetest.Read(t, dir, "briefings/w1/index.html"), "Week four"); shows != tc.remade {
+				t.Errorf("week one's page shows week four: %v, want %v", shows, tc.remade)
+			}
+		})
 	}
 }

@@ -70,6 +70,10 @@ type Project struct {
 	// Entities are the rows of the entities dataset, if there is one,
 	// with their moves, deals and mentions.
 	Entities []*Entity
+	// Inputs are the project's paths the load read, listed or found
+	// missing, as they were then (what package build keeps to tell the
+	// next build that nothing changed).
+	Inputs []projectfs.Read
 }
 
 // Briefing is a parsed briefing with its blocks bound to data.
@@ -159,6 +163,7 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	slices.SortStableFunc(l.p.Briefings, func(a, b *Briefing) int {
 		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Slug, b.Slug))
 	})
+	l.p.Inputs = fsys.Reads()
 	return l.p, nil
 }
 

@@ -28,6 +28,40 @@ type FS struct {
 	// known holds what a folder listing said of its regular files
 	// (Remember), so that Stat needs no more system calls for them.
 	known sync.Map // slash path -> fs.FileInfo
+	// read holds every path the FS was asked for, as it was then (Reads).
+	read sync.Map // slash path -> read; info nil for a path that did not exist
+}
+
+// Read is a path an FS was asked for (a file read or stated, a folder
+// listed, or a path found missing), as it was when it was asked: what a
+// later build compares, a system call a path, to tell that nothing it read
+// has changed.
+type Read struct {
+	Path string      // slash path inside the project
+	Info fs.FileInfo // nil: it did not exist
+	// Names are a listed folder's entries, sorted, each a name and a
+	// slash when it is a folder (ReadDir); nil for a folder not listed.
+	// A folder is compared by its entries, not its time stamp, which
+	// changes whenever brief replaces public/ in the project folder.
+	Names []string
+}
+
+// read is what the FS keeps of a path asked for.
+type read struct {
+	info  fs.FileInfo
+	names []string
+}
+
+// Reads lists every path the FS was asked for, sorted by path.
+func (f *FS) Reads() []Read {
+	var out []Read
+	f.read.Range(func(k, v any) bool {
+		r := v.(read)
+		out = append(out, Read{Path: k.(string), Info: r.info, Names: r.names})
+		return true
+	})
+	slices.SortFunc(out, func(a, b Read) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
 
 // Open opens the project folder dir. The folder itself may be reached
@@ -86,12 +120,18 @@ func (f *FS) open(name string) (*os.File, error) {
 	// refused below. It changes nothing for files and folders.
 	file, err := f.root.OpenFile(name, os.O_RDONLY|nonBlock, 0)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			f.read.Store(name, read{})
+		}
 		return nil, f.explain(name, err)
 	}
 	st, err := file.Stat()
 	if err != nil {
 		file.Close()
 		return nil, err
+	}
+	if _, ok := f.read.Load(name); !ok || !st.IsDir() { // keep a folder's listing
+		f.read.Store(name, read{info: st})
 	}
 	if !st.Mode().IsRegular() && !st.IsDir() {
 		file.Close()
@@ -143,7 +183,23 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	sortEntries(entries)
+	if st, err := file.Stat(); err == nil {
+		f.read.Store(name, read{info: st, names: ListNames(entries)})
+	}
 	return entries, nil
+}
+
+// ListNames are a folder's entries as Read.Names lists them.
+func ListNames(entries []fs.DirEntry) []string {
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+		if e.IsDir() {
+			names[i] += "/"
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // Remember records what a listing of name's folder said of it, a regular
@@ -158,6 +214,7 @@ func (f *FS) Remember(name string, fi fs.FileInfo) {
 // Stat describes a file or folder, following links inside the project.
 func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	if fi, ok := f.known.Load(name); ok {
+		f.read.Store(name, read{info: fi.(fs.FileInfo)})
 		return fi.(fs.FileInfo), nil
 	}
 	file, err := f.open(name)

@@ -258,10 +258,16 @@ type summaries struct {
 	hashes  []key.Hash            // of each summary: every field it has
 	tags    map[*tagInfo]*tagInfo // a tag listing the summaries of its briefings
 	tagHash map[*tagInfo]key.Hash
+	// lists says whether a briefing's page is given its tags' lists of
+	// briefings: only when its templates read a tag's Briefings (theme's
+	// reads). Otherwise the page's tags list no briefings, and its key
+	// leaves those lists out, so that a new briefing does not make again
+	// every page that shares a topic with it.
+	lists bool
 }
 
-func summarise(infos []*briefingInfo, tags []*tagInfo) *summaries {
-	s := &summaries{infos: make([]*briefingInfo, len(infos)), hashes: make([]key.Hash, len(infos)),
+func summarise(infos []*briefingInfo, tags []*tagInfo, lists bool) *summaries {
+	s := &summaries{lists: lists, infos: make([]*briefingInfo, len(infos)), hashes: make([]key.Hash, len(infos)),
 		tags: make(map[*tagInfo]*tagInfo, len(tags)), tagHash: make(map[*tagInfo]key.Hash, len(tags))}
 	index := make(map[*briefingInfo]int, len(infos))
 	sources := map[string]key.Hash{} // each dataset's description, hashed once
@@ -301,7 +307,11 @@ func (s *summaries) page(infos []*briefingInfo, i int) *briefingInfo {
 	}
 	c.Tags = make([]*tagInfo, len(infos[i].Tags))
 	for j, t := range infos[i].Tags {
-		c.Tags[j] = s.tags[t]
+		if s.lists {
+			c.Tags[j] = s.tags[t]
+		} else {
+			c.Tags[j] = &tagInfo{Name: t.Name, Slug: t.Slug, Path: t.Path}
+		}
 	}
 	return &c
 }
@@ -317,7 +327,11 @@ func (s *summaries) key(infos []*briefingInfo, i int) *key.Builder {
 		k.Str("|")
 	}
 	for _, t := range infos[i].Tags {
-		k.Sum(s.tagHash[t])
+		if s.lists {
+			k.Sum(s.tagHash[t])
+		} else {
+			k.Str(t.Name).Str(t.Slug).Str(t.Path)
+		}
 	}
 	return k
 }

@@ -301,7 +301,7 @@ func (r *renderer) withSizes(sizes Sizes, workbooks []*Output, allData *Output) 
 	if allData != nil {
 		r.allDataLink = newDownload(allData.Path, sizes(allData.Path))
 	}
-	r.after = summarise(r.infos, r.tags)
+	r.after = summarise(r.infos, r.tags, true) // the home page, whose key covers every tag
 }
 
 // writeFigure writes an inline value: the formatted figure, in an element

@@ -143,7 +143,7 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	}
 	r.site = site.Done()
 	r.infos, r.tags = r.index()
-	r.before = summarise(r.infos, r.tags)
+	r.before = summarise(r.infos, r.tags, th.reads["briefing.html"]["Briefings"])
 
 	pl := &Plan{}
 	add := func(o *Output) { pl.Outputs = append(pl.Outputs, o) }

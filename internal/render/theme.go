@@ -32,7 +32,14 @@ type theme struct {
 	js     string            // output path of the chart script
 	search string            // output path of the search box's script
 	hash   key.Hash          // of every template and asset, built-in or not
+	// reads are, for each page, the names of the fields and methods its
+	// templates read (fieldsRead): what a page's key must cover.
+	reads map[string]map[string]bool
 }
+
+// pageEntries are the templates a page executes: its layout ("base"),
+// and the blocks' own ("block", and "cards" from package block).
+var pageEntries = []string{"base", "block", "cards"}
 
 var funcs = template.FuncMap{
 	"date":    func(t time.Time) string { return t.Format("2 January 2006") },
@@ -67,6 +74,9 @@ func loadTheme(overrides map[string][]byte) (*theme, error) {
 	}
 	t, err := parseTheme(overrides)
 	if err == nil {
+		for name, set := range t.pages {
+			t.reads[name] = fieldsRead(set, pageEntries...)
+		}
 		lastTheme.from, lastTheme.t = from, t
 	}
 	return t, err
@@ -106,7 +116,7 @@ func parseTheme(overrides map[string][]byte) (*theme, error) {
 			errs.Add(templateError(origin[name], err))
 		}
 	}
-	t := &theme{pages: map[string]*template.Template{}, assets: map[string][]byte{}}
+	t := &theme{pages: map[string]*template.Template{}, assets: map[string][]byte{}, reads: map[string]map[string]bool{}}
 	k := key.New()
 	for _, name := range names {
 		k.Str(name).Str(string(files[name]))
