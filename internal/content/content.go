@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -564,15 +565,33 @@ func (c *collector) fence(f *ast.FencedCodeBlock) {
 // characters one '-', at most 80 bytes. It is "" when nothing is left. For
 // a tag of ASCII letters, digits and punctuation it is LegacyTagSlug's.
 func TagSlug(tag string) string {
-	// These are read as spaces, as the first tag slugs did: gosimple/slug
-	// would spell '&' and '@' "and" and "at", keep '_', and join the words
-	// around a quote ("Investor's day" investors-day).
-	s := slug.Make(strings.NewReplacer("&", " ", "@", " ", "_", " ", "'", " ", `"`, " ").Replace(tag))
+	if s, ok := tagSlugs.Load(tag); ok {
+		return s.(string)
+	}
+	s := slug.Make(tagSpaces.Replace(tag))
 	if len(s) > 80 {
 		s = s[:80]
 	}
-	return strings.Trim(s, "-")
+	s = strings.Trim(s, "-")
+	// A site has tens of topics, each named on every briefing: slug.Make
+	// took a tenth of a preview's rebuild. Bounded against hostile input.
+	if tagSlugCount.Add(1) <= maxTagSlugs {
+		tagSlugs.Store(tag, s)
+	}
+	return s
 }
+
+var (
+	// tagSpaces are read as spaces, as the first tag slugs did:
+	// gosimple/slug would spell '&' and '@' "and" and "at", keep '_', and
+	// join the words around a quote ("Investor's day" investors-day).
+	tagSpaces    = strings.NewReplacer("&", " ", "@", " ", "_", " ", "'", " ", `"`, " ")
+	tagSlugs     sync.Map // tag -> TagSlug(tag)
+	tagSlugCount atomic.Int64
+)
+
+// maxTagSlugs bounds the tags whose slugs are remembered.
+const maxTagSlugs = 10000
 
 // LegacyTagSlug is the name brief gave a tag's page until December 2026:
 // ASCII letters and digits only ("Énergie" was nergie), other runs of
