@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/brief-desk/brief/internal/diag"
@@ -179,25 +180,35 @@ func sameIDs(lb *lastBuild, src string) bool {
 	for i, f := range slices.Concat(lb.Files, lb.Folders) {
 		checks = append(checks, check{filepath.Join(lb.Out, filepath.FromSlash(f)), fileID{Size: lb.Sizes[i], MTime: lb.MTimes[i]}, false})
 	}
-	n := runtime.GOMAXPROCS(0)
+	var differ atomic.Bool
+	parallel(len(checks), func(i int) bool {
+		c := checks[i]
+		if differ.Load() || !sameID(c.path, c.id, c.full) {
+			differ.Store(true)
+			return false
+		}
+		return true
+	})
+	return !differ.Load()
+}
+
+// parallel calls f(i) for i from 0 to n-1, a share of them a core; a
+// share stops at the first false.
+func parallel(n int, f func(i int) bool) {
+	cores := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
-	var differ sync.Once
-	same := true
-	for w := range n {
+	for w := range cores {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(checks); i += n {
-				c := checks[i]
-				if !sameID(c.path, c.id, c.full) {
-					differ.Do(func() { same = false })
+			for i := w; i < n; i += cores {
+				if !f(i) {
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return same
 }
 
 // statID is what the path is now, following symbolic links as a build
@@ -270,10 +281,13 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 		}
 	}
 	lb.Folders = slices.Sorted(maps.Keys(folders))
-	for _, f := range slices.Concat(lb.Files, lb.Folders) {
-		id := statID(filepath.Join(out, filepath.FromSlash(f)), false)
-		lb.Sizes, lb.MTimes = append(lb.Sizes, id.Size), append(lb.MTimes, id.MTime)
-	}
+	all := slices.Concat(lb.Files, lb.Folders)
+	lb.Sizes, lb.MTimes = make([]int64, len(all)), make([]int64, len(all))
+	parallel(len(all), func(i int) bool {
+		id := statID(filepath.Join(out, filepath.FromSlash(all[i])), false)
+		lb.Sizes[i], lb.MTimes[i] = id.Size, id.MTime
+		return true
+	})
 	for _, w := range p.Warnings {
 		lb.Warnings = append(lb.Warnings, warning{w.Pos, w.Msg})
 	}
