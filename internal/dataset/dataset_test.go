@@ -409,3 +409,31 @@ func everyFieldSet(t *testing.T, name string, vs ...reflect.Value) {
 		}
 	}
 }
+
+// TestGobRowsRoundTrip: rows kept flat for the cache come back as they
+// were, rows of any length included, and cells that do not add up to the
+// rows are an error, never rows made up.
+func TestGobRowsRoundTrip(t *testing.T) {
+	rows := [][]Value{
+		{tomlval.StringValue("2026-01-02"), tomlval.NumberValue(1.5)},
+		{},
+		{tomlval.NumberValue(math.Copysign(0, -1)), {Type: tomlval.Bool, Bool: true}, {}},
+	}
+	back, err := flatRows(rows).rows()
+	if err != nil || !reflect.DeepEqual(back, rows) {
+		t.Fatalf("round trip: %v, %+v", err, back)
+	}
+	for name, g := range map[string]gobRows{
+		"a row longer than the cells": {Lens: []int{3}, Types: []byte{0}, Flags: []byte{0}, Bits: []uint64{0}, Strs: []string{""}},
+		"cells left over":             {Lens: []int{0}, Types: []byte{0}, Flags: []byte{0}, Bits: []uint64{0}, Strs: []string{""}},
+		"a field short":               {Lens: []int{1}, Types: []byte{0}, Flags: []byte{0}, Bits: []uint64{0}},
+		"a negative length":           {Lens: []int{-1}},
+	} {
+		if _, err := g.rows(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if pos, err := flatPositions(nil).positions(); err != nil || pos != nil {
+		t.Errorf("no positions: %v, %v", pos, err)
+	}
+}
