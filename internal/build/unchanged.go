@@ -169,27 +169,34 @@ func sameIDs(lb *lastBuild, src string) bool {
 		id   fileID
 		full bool // an input: compare the system's identity, and a folder's entries
 	}
-	checks := make([]check, 0, len(lb.Inputs)+len(lb.Outside)+len(lb.Files)+1)
+	// The inputs first: they are what a weekly publish changes, and a
+	// tenth as many as the output's files.
+	var inputs, outputs []check
 	for _, p := range lb.Inputs {
-		checks = append(checks, check{filepath.Join(src, filepath.FromSlash(p.Path)), p.ID, true})
+		inputs = append(inputs, check{filepath.Join(src, filepath.FromSlash(p.Path)), p.ID, true})
 	}
 	for _, p := range lb.Outside {
-		checks = append(checks, check{p.Path, p.ID, true})
+		inputs = append(inputs, check{p.Path, p.ID, true})
 	}
-	checks = append(checks, check{filepath.Join(lb.Out, publish.ManifestName), lb.Manifest, false})
+	outputs = append(outputs, check{filepath.Join(lb.Out, publish.ManifestName), lb.Manifest, false})
 	for i, f := range slices.Concat(lb.Files, lb.Folders) {
-		checks = append(checks, check{filepath.Join(lb.Out, filepath.FromSlash(f)), fileID{Size: lb.Sizes[i], MTime: lb.MTimes[i]}, false})
+		outputs = append(outputs, check{filepath.Join(lb.Out, filepath.FromSlash(f)), fileID{Size: lb.Sizes[i], MTime: lb.MTimes[i]}, false})
 	}
 	var differ atomic.Bool
-	parallel(len(checks), func(i int) bool {
-		c := checks[i]
-		if differ.Load() || !sameID(c.path, c.id, c.full) {
-			differ.Store(true)
+	for _, checks := range [][]check{inputs, outputs} {
+		parallel(len(checks), func(i int) bool {
+			c := checks[i]
+			if differ.Load() || !sameID(c.path, c.id, c.full) {
+				differ.Store(true)
+				return false
+			}
+			return true
+		})
+		if differ.Load() {
 			return false
 		}
-		return true
-	})
-	return !differ.Load()
+	}
+	return true
 }
 
 // parallel calls f(i) for i from 0 to n-1, a share of them a core; a

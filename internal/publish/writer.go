@@ -56,7 +56,7 @@ func (w *Writer) put(rel string, data []byte) (same bool, err error) {
 	if w.dir == "" {
 		return false, nil
 	}
-	full := filepath.Join(w.dir, filepath.FromSlash(rel))
+	full := under(w.dir, rel)
 	if err := w.mkdir(filepath.Dir(full)); err != nil {
 		return false, err
 	}
@@ -76,7 +76,7 @@ func (w *Writer) link(rel, full string, data []byte) bool {
 	if w.prev == "" {
 		return false
 	}
-	old := filepath.Join(w.prev, filepath.FromSlash(rel))
+	old := under(w.prev, rel)
 	st, err := os.Lstat(old)
 	if err != nil || !st.Mode().IsRegular() || st.Size() != int64(len(data)) {
 		return false
@@ -112,12 +112,12 @@ func (w *Writer) Reuse(rel string, size, mtime int64) bool {
 	if !w.HasPrevious() {
 		return false
 	}
-	old := filepath.Join(w.prev, filepath.FromSlash(rel))
+	old := under(w.prev, rel)
 	st, err := os.Lstat(old)
 	if err != nil || !st.Mode().IsRegular() || st.Size() != size || st.ModTime().UnixNano() != mtime {
 		return false
 	}
-	full := filepath.Join(w.dir, filepath.FromSlash(rel))
+	full := under(w.dir, rel)
 	if err := w.mkdir(filepath.Dir(full)); err != nil {
 		return false
 	}
@@ -137,7 +137,7 @@ func (w *Writer) ModTime(rel string) (mtime int64, ok bool) {
 	if w.dir == "" {
 		return 0, false
 	}
-	st, err := os.Stat(filepath.Join(w.dir, filepath.FromSlash(rel)))
+	st, err := os.Stat(under(w.dir, rel))
 	if err != nil {
 		return 0, false
 	}
@@ -179,4 +179,11 @@ func (w *Writer) List() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// under is the file rel (a clean slash path, as the plan makes them) in the
+// folder dir: without filepath.Join's cleaning, which took a fifth of
+// linking a site's 8,000 unchanged files.
+func under(dir, rel string) string {
+	return dir + string(filepath.Separator) + filepath.FromSlash(rel)
 }
