@@ -1,8 +1,10 @@
 package build
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // TestTuneGC: builds run with the build's collector settings, and the
@@ -40,4 +42,27 @@ func gcPercent() int {
 	old := debug.SetGCPercent(100)
 	debug.SetGCPercent(old)
 	return old
+}
+
+// TestMemLimitFollowsHeap: while a build runs, the soft memory limit rises
+// to three times the live heap as the heap grows, not only once the project
+// is loaded (a large project's loading was collecting all the time).
+func TestMemLimitFollowsHeap(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	restore := tuneGC()
+	defer restore()
+	live := make([]byte, 100<<20)
+	for i := range live {
+		live[i] = byte(i)
+	}
+	runtime.GC()
+	deadline := time.Now().Add(2 * time.Second)
+	for debug.SetMemoryLimit(-1) < 3*int64(len(live)) && time.Now().Before(deadline) {
+		time.Sleep(raiseEvery)
+	}
+	if got := debug.SetMemoryLimit(-1); got < 3*int64(len(live)) {
+		t.Errorf("limit with %d MiB live = %d MiB, want at least three times", len(live)>>20, got>>20)
+	}
+	runtime.KeepAlive(live)
 }
