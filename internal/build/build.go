@@ -135,7 +135,7 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	p, err = project.Load(ctx, opts.project(c.disk), nil)
 	var pl *render.Plan
 	if err == nil {
-		fitMemLimit()
+		loaded()
 		if pl, err = render.New(p, opts.render()); err == nil {
 			prestart(pl, c.disk, opts.Printer)
 		}

@@ -12,12 +12,12 @@ import (
 // pages) over a small live heap, so Go's default collector (GOGC=100) runs
 // often: a sixth of a cold build's CPU. While builds run, brief lets the
 // heap grow to four times the live data (GOGC=300) under a soft memory
-// limit of 180 MiB, raised to three times the live heap as the heap grows
-// (checked every raiseEvery while builds run, and once the project is
-// loaded), so that a large project is never starved into collecting all
-// the time: with the limit raised only after loading, a rebuild of 10,000
-// briefings spent a third of its CPU collecting and returning memory while
-// it loaded. Measurements: docs/performance.md. GOGC or GOMEMLIMIT in the
+// limit of 180 MiB, raised to three times the live heap as the project
+// loads (checked every raiseEvery) and once it is loaded, then left there,
+// so that a large project is never starved into collecting all the time
+// (with the limit raised only after loading, a rebuild of 10,000 briefings
+// spent a third of its CPU collecting and returning memory while it
+// loaded), and rendering, whose garbage is short-lived, stays within it. Measurements: docs/performance.md. GOGC or GOMEMLIMIT in the
 // environment turn this off: the user's setting wins.
 const (
 	buildGOGC     = 300
@@ -31,6 +31,7 @@ var gcTuning struct {
 	limit     int64
 	userChose bool
 	stop      chan struct{} // ends the goroutine that raises the limit
+	stopOnce  *sync.Once
 }
 
 // raiseEvery is how often the limit is fitted to the live heap.
@@ -47,7 +48,7 @@ func tuneGC() (restore func()) {
 		if !g.userChose {
 			g.limit = debug.SetMemoryLimit(buildMemLimit)
 			g.percent = debug.SetGCPercent(buildGOGC)
-			g.stop = make(chan struct{})
+			g.stop, g.stopOnce = make(chan struct{}), new(sync.Once)
 			go raiseLimit(g.stop)
 		}
 	}
@@ -57,7 +58,7 @@ func tuneGC() (restore func()) {
 		defer g.Unlock()
 		g.users--
 		if g.users == 0 && !g.userChose {
-			close(g.stop)
+			g.stopOnce.Do(func() { close(g.stop) })
 			debug.SetGCPercent(g.percent)
 			debug.SetMemoryLimit(g.limit)
 		}
@@ -77,6 +78,18 @@ func raiseLimit(stop chan struct{}) {
 			fitMemLimit()
 		}
 	}
+}
+
+// loaded fits the limit to the live heap of a loaded project, and stops
+// raising it as the heap grows.
+func loaded() {
+	g := &gcTuning
+	g.Lock()
+	if g.users > 0 && !g.userChose {
+		g.stopOnce.Do(func() { close(g.stop) })
+	}
+	g.Unlock()
+	fitMemLimit()
 }
 
 // fitMemLimit raises the soft limit to three times the live heap (after

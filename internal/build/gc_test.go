@@ -44,9 +44,10 @@ func gcPercent() int {
 	return old
 }
 
-// TestMemLimitFollowsHeap: while a build runs, the soft memory limit rises
-// to three times the live heap as the heap grows, not only once the project
-// is loaded (a large project's loading was collecting all the time).
+// TestMemLimitFollowsHeap: while a project loads, the soft memory limit
+// rises to three times the live heap as the heap grows, not only once it is
+// loaded (a large project's loading was collecting all the time); once it
+// is loaded the limit stays where it is.
 func TestMemLimitFollowsHeap(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -61,8 +62,20 @@ func TestMemLimitFollowsHeap(t *testing.T) {
 	for debug.SetMemoryLimit(-1) < 3*int64(len(live)) && time.Now().Before(deadline) {
 		time.Sleep(raiseEvery)
 	}
-	if got := debug.SetMemoryLimit(-1); got < 3*int64(len(live)) {
+	got := debug.SetMemoryLimit(-1)
+	if got < 3*int64(len(live)) {
 		t.Errorf("limit with %d MiB live = %d MiB, want at least three times", len(live)>>20, got>>20)
 	}
+	loaded()
+	more := make([]byte, 100<<20)
+	for i := range more {
+		more[i] = byte(i)
+	}
+	runtime.GC()
+	time.Sleep(5 * raiseEvery)
+	if after := debug.SetMemoryLimit(-1); after != got {
+		t.Errorf("limit once loaded moved from %d to %d MiB as the heap grew", got>>20, after>>20)
+	}
 	runtime.KeepAlive(live)
+	runtime.KeepAlive(more)
 }
