@@ -119,6 +119,15 @@ func (d *diskCache) segment(payload []byte) []byte {
 	return append(b, d.sign(payload)...)
 }
 
+// segments are payloads as segments, one after another.
+func (d *diskCache) segments(payloads [][]byte) []byte {
+	var b []byte
+	for _, p := range payloads {
+		b = append(b, d.segment(p)...)
+	}
+	return b
+}
+
 // sign is the signature of a segment's payload.
 func (d *diskCache) sign(payload []byte) []byte {
 	m := d.mac()
@@ -221,6 +230,32 @@ func eachRecord(payload []byte, fn func(r *record, size int)) {
 	}
 }
 
+// decoded are a payload's records, with the bytes each took.
+type decoded struct {
+	recs  []*record
+	sizes []int
+}
+
+func (p decoded) each(fn func(r *record, size int)) {
+	for i, r := range p.recs {
+		fn(r, p.sizes[i])
+	}
+}
+
+// decodeAll decodes payloads, a share of them a core (gob took most of a
+// weekly publish's reading of the pack), each in the order of its records.
+func decodeAll(payloads [][]byte) []decoded {
+	out := make([]decoded, len(payloads))
+	parallel(len(payloads), func(i int) bool {
+		eachRecord(payloads[i], func(r *record, size int) {
+			out[i].recs = append(out[i].recs, r)
+			out[i].sizes = append(out[i].sizes, size)
+		})
+		return true
+	})
+	return out
+}
+
 // packState is what a build knows of the pack it read.
 type packState struct {
 	ident fs.FileInfo // the file read, to tell whether another build changed it since
@@ -237,8 +272,8 @@ func (d *diskCache) load() {
 		return
 	}
 	d.state = packState{ident: st, good: good, sizes: map[key.Hash]int{}}
-	for _, p := range payloads {
-		eachRecord(p, func(r *record, size int) {
+	for _, p := range decodeAll(payloads) {
+		p.each(func(r *record, size int) {
 			d.state.total += size
 			if r.Files == nil {
 				d.recs[r.Key] = r
@@ -255,18 +290,50 @@ func (d *diskCache) load() {
 }
 
 // newRecords encodes the records a build adds, as they are added (the
-// values may change later in the build), into one segment's payload.
+// values may change later in the build), into segments' payloads of at
+// most segRecords records each, which a build decodes in parallel.
 type newRecords struct {
-	buf bytes.Buffer
-	enc *gob.Encoder
+	done  [][]byte // full payloads
+	buf   bytes.Buffer
+	enc   *gob.Encoder
+	n     int // records in buf
+	bytes int // of every payload
 }
 
+// segRecords is how many records a segment holds at most: gob describes
+// the types once a segment, and a segment decodes on one core, so a pack
+// of 1,000 briefings' records decodes on every core in a few segments.
+const segRecords = 256
+
 func (n *newRecords) add(r *record) error {
-	if n.enc == nil {
+	if n.enc == nil || n.n == segRecords {
+		n.close()
 		n.enc = gob.NewEncoder(&n.buf)
 	}
-	return n.enc.Encode(r)
+	before := n.buf.Len()
+	err := n.enc.Encode(r)
+	n.n++
+	n.bytes += n.buf.Len() - before
+	return err
 }
+
+// close ends the payload being written.
+func (n *newRecords) close() {
+	if n.buf.Len() > 0 {
+		n.done = append(n.done, bytes.Clone(n.buf.Bytes()))
+	}
+	n.buf.Reset()
+	n.enc, n.n = nil, 0
+}
+
+// payloads are the payloads written; nothing is added after.
+func (n *newRecords) payloads() [][]byte {
+	n.close()
+	return n.done
+}
+
+// size is how many bytes the records take.
+func (n *newRecords) size() int { return n.bytes }
 
 // flush writes what this build added to the pack: a segment appended, or,
 // when complete (the build succeeded, so every record it needs was used)
@@ -283,7 +350,7 @@ func (d *diskCache) flush(complete bool) {
 		_ = d.added.add(&record{Out: d.out, Files: d.addedFiles})
 	}
 	d.addedFiles = nil
-	if d.added.buf.Len() == 0 && !complete {
+	if d.added.size() == 0 && !complete {
 		return
 	}
 	d.mark()
@@ -315,7 +382,7 @@ func (d *diskCache) flush(complete bool) {
 			return
 		}
 		d.appendTo(p, good, st.Size())
-	case complete && d.state.total-d.usedBytes() > d.usedBytes()+d.added.buf.Len():
+	case complete && d.state.total-d.usedBytes() > d.usedBytes()+d.added.size():
 		d.rewrite(p, d.usedRecords())
 	default:
 		d.appendTo(p, d.state.good, st.Size())
@@ -337,10 +404,10 @@ func (d *diskCache) usedBytes() int {
 }
 
 // usedRecords encodes the records read from the pack that this build used
-// as one segment's payload: parsed files decoded again from the pack (the
+// as segments' payloads: parsed files decoded again from the pack (the
 // values this build decoded may have been changed since), and the files of
 // outputs in one table.
-func (d *diskCache) usedRecords() []byte {
+func (d *diskCache) usedRecords() [][]byte {
 	payloads, _, _, ok := d.readPack(packPath(d.dir))
 	if !ok {
 		return nil
@@ -365,7 +432,7 @@ func (d *diskCache) usedRecords() []byte {
 	if len(files) > 0 {
 		_ = kept.add(&record{Out: d.out, Files: files})
 	}
-	return kept.buf.Bytes()
+	return kept.payloads()
 }
 
 // appendTo appends this build's segment to the pack at p, of size bytes,
@@ -375,7 +442,8 @@ func (d *diskCache) appendTo(p string, good, size int64) {
 		d.rewrite(p, nil)
 		return
 	}
-	if d.added.buf.Len() == 0 && good == size {
+	added := d.segments(d.added.payloads())
+	if len(added) == 0 && good == size {
 		return
 	}
 	f, err := os.OpenFile(p, os.O_WRONLY, 0)
@@ -388,8 +456,8 @@ func (d *diskCache) appendTo(p string, good, size int64) {
 			return
 		}
 	}
-	if d.added.buf.Len() > 0 {
-		if _, err := f.WriteAt(d.segment(d.added.buf.Bytes()), good); err != nil {
+	if len(added) > 0 {
+		if _, err := f.WriteAt(added, good); err != nil {
 			_ = f.Truncate(good) // a short segment would be dropped anyway
 		}
 	}
@@ -397,15 +465,11 @@ func (d *diskCache) appendTo(p string, good, size int64) {
 
 // rewrite replaces the pack at p with one holding kept (a payload, or nil)
 // and this build's segment.
-func (d *diskCache) rewrite(p string, kept []byte) {
+func (d *diskCache) rewrite(p string, kept [][]byte) {
 	var b bytes.Buffer
 	b.WriteString(packMagic)
-	if len(kept) > 0 {
-		b.Write(d.segment(kept))
-	}
-	if d.added.buf.Len() > 0 {
-		b.Write(d.segment(d.added.buf.Bytes()))
-	}
+	b.Write(d.segments(kept))
+	b.Write(d.segments(d.added.payloads()))
 	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-pack-")
 	if err != nil {
 		return

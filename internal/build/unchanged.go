@@ -83,8 +83,8 @@ type fileID struct {
 	Dev, Ino    uint64 // where the system says them (sysID)
 	CTime       int64
 	// List hashes a listed folder's entries (projectfs.Read.Names): a
-	// folder is compared by them and its identity, not by its time
-	// stamps, which change whenever public/ is replaced beside them.
+	// folder whose time stamps changed (as they do whenever public/ is
+	// replaced beside it) is compared by them and its identity.
 	List string
 }
 
@@ -101,9 +101,6 @@ func idOf(fi fs.FileInfo, full bool) fileID {
 	id := fileID{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Mode: uint32(fi.Mode())}
 	if full {
 		sysID(fi, &id)
-	}
-	if full && fi.IsDir() {
-		id.Size, id.MTime, id.CTime = 0, 0, 0
 	}
 	return id
 }
@@ -247,7 +244,9 @@ func sameFolder(path string, id, was fileID) bool {
 	if was.List == "" {
 		return false
 	}
-	id.List = was.List
+	// Its time stamps and size change with public/ replaced beside it:
+	// its identity and entries must not.
+	id.List, id.Size, id.MTime, id.CTime = was.List, was.Size, was.MTime, was.CTime
 	if id != was {
 		return false
 	}
@@ -274,6 +273,11 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 		}
 		id := idOf(in.Info, true)
 		id.List = listHash(in.Names)
+		if in.Info != nil && in.Info.IsDir() && !in.Info.ModTime().Before(racy) {
+			// An entry added as it was listed may not be in the listing
+			// yet share its time stamp: compare its entries next time.
+			id.MTime = 0
+		}
 		lb.Inputs = append(lb.Inputs, pathID{in.Path, id})
 	}
 	if opts.ECharts != "" {
