@@ -67,6 +67,7 @@ func TestMemLimitFollowsHeap(t *testing.T) {
 		t.Errorf("limit with %d MiB live = %d MiB, want at least three times", len(live)>>20, got>>20)
 	}
 	loaded()
+	got = debug.SetMemoryLimit(-1)
 	more := make([]byte, 100<<20)
 	for i := range more {
 		more[i] = byte(i)
