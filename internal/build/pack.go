@@ -44,8 +44,9 @@ import (
 // held in memory, so a planted segment (a sparse file of gigabytes costs a
 // few kilobytes of disk) costs no more memory than smallSeg.
 //
-// Each build appends one segment with the records it added, under a lock
-// on the cache folder. When the records the build did not use take more
+// Each build appends the records it added, in segments of at most
+// segRecords records (decoded in parallel), under a lock on the cache
+// folder. When the records the build did not use take more
 // room than those it did, a successful build writes a new pack with only
 // the records it used (into a temporary file, renamed over the pack), so
 // the pack holds about one build's worth.
