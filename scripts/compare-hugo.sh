@@ -8,7 +8,8 @@
 # page as brief (custom output formats); and the preview's save to reload.
 # Needs bin/brief and bin/briefgen (make site; go build -o bin/briefgen
 # ./cmd/briefgen), Debian's hugo (apt-get install hugo) and Go.
-# Usage: scripts/compare-hugo.sh [N ...]   (default: 1000)
+# Usage: scripts/compare-hugo.sh [N ...]   (default: 1000); PREVIEW=plain
+# measures the plain preview only.
 # TMPDIR=/dev/shm scripts/compare-hugo.sh runs both on tmpfs, leaving the disk out.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,5 +72,6 @@ for n in "${ns[@]}"; do
 done
 # The preview: a plain project, and one with every feature of the third round
 # on (a derived dataset in every briefing, revised rows, the search index).
-(cd "$repo" && go test ./internal/preview/ -run '^$' -bench SaveToReload -benchtime 200x) |
+# PREVIEW=plain (a go test -bench pattern below SaveToReload/) measures one.
+(cd "$repo" && go test ./internal/preview/ -run '^$' -bench "SaveToReload/${PREVIEW:-}" -benchtime 200x) |
   awk '/^BenchmarkSaveToReload/ { split($1, p, "/"); sub(/-[0-9]+$/, "", p[2]); printf "preview, save to reload (1,000 briefings, %s, mean of 200 saves, %.0f ms debounce included): %.0f ms (target < 40 ms)\n", p[2], $5, $3 / 1e6 }'
