@@ -94,8 +94,12 @@ type snap struct {
 }
 
 // Memo keeps raw results between loads of one process (the preview), by
-// key, up to memoCells cells (then it starts again). Safe for concurrent
-// use.
+// key, up to memoCells cells (then it starts again). A result that shares
+// most of its first rows with the current result is kept as those rows'
+// count and its own tail (memoPut): with revised rows every past result
+// differs from the current one near its end, and kept whole they
+// overflowed the memo, so that each save ran every past query again. Safe
+// for concurrent use.
 type Memo struct {
 	mu    sync.Mutex
 	m     map[key.Hash]*raw
@@ -122,12 +126,53 @@ func (m *Memo) put(k key.Hash, r *raw) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n := len(r.rows) * len(r.names)
+	n := (len(r.rows) + len(r.tail)) * len(r.names)
 	if m.m == nil || m.cells+n > memoCells {
 		m.m, m.cells = map[key.Hash]*raw{}, 0
 	}
 	m.m[k] = r
 	m.cells += n
+}
+
+// Cells is how many cells the memo holds (tests and measures).
+func (m *Memo) Cells() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cells
+}
+
+// memoGet is the memo's result under k, with a tail kept against the
+// result whose first rows it shares made whole again; nil when there is
+// none, or when that result is gone from the memo.
+func (e *Engine) memoGet(k key.Hash) *raw {
+	r := e.memo.get(k)
+	if r == nil || !r.part {
+		return r
+	}
+	base := e.memo.get(r.of)
+	if base == nil || base.part || base.of != (key.Hash{}) || r.head > len(base.rows) || !slices.Equal(base.names, r.names) {
+		return nil
+	}
+	rows := make([][]dataset.Value, 0, r.head+len(r.tail))
+	rows = append(append(rows, base.rows[:r.head]...), r.tail...) // typed clones them
+	return &raw{names: r.names, rows: rows}
+}
+
+// memoPut keeps a result in the memo: when at least half of it is the
+// current result's first rows, as their count and its own tail.
+func (e *Engine) memoPut(id string, k key.Hash, r *raw) {
+	cur, ck := e.curRaw[id], e.curKey[id]
+	if r.of == (key.Hash{}) && cur != nil && cur.of == (key.Hash{}) && k != ck && slices.Equal(r.names, cur.names) {
+		n := 0
+		for n < min(len(r.rows), len(cur.rows)) && slices.EqualFunc(r.rows[n], cur.rows[n], same) {
+			n++
+		}
+		if n > 0 && n < len(r.rows) && n >= len(r.rows)-n {
+			e.memo.put(k, &raw{names: r.names, of: ck, head: n, tail: r.rows[n:], part: true})
+			return
+		}
+	}
+	e.memo.put(k, r.bare())
 }
 
 // New finds the derived datasets among sets, the tables each query reads
@@ -603,13 +648,13 @@ func (e *Engine) reportAt(id string, err error) {
 // result is the raw result of id as of day under key k: from the
 // preview's memo, the records, or a run of the query.
 func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
-	r := e.memo.get(k)
+	r := e.memoGet(k)
 	if r == nil {
 		r = e.record(k)
 	}
 	if r != nil {
 		if r = e.resolve(id, k, r); r != nil {
-			e.memo.put(k, r.bare())
+			e.memoPut(id, k, r)
 			return r, nil
 		}
 	}
@@ -639,7 +684,7 @@ func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
 		return nil, nil
 	}
 	e.keep(id, k, r)
-	e.memo.put(k, r.bare())
+	e.memoPut(id, k, r)
 	return r, nil
 }
 

@@ -423,3 +423,70 @@ func TestReferences(t *testing.T) {
 		t.Errorf("as of 9 January: %d rows", then.Len())
 	}
 }
+
+// TestMemoRevisedRows: with a row revised late in a series (its value
+// before the revision differs), every past result after it differs from
+// the current one near its end; the preview's memo
+// keeps each as the rows it shares with the current result and its own
+// tail, so it holds a few cells a date, not a copy of the series (kept
+// whole, a long archive overflowed it and each save ran every past query
+// again), and a second load runs no query and gives the same results as
+// an engine without the memo.
+func TestMemoRevisedRows(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("title = \"Prices\"\nsource = \"Test\"\nkind = \"series\"\n")
+	start := day("2026-01-01")
+	var days []time.Time
+	for i := range 40 {
+		d := start.AddDate(0, 0, i)
+		days = append(days, d)
+		fmt.Fprintf(&src, "\n[[rows]]\ndate = %s\nclose = %d.0\n", d.Format(time.DateOnly), 100+i)
+		if i == 30 {
+			fmt.Fprintf(&src, "[[rows.revisions]]\non = %s\nclose = 1.0\n", start.AddDate(0, 0, 39).Format(time.DateOnly))
+		}
+	}
+	files := map[string]string{"prices": src.String(), "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")}
+	load := func(memo *derive.Memo) ([]string, int) {
+		t.Helper()
+		e, out, _, err := derive.New(context.Background(), parse(t, files), nil, nil, memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Release()
+		if _, err := e.Need(context.Background(), map[string][]time.Time{"x": days}); err != nil || e.Err() != nil {
+			t.Fatal(err, e.Err())
+		}
+		var got []string
+		for _, d := range out {
+			if d.ID != "x" {
+				continue
+			}
+			for _, day := range days {
+				s := d.On(day).Dataset
+				var cells []string
+				for r := range s.Len() {
+					cells = append(cells, s.Value(r, s.Column("twice")).Literal())
+				}
+				got = append(got, strings.Join(cells, " "))
+			}
+		}
+		return got, e.Runs()
+	}
+	want, _ := load(nil)
+	if !strings.HasSuffix(want[35], " 258 2 262 264 266 268 270") || !strings.HasSuffix(want[39], " 258 260 262 264 266 268 270 272 274 276 278") {
+		t.Fatalf("the fixture's revision does not show: %q, %q", want[35], want[39])
+	}
+	memo := &derive.Memo{}
+	first, _ := load(memo)
+	if !slices.Equal(first, want) {
+		t.Fatalf("with a memo: %q, want %q", first, want)
+	}
+	// Whole, the 40 results would hold 1+2+...+40 rows of 2 cells.
+	if cells, whole := memo.Cells(), 40*41; cells > whole/4 {
+		t.Errorf("the memo holds %d cells, want far fewer than the %d of every result kept whole", cells, whole)
+	}
+	again, runs := load(memo)
+	if runs != 0 || !slices.Equal(again, want) {
+		t.Errorf("second load: %d runs, results equal %v; want no run and the same results", runs, slices.Equal(again, want))
+	}
+}

@@ -22,6 +22,11 @@ type raw struct {
 	of    key.Hash
 	head  int
 	d     *dataset.Dataset // a reference resolved to its dataset's head
+	// part is a result the preview's memo keeps as the first head rows
+	// of the result under of, then tail (Engine.memoPut); never in the
+	// records, and made whole by Engine.memoGet.
+	part bool
+	tail [][]dataset.Value
 }
 
 // stored is a raw result as the records keep it: a compact encoding of its
@@ -266,7 +271,7 @@ func (e *Engine) fullOf(id string, k key.Hash) *dataset.Dataset {
 	if ok {
 		return d
 	}
-	r := e.memo.get(k)
+	r := e.memoGet(k)
 	if r == nil {
 		r = e.record(k)
 	}
