@@ -64,7 +64,15 @@ type Folder struct {
 func (t *Target) Open() (*Folder, error) {
 	f := &Folder{t: t}
 	if t.exist && len(t.prev) > 0 {
-		f.dir, f.hold, f.spare, f.reused = takeSpare(t.path, t.spare)
+		var seen walked
+		f.dir, f.hold, f.spare, seen, f.reused = takeSpare(t.path, t.spare)
+		if f.reused {
+			f.w = newWriter(f.dir)
+			f.w.spare = seen.files
+			for _, d := range seen.dirs {
+				f.w.dirs.Store(d, true)
+			}
+		}
 	}
 	if !f.reused {
 		var err error
@@ -72,8 +80,9 @@ func (t *Target) Open() (*Folder, error) {
 			return nil, err
 		}
 	}
-	f.w = newWriter(f.dir)
-	f.w.spare = f.reused
+	if f.w == nil {
+		f.w = newWriter(f.dir)
+	}
 	if t.exist {
 		f.w.prev = t.path
 	}

@@ -158,7 +158,7 @@ func (t *Target) checkContents() error {
 	if !ok {
 		return fmt.Errorf("refusing to replace %s: it is not empty and has no %s, so brief did not write it and replacing it would delete its files; remove it or choose another --out (outputs of brief versions before the manifest have none either: delete such a folder once)", out, ManifestName)
 	}
-	foreign, err := unlisted(real, listed, -1)
+	foreign, err := unlisted(real, listed, -1, nil)
 	if err != nil {
 		return fmt.Errorf("cannot read the previous output: %w", err)
 	}
@@ -178,27 +178,47 @@ func (t *Target) checkContents() error {
 
 // unlisted returns the files under dir that its manifest, listed, does not
 // name (the manifest itself aside), at most max of them (-1: all): what
-// brief did not write there.
-func unlisted(dir string, listed map[string]bool, max int) ([]string, error) {
+// brief did not write there. When seen is not nil, it gets what the walk
+// found.
+func unlisted(dir string, listed map[string]bool, max int, seen *walked) ([]string, error) {
 	var out []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			return nil
-		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if seen != nil {
+				seen.dirs = append(seen.dirs, p)
+			}
+			return nil
+		}
 		if rel != ManifestName && !listed[rel] {
 			out = append(out, rel)
 			if len(out) == max {
 				return filepath.SkipAll
 			}
 		}
+		if seen != nil && d.Type().IsRegular() {
+			// Where the system gives no entry types (some file systems),
+			// the listing stated the entry already; elsewhere, this is
+			// the one lstat a reused file costs (see Writer.linkPrev).
+			if st, err := d.Info(); err == nil {
+				seen.files[rel] = st
+			}
+		}
 		return nil
 	})
 	return out, err
+}
+
+// walked is what a walk of a folder found: its regular files (slash paths
+// under it) with what lstat said of each, and its folders (full paths, the
+// folder itself included).
+type walked struct {
+	files map[string]fs.FileInfo
+	dirs  []string
 }
 
 // RealPath makes p absolute with every symbolic link resolved; a path that

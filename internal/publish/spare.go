@@ -35,6 +35,7 @@ func sparePath(out string) string {
 type spareCheck struct {
 	dir, manifest fs.FileInfo
 	files         map[string]bool
+	seen          walked // what the walk found in it
 	fit           bool
 }
 
@@ -51,7 +52,7 @@ func checkSpare(out string) spareCheck {
 	if c.manifest, err = os.Lstat(filepath.Join(spare, ManifestName)); err != nil {
 		return spareCheck{}
 	}
-	c.files, c.fit = spareFiles(spare)
+	c.files, c.seen, c.fit = spareFiles(spare)
 	return c
 }
 
@@ -72,58 +73,62 @@ func (c spareCheck) current(spare string) bool {
 
 // takeSpare moves the spare into a new temporary folder of this build, under
 // the lock of out's parent, and locks it; it returns the files its manifest
-// lists. checked is what checkSpare found earlier: when the spare is no
+// lists and what a walk found in it (paths under tmp). checked is what checkSpare found earlier: when the spare is no
 // longer that folder, it is checked again here. ok is false when there is
 // no spare fit to reuse, and the build makes an empty temporary folder
 // instead.
-func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files map[string]bool, ok bool) {
+func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files map[string]bool, seen walked, ok bool) {
 	spare := sparePath(out)
 	if _, err := os.Lstat(spare); err != nil {
-		return "", nil, nil, false
+		return "", nil, nil, walked{}, false
 	}
 	parent := filepath.Dir(out)
 	l, err := Lock(parent, true)
 	if err != nil {
-		return "", nil, nil, false
+		return "", nil, nil, walked{}, false
 	}
 	defer l.Close()
-	files, fit := checked.files, checked.fit
+	files, seen, fit := checked.files, checked.seen, checked.fit
 	if !checked.current(spare) {
-		files, fit = spareFiles(spare)
+		files, seen, fit = spareFiles(spare)
 	}
 	if !fit {
 		// Not what brief left: never used, and never deleted (it may hold
 		// someone's files). The build removes its previous output instead
 		// of keeping it, as before spares.
-		return "", nil, nil, false
+		return "", nil, nil, walked{}, false
 	}
 	tmp = filepath.Join(parent, tmpPrefix(out)+"spare")
 	if _, err := os.Lstat(tmp); err == nil {
-		return "", nil, nil, false // another build has one: make a new folder
+		return "", nil, nil, walked{}, false // another build has one: make a new folder
 	}
 	if err := os.Rename(spare, tmp); err != nil {
-		return "", nil, nil, false
+		return "", nil, nil, walked{}, false
 	}
 	hold, err = Lock(tmp, true)
 	if err != nil {
 		_ = removeTree(tmp)
-		return "", nil, nil, false
+		return "", nil, nil, walked{}, false
 	}
-	return tmp, hold, files, true
+	for i, d := range seen.dirs { // the same folders, now under tmp
+		seen.dirs[i] = tmp + strings.TrimPrefix(d, spare)
+	}
+	return tmp, hold, files, seen, true
 }
 
 // spareFiles reads a spare's manifest and checks that it lists every file
-// in the spare, which must be a plain folder.
-func spareFiles(spare string) (map[string]bool, bool) {
+// in the spare, which must be a plain folder; it returns what it found.
+func spareFiles(spare string) (map[string]bool, walked, bool) {
 	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
-		return nil, false
+		return nil, walked{}, false
 	}
 	files, ok, err := readManifest(spare)
 	if err != nil || !ok {
-		return nil, false
+		return nil, walked{}, false
 	}
-	foreign, err := unlisted(spare, files, 1)
-	return files, err == nil && len(foreign) == 0
+	seen := walked{files: make(map[string]fs.FileInfo, len(files))}
+	foreign, err := unlisted(spare, files, 1, &seen)
+	return files, seen, err == nil && len(foreign) == 0
 }
 
 // pruneSpare removes the files of a reused spare that this build did not

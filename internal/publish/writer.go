@@ -2,6 +2,8 @@ package publish
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,8 +21,10 @@ type Writer struct {
 	mu        sync.Mutex
 	files     map[string][]byte // the bytes in memory mode; nil values on disk
 	unchanged map[string]bool   // files linked from the previous output
-	dirs      sync.Map          // folders already made: one mkdir each, not one per file
-	spare     bool              // dir is a reused spare (spare.go): it holds files already
+	dirs      sync.Map          // folders already made (or found in a reused spare): one mkdir each, not one per file
+	// spare, when dir is a reused spare (spare.go), is what it held when
+	// it was checked: its files, with what lstat said of each.
+	spare map[string]fs.FileInfo
 }
 
 func newWriter(dir string) *Writer {
@@ -85,20 +89,31 @@ func (w *Writer) link(rel, full string, data []byte) bool {
 	if err != nil || !bytes.Equal(b, data) {
 		return false
 	}
-	return w.linkPrev(old, full, st)
+	return w.linkPrev(rel, old, full, st)
 }
 
-// linkPrev makes full a hard link to the previous output's file old. In a
-// reused spare it usually is one already; otherwise the spare's older copy
-// is replaced.
-func (w *Writer) linkPrev(old, full string, oldSt os.FileInfo) bool {
-	if w.spare {
-		if st, err := os.Lstat(full); err == nil && os.SameFile(st, oldSt) {
-			return true
+// linkPrev makes full (rel in the folder) a hard link to the previous
+// output's file old. In a reused spare it usually is one already, as the
+// walk of the spare showed (takeSpare walks it again unless it is still the
+// folder and manifest that were walked; the spare is brief's own, hidden
+// folder); otherwise the spare's older copy is replaced.
+func (w *Writer) linkPrev(rel, old, full string, oldSt os.FileInfo) bool {
+	if w.spare != nil {
+		if st, ok := w.spare[rel]; ok {
+			if os.SameFile(st, oldSt) {
+				return true
+			}
+			_ = os.Remove(full)
 		}
-		_ = os.Remove(full)
 	}
-	return os.Link(old, full) == nil
+	if err := os.Link(old, full); err != nil {
+		// Not in the spare when it was walked, yet there now: replace it.
+		if !errors.Is(err, fs.ErrExist) || os.Remove(full) != nil {
+			return false
+		}
+		return os.Link(old, full) == nil
+	}
+	return true
 }
 
 // HasPrevious reports whether the writer writes a folder beside a previous
@@ -112,6 +127,13 @@ func (w *Writer) Reuse(rel string, size, mtime int64) bool {
 	if !w.HasPrevious() {
 		return false
 	}
+	if w.keeps(rel, size, mtime) {
+		w.mu.Lock()
+		w.files[rel] = nil
+		w.unchanged[rel] = true
+		w.mu.Unlock()
+		return true
+	}
 	old := under(w.prev, rel)
 	st, err := os.Lstat(old)
 	if err != nil || !st.Mode().IsRegular() || st.Size() != size || st.ModTime().UnixNano() != mtime {
@@ -121,7 +143,7 @@ func (w *Writer) Reuse(rel string, size, mtime int64) bool {
 	if err := w.mkdir(filepath.Dir(full)); err != nil {
 		return false
 	}
-	if !w.linkPrev(old, full, st) {
+	if !w.linkPrev(rel, old, full, st) {
 		return false
 	}
 	w.mu.Lock()
@@ -129,6 +151,17 @@ func (w *Writer) Reuse(rel string, size, mtime int64) bool {
 	w.unchanged[rel] = true
 	w.mu.Unlock()
 	return true
+}
+
+// keeps reports whether the reused spare already holds rel as the cache
+// recorded it in the previous output: the same size and modification time
+// (in nanoseconds), which a file keeps from the build that wrote it through
+// every build that links it unchanged. It is then that build's file, most
+// often the very file the previous output holds (one inode, two names), and
+// stays: the previous output's copy need not even be stated.
+func (w *Writer) keeps(rel string, size, mtime int64) bool {
+	st, ok := w.spare[rel]
+	return ok && st.Size() == size && st.ModTime().UnixNano() == mtime
 }
 
 // ModTime is the modification time, in nanoseconds, of the file rel this

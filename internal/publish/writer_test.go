@@ -1,9 +1,11 @@
 package publish
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestWriterReusesOnlyWhatIsUnchanged: a file with the same bytes, or with
@@ -91,5 +93,89 @@ func TestSpareCheckCurrent(t *testing.T) {
 	}
 	if (spareCheck{}).current(spare) {
 		t.Error("no check at all was trusted")
+	}
+}
+
+// TestWriterKeepsWhatTheSpareHolds: in a reused spare, a file the cache
+// recorded (size and time) is kept without a look at the previous output,
+// an older copy there is replaced by a link to the previous output's, and
+// what the build did not make is removed when it publishes.
+func TestWriterKeepsWhatTheSpareHolds(t *testing.T) {
+	root := t.TempDir()
+	src, out := filepath.Join(root, "src"), filepath.Join(root, "public")
+	spare := sparePath(out)
+	files := []string{"kept.xlsx", "a/older.xlsx", "gone.html"}
+	for _, dir := range []string{src, filepath.Join(out, "a"), filepath.Join(spare, "a")} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put := func(path, text string, when time.Time) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	then := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	put(filepath.Join(out, "kept.xlsx"), "book", then)
+	if err := os.Link(filepath.Join(out, "kept.xlsx"), filepath.Join(spare, "kept.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	put(filepath.Join(spare, "a/older.xlsx"), "old book", then)
+	put(filepath.Join(out, "a/older.xlsx"), "new book", then.Add(time.Hour))
+	put(filepath.Join(spare, "gone.html"), "gone", then)
+	put(filepath.Join(out, "gone.html"), "gone", then)
+	for _, dir := range []string{out, spare} {
+		if err := os.WriteFile(filepath.Join(dir, ManifestName), manifestBytes(files), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg, err := Resolve(src, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.Check(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := tg.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !f.reused {
+		t.Fatal("the spare was not reused")
+	}
+	w := f.Writer()
+	prev := map[string]os.FileInfo{}
+	for _, name := range files {
+		prev[name], _ = os.Stat(filepath.Join(out, name))
+	}
+	// The spare's copy is the recorded file: the previous output's is not
+	// looked at (here it is gone).
+	if err := os.Remove(filepath.Join(out, "kept.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kept.xlsx", "a/older.xlsx"} {
+		if !w.Reuse(name, prev[name].Size(), prev[name].ModTime().UnixNano()) {
+			t.Fatalf("%s was not reused", name)
+		}
+	}
+	if _, err := f.Publish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kept.xlsx", "a/older.xlsx"} {
+		st, err := os.Stat(filepath.Join(out, name))
+		if err != nil || !os.SameFile(st, prev[name]) {
+			t.Errorf("%s is not the previous output's file", name)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "a/older.xlsx")); string(b) != "new book" {
+		t.Errorf("a/older.xlsx holds %q, want the previous output's %q", b, "new book")
+	}
+	if _, err := os.Stat(filepath.Join(out, "gone.html")); err == nil {
+		t.Error("a file the build did not make was published")
 	}
 }
