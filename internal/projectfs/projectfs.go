@@ -30,6 +30,10 @@ type FS struct {
 	known sync.Map // slash path -> fs.FileInfo
 	// read holds every path the FS was asked for, as it was then (Reads).
 	read sync.Map // slash path -> read; info nil for a path that did not exist
+	// folders holds a root opened at each folder files were opened in, so
+	// that opening one of a thousand briefings is one system call, not
+	// one per folder on its path; nil where that folder could not be.
+	folders sync.Map // slash path -> *os.Root
 }
 
 // Read is a path an FS was asked for (a file read or stated, a folder
@@ -91,7 +95,48 @@ func Open(dir string) (*FS, error) {
 }
 
 // Close releases the folder.
-func (f *FS) Close() error { return f.root.Close() }
+func (f *FS) Close() error {
+	f.folders.Range(func(_, v any) bool {
+		if r := v.(*os.Root); r != nil {
+			r.Close()
+		}
+		return true
+	})
+	return f.root.Close()
+}
+
+// folder returns a root at the folder dir of the project, or nil.
+func (f *FS) folder(dir string) *os.Root {
+	if v, ok := f.folders.Load(dir); ok {
+		return v.(*os.Root)
+	}
+	r, err := f.root.OpenRoot(dir)
+	if err != nil {
+		r = nil
+	}
+	if v, loaded := f.folders.LoadOrStore(dir, r); loaded {
+		if r != nil {
+			r.Close()
+		}
+		return v.(*os.Root)
+	}
+	return r
+}
+
+// openFile opens name, through the root of its folder when it has one. A
+// name that root refuses (a link that leads out of its folder, though maybe
+// not out of the project) is opened from the project's root, whose rules
+// and errors are the ones that hold.
+func (f *FS) openFile(name string, flag int) (*os.File, error) {
+	if dir, base := path.Split(name); dir != "" {
+		if r := f.folder(strings.TrimSuffix(dir, "/")); r != nil {
+			if file, err := r.OpenFile(base, flag, 0); err == nil {
+				return file, nil
+			}
+		}
+	}
+	return f.root.OpenFile(name, flag, 0)
+}
 
 // Dir is the folder as given to Open.
 func (f *FS) Dir() string { return f.dir }
@@ -105,52 +150,49 @@ var ErrSpecial = errors.New("not a regular file")
 
 // Open opens a file or folder for reading.
 func (f *FS) Open(name string) (fs.File, error) {
-	file, err := f.open(name)
+	file, _, err := f.open(name)
 	if err != nil {
 		return nil, err
 	}
 	return file, nil
 }
 
-func (f *FS) open(name string) (*os.File, error) {
+// open opens name and states it.
+func (f *FS) open(name string) (*os.File, fs.FileInfo, error) {
 	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	// O_NONBLOCK: opening a named pipe must not wait for a writer; it is
 	// refused below. It changes nothing for files and folders.
-	file, err := f.root.OpenFile(name, os.O_RDONLY|nonBlock, 0)
+	file, err := f.openFile(name, os.O_RDONLY|nonBlock)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			f.read.Store(name, read{})
 		}
-		return nil, f.explain(name, err)
+		return nil, nil, f.explain(name, err)
 	}
 	st, err := file.Stat()
 	if err != nil {
 		file.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if _, ok := f.read.Load(name); !ok || !st.IsDir() { // keep a folder's listing
 		f.read.Store(name, read{info: st})
 	}
 	if !st.Mode().IsRegular() && !st.IsDir() {
 		file.Close()
-		return nil, &Error{Path: name, Msg: fmt.Sprintf("%s is %s, not a regular file; brief reads only files and folders", name, describeMode(st.Mode())), Err: ErrSpecial}
+		return nil, nil, &Error{Path: name, Msg: fmt.Sprintf("%s is %s, not a regular file; brief reads only files and folders", name, describeMode(st.Mode())), Err: ErrSpecial}
 	}
-	return file, nil
+	return file, st, nil
 }
 
 // ReadFile reads a whole regular file.
 func (f *FS) ReadFile(name string) ([]byte, error) {
-	file, err := f.open(name)
+	file, st, err := f.open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
 	if st.IsDir() {
 		return nil, &Error{Path: name, Msg: name + " is a folder, not a file"}
 	}
@@ -173,7 +215,7 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 // ReadDir lists a folder, sorted by name. Entries are not followed: a
 // symbolic link is listed as one, and refused when it is opened.
 func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
-	file, err := f.open(name)
+	file, _, err := f.open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -217,12 +259,12 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 		f.read.Store(name, read{info: fi.(fs.FileInfo)})
 		return fi.(fs.FileInfo), nil
 	}
-	file, err := f.open(name)
+	file, st, err := f.open(name)
 	if err != nil {
 		return nil, err
 	}
-	defer file.Close()
-	return file.Stat()
+	file.Close()
+	return st, nil
 }
 
 // Error is a path brief refuses to read, with the reason.
