@@ -79,6 +79,7 @@ type Engine struct {
 	prefix  map[key.Hash]int              // how many first rows each shares with the current result
 	opened  int
 	runs    int // queries run (Runs)
+	hashed  int // timelines hashed (Hashed)
 	failed  map[string]bool
 	errs    diag.List
 	seen    map[string]bool // error messages reported, so a problem of many snapshots is said once
@@ -104,12 +105,41 @@ type Memo struct {
 	mu    sync.Mutex
 	m     map[key.Hash]*raw
 	cells int
+	// chains are the timeline hashes of the dataset states the last load
+	// used (seenHash): a dataset whose file did not change is the same
+	// value in the next load (package project's memo), and so are its
+	// past states, so a save hashes no row it hashed before.
+	chains map[*dataset.Dataset][]key.Hash
 }
 
 // memoCells bounds the memo: about 80 MB of cells. A query whose past
 // results are not the start of the current one keeps a copy per
 // snapshot, and a preview of a long archive would otherwise hold them all.
 const memoCells = 2 << 20
+
+// chain returns the timeline hashes of st kept from the last load.
+func (m *Memo) chain(st *dataset.Dataset) ([]key.Hash, bool) {
+	if m == nil {
+		return nil, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.chains[st]
+	return c, ok
+}
+
+// keepChains keeps the timeline hashes a load used, and only those: the
+// states of datasets that changed are let go.
+func (m *Memo) keepChains(chains map[*dataset.Dataset][]key.Hash) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := map[*dataset.Dataset][]key.Hash{}
+	maps.Copy(e, chains)
+	m.chains = e
+}
 
 func (m *Memo) get(k key.Hash) *raw {
 	if m == nil {
@@ -126,13 +156,19 @@ func (m *Memo) put(k key.Hash, r *raw) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n := (len(r.rows) + len(r.tail)) * len(r.names)
+	n := r.cells()
+	if old, ok := m.m[k]; ok {
+		m.cells -= old.cells() // replaced
+	}
 	if m.m == nil || m.cells+n > memoCells {
 		m.m, m.cells = map[key.Hash]*raw{}, 0
 	}
 	m.m[k] = r
 	m.cells += n
 }
+
+// cells is how many cells r holds.
+func (r *raw) cells() int { return (len(r.rows) + len(r.tail)) * len(r.names) }
 
 // Cells is how many cells the memo holds (tests and measures).
 func (m *Memo) Cells() int {
@@ -300,6 +336,14 @@ func (e *Engine) Runs() int {
 	return e.runs
 }
 
+// Hashed is how many dataset states' timelines this engine hashed: the
+// rest came from the memo (what the tests count).
+func (e *Engine) Hashed() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.hashed
+}
+
 // Err is every problem found so far (a snapshot that binding asked for
 // and Need did not make is computed then, and its problems added here).
 func (e *Engine) Err() error {
@@ -311,7 +355,11 @@ func (e *Engine) Err() error {
 // Release closes the engine's databases. The engine stays usable: a
 // result asked for later (a check of an unusual date) opens one again.
 func (e *Engine) Release() {
-	if e == nil || e.pool == nil {
+	if e == nil {
+		return
+	}
+	e.memo.keepChains(e.chains)
+	if e.pool == nil {
 		return
 	}
 	for {
@@ -460,8 +508,13 @@ func (e *Engine) seenHash(d *dataset.Dataset, day time.Time) key.Hash {
 	chain, ok := e.chains[st]
 	e.mu.Unlock()
 	if !ok {
-		chain = timelineHashes(st)
+		if chain, ok = e.memo.chain(st); !ok {
+			chain = timelineHashes(st)
+		}
 		e.mu.Lock()
+		if !ok {
+			e.hashed++
+		}
 		e.chains[st] = chain
 		e.mu.Unlock()
 	}
@@ -649,12 +702,15 @@ func (e *Engine) reportAt(id string, err error) {
 // preview's memo, the records, or a run of the query.
 func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
 	r := e.memoGet(k)
+	inMemo := r != nil
 	if r == nil {
 		r = e.record(k)
 	}
 	if r != nil {
 		if r = e.resolve(id, k, r); r != nil {
-			e.memoPut(id, k, r)
+			if !inMemo { // kept already: putting it again would compare it with the current result row by row
+				e.memoPut(id, k, r)
+			}
 			return r, nil
 		}
 	}

@@ -490,3 +490,53 @@ func TestMemoRevisedRows(t *testing.T) {
 		t.Errorf("second load: %d runs, results equal %v; want no run and the same results", runs, slices.Equal(again, want))
 	}
 }
+
+// TestMemoKeepsTimelines: a load with the datasets of the last one (the
+// preview's project memo keeps a dataset whose file did not change) hashes
+// none of their states' rows again; a changed dataset's are hashed anew,
+// and its results follow it.
+func TestMemoKeepsTimelines(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("title = \"Prices\"\nsource = \"Test\"\nkind = \"series\"\n")
+	start := day("2026-01-01")
+	var days []time.Time
+	for i := range 20 {
+		d := start.AddDate(0, 0, i)
+		days = append(days, d)
+		fmt.Fprintf(&src, "\n[[rows]]\ndate = %s\nclose = %d.0\n", d.Format(time.DateOnly), 100+i)
+		if i%5 == 0 { // revised later: a state for each revision
+			fmt.Fprintf(&src, "[[rows.revisions]]\non = %s\nclose = %d.5\n", start.AddDate(0, 0, i+3).Format(time.DateOnly), 100+i)
+		}
+	}
+	files := map[string]string{"prices": src.String(), "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")}
+	memo := &derive.Memo{}
+	load := func(sets []*dataset.Dataset) (last string, hashed int) {
+		t.Helper()
+		e, out, _, err := derive.New(context.Background(), sets, nil, nil, memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Release()
+		if _, err := e.Need(context.Background(), map[string][]time.Time{"x": days}); err != nil || e.Err() != nil {
+			t.Fatal(err, e.Err())
+		}
+		for _, d := range out {
+			if d.ID == "x" {
+				s := d.On(days[len(days)-1]).Dataset
+				last = s.Value(s.Len()-1, s.Column("twice")).Literal()
+			}
+		}
+		return last, e.Hashed()
+	}
+	sets := parse(t, files)
+	if last, hashed := load(sets); hashed == 0 || last != "238" {
+		t.Fatalf("first load: hashed %d timelines, last value %s; want some and 238", hashed, last)
+	}
+	if last, hashed := load(sets); hashed != 0 || last != "238" {
+		t.Errorf("the same datasets again: hashed %d timelines, last value %s; want none and 238", hashed, last)
+	}
+	files["prices"] = strings.Replace(files["prices"], "close = 119.0", "close = 120.0", 1)
+	if last, hashed := load(parse(t, files)); hashed == 0 || last != "240" {
+		t.Errorf("after an edit: hashed %d timelines, last value %s; want some and 240", hashed, last)
+	}
+}
