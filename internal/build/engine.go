@@ -21,6 +21,7 @@ import (
 type Engine struct {
 	opts Options
 	memo project.Memo
+	rmem render.Memo
 	mem  memCache
 	last *project.Project // the project of the last good build, for Email
 }
@@ -46,7 +47,9 @@ func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := render.New(p, e.opts.render())
+	ro := e.opts.render()
+	ro.Memo = &e.rmem
+	pl, err := render.New(p, ro)
 	if err != nil {
 		return nil, err
 	}

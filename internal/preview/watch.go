@@ -15,9 +15,11 @@ import (
 var errAddrInUse = syscall.EADDRINUSE
 
 // Debounce is how long the watcher waits after the last change of a burst
-// before it rebuilds: editors write a file in several steps, a few
-// milliseconds apart (TestWatcherCoalescesSaves).
-const Debounce = 20 * time.Millisecond
+// before it rebuilds: editors write a file in several steps (truncate and
+// write, or write a new file and rename it over the old), all within a
+// millisecond or two (TestWatcherCoalescesSaves). A step that comes later
+// still is seen: it starts another rebuild.
+const Debounce = 10 * time.Millisecond
 
 // Watcher reports changes to the files a build reads: site.toml, data/,
 // content/ and templates/, including folders created later. Editors'

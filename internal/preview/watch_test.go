@@ -36,11 +36,11 @@ func TestWatcherCoalescesSaves(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go w.Run(ctx, func() { rebuilds.Add(1) })
-	// Steps 3 ms apart; a busy machine may sleep much longer, and then two
+	// Steps 2 ms apart; a busy machine may sleep much longer, and then two
 	// rebuilds are right: such a save is not judged.
 	last, widest := time.Now(), time.Duration(0)
 	step := func() {
-		time.Sleep(3 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 		widest = max(widest, time.Since(last))
 		last = time.Now()
 	}

@@ -37,6 +37,9 @@ type Options struct {
 	// plan that wants PDFs fails.
 	Printer   Printer
 	NoPrinter error
+	// Memo, when not nil, keeps what plans of one process share (the
+	// preview's).
+	Memo *Memo
 }
 
 // Stage orders a plan: an output may read the sizes of files made in an

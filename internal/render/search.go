@@ -167,6 +167,8 @@ func (r *renderer) searchGroups() []*searchGroup {
 	})
 	var g *searchGroup
 	var gk *key.Builder
+	keys := map[key.Hash]bool{} // every document's
+	defer r.opts.Memo.keep(keys)
 	for _, i := range order {
 		b := bs[i]
 		year := strconv.Itoa(b.Date.Year())
@@ -184,8 +186,17 @@ func (r *renderer) searchGroups() []*searchGroup {
 		var once sync.Once
 		var doc *search.Doc
 		var err error
+		keys[dk] = true
 		g.docs = append(g.docs, func() (*search.Doc, error) {
-			once.Do(func() { doc, err = r.searchDoc(b, r.infos[i]) })
+			once.Do(func() {
+				var ok bool
+				if doc, ok = r.opts.Memo.doc(dk); ok {
+					return
+				}
+				if doc, err = r.searchDoc(b, r.infos[i]); err == nil {
+					r.opts.Memo.put(dk, doc)
+				}
+			})
 			return doc, err
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Field is where a word was found, which weighs its match: a company's
@@ -40,6 +41,7 @@ type Doc struct {
 	URL   string // from the site's root: briefings/<slug>/index.html
 	Date  string // 2006-01-02, or "" for a company or topic
 	Units []Unit
+	terms atomic.Pointer[[][]unitTerm] // termsOf, once found
 }
 
 // Unit is a part of a page a result links to: the text before the first
@@ -62,6 +64,48 @@ type Text struct {
 // how often (Weight).
 type posting struct{ doc, unit, w int }
 
+// unitTerm is a term of a unit with its weight there.
+type unitTerm struct {
+	term string
+	w    int
+}
+
+// termsOf is each unit's terms, found once: a document the preview keeps
+// between builds is not read again when its group is indexed again.
+func (d *Doc) termsOf() [][]unitTerm {
+	if t := d.terms.Load(); t != nil {
+		return *t
+	}
+	type at struct {
+		f Field
+		n int
+	}
+	found := map[string]at{}
+	add := func(text string, f Field) {
+		for _, w := range Words(Fold(text)) {
+			t := Term(w)
+			a := found[t]
+			a.f, a.n = max(a.f, f), a.n+1
+			found[t] = a
+		}
+	}
+	out := make([][]unitTerm, len(d.Units))
+	for u, unit := range d.Units {
+		clear(found)
+		add(unit.Text, unit.Field)
+		for _, x := range unit.Also {
+			add(x.Text, x.Field)
+		}
+		ts := make([]unitTerm, 0, len(found))
+		for t, a := range found {
+			ts = append(ts, unitTerm{strings.Clone(t), Weight(a.f, a.n)}) // not the whole text it was cut from
+		}
+		out[u] = ts
+	}
+	d.terms.Store(&out)
+	return out
+}
+
 // Weight packs a field and a count of matches (at most 4) in one number:
 // field*4 + count-1. The client unpacks it as Search does.
 func Weight(f Field, count int) int { return int(f)*4 + min(count, 4) - 1 }
@@ -76,34 +120,15 @@ type Index struct {
 // New indexes docs; a posting names a document by its place in docs.
 func New(docs []*Doc) *Index {
 	ix := &Index{terms: map[string][]posting{}, buckets: map[string][]string{}}
-	type at struct {
-		f Field
-		n int
-	}
-	found := map[string]at{}
-	add := func(text string, f Field) {
-		for _, w := range Words(Fold(text)) {
-			t := Term(w)
-			a := found[t]
-			a.f, a.n = max(a.f, f), a.n+1
-			found[t] = a
-		}
-	}
 	for d, doc := range docs {
-		for u, unit := range doc.Units {
-			clear(found)
-			add(unit.Text, unit.Field)
-			for _, x := range unit.Also {
-				add(x.Text, x.Field)
-			}
-			for t, a := range found {
-				ps, ok := ix.terms[t]
+		for u, ts := range doc.termsOf() {
+			for _, t := range ts {
+				ps, ok := ix.terms[t.term]
 				if !ok {
-					t = strings.Clone(t) // not the whole text it was cut from
-					b := BucketOf(t)
-					ix.buckets[b] = append(ix.buckets[b], t)
+					b := BucketOf(t.term)
+					ix.buckets[b] = append(ix.buckets[b], t.term)
 				}
-				ix.terms[t] = append(ps, posting{d, u, Weight(a.f, a.n)})
+				ix.terms[t.term] = append(ps, posting{d, u, t.w})
 			}
 		}
 	}
