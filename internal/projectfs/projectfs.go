@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -220,13 +221,51 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	defer file.Close()
-	entries, err := file.ReadDir(-1)
+	entries, err := f.list(name, file)
 	if err != nil {
 		return nil, err
 	}
 	sortEntries(entries)
 	if st, err := file.Stat(); err == nil {
 		f.read.Store(name, read{info: st, names: ListNames(entries)})
+	}
+	return entries, nil
+}
+
+// list reads the entries of the open folder name, each stated (not
+// followed) on every core: the preview lists a thousand briefings on every
+// save, and where the system gives no entry types the standard listing
+// states them one after another.
+func (f *FS) list(name string, dir *os.File) ([]fs.DirEntry, error) {
+	names, err := dir.Readdirnames(-1)
+	if err != nil {
+		return nil, err
+	}
+	r := f.root
+	if name != "." {
+		if r = f.folder(name); r == nil {
+			r = f.root
+			for i, n := range names {
+				names[i] = name + "/" + n
+			}
+		}
+	}
+	infos := make([]fs.FileInfo, len(names))
+	workers := min(runtime.GOMAXPROCS(0), len(names)/128+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(names); i += workers {
+				infos[i], _ = r.Lstat(names[i]) // gone since it was listed: left out
+			}
+		})
+	}
+	wg.Wait()
+	entries := make([]fs.DirEntry, 0, len(infos))
+	for _, fi := range infos {
+		if fi != nil {
+			entries = append(entries, fs.FileInfoToDirEntry(fi))
+		}
 	}
 	return entries, nil
 }
