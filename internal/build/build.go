@@ -396,7 +396,7 @@ func (c caches) reuse(w *publish.Writer, o *render.Output) (int, bool) {
 		return 0, false
 	}
 	m, ok := c.disk.getMeta(o)
-	if !ok || !w.Reuse(o.Path, m.Size, m.MTime) {
+	if !ok || !w.Reuse(o.Path, publish.FileID(m)) {
 		return 0, false
 	}
 	return int(m.Size), true
@@ -407,7 +407,7 @@ func (c caches) record(w *publish.Writer, o *render.Output, data []byte) {
 	if c.disk == nil {
 		return
 	}
-	if mtime, ok := w.ModTime(o.Path); ok {
-		c.disk.putMeta(o, fileMeta{Size: int64(len(data)), MTime: mtime})
+	if id, ok := w.FileID(o.Path); ok && id.Size == int64(len(data)) {
+		c.disk.putMeta(o, fileMeta(id))
 	}
 }

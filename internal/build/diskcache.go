@@ -293,7 +293,8 @@ func (d *diskCache) put(r *record) {
 // fileMeta is what the cache records of one output file.
 type fileMeta struct {
 	Size  int64
-	MTime int64 // nanoseconds
+	MTime int64  // nanoseconds
+	Ino   uint64 // 0 where the system gives none
 }
 
 // fileKey names the record of an output's file: the output's key and path.

@@ -77,13 +77,14 @@ type record struct {
 }
 
 // appendFile adds an output's file to a table of files: the output's key,
-// its path (length first), the file's size and modification time.
+// its path (length first), the file's size, modification time and inode.
 func appendFile(b []byte, k fileKey, m fileMeta) []byte {
 	b = append(b, k.Key[:]...)
 	b = binary.AppendUvarint(b, uint64(len(k.Path)))
 	b = append(b, k.Path...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(m.Size))
-	return binary.LittleEndian.AppendUint64(b, uint64(m.MTime))
+	b = binary.LittleEndian.AppendUint64(b, uint64(m.MTime))
+	return binary.LittleEndian.AppendUint64(b, m.Ino)
 }
 
 // eachFile reads a table of files, with the bytes each took; it stops at
@@ -98,13 +99,13 @@ func eachFile(b []byte, fn func(k fileKey, m fileMeta, size int)) {
 		copy(k.Key[:], b)
 		b = b[len(k.Key):]
 		n, w := binary.Uvarint(b)
-		if w <= 0 || uint64(len(b)-w) < n+16 {
+		if w <= 0 || uint64(len(b)-w) < n+24 {
 			return
 		}
 		k.Path = string(b[w : w+int(n)])
 		b = b[w+int(n):]
-		m := fileMeta{Size: int64(binary.LittleEndian.Uint64(b)), MTime: int64(binary.LittleEndian.Uint64(b[8:]))}
-		b = b[16:]
+		m := fileMeta{Size: int64(binary.LittleEndian.Uint64(b)), MTime: int64(binary.LittleEndian.Uint64(b[8:])), Ino: binary.LittleEndian.Uint64(b[16:])}
+		b = b[24:]
 		fn(k, m, start-len(b))
 	}
 }

@@ -120,14 +120,26 @@ func (w *Writer) linkPrev(rel, old, full string, oldSt os.FileInfo) bool {
 // output, from which Reuse can link files.
 func (w *Writer) HasPrevious() bool { return w.prev != "" && w.dir != "" }
 
-// Reuse hard-links rel from the previous output when that file still has
-// the size and modification time (in nanoseconds) a cache recorded, and
-// reports whether it did. The caller makes the file when it did not.
-func (w *Writer) Reuse(rel string, size, mtime int64) bool {
+// FileID is what a cache records of a file an output was written to:
+// enough to tell, with one lstat, that a file is still that file.
+type FileID struct {
+	Size  int64
+	MTime int64  // modification time, nanoseconds
+	Ino   uint64 // inode number; 0 where the system gives none
+}
+
+func idOf(fi fs.FileInfo) FileID {
+	return FileID{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: inode(fi)}
+}
+
+// Reuse hard-links rel from the previous output when that file is still
+// the one a cache recorded (size and modification time), and reports
+// whether it did. The caller makes the file when it did not.
+func (w *Writer) Reuse(rel string, id FileID) bool {
 	if !w.HasPrevious() {
 		return false
 	}
-	if w.keeps(rel, size, mtime) {
+	if w.keeps(rel, id) {
 		w.mu.Lock()
 		w.files[rel] = nil
 		w.unchanged[rel] = true
@@ -136,7 +148,7 @@ func (w *Writer) Reuse(rel string, size, mtime int64) bool {
 	}
 	old := under(w.prev, rel)
 	st, err := os.Lstat(old)
-	if err != nil || !st.Mode().IsRegular() || st.Size() != size || st.ModTime().UnixNano() != mtime {
+	if err != nil || !st.Mode().IsRegular() || st.Size() != id.Size || st.ModTime().UnixNano() != id.MTime {
 		return false
 	}
 	full := under(w.dir, rel)
@@ -153,28 +165,28 @@ func (w *Writer) Reuse(rel string, size, mtime int64) bool {
 	return true
 }
 
-// keeps reports whether the reused spare already holds rel as the cache
-// recorded it in the previous output: the same size and modification time
-// (in nanoseconds), which a file keeps from the build that wrote it through
-// every build that links it unchanged. It is then that build's file, most
-// often the very file the previous output holds (one inode, two names), and
-// stays: the previous output's copy need not even be stated.
-func (w *Writer) keeps(rel string, size, mtime int64) bool {
+// keeps reports whether the reused spare already holds, as its walk found
+// it, the very file the cache recorded in the previous output: the same
+// inode, size and modification time (the file is one inode with a name in
+// each tree, linked unchanged from build to build). The previous output's
+// name for it need not even be stated. The inode is what tells an older
+// file of the same size and time apart, where time stamps are coarse.
+func (w *Writer) keeps(rel string, id FileID) bool {
 	st, ok := w.spare[rel]
-	return ok && st.Size() == size && st.ModTime().UnixNano() == mtime
+	return ok && id.Ino != 0 && idOf(st) == id
 }
 
-// ModTime is the modification time, in nanoseconds, of the file rel this
-// writer wrote on disk, for a cache to record; ok is false in memory.
-func (w *Writer) ModTime(rel string) (mtime int64, ok bool) {
+// FileID describes the file rel this writer wrote on disk, for a cache to
+// record; ok is false in memory.
+func (w *Writer) FileID(rel string) (id FileID, ok bool) {
 	if w.dir == "" {
-		return 0, false
+		return FileID{}, false
 	}
-	st, err := os.Stat(under(w.dir, rel))
+	st, err := os.Lstat(under(w.dir, rel))
 	if err != nil {
-		return 0, false
+		return FileID{}, false
 	}
-	return st.ModTime().UnixNano(), true
+	return idOf(st), true
 }
 
 func (w *Writer) mkdir(dir string) error {
