@@ -32,7 +32,9 @@ for n in "${ns[@]}"; do
   cp "$hugo/layouts/_default/list.html" "$hugo/layouts/index.html"
 
   # Hugo's time varies a lot from run to run on a busy disk: the median of three.
-  read -r hugo_s hugo_kb < <(for _ in 1 2 3; do (cd "$hugo" && rm -rf public && t hugo --quiet --buildFuture); done | sort -n | sed -n 2p)
+  # Each run starts with the disk's write-back done (sync): what is timed is
+  # the build, not the kernel still writing out the files of the one before.
+  read -r hugo_s hugo_kb < <(for _ in 1 2 3; do (cd "$hugo" && rm -rf public && sync && t hugo --quiet --buildFuture); done | sort -n | sed -n 2p)
   # The same site with Hugo writing six files per briefing, as brief does (its
   # page, workbook and a CSV file per chart or table): five plain-text output
   # formats beside the HTML page.
@@ -43,10 +45,10 @@ for n in "${ns[@]}"; do
       printf '[outputFormats.f%d]\nmediaType = "text/csv"\nbaseName = "data%d"\nisPlainText = true\n' "$f" "$f"
       echo '{{ .Title }},{{ .Date.Format "2006-01-02" }},{{ .WordCount }}' > "$hugo6/layouts/_default/single.f$f.csv"
     done; } >> "$hugo6/hugo.toml"
-  read -r hugo6_s _ < <(for _ in 1 2 3; do (cd "$hugo6" && rm -rf public && t hugo --quiet --buildFuture); done | sort -n | sed -n 2p)
+  read -r hugo6_s _ < <(for _ in 1 2 3; do (cd "$hugo6" && rm -rf public && sync && t hugo --quiet --buildFuture); done | sort -n | sed -n 2p)
   # So does the cold build's (this disk's cost of creating a file varies by
   # a factor of two within the hour): the median of three, each into a new folder.
-  read -r cold_s cold_kb < <(for i in 1 2 3; do t "$repo/bin/brief" build --future --quiet --no-cache --src "$src" --out "$work/cold$n-$i"; rm -rf "$work/cold$n-$i"; done | sort -n | sed -n 2p)
+  read -r cold_s cold_kb < <(for i in 1 2 3; do sync; t "$repo/bin/brief" build --future --quiet --no-cache --src "$src" --out "$work/cold$n-$i"; rm -rf "$work/cold$n-$i"; done | sort -n | sed -n 2p)
   "$repo/bin/brief" build --future --quiet --src "$src" --out "$out" # fills the cache
   # The weekly publish of a typical briefing: the newest one copied (its
   # charts, table and workbook) with a new title and date and the four tags
@@ -57,6 +59,7 @@ for n in "${ns[@]}"; do
     day=$(date -u -d "2010-01-01 + $((7 * n + i)) days" +%F)
     sed -e "s/^title = .*/title = \"New $i\"/" -e "s/^date = .*/date = $day/" -e "s/^tags = .*/tags = [$tags]/" \
       "$src/content/briefings/$last" > "$src/content/briefings/zz-new-$i.md"
+    sync
     t "$repo/bin/brief" build --future --quiet --src "$src" --out "$out"
   done | sort -n | sed -n 2p)
   # A build trusts the time stamps of the files it read only when they were
@@ -64,6 +67,7 @@ for n in "${ns[@]}"; do
   # the build with nothing changed comes a second after the last edit.
   sleep 1.1
   "$repo/bin/brief" build --future --quiet --src "$src" --out "$out" # leaves the record of what it read
+  sync
   read -r same_s _ < <(for _ in 1 2 3; do t "$repo/bin/brief" build --future --quiet --src "$src" --out "$out"; done | sort -n | sed -n 2p)
   echo "N=$n Hugo full build (median of 3): ${hugo_s} s, $((hugo_kb / 1024)) MB; writing 6 files a page: ${hugo6_s} s"
   echo "  weekly publish (a typical new briefing, cache warm; median of 3): ${new_s} s, $((new_kb / 1024)) MB = $(ratio "$new_s" "$hugo_s")x Hugo (target <= 0.25x)"

@@ -433,19 +433,13 @@ func TestReferences(t *testing.T) {
 // again), and a second load runs no query and gives the same results as
 // an engine without the memo.
 func TestMemoRevisedRows(t *testing.T) {
-	var src strings.Builder
-	src.WriteString("title = \"Prices\"\nsource = \"Test\"\nkind = \"series\"\n")
-	start := day("2026-01-01")
-	var days []time.Time
-	for i := range 40 {
-		d := start.AddDate(0, 0, i)
-		days = append(days, d)
-		fmt.Fprintf(&src, "\n[[rows]]\ndate = %s\nclose = %d.0\n", d.Format(time.DateOnly), 100+i)
+	prices, days := dailyPrices(40, func(i int) (int, string) {
 		if i == 30 {
-			fmt.Fprintf(&src, "[[rows.revisions]]\non = %s\nclose = 1.0\n", start.AddDate(0, 0, 39).Format(time.DateOnly))
+			return 9, "1.0"
 		}
-	}
-	files := map[string]string{"prices": src.String(), "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")}
+		return 0, ""
+	})
+	files := map[string]string{"prices": prices, "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")}
 	load := func(memo *derive.Memo) ([]string, int) {
 		t.Helper()
 		e, out, _, err := derive.New(context.Background(), parse(t, files), nil, nil, memo)
@@ -491,24 +485,37 @@ func TestMemoRevisedRows(t *testing.T) {
 	}
 }
 
+// dailyPrices is a series of n daily closes from 2026-01-01 (100, 101,
+// ...) and its days; revise(i) gives, for the row of day i, how many days
+// later it is revised and to what close ("": never).
+func dailyPrices(n int, revise func(i int) (after int, close string)) (string, []time.Time) {
+	var src strings.Builder
+	src.WriteString("title = \"Prices\"\nsource = \"Test\"\nkind = \"series\"\n")
+	start := day("2026-01-01")
+	var days []time.Time
+	for i := range n {
+		d := start.AddDate(0, 0, i)
+		days = append(days, d)
+		fmt.Fprintf(&src, "\n[[rows]]\ndate = %s\nclose = %d.0\n", d.Format(time.DateOnly), 100+i)
+		if after, close := revise(i); close != "" {
+			fmt.Fprintf(&src, "[[rows.revisions]]\non = %s\nclose = %s\n", d.AddDate(0, 0, after).Format(time.DateOnly), close)
+		}
+	}
+	return src.String(), days
+}
+
 // TestMemoKeepsTimelines: a load with the datasets of the last one (the
 // preview's project memo keeps a dataset whose file did not change) hashes
 // none of their states' rows again; a changed dataset's are hashed anew,
 // and its results follow it.
 func TestMemoKeepsTimelines(t *testing.T) {
-	var src strings.Builder
-	src.WriteString("title = \"Prices\"\nsource = \"Test\"\nkind = \"series\"\n")
-	start := day("2026-01-01")
-	var days []time.Time
-	for i := range 20 {
-		d := start.AddDate(0, 0, i)
-		days = append(days, d)
-		fmt.Fprintf(&src, "\n[[rows]]\ndate = %s\nclose = %d.0\n", d.Format(time.DateOnly), 100+i)
+	prices, days := dailyPrices(20, func(i int) (int, string) {
 		if i%5 == 0 { // revised later: a state for each revision
-			fmt.Fprintf(&src, "[[rows.revisions]]\non = %s\nclose = %d.5\n", start.AddDate(0, 0, i+3).Format(time.DateOnly), 100+i)
+			return 3, fmt.Sprintf("%d.5", 100+i)
 		}
-	}
-	files := map[string]string{"prices": src.String(), "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")}
+		return 0, ""
+	})
+	files := map[string]string{"prices": prices, "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")}
 	memo := &derive.Memo{}
 	load := func(sets []*dataset.Dataset) (last string, hashed int) {
 		t.Helper()
