@@ -279,6 +279,64 @@ func TestSelectTop(t *testing.T) {
 	}
 }
 
+// TestSelectTopInWindow: the first rows of a sort within a date window
+// (the as-of cut of "the largest deals to date", a from/to window, a date
+// filter), the window's rows visited in date order, are those of a stable
+// sort of the window's rows in file order, ties and undated rows included.
+func TestSelectTopInWindow(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("title = \"t\"\nsource = \"s\"\n")
+	r := rand.New(rand.NewPCG(3, 4))
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 500 {
+		src.WriteString("[[rows]]\n")
+		if r.IntN(12) != 0 { // some rows undated; dated rows in no order
+			fmt.Fprintf(&src, "date = %s\n", start.AddDate(0, 0, r.IntN(60)).Format(time.DateOnly))
+		}
+		if r.IntN(10) != 0 {
+			fmt.Fprintf(&src, "v = %d\n", r.IntN(20))
+		}
+		fmt.Fprintf(&src, "n = %d\n", i)
+	}
+	d, err := Parse("data/t.toml", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := d.Column("v")
+	windows := []Query{
+		{},
+		{AsOf: start.AddDate(0, 0, 30)},
+		{From: start.AddDate(0, 0, 10), To: start.AddDate(0, 0, 40)},
+		{Where: []Cond{{d.Column("date"), []Value{tomlval.DateValue(start.AddDate(0, 0, 5)), tomlval.DateValue(start.AddDate(0, 0, 7))}}}},
+		{AsOf: start.AddDate(0, 0, 50), Where: []Cond{{v, []Value{tomlval.NumberValue(3), tomlval.NumberValue(4), tomlval.NumberValue(5)}}}},
+	}
+	for wi, w := range windows {
+		rows := d.Select(w) // file order
+		for _, desc := range []bool{false, true} {
+			want := slices.Clone(rows)
+			slices.SortStableFunc(want, func(a, b int) int {
+				va, vb := d.rows[a][v.Index], d.rows[b][v.Index]
+				if desc && !va.IsEmpty() && !vb.IsEmpty() {
+					return vb.Compare(va)
+				}
+				return va.Compare(vb)
+			})
+			for _, limit := range []int{0, 1, 3, 10, 64, 65} {
+				q := w
+				q.Sort, q.Desc, q.Limit = v, desc, limit
+				got := d.Select(q)
+				w := want
+				if limit > 0 && len(w) > limit {
+					w = w[:limit]
+				}
+				if !slices.Equal(got, w) {
+					t.Errorf("window %d, desc %v, limit %d: got %v, want %v", wi, desc, limit, got, w)
+				}
+			}
+		}
+	}
+}
+
 // TestExcelLimits: a dataset beyond what an Excel sheet holds is refused at
 // the first row or column too many (the row limit is lowered here: a dataset
 // of a million rows takes seconds to parse; the limits themselves are

@@ -1,11 +1,12 @@
 package dataset
 
 import (
-	"github.com/brief-desk/brief/internal/tomlval"
-
+	"cmp"
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/brief-desk/brief/internal/tomlval"
 )
 
 // Cond keeps rows whose column equals any of Values.
@@ -28,6 +29,19 @@ type Query struct {
 // unless a sort is given. A date window uses the dataset's date index, so it
 // costs a binary search plus the rows kept, not a scan of years of rows.
 func (d *Dataset) Select(q Query) []int {
+	order := d.order(q)
+	if order != nil && q.Limit > 0 && q.Limit <= maxTop {
+		// The first rows of a sort ("the ten largest deals to date", once
+		// per briefing of the archive): the window's rows are visited in
+		// place, neither copied nor put in file order, which breaks ties.
+		kept := make([]int, 0, q.Limit+1)
+		d.each(d.span(q), func(i int) {
+			if len(q.Where) == 0 || d.match(i, q.Where) {
+				kept = keepTop(kept, i, q.Limit, order)
+			}
+		})
+		return kept
+	}
 	idx := d.window(q)
 	if len(q.Where) > 0 {
 		kept := idx[:0]
@@ -38,20 +52,8 @@ func (d *Dataset) Select(q Query) []int {
 		}
 		idx = kept
 	}
-	if q.Sort != nil {
-		ci := q.Sort.Index
-		order := func(a, b int) int {
-			va, vb := d.rows[a][ci], d.rows[b][ci]
-			if q.Desc && !va.IsEmpty() && !vb.IsEmpty() {
-				return vb.Compare(va)
-			}
-			return va.Compare(vb) // empty cells last either way
-		}
-		if q.Limit > 0 && q.Limit <= maxTop && len(idx) > 4*q.Limit {
-			idx = top(idx, q.Limit, order)
-		} else {
-			slices.SortStableFunc(idx, order)
-		}
+	if order != nil {
+		slices.SortFunc(idx, order)
 	}
 	if q.Limit > 0 && len(idx) > q.Limit {
 		idx = idx[:q.Limit]
@@ -64,39 +66,93 @@ func (d *Dataset) Select(q Query) []int {
 	return idx
 }
 
+// order is the query's sort as a total order of row indices (ties in file
+// order), or nil without a sort.
+func (d *Dataset) order(q Query) func(a, b int) int {
+	if q.Sort == nil {
+		return nil
+	}
+	ci := q.Sort.Index
+	return func(a, b int) int {
+		va, vb := d.rows[a][ci], d.rows[b][ci]
+		c := va.Compare(vb) // empty cells last either way
+		if q.Desc && !va.IsEmpty() && !vb.IsEmpty() {
+			c = vb.Compare(va)
+		}
+		return cmp.Or(c, a-b)
+	}
+}
+
 // maxTop is the largest limit for which Select keeps the first rows of a
-// sort as it goes (top) rather than sorting every row.
+// sort as it goes (keepTop) rather than sorting every row.
 const maxTop = 64
 
-// top returns the first n of idx in the stable order of cmp: what sorting
-// idx and keeping n gives, in O(len(idx) log n) for the few rows a block
-// shows of a long table ("the ten largest deals" of years of them, once
-// per briefing of the archive).
-func top(idx []int, n int, cmp func(a, b int) int) []int {
-	kept := make([]int, 0, n+1)
-	for _, i := range idx {
-		if len(kept) == n && cmp(i, kept[n-1]) >= 0 {
-			continue // not before the last kept: equal ones keep file order
-		}
-		// After every kept row that is not after i: stable.
-		at, _ := slices.BinarySearchFunc(kept, i, func(k, i int) int {
-			if cmp(k, i) > 0 {
-				return 1
-			}
-			return -1
-		})
-		kept = slices.Insert(kept, at, i)
-		if len(kept) > n {
-			kept = kept[:n]
-		}
+// keepTop adds row i to kept, the first rows so far in the total order
+// cmp, keeping at most n: what sorting every row and keeping n gives, in
+// O(rows log n) for the few rows a block shows of a long table.
+func keepTop(kept []int, i, n int, cmp func(a, b int) int) []int {
+	if len(kept) == n && cmp(i, kept[n-1]) > 0 {
+		return kept
+	}
+	at, _ := slices.BinarySearchFunc(kept, i, cmp)
+	kept = slices.Insert(kept, at, i)
+	if len(kept) > n {
+		kept = kept[:n]
 	}
 	return kept
 }
 
-// window returns, in file order, the rows inside the query's date window
-// (from, to, the as-of cut and equality filters on the date column), found
-// by binary search in the date index; every row when there is no window.
+// span is where a query's date window lies: the rows byDate[start:end],
+// and the undated rows too when undated; every row when all.
+type span struct {
+	start, end   int
+	undated, all bool
+}
+
+// each calls f with every row of s, in no particular order.
+func (d *Dataset) each(s span, f func(i int)) {
+	if s.all {
+		for i := range d.rows {
+			f(i)
+		}
+		return
+	}
+	for _, i := range d.byDate[s.start:max(s.start, s.end)] {
+		f(i)
+	}
+	if s.undated {
+		for _, i := range d.undated {
+			f(i)
+		}
+	}
+}
+
+// window returns, in file order, the rows of the query's date window
+// (span).
 func (d *Dataset) window(q Query) []int {
+	s := d.span(q)
+	if s.all {
+		idx := make([]int, len(d.rows))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
+	}
+	var idx []int
+	if s.start < s.end {
+		idx = slices.Clone(d.byDate[s.start:s.end])
+	}
+	if s.undated {
+		idx = append(idx, d.undated...)
+	}
+	slices.Sort(idx)
+	return idx
+}
+
+// span finds the rows inside the query's date window (from, to, the as-of
+// cut and equality filters on the date column) by binary search in the
+// date index; every row when there is no window.
+func (d *Dataset) span(q Query) span {
 	lo, hi := q.From, q.To
 	if !q.AsOf.IsZero() && (hi.IsZero() || q.AsOf.Before(hi)) {
 		hi = q.AsOf
@@ -118,32 +174,21 @@ func (d *Dataset) window(q Query) []int {
 		}
 	}
 	if d.dateCol == nil || (lo.IsZero() && hi.IsZero()) {
-		idx := make([]int, len(d.rows))
-		for i := range idx {
-			idx[i] = i
-		}
-		return idx
+		return span{all: true}
 	}
 	ci := d.dateCol.Index
-	start, end := 0, len(d.byDate)
+	s := span{end: len(d.byDate)}
 	if !lo.IsZero() {
 		day := tomlval.DateValue(lo).Num
-		start = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num >= day })
+		s.start = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num >= day })
 	}
 	if !hi.IsZero() {
 		day := tomlval.DateValue(hi).Num
-		end = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num > day })
+		s.end = sort.Search(len(d.byDate), func(i int) bool { return d.rows[d.byDate[i]][ci].Num > day })
 	}
-	var idx []int
-	if start < end {
-		idx = slices.Clone(d.byDate[start:end])
-	}
-	if q.From.IsZero() && q.To.IsZero() && !dateEq && len(d.undated) > 0 {
-		// Only the as-of cut applies: undated rows of a table stay.
-		idx = append(idx, d.undated...)
-	}
-	slices.Sort(idx)
-	return idx
+	// Only the as-of cut applies: undated rows of a table stay.
+	s.undated = q.From.IsZero() && q.To.IsZero() && !dateEq && len(d.undated) > 0
+	return s
 }
 
 // dateSpan is the first and last date an equality filter on the date
