@@ -251,20 +251,24 @@ func (f *FS) list(name string, dir *os.File) ([]fs.DirEntry, error) {
 		}
 	}
 	infos := make([]fs.FileInfo, len(names))
+	errs := make([]error, len(names))
 	workers := min(runtime.GOMAXPROCS(0), len(names)/128+1)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(names); i += workers {
-				infos[i], _ = r.Lstat(names[i]) // gone since it was listed: left out
+				infos[i], errs[i] = r.Lstat(names[i])
 			}
 		})
 	}
 	wg.Wait()
 	entries := make([]fs.DirEntry, 0, len(infos))
-	for _, fi := range infos {
-		if fi != nil {
+	for i, fi := range infos {
+		switch {
+		case errs[i] == nil:
 			entries = append(entries, fs.FileInfoToDirEntry(fi))
+		case !errors.Is(errs[i], fs.ErrNotExist): // gone since it was listed: left out, as os.ReadDir does
+			return nil, errs[i]
 		}
 	}
 	return entries, nil
