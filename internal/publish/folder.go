@@ -63,16 +63,9 @@ type Folder struct {
 // writer links files unchanged since the previous output from it.
 func (t *Target) Open() (*Folder, error) {
 	f := &Folder{t: t}
+	var seen walked
 	if t.exist && len(t.prev) > 0 {
-		var seen walked
 		f.dir, f.hold, f.spare, seen, f.reused = takeSpare(t.path, t.spare)
-		if f.reused {
-			f.w = newWriter(f.dir)
-			f.w.spare = seen.files
-			for _, d := range seen.dirs {
-				f.w.dirs.Store(d, true)
-			}
-		}
 	}
 	if !f.reused {
 		var err error
@@ -80,8 +73,10 @@ func (t *Target) Open() (*Folder, error) {
 			return nil, err
 		}
 	}
-	if f.w == nil {
-		f.w = newWriter(f.dir)
+	f.w = newWriter(f.dir)
+	f.w.spare = seen.files // nil unless a spare was reused
+	for _, d := range seen.dirs {
+		f.w.dirs.Store(d, true)
 	}
 	if t.exist {
 		f.w.prev = t.path

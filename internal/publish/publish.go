@@ -203,7 +203,7 @@ func unlisted(dir string, listed map[string]bool, max int, seen *walked) ([]stri
 		if seen != nil && d.Type().IsRegular() {
 			// Where the system gives no entry types (some file systems),
 			// the listing stated the entry already; elsewhere, this is
-			// the one lstat a reused file costs (see Writer.linkPrev).
+			// the one lstat a reused file costs (see Writer.keeps).
 			if st, err := d.Info(); err == nil {
 				seen.files[rel] = st
 			}

@@ -73,10 +73,10 @@ func (c spareCheck) current(spare string) bool {
 
 // takeSpare moves the spare into a new temporary folder of this build, under
 // the lock of out's parent, and locks it; it returns the files its manifest
-// lists and what a walk found in it (paths under tmp). checked is what checkSpare found earlier: when the spare is no
-// longer that folder, it is checked again here. ok is false when there is
-// no spare fit to reuse, and the build makes an empty temporary folder
-// instead.
+// lists and what a walk found in it (folders under tmp). checked is what
+// checkSpare found earlier: when the spare is no longer that folder, it is
+// checked again here. ok is false when there is no spare fit to reuse, and
+// the build makes an empty temporary folder instead.
 func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files map[string]bool, seen walked, ok bool) {
 	spare := sparePath(out)
 	if _, err := os.Lstat(spare); err != nil {

@@ -139,24 +139,19 @@ func (w *Writer) Reuse(rel string, id FileID) bool {
 	if !w.HasPrevious() {
 		return false
 	}
-	if w.keeps(rel, id) {
-		w.mu.Lock()
-		w.files[rel] = nil
-		w.unchanged[rel] = true
-		w.mu.Unlock()
-		return true
-	}
-	old := under(w.prev, rel)
-	st, err := os.Lstat(old)
-	if err != nil || !st.Mode().IsRegular() || st.Size() != id.Size || st.ModTime().UnixNano() != id.MTime {
-		return false
-	}
-	full := under(w.dir, rel)
-	if err := w.mkdir(filepath.Dir(full)); err != nil {
-		return false
-	}
-	if !w.linkPrev(rel, old, full, st) {
-		return false
+	if !w.keeps(rel, id) {
+		old := under(w.prev, rel)
+		st, err := os.Lstat(old)
+		if err != nil || !st.Mode().IsRegular() || st.Size() != id.Size || st.ModTime().UnixNano() != id.MTime {
+			return false
+		}
+		full := under(w.dir, rel)
+		if err := w.mkdir(filepath.Dir(full)); err != nil {
+			return false
+		}
+		if !w.linkPrev(rel, old, full, st) {
+			return false
+		}
 	}
 	w.mu.Lock()
 	w.files[rel] = nil
