@@ -218,7 +218,7 @@ func InMemory(ctx context.Context, opts Options) (*project.Project, *Snapshot, e
 // All errors of all stages are returned together; ctx's error stops it.
 func run(ctx context.Context, pl *render.Plan, w *publish.Writer, c caches, progress func(done, total int)) ([]string, error) {
 	stages := pl.Stages()
-	r := &runner{w: w, c: c, progress: progress, total: len(pl.Outputs), sizes: map[string]int{}}
+	r := &runner{w: w, c: c, progress: progress, total: len(pl.Outputs), sizes: make(map[string]int, len(pl.Outputs))}
 	apart := stages[render.StageApart]
 	r.apart = make(map[string]chan struct{}, len(apart))
 	for _, o := range apart {

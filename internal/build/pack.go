@@ -273,8 +273,10 @@ func (d *diskCache) load() {
 	if !ok {
 		return
 	}
-	d.state = packState{ident: st, good: good, sizes: map[key.Hash]int{}}
-	for _, p := range decodeAll(payloads) {
+	dd := decodeAll(payloads)
+	recs := d.presize(dd)
+	d.state = packState{ident: st, good: good, sizes: make(map[key.Hash]int, recs)}
+	for _, p := range dd {
 		p.each(func(r *record, size int) {
 			d.state.total += size
 			if r.Files == nil {
@@ -534,4 +536,27 @@ func isHex(s string, n int) bool {
 		}
 	}
 	return true
+}
+
+// presize makes the cache's maps as large as the records decoded need
+// (filled one entry at a time, the table of 8,000 files of a site of 1,000
+// briefings grew and rehashed its map a dozen times in every build), and
+// returns how many records of values there are.
+func (d *diskCache) presize(dd []decoded) int {
+	recs, fileBytes := 0, 0
+	for _, p := range dd {
+		for _, r := range p.recs {
+			if r.Files == nil {
+				recs++
+			} else if r.Out == d.out {
+				fileBytes += len(r.Files)
+			}
+		}
+	}
+	d.recs = make(map[key.Hash]*record, recs)
+	d.used = make(map[key.Hash]bool, recs)
+	// An entry is its key, its path and 24 bytes: 64 is about the
+	// smallest, so this is an upper bound.
+	d.files = make(map[fileKey]*fileEntry, fileBytes/64)
+	return recs
 }

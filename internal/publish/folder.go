@@ -73,7 +73,7 @@ func (t *Target) Open() (*Folder, error) {
 			return nil, err
 		}
 	}
-	f.w = newWriter(f.dir)
+	f.w = newWriter(f.dir, len(t.prev))
 	f.w.spare = seen.files // nil unless a spare was reused
 	for _, d := range seen.dirs {
 		f.w.dirs.Store(d, true)

@@ -27,13 +27,16 @@ type Writer struct {
 	spare map[string]fs.FileInfo
 }
 
-func newWriter(dir string) *Writer {
-	return &Writer{dir: dir, files: map[string][]byte{}, unchanged: map[string]bool{}}
+// newWriter returns a writer into dir for about files files (the
+// previous output's count): its maps are made that large at once, not
+// grown a file at a time.
+func newWriter(dir string, files int) *Writer {
+	return &Writer{dir: dir, files: make(map[string][]byte, files), unchanged: make(map[string]bool, files)}
 }
 
 // NewMemoryWriter returns a writer that keeps the files in memory (the
 // preview, `brief check`): Files has their bytes.
-func NewMemoryWriter() *Writer { return newWriter("") }
+func NewMemoryWriter() *Writer { return newWriter("", 0) }
 
 // Write writes the file rel (a slash path under the site's root).
 func (w *Writer) Write(rel string, data []byte) error {

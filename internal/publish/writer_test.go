@@ -19,7 +19,7 @@ func TestWriterReusesOnlyWhatIsUnchanged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := newWriter(next)
+	w := newWriter(next, 0)
 	w.prev = prev
 	for name, text := range map[string]string{"same.html": "same", "changed.html": "new", "a/new.html": "new"} {
 		if err := w.Write(name, []byte(text)); err != nil {
