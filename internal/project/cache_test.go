@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -64,8 +65,10 @@ func (s *stream) reopen(t *testing.T) *stream {
 }
 
 // TestRecords: a load through Records keeps every dataset and briefing it
-// parsed there, and the next load, through what one gob stream carried,
-// takes every one of them and gives the same project.
+// parsed there, and what binding each briefing gave, and the next load,
+// through what one gob stream carried, takes every one of them and gives
+// the same project: each briefing with the same keys, sources, figures
+// and warnings, bound (to the same rows) only when Bind is called.
 func TestRecords(t *testing.T) {
 	ctx := context.Background()
 	first := &stream{}
@@ -85,14 +88,14 @@ func TestRecords(t *testing.T) {
 			derived++
 		}
 	}
-	if want := len(p1.Datasets) + len(p1.All) + 2; len(second.vals) != want || derived != 2 {
-		t.Fatalf("%d records kept (%d results of derived datasets), want one for each of %d datasets and %d briefings, and 2 results", len(second.vals), derived, len(p1.Datasets), len(p1.All))
+	if want := len(p1.Datasets) + 2*len(p1.All) + 2; len(second.vals) != want || derived != 2 {
+		t.Fatalf("%d records kept (%d results of derived datasets), want one for each of %d datasets, two (parsed and bound) for each of %d briefings, and 2 results", len(second.vals), derived, len(p1.Datasets), len(p1.All))
 	}
 	p2, err := project.Load(ctx, project.Options{Src: "../..", Records: second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.hits != len(p1.Datasets)+len(p1.All)+2 || len(second.vals) != 0 {
+	if second.hits != len(p1.Datasets)+2*len(p1.All)+2 || len(second.vals) != 0 {
 		t.Errorf("%d records taken, %d left; want every one taken", second.hits, len(second.vals))
 	}
 	if len(p2.All) != len(p1.All) || len(p2.Datasets) != len(p1.Datasets) {
@@ -101,9 +104,28 @@ func TestRecords(t *testing.T) {
 	for i, b := range p1.All {
 		// The key covers the briefing's file and exactly the data its
 		// blocks select.
-		if got := p2.All[i]; got.File != b.File || got.Key != b.Key || got.WorkbookKey != b.WorkbookKey || got.Title != b.Title {
+		got := p2.All[i]
+		if got.File != b.File || got.Key != b.Key || got.WorkbookKey != b.WorkbookKey || got.Title != b.Title ||
+			!slices.Equal(got.ViewKeys, b.ViewKeys) || !slices.Equal(got.Sources, b.Sources) || !slices.Equal(got.Quoted, b.Quoted) {
 			t.Errorf("%s from the records differs: key %x, want %x", b.File, got.Key[:4], b.Key[:4])
 		}
+		if got.Views != nil || got.Bound != nil || got.Figures != nil {
+			t.Errorf("%s from the records is bound before Bind", b.File)
+		}
+		if err := got.Bind(); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Views) != len(b.Views) || len(got.Figures) != len(b.Figures) || len(got.Bound) != len(b.Bound) {
+			t.Errorf("%s bound from the records: %d views, %d figures, want %d and %d", b.File, len(got.Views), len(got.Figures), len(b.Views), len(b.Figures))
+		}
+		for j, v := range got.Views {
+			if len(v.Rows) != len(b.Views[j].Rows) || v.Title != b.Views[j].Title {
+				t.Errorf("%s bound from the records: view %d differs", b.File, j)
+			}
+		}
+	}
+	if fmt.Sprint(p2.Warnings) != fmt.Sprint(p1.Warnings) {
+		t.Errorf("warnings from the records:\n%v\nwant\n%v", p2.Warnings, p1.Warnings)
 	}
 	for i, d := range p1.Datasets {
 		if got := p2.Datasets[i]; got.ID != d.ID || got.Len() != d.Len() {

@@ -147,9 +147,9 @@ func (l *loader) mentions(terms []content.Term) {
 	})
 	matcher := content.NewMatcher(terms)
 	for _, b := range briefings {
-		figure := func(in *expr.Inline) string {
-			if in.Index < len(b.Figures) {
-				return b.Figures[in.Index].Text
+		figure := func(in *expr.Inline) string { // not Figures: the briefing may not be bound yet
+			if in.Index < len(b.Quoted) {
+				return b.Quoted[in.Index]
 			}
 			return ""
 		}

@@ -76,7 +76,10 @@ type Project struct {
 	Inputs []projectfs.Read
 }
 
-// Briefing is a parsed briefing with its blocks bound to data.
+// Briefing is a parsed briefing with its blocks bound to data. A briefing
+// whose binding a build took from its records is bound when a file of it
+// is made (Bind, binding.go): until then Bound, Views and Figures are nil,
+// and what the plan needs of them is in Sources and Quotes.
 type Briefing struct {
 	*content.Briefing
 	// Bound are the blocks bound to their data, by the block's Index.
@@ -85,6 +88,11 @@ type Briefing struct {
 	// place (View.Index): a sheet of the workbook and a CSV file each.
 	Views   []*view.View
 	Figures []*view.Figure // the inline values, in order
+	// Sources are the datasets of the views, one per view, and Quoted
+	// the text of each figure: what the plan and the mentions read
+	// before the briefing is bound.
+	Sources []Source
+	Quoted  []string
 	// Links are the first mentions of entities in the prose, as links to
 	// their pages, sorted by position.
 	Links []content.Link
@@ -101,6 +109,8 @@ type Briefing struct {
 	// briefing's date: a dataset edit outside every block's window leaves
 	// it alone.
 	Key key.Hash
+
+	lazy *lazyBinding // nil once bound
 }
 
 // Load reads and checks the project in opts.Src. memo, when not nil, keeps
@@ -407,11 +417,17 @@ func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 			bd.sb, bd.warns, bd.err = hit.briefing, hit.warnings, hit.err
 			continue
 		}
+		if l.opts.Records != nil && l.recordedBinding(bd, memoKey) {
+			continue
+		}
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
 			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, bd.prev, memoKey)
+			if bd.err == nil && l.opts.Records != nil {
+				l.keepBinding(bd.sb, bd.warns, memoKey)
+			}
 			return nil
 		})
 	}
@@ -495,6 +511,7 @@ func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time, memoKey k
 		sb.ViewKeys = viewKeys(sb.Views) // the rows are hashed once, here
 		sb.Key = keyOfViews(h, sb.ViewKeys, sb.Figures)
 		sb.WorkbookKey = workbookKey(b, sb.Views, sb.ViewKeys, sb.Figures)
+		sb.Sources, sb.Quoted = sourcesOf(sb.Views), quotedOf(sb.Figures)
 	}
 	l.memo.views.put(b.File, memoKey, bound{briefing: sb, warnings: warns, err: err})
 	return sb, warns, err

@@ -76,9 +76,7 @@ func newDownload(path string, n int) *download {
 	return &download{Path: path, Size: size}
 }
 
-type sourceInfo struct {
-	ID, Title, Source, URL, Description, Notes string
-}
+type sourceInfo = project.Source
 
 type tagInfo struct {
 	Name      string
@@ -393,11 +391,10 @@ func (r *renderer) index() ([]*briefingInfo, []*tagInfo) {
 			}
 		}
 		seen := map[string]bool{}
-		for _, v := range b.Views {
-			d := v.Data
-			if !seen[d.ID] {
-				seen[d.ID] = true
-				info.Sources = append(info.Sources, sourceInfo{ID: d.ID, Title: d.Title, Source: d.Source, URL: d.SourceURL, Description: d.Description, Notes: d.Notes})
+		for _, s := range b.Sources { // not Views: the briefing may be bound only when a page of it is made
+			if !seen[s.ID] {
+				seen[s.ID] = true
+				info.Sources = append(info.Sources, s)
 			}
 		}
 		infos[i] = info

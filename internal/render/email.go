@@ -108,6 +108,9 @@ func NewEmailWith(p *project.Project, b *project.Briefing, workbook []byte) (*Em
 }
 
 func newEmail(p *project.Project, b *project.Briefing, workbook, pdf []byte) (*Email, error) {
+	if err := b.Bind(); err != nil {
+		return nil, err
+	}
 	if err := emailImages(b); err != nil {
 		return nil, err
 	}

@@ -65,6 +65,9 @@ func (r *renderer) briefingPage(b *project.Briefing, i int, wb *Output, csvs []*
 // drawn as charts and tables, in the briefing layout; or, print, its print
 // rendering (printBytes).
 func (r *renderer) briefingBytes(b *project.Briefing, info *briefingInfo, csvs []*download, print bool) ([]byte, error) {
+	if err := b.Bind(); err != nil {
+		return nil, err
+	}
 	tmpl := r.theme.pages["briefing.html"]
 	var body bytes.Buffer
 	charts := false

@@ -106,7 +106,7 @@ func (r *renderer) assetFile(rel string) ([]byte, bool) {
 // prose's web links numbered and listed at the end.
 func (r *renderer) printBytes(b *project.Briefing, i int) ([]byte, error) {
 	info := *r.before.infos[i]
-	return r.briefingBytes(b, &info, make([]*download, len(b.Views)), true)
+	return r.briefingBytes(b, &info, make([]*download, len(b.Sources)), true)
 }
 
 // linkNotes numbers the web links of a page's prose, outside its blocks

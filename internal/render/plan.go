@@ -19,7 +19,6 @@ import (
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
-	"github.com/brief-desk/brief/internal/view"
 	"github.com/brief-desk/brief/internal/workbook"
 )
 
@@ -154,11 +153,14 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	csvs := make([][]*Output, len(r.infos))
 	r.pdfs = make([]*Output, len(r.infos))
 	for i, b := range p.Briefings {
-		if len(b.Views) > 0 || len(b.Figures) > 0 { // a workbook holds the blocks and the quoted figures
+		// Sources and Quoted, not Views and Figures: a briefing whose
+		// binding came from the build's records is bound only when a file
+		// of it is made (project.Briefing.Bind).
+		if len(b.Sources) > 0 || len(b.Quoted) > 0 { // a workbook holds the blocks and the quoted figures
 			workbooks[i] = r.workbook(b, r.infos[i])
 			add(workbooks[i])
 		}
-		for _, v := range b.Views {
+		for v := range b.Sources {
 			o := r.csv(b, v)
 			csvs[i] = append(csvs[i], o)
 			add(o)
@@ -203,6 +205,9 @@ func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
 		Path: rel, Stage: StageFiles,
 		Key: key.New().Str(rel).Sum(r.site).Sum(b.WorkbookKey).Done(), // not the prose
 		Make: func(Sizes) ([]byte, error) {
+			if err := b.Bind(); err != nil {
+				return nil, err
+			}
 			data, err := workbook.Bytes(func(out io.Writer) error {
 				return workbook.Briefing(out, workbook.Info{
 					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: b.Title, Summary: b.Summary,
@@ -221,16 +226,20 @@ func (r *renderer) workbook(b *project.Briefing, info *briefingInfo) *Output {
 // csvPath is block n's CSV download (n counts from 1).
 func csvPath(slug string, n int) string { return fmt.Sprintf("briefings/%s/%s-%d.csv", slug, slug, n) }
 
-// csv is a block's own download: exactly the rows and columns it shows.
-func (r *renderer) csv(b *project.Briefing, v *view.View) *Output {
-	rel := csvPath(b.Slug, v.Index+1)
+// csv is the download of a briefing's view i: exactly the rows and
+// columns it shows.
+func (r *renderer) csv(b *project.Briefing, i int) *Output {
+	rel := csvPath(b.Slug, i+1)
 	return &Output{
 		Path: rel, Stage: StageFiles,
 		// Exactly its view's rows and columns: not the prose, not the other
 		// blocks, not the site's settings. The caches add the path.
-		Key: b.ViewKeys[v.Index],
+		Key: b.ViewKeys[i],
 		Make: func(Sizes) ([]byte, error) {
-			data, err := csvout.Bytes(v)
+			if err := b.Bind(); err != nil {
+				return nil, err
+			}
+			data, err := csvout.Bytes(b.Views[i])
 			if err != nil {
 				return nil, diag.Errorf(diag.Pos{File: b.File}, "writing %s: %w", rel, err)
 			}

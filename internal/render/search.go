@@ -257,6 +257,9 @@ func (r *renderer) siteSearchGroup() *searchGroup {
 // first heading with its title, summary and topics; a unit per section;
 // a unit per row of each table block, linked to the block.
 func (r *renderer) searchDoc(b *project.Briefing, info *briefingInfo) (*search.Doc, error) {
+	if err := b.Bind(); err != nil {
+		return nil, err
+	}
 	env := &block.Env{
 		Output: block.Text,
 		View: func(out io.Writer, v *view.View) error { // the title; rows are units of their own
