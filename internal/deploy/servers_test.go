@@ -89,37 +89,62 @@ func tool(t testing.TB, name, what, install string, also ...string) string {
 }
 
 // serve starts a server's command and waits until ready says it answers.
-func serve(t testing.TB, cmd *exec.Cmd, what string, ready func() bool) {
+// serve starts a server on a free loopback address (start makes its
+// command for the address) and waits until ready says it answers there; it
+// returns the address. The address is free when chosen, but another
+// server (of a test running beside this one) may take it before this one
+// binds it: then this one stops, and it is started again on another
+// address. ready must know the server by its answer, not by any answer.
+func serve(t testing.TB, what string, start func(addr string) *exec.Cmd, ready func(addr string) bool) string {
 	t.Helper()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	var said string
+	for range 3 {
+		addr := freeAddr(t)
+		cmd := start(addr)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+		if waitReady(t, what, exited, &out, func() bool { return ready(addr) }) {
+			return addr
+		}
+		said = out.String()
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+	t.Fatalf("%s stopped before it answered, three times; it said:\n%s", what, said)
+	return ""
+}
+
+// waitReady waits until ready, or reports false when the server exited
+// first.
+func waitReady(t testing.TB, what string, exited chan struct{}, out *bytes.Buffer, ready func() bool) bool {
+	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); !ready(); time.Sleep(50 * time.Millisecond) {
 		select {
 		case <-exited:
-			t.Fatalf("%s stopped before it answered; it said:\n%s", what, out.String())
+			return false
 		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s did not start in 60 s; it said:\n%s", what, out.String())
 		}
 	}
+	return true
 }
 
 // answers reports whether an HTTP GET of u gets a response with status
-// want (any status when want is 0).
-func answers(u string, want int) bool {
+// want (any status when want is 0) from a server whose Server header
+// starts with server (any server when it is "").
+func answers(u string, want int, server string) bool {
 	resp, err := http.Get(u)
 	if err != nil {
 		return false
 	}
 	resp.Body.Close()
-	return want == 0 || resp.StatusCode == want
+	return (want == 0 || resp.StatusCode == want) && strings.HasPrefix(resp.Header.Get("Server"), server)
 }
 
 func freeAddr(t testing.TB) string {
@@ -157,10 +182,11 @@ func versitygw(t testing.TB) *backend {
 	if err := os.Mkdir(filepath.Join(dir, "site"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", dir)
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+accessKey, "ROOT_SECRET_KEY="+secretKey)
-	serve(t, cmd, "versitygw", func() bool { return answers("http://"+addr+"/", 0) })
+	addr := serve(t, "versitygw", func(addr string) *exec.Cmd {
+		cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", dir)
+		cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+accessKey, "ROOT_SECRET_KEY="+secretKey)
+		return cmd
+	}, func(addr string) bool { return answers("http://"+addr+"/", 0, "VERSITYGW") })
 	// Credentials from the environment only: no shared files of the machine's.
 	none := filepath.Join(t.TempDir(), "none")
 	t.Setenv("AWS_ACCESS_KEY_ID", accessKey)
@@ -198,11 +224,11 @@ func versitygw(t testing.TB) *backend {
 func fakeGCS(t testing.TB) *backend {
 	t.Helper()
 	bin := tool(t, "fake-gcs-server", "fake-gcs-server (an emulator of Google Cloud Storage)", "go install github.com/fsouza/fake-gcs-server@v1.56.1")
-	addr := freeAddr(t)
-	host, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin, "-scheme", "http", "-host", host, "-port", port, "-backend", "memory",
-		"-log-level", "error", "-public-host", addr, "-external-url", "http://"+addr)
-	serve(t, cmd, "fake-gcs-server", func() bool { return answers("http://"+addr+"/storage/v1/b", http.StatusOK) })
+	addr := serve(t, "fake-gcs-server", func(addr string) *exec.Cmd {
+		host, port, _ := net.SplitHostPort(addr)
+		return exec.Command(bin, "-scheme", "http", "-host", host, "-port", port, "-backend", "memory",
+			"-log-level", "error", "-public-host", addr, "-external-url", "http://"+addr)
+	}, func(addr string) bool { return answers("http://"+addr+"/storage/v1/b", http.StatusOK, "") })
 	resp, err := http.Post("http://"+addr+"/storage/v1/b?project=brief", "application/json", strings.NewReader(`{"name":"site"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -276,13 +302,15 @@ func azurite(t testing.TB) *backend {
 	t.Helper()
 	bin := tool(t, "azurite-blob", "Azurite (an emulator of Azure Blob Storage)", "npm ci: azurite is a devDependency in package.json",
 		filepath.Join("..", "..", "node_modules", ".bin", "azurite-blob"))
-	addr := freeAddr(t)
-	host, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin, "--blobHost", host, "--blobPort", port,
-		"--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry")
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "AZURITE_ACCOUNTS="+azureAccount+":"+azureKey)
-	serve(t, cmd, "azurite", func() bool { return answers("http://"+addr+"/", 0) })
+	dir := t.TempDir()
+	addr := serve(t, "azurite", func(addr string) *exec.Cmd {
+		host, port, _ := net.SplitHostPort(addr)
+		cmd := exec.Command(bin, "--blobHost", host, "--blobPort", port,
+			"--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "AZURITE_ACCOUNTS="+azureAccount+":"+azureKey)
+		return cmd
+	}, func(addr string) bool { return answers("http://"+addr+"/", 0, "Azurite-Blob") })
 	for _, v := range []string{"AZURE_STORAGE_SAS_TOKEN", "AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGEBLOB_CONNECTIONSTRING", "AZURE_STORAGE_DOMAIN", "AZURE_STORAGE_PROTOCOL", "AZURE_STORAGE_IS_CDN", "AZURE_STORAGE_IS_LOCAL_EMULATOR"} {
 		t.Setenv(v, "")
 	}
