@@ -40,15 +40,16 @@ func init() {
 // not kept: they are reported again, and cheap.
 type cached struct{ Records }
 
-// parsedKey names the record of a file's parse.
-func parsedKey(what, file string, src []byte) key.Hash {
-	return key.New().Str(what).Str(file).Sum(key.Of(src)).Done()
+// parsedKey names the record of a file's parse; h is the hash of its
+// bytes (parseAll's).
+func parsedKey(what, file string, h key.Hash) key.Hash {
+	return key.New().Str(what).Str(file).Sum(h).Done()
 }
 
 // dataset parses a dataset, or decodes it from the records: TOML parsing
 // of years of rows is the largest part of re-reading a project.
-func (c cached) dataset(file string, src []byte) (*dataset.Dataset, error) {
-	k := parsedKey("dataset", file, src)
+func (c cached) dataset(file string, src []byte, h key.Hash) (*dataset.Dataset, error) {
+	k := parsedKey("dataset", file, h)
 	if v, ok := c.Get(k); ok {
 		if data, ok := v.(storedDataset); ok {
 			ds := new(dataset.Dataset)
@@ -72,8 +73,8 @@ func (c cached) dataset(file string, src []byte) (*dataset.Dataset, error) {
 // archive but renders two or three, and markdown parsing was the largest
 // part of the rest. A briefing from the records parses its tree only if a
 // page of it is made.
-func (c cached) briefing(file string, src []byte) (*content.Briefing, error) {
-	k := parsedKey("briefing", file, src)
+func (c cached) briefing(file string, src []byte, h key.Hash) (*content.Briefing, error) {
+	k := parsedKey("briefing", file, h)
 	if v, ok := c.Get(k); ok {
 		if s, ok := v.(*content.Stored); ok {
 			if b, err := s.Briefing(src); err == nil {

@@ -2,16 +2,15 @@ package project
 
 import (
 	"context"
-	"github.com/brief-desk/brief/internal/derive"
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/derive"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/projectfs"
@@ -74,54 +73,64 @@ type bound struct {
 	err      error
 }
 
+// withoutHash is a parser for parseAll that needs no hash of the bytes.
+func withoutHash[T any](parse func(string, []byte) (T, error)) func(string, []byte, key.Hash) (T, error) {
+	return func(file string, src []byte, _ key.Hash) (T, error) { return parse(file, src) }
+}
+
 // parseAll reads and parses files in parallel, reusing the memo's result
 // for a file whose bytes have not changed. A file whose size and
 // modification time are those seen last time, and which was last modified
 // more than a second ago, is not even read (the rule git uses against "racy"
 // files: time stamps are coarse, so a recent file is always read). It
 // returns each file's value, hash and error, or ctx's error when cancelled.
-func parseAll[T any](ctx context.Context, fsys *projectfs.FS, files []string, c *keyed[parsed[T]], stats *keyed[key.Hash], parse func(string, []byte) (T, error)) ([]T, []key.Hash, []error, error) {
+func parseAll[T any](ctx context.Context, fsys *projectfs.FS, files []string, c *keyed[parsed[T]], stats *keyed[key.Hash], parse func(string, []byte, key.Hash) (T, error)) ([]T, []key.Hash, []error, error) {
 	now := time.Now()
 	vals := make([]T, len(files))
 	hashes := make([]key.Hash, len(files))
 	errs := make([]error, len(files))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
+	// A worker a core takes the files in order (a goroutine a file cost
+	// the scheduler more than reading one of a thousand briefings).
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(files) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				vals[i], hashes[i], errs[i] = parseOne(fsys, files[i], now, c, stats, parse)
 			}
-			var statKey key.Hash
-			if fi, err := fsys.Stat(f); err == nil && now.Sub(fi.ModTime()) > time.Second {
-				statKey = key.New().Str(strconv.FormatInt(fi.Size(), 10)).Str(strconv.FormatInt(fi.ModTime().UnixNano(), 10)).Done()
-				if h, ok := stats.get(f, statKey); ok {
-					if hit, ok := c.get(f, h); ok {
-						vals[i], hashes[i], errs[i] = hit.v, h, hit.err
-						return nil
-					}
-				}
-			}
-			src, err := fsys.ReadFile(f)
-			if err != nil {
-				errs[i] = diag.Errorf(diag.Pos{File: f}, "cannot read: %w", err)
-				return nil
-			}
-			hashes[i] = key.Of(src)
-			if statKey != (key.Hash{}) {
-				stats.put(f, statKey, hashes[i])
-			}
-			if hit, ok := c.get(f, hashes[i]); ok {
-				vals[i], errs[i] = hit.v, hit.err
-				return nil
-			}
-			vals[i], errs[i] = parse(f, src)
-			c.put(f, hashes[i], parsed[T]{v: vals[i], err: errs[i]})
-			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err
 	}
 	return vals, hashes, errs, nil
+}
+
+// parseOne is parseAll's work for one file: its value, hash and error.
+func parseOne[T any](fsys *projectfs.FS, f string, now time.Time, c *keyed[parsed[T]], stats *keyed[key.Hash], parse func(string, []byte, key.Hash) (T, error)) (T, key.Hash, error) {
+	var statKey key.Hash
+	if fi, err := fsys.Stat(f); err == nil && now.Sub(fi.ModTime()) > time.Second {
+		statKey = key.New().Str(strconv.FormatInt(fi.Size(), 10)).Str(strconv.FormatInt(fi.ModTime().UnixNano(), 10)).Done()
+		if h, ok := stats.get(f, statKey); ok {
+			if hit, ok := c.get(f, h); ok {
+				return hit.v, h, hit.err
+			}
+		}
+	}
+	src, err := fsys.ReadFile(f)
+	if err != nil {
+		var zero T
+		return zero, key.Hash{}, diag.Errorf(diag.Pos{File: f}, "cannot read: %w", err)
+	}
+	h := key.Of(src)
+	if statKey != (key.Hash{}) {
+		stats.put(f, statKey, h)
+	}
+	if hit, ok := c.get(f, h); ok {
+		return hit.v, h, hit.err
+	}
+	v, err := parse(f, src, h)
+	c.put(f, h, parsed[T]{v: v, err: err})
+	return v, h, err
 }

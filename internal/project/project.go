@@ -235,7 +235,7 @@ func (l *loader) templates() map[string][]byte {
 func (l *loader) datasets(ctx context.Context) error {
 	files, err := listFiles(l.fsys, "data", ".toml")
 	l.errs.Add(err)
-	parse := dataset.Parse
+	parse := withoutHash(dataset.Parse)
 	if l.opts.Records != nil {
 		parse = cached{l.opts.Records}.dataset
 	}
@@ -334,7 +334,7 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
 func (l *loader) briefings(ctx context.Context, derived func() error) ([]*content.Briefing, error) {
 	files, err := listFiles(l.fsys, "content/briefings", ".md")
 	l.errs.Add(err)
-	parse := content.Parse
+	parse := withoutHash(content.Parse)
 	if l.opts.Records != nil {
 		parse = cached{l.opts.Records}.briefing
 	}
