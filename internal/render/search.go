@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/content"
@@ -52,12 +54,27 @@ type searchGroup struct {
 	fragments [][]int // the documents of each fragment
 }
 
-// build indexes the group's documents, once.
+// build indexes the group's documents, once. The documents are made on
+// every core: the other parts of the group wait for them (a weekly
+// publish makes its year's again, binding and reading each briefing,
+// while the rest of the site is taken from the previous output).
 func (g *searchGroup) build() (*search.Index, error) {
 	g.once.Do(func() {
 		docs := make([]*search.Doc, len(g.docs))
-		for i, d := range g.docs {
-			if docs[i], g.err = d(); g.err != nil {
+		errs := make([]error, len(g.docs))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(docs)) {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
+					docs[i], errs[i] = g.docs[i]()
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				g.err = err
 				return
 			}
 		}
