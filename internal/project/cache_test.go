@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -65,10 +66,11 @@ func (s *stream) reopen(t *testing.T) *stream {
 }
 
 // TestRecords: a load through Records keeps every dataset and briefing it
-// parsed there, and what binding each briefing gave, and the next load,
-// through what one gob stream carried, takes every one of them and gives
-// the same project: each briefing with the same keys, sources, figures
-// and warnings, bound (to the same rows) only when Bind is called.
+// parsed there, what binding each briefing gave and the companies each
+// published one mentions, and the next load, through what one gob stream
+// carried, takes every one of them and gives the same project: each
+// briefing with the same keys, sources, figures, warnings and links to
+// companies, bound (to the same rows) only when Bind is called.
 func TestRecords(t *testing.T) {
 	ctx := context.Background()
 	first := &stream{}
@@ -82,20 +84,20 @@ func TestRecords(t *testing.T) {
 	second := first.reopen(t)
 	// The sample's derived dataset keeps its results too: now, and as of
 	// its briefing's date (a revision of its source since makes them two).
-	derived := 0
+	kinds := map[string]int{}
 	for _, v := range second.vals {
-		if fmt.Sprintf("%T", v) == "derive.stored" {
-			derived++
-		}
+		kinds[fmt.Sprintf("%T", v)]++
 	}
-	if want := len(p1.Datasets) + 2*len(p1.All) + 2; len(second.vals) != want || derived != 2 {
-		t.Fatalf("%d records kept (%d results of derived datasets), want one for each of %d datasets, two (parsed and bound) for each of %d briefings, and 2 results", len(second.vals), derived, len(p1.Datasets), len(p1.All))
+	want := map[string]int{"project.storedDataset": len(p1.Datasets), "*content.Stored": len(p1.All),
+		"*project.storedBinding": len(p1.All), "project.storedMentions": len(p1.Briefings), "derive.stored": 2}
+	if len(p1.Entities) == 0 || !maps.Equal(kinds, want) {
+		t.Fatalf("records kept: %v, want %v (the sample has %d companies)", kinds, want, len(p1.Entities))
 	}
 	p2, err := project.Load(ctx, project.Options{Src: "../..", Records: second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.hits != len(p1.Datasets)+2*len(p1.All)+2 || len(second.vals) != 0 {
+	if second.hits != len(p1.Datasets)+2*len(p1.All)+len(p1.Briefings)+2 || len(second.vals) != 0 {
 		t.Errorf("%d records taken, %d left; want every one taken", second.hits, len(second.vals))
 	}
 	if len(p2.All) != len(p1.All) || len(p2.Datasets) != len(p1.Datasets) {
@@ -118,11 +120,17 @@ func TestRecords(t *testing.T) {
 		if len(got.Views) != len(b.Views) || len(got.Figures) != len(b.Figures) || len(got.Bound) != len(b.Bound) {
 			t.Errorf("%s bound from the records: %d views, %d figures, want %d and %d", b.File, len(got.Views), len(got.Figures), len(b.Views), len(b.Figures))
 		}
+		if !slices.Equal(got.Links, b.Links) {
+			t.Errorf("%s from the records links %v, want %v", b.File, got.Links, b.Links)
+		}
 		for j, v := range got.Views {
 			if len(v.Rows) != len(b.Views[j].Rows) || v.Title != b.Views[j].Title {
 				t.Errorf("%s bound from the records: view %d differs", b.File, j)
 			}
 		}
+	}
+	if !slices.ContainsFunc(p2.Briefings, func(b *project.Briefing) bool { return len(b.Links) > 0 }) {
+		t.Error("no briefing of the sample links a company from the records")
 	}
 	if fmt.Sprint(p2.Warnings) != fmt.Sprint(p1.Warnings) {
 		t.Errorf("warnings from the records:\n%v\nwant\n%v", p2.Warnings, p1.Warnings)

@@ -2,6 +2,7 @@ package project
 
 import (
 	"cmp"
+	"encoding/gob"
 	"slices"
 	"strings"
 
@@ -137,6 +138,50 @@ func (l *loader) entityDeals(d *dataset.Dataset, byName map[string]int) {
 	}
 }
 
+// storedMentions are a briefing's mentions as the records keep them.
+type storedMentions []content.Mention
+
+func init() { gob.RegisterName("mentions", storedMentions(nil)) }
+
+// termsKey covers the terms a matcher finds, with their entities.
+func termsKey(terms []content.Term) key.Hash {
+	k := key.New().Str("terms")
+	for _, t := range terms {
+		k.Str(t.Text).Int(t.Entity)
+	}
+	return k.Done()
+}
+
+// mentionsOf finds a briefing's mentions, or takes them from the records:
+// finding them parses the briefing's markdown, which a weekly publish
+// otherwise needs only for the briefings whose pages it makes. Their key
+// is the briefing's (its file and the figures' texts, which the sentences
+// quote) and the terms'.
+func (l *loader) mentionsOf(b *Briefing, m *content.Matcher, terms key.Hash) []content.Mention {
+	var k key.Hash
+	if l.opts.Records != nil {
+		k = key.New().Str("mentions").Str(b.File).Sum(b.Key).Sum(terms).Done()
+		if v, ok := l.opts.Records.Get(k); ok {
+			if s, ok := v.(storedMentions); ok && !slices.ContainsFunc(s, func(m content.Mention) bool {
+				return m.Entity < 0 || m.Entity >= len(l.p.Entities)
+			}) {
+				return s
+			}
+		}
+	}
+	figure := func(in *expr.Inline) string { // not Figures: the briefing may not be bound yet
+		if in.Index < len(b.Quoted) {
+			return b.Quoted[in.Index]
+		}
+		return ""
+	}
+	found := b.Mentions(m, figure)
+	if l.opts.Records != nil {
+		l.opts.Records.Put(k, storedMentions(found))
+	}
+	return found
+}
+
 // mentions finds, in every published briefing, the first mention of each
 // entity: it becomes a link to the entity's page, and the entity lists the
 // briefing with the sentence.
@@ -145,15 +190,11 @@ func (l *loader) mentions(terms []content.Term) {
 	slices.SortStableFunc(briefings, func(a, b *Briefing) int {
 		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Slug, b.Slug))
 	})
-	matcher := content.NewMatcher(terms)
-	for _, b := range briefings {
-		figure := func(in *expr.Inline) string { // not Figures: the briefing may not be bound yet
-			if in.Index < len(b.Quoted) {
-				return b.Quoted[in.Index]
-			}
-			return ""
-		}
-		for _, m := range b.Mentions(matcher, figure) {
+	matcher, tk := content.NewMatcher(terms), termsKey(terms)
+	found := make([][]content.Mention, len(briefings))
+	eachOnCores(len(briefings), func(i int) { found[i] = l.mentionsOf(briefings[i], matcher, tk) })
+	for i, b := range briefings {
+		for _, m := range found[i] {
 			e := l.p.Entities[m.Entity]
 			title := e.Name
 			if e.Ticker != "" {

@@ -89,22 +89,31 @@ func parseAll[T any](ctx context.Context, fsys *projectfs.FS, files []string, c 
 	vals := make([]T, len(files))
 	hashes := make([]key.Hash, len(files))
 	errs := make([]error, len(files))
-	// A worker a core takes the files in order (a goroutine a file cost
-	// the scheduler more than reading one of a thousand briefings).
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(files) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				vals[i], hashes[i], errs[i] = parseOne(fsys, files[i], now, c, stats, parse)
-			}
-		})
-	}
-	wg.Wait()
+	eachOnCores(len(files), func(i int) {
+		if ctx.Err() == nil {
+			vals[i], hashes[i], errs[i] = parseOne(fsys, files[i], now, c, stats, parse)
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err
 	}
 	return vals, hashes, errs, nil
+}
+
+// eachOnCores calls f(i) for every i below n on a worker a core, each
+// worker claiming the next i in turn: a goroutine each (a thousand
+// briefings) cost the scheduler more than the work.
+func eachOnCores(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // parseOne is parseAll's work for one file: its value, hash and error.
