@@ -2,7 +2,8 @@
 # Measures brief against Hugo on the same generated briefings and prints the
 # figures of issues 16 and 29 side by side: the weekly publish of a typical
 # new briefing (a copy of the newest one: its charts, table and workbook,
-# with the four most used tags) into the archive, cache warm, and a build
+# its sentence naming two companies of the project's coverage list, with the
+# four most used tags) into the archive, cache warm, and a build
 # with no change, both as ratios to Hugo's full build; the cold build as a
 # ratio to Hugo's, with peak memory, and to Hugo writing as many files per
 # page as brief (custom output formats); and the preview's save to reload.
@@ -22,7 +23,7 @@ ns=("$@")
 [ ${#ns[@]} -gt 0 ] || ns=(1000)
 for n in "${ns[@]}"; do
   src=$work/brief$n hugo=$work/hugo$n out=$work/out$n
-  "$repo/bin/briefgen" -n "$n" "$src"
+  "$repo/bin/briefgen" -entities -n "$n" "$src"
   mkdir -p "$hugo/content/briefings" "$hugo/layouts/_default"
   cp "$src"/content/briefings/*.md "$hugo/content/briefings/"
   printf 'baseURL = "https://bench.example.com/"\ntitle = "Generated desk"\nbuildFuture = true\n' > "$hugo/hugo.toml"
