@@ -53,10 +53,13 @@ type Options struct {
 	NoPrinter  error
 }
 
-func (o Options) project(c *diskCache) project.Options {
+// project is the options of loading the project, with the disk cache c
+// and the last build's record lb when there are.
+func (o Options) project(c *diskCache, lb *lastBuild) project.Options {
 	po := project.Options{Src: o.Src, Drafts: o.Drafts, Future: o.Future, MarkScheduled: o.MarkScheduled, Today: o.Epoch, BaseURL: o.BaseURL, ECharts: o.ECharts}
 	if c != nil {
-		po.Records = c // parsed datasets and briefings are kept in the pack
+		po.Records = c            // parsed datasets and briefings are kept in the pack
+		po.Known = knownFiles(lb) // the files the last build read, unchanged since, are not read
 	}
 	return po
 }
@@ -108,8 +111,10 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	// A cache's record of the last build may show that nothing changed
 	// since (unchanged.go); a record is only ever written into a cache
 	// folder that checkCacheDir accepted.
+	var lb *lastBuild
 	if opts.CacheDir != "" {
-		if same := unchanged(opts, start); same != nil {
+		lb = readLastBuild(opts.CacheDir)
+		if same := unchanged(opts, lb, start); same != nil {
 			return same, nil
 		}
 	}
@@ -132,7 +137,7 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 			}
 		}()
 	}
-	p, err = project.Load(ctx, opts.project(c.disk), nil)
+	p, err = project.Load(ctx, opts.project(c.disk, lb), nil)
 	var pl *render.Plan
 	if err == nil {
 		loaded()
@@ -196,7 +201,7 @@ func prestart(pl *render.Plan, d *diskCache, p render.Printer) {
 // with no cache and nothing written: what `brief check` checks.
 func InMemory(ctx context.Context, opts Options) (*project.Project, *Snapshot, error) {
 	start := time.Now()
-	p, err := project.Load(ctx, opts.project(nil), nil)
+	p, err := project.Load(ctx, opts.project(nil, nil), nil)
 	if err != nil {
 		return nil, nil, err
 	}

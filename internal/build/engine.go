@@ -43,7 +43,7 @@ type Snapshot struct {
 // Build builds the project. On error the previous snapshot stays valid.
 func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 	start := time.Now()
-	p, err := project.Load(ctx, e.opts.project(nil), &e.memo)
+	p, err := project.Load(ctx, e.opts.project(nil, nil), &e.memo)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
@@ -19,7 +21,9 @@ import (
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
-// TestCacheEdits is the property test of the caches: a generated project
+// TestCacheEdits is the property test of the caches (the files' time
+// stamps set an hour back, so that a build reads only the files changed
+// since the last, trusting its record of the others): a generated project
 // (cards, inline values, changes blocks, companies, a dataset quoted only
 // inline) is edited in random steps (datasets, rows, prose, front matter,
 // briefings added and removed, templates, settings, revisions of rows
@@ -51,6 +55,10 @@ type editor struct {
 	r     *rand.Rand
 	n     int // edits made, for unique text
 	weeks int // briefings added, for new slugs
+	// writes counts files written: each gets a modification time of its
+	// own an hour back, so that the builds' records trust the time stamps
+	// of the files they read and the next build reads only those changed.
+	writes int
 }
 
 // edits are the kinds of edit, each a function that returns what it did.
@@ -76,6 +84,16 @@ func checkCacheEdits(t *testing.T, seed uint64, all bool, extra int) {
 		t.Fatal(err)
 	}
 	e := &editor{t: t, dir: dir, r: rand.New(rand.NewPCG(seed, 7))}
+	// The generated files too are an hour old (see editor.writes).
+	old := time.Now().Add(-2 * time.Hour)
+	if err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			err = os.Chtimes(p, old, old)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	e.write("data/coverage.toml", "title = \"Coverage\"\nsource = \"Generated\"\nkind = \"entities\"\n\n"+
 		"[[rows]]\nid = \"hut\"\nname = \"HUT\"\nticker = \"HUT\"\n\n[[rows]]\nid = \"tenant-3\"\nname = \"Tenant 3\"\n")
 	e.write("data/rates.toml", "title = \"Rates\"\nsource = \"Generated\"\nkind = \"series\"\n\n"+
@@ -160,6 +178,11 @@ func (e *editor) write(rel, text string) {
 		e.t.Fatal(err)
 	}
 	if err := os.WriteFile(e.path(rel), []byte(text), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	e.writes++
+	back := time.Now().Add(-time.Hour + time.Duration(e.writes)*time.Second)
+	if err := os.Chtimes(e.path(rel), back, back); err != nil {
 		e.t.Fatal(err)
 	}
 }

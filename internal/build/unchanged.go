@@ -69,10 +69,13 @@ type lastBuild struct {
 	Warnings      []warning
 }
 
-// pathID is a path with what it was.
+// pathID is a path with what it was, and for a dataset or briefing the
+// hash of the bytes the build read (zero for a file that changed less than
+// racyWindow before the build began, which the next build reads again).
 type pathID struct {
 	Path string
 	ID   fileID
+	Hash key.Hash
 }
 
 // fileID is what a later build compares of a path. Size -1 is a path that
@@ -135,14 +138,13 @@ func lastBuildKey(opts Options, out string) key.Hash {
 }
 
 // unchanged returns the result of a build with nothing to do: the output
-// as the last build left it, when the record in the cache shows that every
-// input and every output file is as that build saw it; or nil.
-func unchanged(opts Options, start time.Time) *Result {
+// as the last build left it, when its record (lb) shows that every input
+// and every output file is as that build saw it; or nil.
+func unchanged(opts Options, lb *lastBuild, start time.Time) *Result {
 	out, err := publish.RealPath(opts.Out)
 	if err != nil {
 		return nil
 	}
-	lb := readLastBuild(opts.CacheDir)
 	if lb == nil || lb.Key != lastBuildKey(opts, out) || lb.Out != out ||
 		len(lb.Sizes) != len(lb.Files)+len(lb.Folders) || len(lb.MTimes) != len(lb.Sizes) || !sameIDs(lb, opts.Src) {
 		return nil
@@ -255,8 +257,8 @@ func sameFolder(path string, id, was fileID) bool {
 }
 
 // recordLastBuild writes the record of a build that succeeded, or removes
-// the last one when the build read a file too recent to trust its time
-// stamp.
+// the last one when it cannot. A file it read too recent to trust its time
+// stamp is recorded as changed, and then the record holds only the inputs.
 func recordLastBuild(opts Options, p *project.Project, res *Result, start time.Time) {
 	dst := filepath.Join(opts.CacheDir, lastBuildName)
 	out, err := publish.RealPath(opts.Out)
@@ -265,24 +267,33 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 		return
 	}
 	lb := &lastBuild{Key: lastBuildKey(opts, out), Out: out, Files: res.Files}
-	racy := start.Add(-racyWindow)
+	racy, racyFile := start.Add(-racyWindow), false
 	for _, in := range p.Inputs {
-		if in.Info != nil && !in.Info.IsDir() && !in.Info.ModTime().Before(racy) {
-			_ = os.Remove(dst)
-			return
-		}
 		id := idOf(in.Info, true)
 		id.List = listHash(in.Names)
-		if in.Info != nil && in.Info.IsDir() && !in.Info.ModTime().Before(racy) {
-			// An entry added as it was listed may not be in the listing
-			// yet share its time stamp: compare its entries next time.
-			id.MTime = 0
+		h := p.Hashes[in.Path]
+		if in.Info != nil && !in.Info.ModTime().Before(racy) {
+			// A file may change again within its time stamp, and an entry
+			// added to a folder as it was listed may not be in the listing
+			// yet share the folder's: neither matches next time (a folder
+			// is compared by its entries), and the file's bytes are read
+			// again.
+			id.MTime, h = 0, key.Hash{}
+			racyFile = racyFile || !in.Info.IsDir()
 		}
-		lb.Inputs = append(lb.Inputs, pathID{in.Path, id})
+		lb.Inputs = append(lb.Inputs, pathID{in.Path, id, h})
+	}
+	if racyFile {
+		// The next build cannot find nothing changed: the record serves
+		// only to tell it the files it need not read (knownFiles), and
+		// the output's files are not stated for it.
+		lb.Out, lb.Files = "", nil
+		writeLastBuild(dst, lb)
+		return
 	}
 	if opts.ECharts != "" {
 		fi, _ := os.Stat(opts.ECharts)
-		lb.Outside = append(lb.Outside, pathID{opts.ECharts, idOf(fi, true)})
+		lb.Outside = append(lb.Outside, pathID{Path: opts.ECharts, ID: idOf(fi, true)})
 	}
 	lb.Manifest = statID(filepath.Join(out, publish.ManifestName), false)
 	folders := map[string]bool{"": true}
@@ -339,6 +350,30 @@ func readLastBuild(dir string) *lastBuild {
 		return nil
 	}
 	return &lb
+}
+
+// knownFiles is what a build's record (lb, or nil) says of the project's
+// datasets and briefings without reading them: the hash of a file's
+// bytes, while fi shows it is the very file that build read (the same
+// size, modification time, mode, device, inode and change time, as the
+// check that nothing changed compares; a change time cannot be set back).
+func knownFiles(lb *lastBuild) func(string, fs.FileInfo) (key.Hash, bool) {
+	if lb == nil {
+		return nil
+	}
+	byPath := make(map[string]pathID, len(lb.Inputs))
+	for _, in := range lb.Inputs {
+		if in.Hash != (key.Hash{}) && in.ID.Size >= 0 && in.ID.MTime != 0 {
+			byPath[in.Path] = in
+		}
+	}
+	return func(file string, fi fs.FileInfo) (key.Hash, bool) {
+		in, ok := byPath[file]
+		if !ok || fi == nil || fi.IsDir() || idOf(fi, true) != in.ID {
+			return key.Hash{}, false
+		}
+		return in.Hash, true
+	}
 }
 
 // sign is the record's signature with the cache's key.

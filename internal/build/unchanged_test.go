@@ -101,7 +101,7 @@ Text.
 		name   string
 		change func(t *testing.T, dir string, opts *build.Options)
 		same   bool   // the build after the change finds nothing changed
-		racy   bool   // the change is less than a second old: the build after it leaves no record
+		racy   bool   // the change is less than a second old: the build after it does not trust its time stamp
 		fails  string // the build after the change fails with this
 	}{
 		{name: "nothing", same: true},
@@ -155,6 +155,20 @@ Text.
 		}},
 		{name: "an edit less than a second before the build", racy: true, change: func(t *testing.T, dir string, _ *build.Options) {
 			sitetest.Edit(t, dir, "content/briefings/w1.md", "Text.", "Prose.")
+		}},
+		{name: "a briefing edited, same size, its time stamp set back", same: runtime.GOOS != "linux", change: func(t *testing.T, dir string, _ *build.Options) {
+			// Neither the check that nothing changed nor the reading of
+			// the files the last build read (knownFiles) may take it for
+			// the file it was: its change time tells it apart.
+			p := filepath.Join(dir, "content/briefings/w1.md")
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sitetest.Edit(t, dir, "content/briefings/w1.md", "Text.", "Texts")
+			if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
+				t.Fatal(err)
+			}
 		}},
 		{name: "an edit with its time stamp set back", same: runtime.GOOS != "linux", change: func(t *testing.T, dir string, _ *build.Options) {
 			p := filepath.Join(dir, "data/prices.toml")

@@ -59,6 +59,18 @@ type Briefing struct {
 	bodyLine int      // the file's line the body starts on
 	doc      ast.Node // use tree(): nil until parsed for a briefing from the cache
 	once     sync.Once
+
+	// lazy, for a briefing from the cache whose file was not read
+	// (Stored.Lazy), reads its body when first needed (Load).
+	lazy *lazyBody
+}
+
+// lazyBody reads a briefing's body once.
+type lazyBody struct {
+	once  sync.Once
+	start int // where the body starts in the file
+	read  func() ([]byte, error)
+	err   error
 }
 
 var frontKeys = []string{"title", "date", "summary", "tags", "draft", "slug"}
@@ -334,10 +346,11 @@ func newMarkdown(r *Renderers) goldmark.Markdown {
 // Render writes the briefing's HTML body through r. Raw HTML in the
 // markdown is left out, as goldmark does by default.
 func (b *Briefing) Render(w io.Writer, r Renderers) error {
+	doc, src := b.tree(), b.src()
 	if r.Styles != nil || r.Base != nil {
-		defer restyle(b.tree(), b.body, r)()
+		defer restyle(doc, src, r)()
 	}
-	return newMarkdown(&r).Renderer().Render(w, b.body, b.tree())
+	return newMarkdown(&r).Renderer().Render(w, src, doc)
 }
 
 // restyle sets the style attributes and absolute links of r on the tree

@@ -57,6 +57,53 @@ func (s *Stored) Briefing(src []byte) (*Briefing, error) {
 	return b, nil
 }
 
+// Lazy is the briefing s was stored from, when its file is known to hold
+// the bytes it was parsed from without reading them (the build's record
+// of the files it read): read reads them when the body is first needed
+// (Load), and must refuse bytes that are not those. It takes s's values.
+func (s *Stored) Lazy(read func() ([]byte, error)) (*Briefing, error) {
+	if s.BodyStart < 0 {
+		return nil, errors.New("stored briefing does not fit its file")
+	}
+	b := &Briefing{File: s.File, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Date: s.Date.UTC(), Tags: s.Tags, Draft: s.Draft,
+		Blocks: s.Blocks, Inlines: s.Inlines, Words: s.Words, bodyLine: s.BodyLine, lazy: &lazyBody{start: s.BodyStart, read: read}}
+	if slices.Contains(b.Blocks, nil) {
+		return nil, errors.New("stored briefing has a block of no kind")
+	}
+	return b, nil
+}
+
+// Load reads the body of a briefing from the cache whose file was not read
+// (Lazy), once, and returns what stopped it: the file is gone, cannot be
+// read, or no longer holds the bytes the briefing was parsed from. Every
+// method that needs the body loads it; a build calls Load first, so that
+// it stops with the error. A parsed briefing has its body: nil.
+func (b *Briefing) Load() error {
+	lz := b.lazy
+	if lz == nil {
+		return nil
+	}
+	lz.once.Do(func() {
+		src, err := lz.read()
+		switch {
+		case err != nil:
+			lz.err = err
+		case lz.start > len(src):
+			lz.err = diag.Errorf(diag.Pos{File: b.File}, "the file changed while brief was building; build again")
+		default:
+			b.body = src[lz.start:]
+		}
+	})
+	return lz.err
+}
+
+// src is the briefing's body, read first if it is not yet (Load; on an
+// error, none).
+func (b *Briefing) src() []byte {
+	_ = b.Load()
+	return b.body
+}
+
 // tree is the briefing's markdown tree, with brief's blocks, cards and
 // inline values in place: parsed with the briefing, or again from its
 // body for a briefing decoded from the cache (it parsed without error
@@ -66,9 +113,10 @@ func (b *Briefing) tree() ast.Node {
 		if b.doc != nil {
 			return
 		}
-		b.doc = newMarkdown(nil).Parser().Parse(text.NewReader(b.body))
+		src := b.src()
+		b.doc = newMarkdown(nil).Parser().Parse(text.NewReader(src))
 		var errs diag.List
-		collectBlocks(b.doc, b.body, b.File, bodyLines(b.body, b.bodyLine), &errs)
+		collectBlocks(b.doc, src, b.File, bodyLines(src, b.bodyLine), &errs)
 	})
 	return b.doc
 }

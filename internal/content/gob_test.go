@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/brief-desk/brief/internal/block"
@@ -33,14 +34,27 @@ func TestGobRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(parsed.Store([]byte(src))); err != nil {
+	enc := gob.NewEncoder(&buf)
+	for range 2 {
+		if err := enc.Encode(parsed.Store([]byte(src))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dec := gob.NewDecoder(&buf)
+	var stored, stored2 Stored
+	if err := dec.Decode(&stored); err != nil {
 		t.Fatal(err)
 	}
-	var stored Stored
-	if err := gob.NewDecoder(&buf).Decode(&stored); err != nil {
+	if err := dec.Decode(&stored2); err != nil {
 		t.Fatal(err)
 	}
 	decoded, err := stored.Briefing([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same, from a file not read until the body is needed.
+	reads := 0
+	lazy, err := stored2.Lazy(func() ([]byte, error) { reads++; return []byte(src), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +63,7 @@ func TestGobRoundTrip(t *testing.T) {
 	// again on first use): a field added later that Stored does not carry
 	// fails here, instead of dropping out of cached builds.
 	pv := reflect.ValueOf(parsed).Elem()
-	everyFieldSet(t, "Briefing", []string{"doc", "once"}, pv)
+	everyFieldSet(t, "Briefing", []string{"doc", "once", "lazy"}, pv)
 	var blocks, marks, wheres, inlines, cards []reflect.Value
 	for _, b := range parsed.Blocks {
 		switch b := b.(type) {
@@ -77,11 +91,14 @@ func TestGobRoundTrip(t *testing.T) {
 	everyFieldSet(t, "Inline", nil, inlines...)
 	everyFieldSet(t, "Card", nil, cards...)
 	all := cmp.Exporter(func(reflect.Type) bool { return true })
-	if diff := cmp.Diff(parsed, decoded, all, cmpopts.IgnoreFields(Briefing{}, "doc", "once")); diff != "" {
+	if diff := cmp.Diff(parsed, decoded, all, cmpopts.IgnoreFields(Briefing{}, "doc", "once", "lazy")); diff != "" {
 		t.Errorf("decoded differs from parsed (-parsed +decoded):\n%s", diff)
 	}
 	if decoded.doc != nil {
 		t.Error("the decoded briefing parsed its tree before it was needed")
+	}
+	if reads != 0 || lazy.body != nil {
+		t.Error("the briefing from a file not read read it before its body was needed")
 	}
 	r := Renderers{
 		Block: func(w io.Writer, b block.Block) error {
@@ -108,8 +125,45 @@ func TestGobRoundTrip(t *testing.T) {
 		fmt.Fprintf(&buf, "\n---\n%v", b.Mentions(NewMatcher([]Term{{"Hut 8", 0}}), nil))
 		return buf.String()
 	}
-	if got, want := render(decoded), render(parsed); got != want {
+	want := render(parsed)
+	if got := render(decoded); got != want {
 		t.Errorf("decoded renders\n%s\nwant\n%s", got, want)
+	}
+	if got := render(lazy); got != want || reads != 1 {
+		t.Errorf("read when needed (%d reads), renders\n%s\nwant\n%s", reads, got, want)
+	}
+}
+
+// TestLazyBodyRefused: a briefing from the cache whose file was not read
+// reports, when its body is needed, a file it cannot read or one cut
+// shorter than it was, and renders nothing from it.
+func TestLazyBodyRefused(t *testing.T) {
+	src := []byte("+++\ntitle = \"Week\"\ndate = 2026-01-02\n+++\nText.\n")
+	parsed, err := Parse("content/briefings/w.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		read func() ([]byte, error)
+		want string
+	}{
+		{"gone", func() ([]byte, error) { return nil, fmt.Errorf("content/briefings/w.md: cannot read: gone") }, "cannot read: gone"},
+		{"cut", func() ([]byte, error) { return src[:5], nil }, "content/briefings/w.md: the file changed while brief was building; build again"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := parsed.Store(src).Lazy(c.read)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Load(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Load: %v, want %q", err, c.want)
+			}
+			var out bytes.Buffer
+			if err := b.Text(&out, Renderers{}); err != nil || out.Len() != 0 {
+				t.Errorf("Text gave %q, %v; want nothing", out.String(), err)
+			}
+		})
 	}
 }
 

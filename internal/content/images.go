@@ -29,7 +29,7 @@ func (b *Briefing) Images() []Image {
 			pos := diag.Pos{File: b.File}
 			if off := n.Pos(); off >= 0 {
 				if lineOf == nil {
-					lineOf = bodyLines(b.body, b.bodyLine)
+					lineOf = bodyLines(b.src(), b.bodyLine)
 				}
 				pos.Line, pos.Col = lineOf(off)
 			}

@@ -87,7 +87,7 @@ func (b *Briefing) Mentions(m *Matcher, figure func(*expr.Inline) string) []Ment
 			return ast.WalkContinue, nil
 		}
 		seg := t.Segment
-		text := b.body[seg.Start:seg.Stop]
+		text := b.src()[seg.Start:seg.Stop]
 		for at := 0; at < len(text); {
 			if i, ok := m.termAt(text, at); ok && !found[m.entity[i]] {
 				found[m.entity[i]] = true
@@ -182,7 +182,7 @@ func (b *Briefing) blockOf(t *ast.Text, last *blockText, figure func(*expr.Inlin
 		switch n := n.(type) {
 		case *ast.Text:
 			bt.segs = append(bt.segs, textAt{n.Segment.Start, n.Segment.Stop, buf.Len()})
-			buf.Write(n.Segment.Value(b.body))
+			buf.Write(n.Segment.Value(b.src()))
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				buf.WriteByte(' ')
 			}

@@ -20,7 +20,7 @@ type Section struct {
 // text alone (no address). The first section is the text before the first
 // heading, even when empty.
 func (b *Briefing) Sections(r Renderers) ([]Section, error) {
-	t := &textWriter{src: b.body, r: r, plain: true}
+	t := &textWriter{src: b.src(), r: r, plain: true}
 	out := []Section{{}}
 	flush := func() {
 		s := &out[len(out)-1]

@@ -17,9 +17,9 @@ import (
 // values through r (which write text, not HTML).
 func (b *Briefing) Text(w io.Writer, r Renderers) error {
 	if r.Base != nil {
-		defer restyle(b.tree(), b.body, Renderers{Base: r.Base})()
+		defer restyle(b.tree(), b.src(), Renderers{Base: r.Base})()
 	}
-	t := &textWriter{src: b.body, r: r}
+	t := &textWriter{src: b.src(), r: r}
 	for n := b.tree().FirstChild(); n != nil; n = n.NextSibling() {
 		t.block(n, "")
 	}

@@ -37,7 +37,7 @@ var (
 // values, not blocks), with their places.
 func (b *Briefing) TypedFigures() []Typed {
 	var out []Typed
-	src := b.body
+	src := b.src()
 	var lineOf func(int) (int, int) // made at the first figure
 	_ = ast.Walk(b.tree(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {

@@ -108,9 +108,13 @@ type lazyBinding struct {
 // Bind binds the briefing's blocks to the data, when the load took what
 // binding gives from the records: until then its Bound, Views and Figures
 // are nil (the plan and the mentions read Sources and Quoted). A build calls it before it
-// makes a file that shows the briefing's blocks or figures; for a briefing
-// bound as it loaded, it does nothing. Safe for concurrent use.
+// makes a file that shows the briefing's blocks, figures or text; for a
+// briefing bound as it loaded, it reads its body if the load did not
+// (content.Briefing.Load). Safe for concurrent use.
 func (b *Briefing) Bind() error {
+	if err := b.Briefing.Load(); err != nil { // its body, if the load did not read its file
+		return err
+	}
 	lz := b.lazy
 	if lz == nil {
 		return nil

@@ -2,10 +2,13 @@ package project
 
 import (
 	"encoding/gob"
+	"fmt"
 
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
+	"github.com/brief-desk/brief/internal/projectfs"
 )
 
 // Records keeps values between builds, each under a key that covers all of
@@ -49,23 +52,62 @@ func parsedKey(what, file string, h key.Hash) key.Hash {
 // dataset parses a dataset, or decodes it from the records: TOML parsing
 // of years of rows is the largest part of re-reading a project.
 func (c cached) dataset(file string, src []byte, h key.Hash) (*dataset.Dataset, error) {
-	k := parsedKey("dataset", file, h)
-	if v, ok := c.Get(k); ok {
-		if data, ok := v.(storedDataset); ok {
-			ds := new(dataset.Dataset)
-			if err := ds.GobDecode(data); err == nil {
-				return ds, nil
-			}
-		}
+	if ds, ok := c.storedDataset(file, h); ok {
+		return ds, nil
 	}
 	ds, err := dataset.Parse(file, src)
 	if err != nil {
 		return nil, err
 	}
 	if data, err := ds.GobEncode(); err == nil {
-		c.Put(k, storedDataset(data))
+		c.Put(parsedKey("dataset", file, h), storedDataset(data))
 	}
 	return ds, nil
+}
+
+// storedDataset takes a dataset of known bytes from the records.
+func (c cached) storedDataset(file string, h key.Hash) (*dataset.Dataset, bool) {
+	v, ok := c.Get(parsedKey("dataset", file, h))
+	data, _ := v.(storedDataset)
+	if !ok || data == nil {
+		return nil, false
+	}
+	ds := new(dataset.Dataset)
+	if err := ds.GobDecode(data); err != nil {
+		return nil, false
+	}
+	return ds, true
+}
+
+// storedBriefing takes a briefing of known bytes from the records without
+// reading its file: its body is read from the project folder src when
+// first needed, and must then be the bytes it was parsed from.
+func (c cached) storedBriefing(file string, h key.Hash, src string) (*content.Briefing, bool) {
+	v, ok := c.Get(parsedKey("briefing", file, h))
+	s, _ := v.(*content.Stored)
+	if !ok || s == nil {
+		return nil, false
+	}
+	b, err := s.Lazy(func() ([]byte, error) { return readKnown(src, file, h) })
+	return b, err == nil
+}
+
+// readKnown reads a file of the project folder src that must hold the
+// bytes of hash h: those it held when the build began.
+func readKnown(src, file string, h key.Hash) ([]byte, error) {
+	fsys, err := projectfs.Open(src)
+	if err != nil {
+		return nil, fmt.Errorf("project folder %s: %w", src, err)
+	}
+	defer fsys.Close()
+	data, err := fsys.ReadFile(file)
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: file}, "cannot read: %w", err)
+	}
+	if key.Of(data) != h {
+		return nil, diag.Errorf(diag.Pos{File: file}, "the file changed while brief was building; build again")
+	}
+	return data, nil
 }
 
 // briefing parses a briefing, or takes it from the records (without its

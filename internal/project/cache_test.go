@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -139,5 +142,54 @@ func TestRecords(t *testing.T) {
 		if got := p2.Datasets[i]; got.ID != d.ID || got.Len() != d.Len() {
 			t.Errorf("dataset %s from the records differs", d.ID)
 		}
+	}
+}
+
+// TestKnownFilesNotRead: a load through Records that knows what a file
+// holds (Options.Known: the build's record of the files it read) takes its
+// parse from the records without reading it, and reads it only when the
+// body is needed (Bind), refusing bytes that are not those it knew.
+func TestKnownFilesNotRead(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("site.toml", "title = \"Desk\"\nbase_url = \"https://example.org/\"\n")
+	write("data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1.5\n")
+	for _, w := range []string{"one", "two"} {
+		write("content/briefings/"+w+".md", "+++\ntitle = \"Week "+w+"\"\ndate = 2026-01-0"+map[string]string{"one": "2", "two": "9"}[w]+
+			"\n+++\nText of "+w+".\n\n```table\ndataset = \"prices\"\n```\n")
+	}
+	ctx := context.Background()
+	first := &stream{}
+	p1, err := project.Load(ctx, project.Options{Src: dir, Records: first}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The file changes, but the load is told it holds what it held.
+	write("content/briefings/two.md", "+++\ntitle = \"Changed\"\ndate = 2026-01-09\n+++\nOther text.\n")
+	known := func(file string, _ fs.FileInfo) (key.Hash, bool) {
+		h, ok := p1.Hashes[file]
+		return h, ok
+	}
+	p2, err := project.Load(ctx, project.Options{Src: dir, Records: first.reopen(t), Known: known}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p1.Hashes) != 3 || len(p2.Briefings) != 2 || p2.Briefings[0].Title != "Week two" {
+		t.Fatalf("hashes of %d files; the load read the changed file: %s", len(p1.Hashes), p2.Briefings[0].Title)
+	}
+	if err := p2.Briefings[1].Bind(); err != nil {
+		t.Errorf("binding the unchanged briefing: %v", err)
+	}
+	err = p2.Briefings[0].Bind()
+	if want := "content/briefings/two.md: the file changed while brief was building; build again"; err == nil || err.Error() != want {
+		t.Errorf("binding the changed briefing: %v, want %q", err, want)
 	}
 }

@@ -157,7 +157,7 @@ func termsKey(terms []content.Term) key.Hash {
 // otherwise needs only for the briefings whose pages it makes. Their key
 // is the briefing's (its file and the figures' texts, which the sentences
 // quote) and the terms'.
-func (l *loader) mentionsOf(b *Briefing, m *content.Matcher, terms key.Hash) []content.Mention {
+func (l *loader) mentionsOf(b *Briefing, m *content.Matcher, terms key.Hash) ([]content.Mention, error) {
 	var k key.Hash
 	if l.opts.Records != nil {
 		k = key.New().Str("mentions").Str(b.File).Sum(b.Key).Sum(terms).Done()
@@ -165,9 +165,12 @@ func (l *loader) mentionsOf(b *Briefing, m *content.Matcher, terms key.Hash) []c
 			if s, ok := v.(storedMentions); ok && !slices.ContainsFunc(s, func(m content.Mention) bool {
 				return m.Entity < 0 || m.Entity >= len(l.p.Entities)
 			}) {
-				return s
+				return s, nil
 			}
 		}
+	}
+	if err := b.Briefing.Load(); err != nil {
+		return nil, err
 	}
 	figure := func(in *expr.Inline) string { // not Figures: the briefing may not be bound yet
 		if in.Index < len(b.Quoted) {
@@ -179,7 +182,7 @@ func (l *loader) mentionsOf(b *Briefing, m *content.Matcher, terms key.Hash) []c
 	if l.opts.Records != nil {
 		l.opts.Records.Put(k, storedMentions(found))
 	}
-	return found
+	return found, nil
 }
 
 // mentions finds, in every published briefing, the first mention of each
@@ -192,7 +195,9 @@ func (l *loader) mentions(terms []content.Term) {
 	})
 	matcher, tk := content.NewMatcher(terms), termsKey(terms)
 	found := make([][]content.Mention, len(briefings))
-	eachOnCores(len(briefings), func(i int) { found[i] = l.mentionsOf(briefings[i], matcher, tk) })
+	errs := make([]error, len(briefings))
+	eachOnCores(len(briefings), func(i int) { found[i], errs[i] = l.mentionsOf(briefings[i], matcher, tk) })
+	l.errs.Add(errs...)
 	for i, b := range briefings {
 		for _, m := range found[i] {
 			e := l.p.Entities[m.Entity]

@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"io/fs"
 	"runtime"
 	"strconv"
 	"sync"
@@ -73,25 +74,39 @@ type bound struct {
 	err      error
 }
 
-// withoutHash is a parser for parseAll that needs no hash of the bytes.
-func withoutHash[T any](parse func(string, []byte) (T, error)) func(string, []byte, key.Hash) (T, error) {
-	return func(file string, src []byte, _ key.Hash) (T, error) { return parse(file, src) }
+// parser is how parseAll parses one kind of file.
+type parser[T any] struct {
+	// parse parses a file's bytes, whose hash is h.
+	parse func(file string, src []byte, h key.Hash) (T, error)
+	// known, when not nil, says what a file holds without reading it:
+	// the hash of its bytes, when it is the very file an earlier build
+	// read (Options.Known).
+	known func(file string, fi fs.FileInfo) (key.Hash, bool)
+	// stored, when not nil, gives the value of a file of known bytes
+	// from the records, or false.
+	stored func(file string, h key.Hash) (T, bool)
+}
+
+// plain is a parser that needs no hash of the bytes and no records.
+func plain[T any](parse func(string, []byte) (T, error)) parser[T] {
+	return parser[T]{parse: func(file string, src []byte, _ key.Hash) (T, error) { return parse(file, src) }}
 }
 
 // parseAll reads and parses files in parallel, reusing the memo's result
 // for a file whose bytes have not changed. A file whose size and
 // modification time are those seen last time, and which was last modified
 // more than a second ago, is not even read (the rule git uses against "racy"
-// files: time stamps are coarse, so a recent file is always read). It
+// files: time stamps are coarse, so a recent file is always read); nor is
+// a file the parser knows (p.known), whose value the records hold. It
 // returns each file's value, hash and error, or ctx's error when cancelled.
-func parseAll[T any](ctx context.Context, fsys *projectfs.FS, files []string, c *keyed[parsed[T]], stats *keyed[key.Hash], parse func(string, []byte, key.Hash) (T, error)) ([]T, []key.Hash, []error, error) {
+func parseAll[T any](ctx context.Context, fsys *projectfs.FS, files []string, c *keyed[parsed[T]], stats *keyed[key.Hash], p parser[T]) ([]T, []key.Hash, []error, error) {
 	now := time.Now()
 	vals := make([]T, len(files))
 	hashes := make([]key.Hash, len(files))
 	errs := make([]error, len(files))
 	eachOnCores(len(files), func(i int) {
 		if ctx.Err() == nil {
-			vals[i], hashes[i], errs[i] = parseOne(fsys, files[i], now, c, stats, parse)
+			vals[i], hashes[i], errs[i] = parseOne(fsys, files[i], now, c, stats, p)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -117,9 +132,17 @@ func eachOnCores(n int, f func(i int)) {
 }
 
 // parseOne is parseAll's work for one file: its value, hash and error.
-func parseOne[T any](fsys *projectfs.FS, f string, now time.Time, c *keyed[parsed[T]], stats *keyed[key.Hash], parse func(string, []byte, key.Hash) (T, error)) (T, key.Hash, error) {
+func parseOne[T any](fsys *projectfs.FS, f string, now time.Time, c *keyed[parsed[T]], stats *keyed[key.Hash], p parser[T]) (T, key.Hash, error) {
 	var statKey key.Hash
-	if fi, err := fsys.Stat(f); err == nil && now.Sub(fi.ModTime()) > time.Second {
+	fi, err := fsys.Stat(f)
+	if err == nil && p.known != nil {
+		if h, ok := p.known(f, fi); ok {
+			if v, ok := p.stored(f, h); ok {
+				return v, h, nil
+			}
+		}
+	}
+	if err == nil && now.Sub(fi.ModTime()) > time.Second {
 		statKey = key.New().Str(strconv.FormatInt(fi.Size(), 10)).Str(strconv.FormatInt(fi.ModTime().UnixNano(), 10)).Done()
 		if h, ok := stats.get(f, statKey); ok {
 			if hit, ok := c.get(f, h); ok {
@@ -139,7 +162,7 @@ func parseOne[T any](fsys *projectfs.FS, f string, now time.Time, c *keyed[parse
 	if hit, ok := c.get(f, h); ok {
 		return hit.v, h, hit.err
 	}
-	v, err := parse(f, src, h)
+	v, err := p.parse(f, src, h)
 	c.put(f, h, parsed[T]{v: v, err: err})
 	return v, h, err
 }

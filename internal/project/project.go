@@ -51,6 +51,12 @@ type Options struct {
 	// Records, when not nil, keeps parsed datasets and briefings between
 	// loads: the build passes its disk cache (cache.go).
 	Records Records
+	// Known, with Records, says what a file holds without reading it:
+	// the hash of its bytes, when fi shows it is the very file an earlier
+	// build read (the build's record of what it read). Its value is then
+	// taken from Records, and a briefing's file is read only when its body
+	// is needed (content.Briefing.Load).
+	Known func(file string, fi fs.FileInfo) (key.Hash, bool)
 }
 
 // Project is a loaded, validated project.
@@ -72,8 +78,10 @@ type Project struct {
 	Entities []*Entity
 	// Inputs are the project's paths the load read, listed or found
 	// missing, as they were then (what package build keeps to tell the
-	// next build that nothing changed).
+	// next build that nothing changed), and Hashes the hash of the bytes
+	// of each dataset and briefing file among them.
 	Inputs []projectfs.Read
+	Hashes map[string]key.Hash
 }
 
 // Briefing is a parsed briefing with its blocks bound to data. A briefing
@@ -127,7 +135,7 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	if memo == nil {
 		memo = &Memo{}
 	}
-	l := &loader{opts: opts, fsys: fsys, memo: memo, p: &Project{DataHash: map[string]key.Hash{}}, byID: map[string]*dataset.Dataset{}}
+	l := &loader{opts: opts, fsys: fsys, memo: memo, p: &Project{DataHash: map[string]key.Hash{}, Hashes: map[string]key.Hash{}}, byID: map[string]*dataset.Dataset{}}
 	l.config()
 	l.p.Templates = l.templates()
 	if err := l.datasets(ctx); err != nil {
@@ -235,11 +243,12 @@ func (l *loader) templates() map[string][]byte {
 func (l *loader) datasets(ctx context.Context) error {
 	files, err := listFiles(l.fsys, "data", ".toml")
 	l.errs.Add(err)
-	parse := withoutHash(dataset.Parse)
+	p := plain(dataset.Parse)
 	if l.opts.Records != nil {
-		parse = cached{l.opts.Records}.dataset
+		c := cached{l.opts.Records}
+		p = parser[*dataset.Dataset]{parse: c.dataset, known: l.opts.Known, stored: c.storedDataset}
 	}
-	sets, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.datasets, &l.memo.stats, parse)
+	sets, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.datasets, &l.memo.stats, p)
 	if err != nil {
 		return err
 	}
@@ -255,6 +264,7 @@ func (l *loader) datasets(ctx context.Context) error {
 		l.p.Datasets = append(l.p.Datasets, sets[i])
 		l.byID[id] = sets[i]
 		l.p.DataHash[id] = hashes[i]
+		l.p.Hashes[f] = hashes[i]
 	}
 	slices.Sort(l.ids)
 	return nil
@@ -334,11 +344,14 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
 func (l *loader) briefings(ctx context.Context, derived func() error) ([]*content.Briefing, error) {
 	files, err := listFiles(l.fsys, "content/briefings", ".md")
 	l.errs.Add(err)
-	parse := withoutHash(content.Parse)
+	p := plain(content.Parse)
 	if l.opts.Records != nil {
-		parse = cached{l.opts.Records}.briefing
+		c := cached{l.opts.Records}
+		p = parser[*content.Briefing]{parse: c.briefing, known: l.opts.Known, stored: func(file string, h key.Hash) (*content.Briefing, bool) {
+			return c.storedBriefing(file, h, l.opts.Src)
+		}}
 	}
-	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, parse)
+	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, p)
 	if err != nil {
 		return nil, err
 	}
@@ -358,6 +371,7 @@ func (l *loader) briefings(ctx context.Context, derived func() error) ([]*conten
 		if b == nil {
 			continue
 		}
+		l.p.Hashes[b.File] = hashes[i]
 		parsed = append(parsed, b)
 		if first, dup := seen[b.Slug]; dup {
 			l.errs.Addf(diag.Pos{File: b.File, Line: 1, Col: 1}, "slug %q is already used by %s; rename one of the files or set slug = \"...\"", b.Slug, first)
