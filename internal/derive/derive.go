@@ -77,6 +77,7 @@ type Engine struct {
 	olds    map[key.Hash]*dataset.Dataset // earlier full results that references point to
 	read    map[key.Hash]*raw             // records read this build (nil: none under that key)
 	prefix  map[key.Hash]int              // how many first rows each shares with the current result
+	kept    map[key.Hash]typedResult      // past results typed from their rows, for the memo
 	opened  int
 	runs    int // queries run (Runs)
 	hashed  int // timelines hashed (Hashed)
@@ -100,7 +101,8 @@ type snap struct {
 // count and its own tail (memoPut): with revised rows every past result
 // differs from the current one near its end, and kept whole they
 // overflowed the memo, so that each save ran every past query again. Safe
-// for concurrent use.
+// for concurrent use; one load at a time uses it (the preview builds one
+// at a time).
 type Memo struct {
 	mu    sync.Mutex
 	m     map[key.Hash]*raw
@@ -110,6 +112,64 @@ type Memo struct {
 	// value in the next load (package project's memo), and so are its
 	// past states, so a save hashes no row it hashed before.
 	chains map[*dataset.Dataset][]key.Hash
+	// typed are the past results the last load typed from their rows
+	// (those whose last rows differ from the current result's, as a row
+	// revised after their date makes them), by key: remade from the rows
+	// above, each save cloned and typed a few hundred thousand rows again.
+	// Only those the last load used are kept.
+	typed map[key.Hash]typedResult
+	// live is the engine of the load under way: a result the memo keeps
+	// finds itself as of a date through it (Memo.at), so that it holds on
+	// neither to the engine that made it nor to that engine's load.
+	live *Engine
+}
+
+// typedResult is a past result as typed, with what typing it read: the
+// derived dataset's definition and the current result's key (a past
+// result keeps the current one's column types).
+type typedResult struct {
+	def *dataset.Dataset
+	cur key.Hash
+	d   *dataset.Dataset
+}
+
+// at is the derived dataset id as of day, through the load under way.
+func (m *Memo) at(id string, day time.Time) *dataset.Dataset {
+	m.mu.Lock()
+	e := m.live
+	m.mu.Unlock()
+	return e.at(id, day)
+}
+
+func (m *Memo) setLive(e *Engine) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.live = e
+}
+
+// typedOf is the typed result the last load kept under k, if it was typed
+// as e would type it.
+func (m *Memo) typedOf(e *Engine, id string, k key.Hash) *dataset.Dataset {
+	if m == nil {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.typed[k]
+	if !ok || t.def != e.defs[id] || t.cur != e.curKey[id] {
+		return nil
+	}
+	return t.d
+}
+
+// keepTyped keeps the typed results a load used, and only those.
+func (m *Memo) keepTyped(typed map[key.Hash]typedResult) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.typed = maps.Clone(typed)
 }
 
 // memoCells bounds the memo: about 80 MB of cells. A query whose past
@@ -224,7 +284,10 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 		reads: map[string][]string{}, dates: map[string]map[string]bool{}, recs: recs, memo: memo,
 		snaps: map[key.Hash]*snap{}, chains: map[*dataset.Dataset][]key.Hash{}, current: map[string]*dataset.Dataset{},
 		curKey: map[string]key.Hash{}, curRaw: map[string]*raw{}, olds: map[key.Hash]*dataset.Dataset{}, prefix: map[key.Hash]int{}, read: map[key.Hash]*raw{},
-		failed: map[string]bool{}, seen: map[string]bool{}}
+		kept: map[key.Hash]typedResult{}, failed: map[string]bool{}, seen: map[string]bool{}}
+	if memo != nil {
+		memo.setLive(e)
+	}
 	for _, d := range sets {
 		if d.Derivation() != nil {
 			e.defs[d.ID] = d
@@ -359,6 +422,9 @@ func (e *Engine) Release() {
 		return
 	}
 	e.memo.keepChains(e.chains)
+	e.mu.Lock()
+	e.memo.keepTyped(e.kept)
+	e.mu.Unlock()
 	if e.pool == nil {
 		return
 	}
@@ -413,6 +479,11 @@ func (e *Engine) computeKey(id string, day time.Time, k key.Hash) *snap {
 	e.snaps[k] = s
 	e.mu.Unlock()
 	defer close(s.done)
+	if d := e.memo.typedOf(e, id, k); d != nil && !day.IsZero() {
+		e.keepTyped(id, k, d)
+		s.d, s.ok = d, true
+		return s
+	}
 	r, probs := e.result(id, day, k)
 	if len(probs) > 0 {
 		e.fail(id, day, probs)
@@ -426,8 +497,21 @@ func (e *Engine) computeKey(id string, day time.Time, k key.Hash) *snap {
 		e.fail(id, day, probs)
 		return s
 	}
+	if r.d == nil && !day.IsZero() {
+		e.keepTyped(id, k, d)
+	}
 	s.d, s.raw, s.ok = d, r, true
 	return s
+}
+
+// keepTyped notes a past result typed from its rows, for the memo.
+func (e *Engine) keepTyped(id string, k key.Hash, d *dataset.Dataset) {
+	if e.memo == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.kept[k] = typedResult{def: e.defs[id], cur: e.curKey[id], d: d}
 }
 
 // typed makes a raw result the derived dataset, typed as the current
@@ -453,7 +537,11 @@ func (e *Engine) head(id string, d *dataset.Dataset, n int) *dataset.Dataset {
 }
 
 func (e *Engine) derive(id string, d *dataset.Dataset) {
-	d.Derive(func(day time.Time) *dataset.Dataset { return e.at(id, day) })
+	at := e.at
+	if e.memo != nil {
+		at = e.memo.at // d may outlive this load in the memo
+	}
+	d.Derive(func(day time.Time) *dataset.Dataset { return at(id, day) })
 }
 
 // fail reports problems of the result of id as of day (zero: now), each

@@ -308,8 +308,9 @@ func (l *loader) derived(ctx context.Context) error {
 
 // needDerived computes, in parallel, the derived datasets the briefings
 // show as of their dates (and their previous briefings', for changes
-// blocks), before the briefings are bound.
-func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
+// blocks), before the briefings are bound: those of the briefings left to
+// bind, or of all.
+func (l *loader) needDerived(ctx context.Context, bindings []binding, all bool) error {
 	if l.derive == nil {
 		return nil
 	}
@@ -323,6 +324,9 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding) error {
 		}
 	}
 	for _, b := range bindings {
+		if b.kept && !all {
+			continue
+		}
 		for id := range named(b.b) {
 			add(id, b)
 		}
@@ -383,8 +387,24 @@ func (l *loader) briefings(ctx context.Context, derived func() error) ([]*conten
 	if err := derived(); err != nil {
 		return nil, err
 	}
-	if err := l.needDerived(ctx, bindings); err != nil {
+	ids := strings.Join(l.ids, ",")
+	l.takeKept(bindings, ids)
+	failed := len(l.failed)
+	if err := l.needDerived(ctx, bindings, false); err != nil {
 		return nil, err
+	}
+	if len(l.failed) > failed {
+		// A derived dataset failed as of a date: the keys of the bindings
+		// taken did not know it, so they are taken again, and every
+		// briefing's dates are computed, so that each problem is found as
+		// without a memo or records.
+		for i := range bindings {
+			bindings[i] = binding{b: bindings[i].b, hash: bindings[i].hash, prev: bindings[i].prev}
+		}
+		l.takeKept(bindings, ids)
+		if err := l.needDerived(ctx, bindings, true); err != nil {
+			return nil, err
+		}
 	}
 	if err := l.bindAll(ctx, bindings); err != nil {
 		return nil, err
@@ -407,40 +427,52 @@ func (l *loader) briefings(ctx context.Context, derived func() error) ([]*conten
 }
 
 // binding is a briefing to bind (with its file's hash and the date of the
-// published briefing before it) and what binding it gave.
+// published briefing before it), the key of its binding, and what binding
+// it gave; kept says that came from the memo or the records.
 type binding struct {
-	b     *content.Briefing
-	hash  key.Hash
-	prev  time.Time
-	sb    *Briefing
-	warns []*diag.Error
-	err   error
+	b       *content.Briefing
+	hash    key.Hash
+	prev    time.Time
+	memoKey key.Hash
+	kept    bool
+	sb      *Briefing
+	warns   []*diag.Error
+	err     error
 }
 
-// bindAll binds briefings, selecting and hashing the rows of every block:
-// the memo's bindings are taken first (the preview's case: a goroutine each
-// would cost more than the lookup), the rest made in parallel.
+// takeKept takes the bindings the memo (the preview's) or the records (a
+// build's) hold under their keys, before the derived datasets are
+// computed as of the briefings' dates: only the dates of those left to
+// bind are (ids: the project's dataset ids, joined).
+func (l *loader) takeKept(bindings []binding, ids string) {
+	for i := range bindings {
+		bd := &bindings[i]
+		bd.memoKey = l.bindKey(bd.b, bd.hash, bd.prev, ids)
+		if hit, ok := l.memo.views.get(bd.b.File, bd.memoKey); ok {
+			bd.sb, bd.warns, bd.err, bd.kept = hit.briefing, hit.warnings, hit.err, true
+			continue
+		}
+		bd.kept = l.opts.Records != nil && l.recordedBinding(bd, bd.memoKey)
+	}
+}
+
+// bindAll binds the briefings takeKept left, selecting and hashing the
+// rows of every block, in parallel.
 func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	ids := strings.Join(l.ids, ",")
 	for i := range bindings {
 		bd := &bindings[i]
-		memoKey := l.bindKey(bd.b, bd.hash, bd.prev, ids)
-		if hit, ok := l.memo.views.get(bd.b.File, memoKey); ok {
-			bd.sb, bd.warns, bd.err = hit.briefing, hit.warnings, hit.err
-			continue
-		}
-		if l.opts.Records != nil && l.recordedBinding(bd, memoKey) {
+		if bd.kept {
 			continue
 		}
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, bd.prev, memoKey)
+			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, bd.prev, bd.memoKey)
 			if bd.err == nil && l.opts.Records != nil {
-				l.keepBinding(bd.sb, bd.warns, memoKey)
+				l.keepBinding(bd.sb, bd.warns, bd.memoKey)
 			}
 			return nil
 		})
