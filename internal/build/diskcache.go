@@ -277,6 +277,19 @@ func (d *diskCache) Get(k key.Hash) (any, bool) {
 	return v, true
 }
 
+// Keep marks the record under k used, as Get does, leaving its value
+// (project.Records).
+func (d *diskCache) Keep(k key.Hash) (any, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r, ok := d.recs[k]
+	if !ok || r.Value == nil {
+		return nil, false
+	}
+	d.used[k] = true
+	return r.Value, true
+}
+
 // Put keeps v under k (project.Records): see put.
 func (d *diskCache) Put(k key.Hash, v any) { d.put(&record{Key: k, Value: v}) }
 

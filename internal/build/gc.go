@@ -13,12 +13,18 @@ import (
 // often: a sixth of a cold build's CPU. While builds run, brief lets the
 // heap grow to four times the live data (GOGC=300) under a soft memory
 // limit of 180 MiB, raised to three times the live heap as the project
-// loads (checked every raiseEvery) and once it is loaded, then left there,
-// so that a large project is never starved into collecting all the time
-// (with the limit raised only after loading, a rebuild of 10,000 briefings
-// spent a third of its CPU collecting and returning memory while it
-// loaded), and rendering, whose garbage is short-lived, stays within it. Measurements: docs/performance.md. GOGC or GOMEMLIMIT in the
-// environment turn this off: the user's setting wins.
+// loads (checked every raiseEvery) and once it is loaded, so that a large
+// project is never starved into collecting all the time (with the limit
+// raised only after loading, a rebuild of 10,000 briefings spent a third
+// of its CPU collecting and returning memory while it loaded). Rendering's
+// garbage is short-lived and stays within that limit; what it keeps (the
+// briefings bound as their files are made, with their derived datasets'
+// past results) raises the limit to twice the live heap once it passes
+// half of it: a re-render of every page of a project whose bindings came
+// from the build's records spent two fifths of its CPU collecting under a
+// limit its live heap had outgrown. Measurements: docs/performance.md.
+// GOGC or GOMEMLIMIT in the environment turn this off: the user's setting
+// wins.
 const (
 	buildGOGC     = 300
 	buildMemLimit = 180 << 20
@@ -32,6 +38,7 @@ var gcTuning struct {
 	userChose bool
 	stop      chan struct{} // ends the goroutine that raises the limit
 	stopOnce  *sync.Once
+	loaded    bool // the project is loaded: the limit follows only a heap that nears it
 }
 
 // raiseEvery is how often the limit is fitted to the live heap.
@@ -48,7 +55,7 @@ func tuneGC() (restore func()) {
 		if !g.userChose {
 			g.limit = debug.SetMemoryLimit(buildMemLimit)
 			g.percent = debug.SetGCPercent(buildGOGC)
-			g.stop, g.stopOnce = make(chan struct{}), new(sync.Once)
+			g.stop, g.stopOnce, g.loaded = make(chan struct{}), new(sync.Once), false
 			go raiseLimit(g.stop)
 		}
 	}
@@ -80,20 +87,19 @@ func raiseLimit(stop chan struct{}) {
 	}
 }
 
-// loaded fits the limit to the live heap of a loaded project, and stops
-// raising it as the heap grows.
+// loaded fits the limit to the live heap of a loaded project; from then
+// on the limit follows only a heap that nears it.
 func loaded() {
+	fitMemLimit()
 	g := &gcTuning
 	g.Lock()
-	if g.users > 0 && !g.userChose {
-		g.stopOnce.Do(func() { close(g.stop) })
-	}
+	g.loaded = g.users > 0
 	g.Unlock()
-	fitMemLimit()
 }
 
 // fitMemLimit raises the soft limit to three times the live heap (after
-// the last collection).
+// the last collection) while the project loads, and then to twice the live
+// heap when that is more than half the limit.
 func fitMemLimit() {
 	g := &gcTuning
 	g.Lock()
@@ -106,7 +112,12 @@ func fitMemLimit() {
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return
 	}
-	if want := int64(3 * s[0].Value.Uint64()); want > debug.SetMemoryLimit(-1) {
+	live, limit := int64(s[0].Value.Uint64()), debug.SetMemoryLimit(-1)
+	want := 3 * live
+	if g.loaded {
+		want = 2 * live
+	}
+	if want > limit && (!g.loaded || 2*live > limit) {
 		debug.SetMemoryLimit(want)
 	}
 }

@@ -68,15 +68,32 @@ func TestMemLimitFollowsHeap(t *testing.T) {
 	}
 	loaded()
 	got = debug.SetMemoryLimit(-1)
-	more := make([]byte, 100<<20)
+	// Once loaded, a heap that grows but stays under half the limit
+	// leaves it where it is...
+	more := make([]byte, 20<<20)
 	for i := range more {
 		more[i] = byte(i)
 	}
 	runtime.GC()
 	time.Sleep(5 * raiseEvery)
 	if after := debug.SetMemoryLimit(-1); after != got {
-		t.Errorf("limit once loaded moved from %d to %d MiB as the heap grew", got>>20, after>>20)
+		t.Errorf("limit once loaded moved from %d to %d MiB with the live heap under half of it", got>>20, after>>20)
+	}
+	// ...and one that passes half of it raises it to twice the live heap.
+	most := make([]byte, 100<<20)
+	for i := range most {
+		most[i] = byte(i)
+	}
+	runtime.GC()
+	deadline = time.Now().Add(2 * time.Second)
+	want := 2 * int64(len(live)+len(more)+len(most))
+	for debug.SetMemoryLimit(-1) < want && time.Now().Before(deadline) {
+		time.Sleep(raiseEvery)
+	}
+	if after := debug.SetMemoryLimit(-1); after < want {
+		t.Errorf("limit with %d MiB live, once loaded = %d MiB, want at least twice", want>>21, after>>20)
 	}
 	runtime.KeepAlive(live)
 	runtime.KeepAlive(more)
+	runtime.KeepAlive(most)
 }

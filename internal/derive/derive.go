@@ -52,6 +52,7 @@ const version = "derive 1"
 type Records interface {
 	Get(k key.Hash) (any, bool)
 	Put(k key.Hash, v any)
+	Keep(k key.Hash) (any, bool)
 }
 
 // Engine computes the derived datasets of one loaded project.
@@ -78,6 +79,7 @@ type Engine struct {
 	read    map[key.Hash]*raw             // records read this build (nil: none under that key)
 	prefix  map[key.Hash]int              // how many first rows each shares with the current result
 	kept    map[key.Hash]typedResult      // past results typed from their rows, for the memo
+	keys    map[idDay]key.Hash            // keys made (keyOf)
 	opened  int
 	runs    int // queries run (Runs)
 	hashed  int // timelines hashed (Hashed)
@@ -284,7 +286,7 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 		reads: map[string][]string{}, dates: map[string]map[string]bool{}, recs: recs, memo: memo,
 		snaps: map[key.Hash]*snap{}, chains: map[*dataset.Dataset][]key.Hash{}, current: map[string]*dataset.Dataset{},
 		curKey: map[string]key.Hash{}, curRaw: map[string]*raw{}, olds: map[key.Hash]*dataset.Dataset{}, prefix: map[key.Hash]int{}, read: map[key.Hash]*raw{},
-		kept: map[key.Hash]typedResult{}, failed: map[string]bool{}, seen: map[string]bool{}}
+		kept: map[key.Hash]typedResult{}, keys: map[idDay]key.Hash{}, failed: map[string]bool{}, seen: map[string]bool{}}
 	if memo != nil {
 		memo.setLive(e)
 	}
@@ -340,6 +342,54 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 	return e, out, maps.Clone(e.failed), nil
 }
 
+// Known is the key of the result of a derived dataset as of a date, as an
+// earlier build made it (KeyAt).
+type Known struct {
+	ID  string
+	Day time.Time
+	Key key.Hash
+}
+
+// KeyAt is the key of the result of id as of day, which the records keep
+// it under: a binding notes the keys of the results it shows, so that a
+// build that takes the binding from the records keeps them (Keep), and
+// finds them if it binds the briefing, without hashing the tables' rows.
+func (e *Engine) KeyAt(id string, day time.Time) Known {
+	return Known{ID: id, Day: day, Key: e.keyOf(id, day)}
+}
+
+// Keep takes the keys of results as of dates this build does not compute
+// (those of briefings whose bindings came from the records, bound only if
+// a file of theirs is made), and keeps in the records, for the next
+// build, the results under them and those their references point to,
+// without reading them: records a build does not use are let go. The
+// caller vouches for the keys: the records of the bindings that noted
+// them are under keys that cover the datasets they read.
+func (e *Engine) Keep(known []Known) {
+	seen := map[key.Hash]bool{}
+	for _, kn := range known {
+		if _, ok := e.defs[kn.ID]; !ok || kn.Day.IsZero() {
+			continue
+		}
+		e.mu.Lock()
+		e.keys[idDay{kn.ID, kn.Day}] = kn.Key
+		e.mu.Unlock()
+		for k := kn.Key; e.recs != nil && !seen[k]; {
+			seen[k] = true
+			v, ok := e.recs.Keep(k)
+			b, _ := v.(stored)
+			if !ok || len(b) == 0 || b[0] != tagRef {
+				break
+			}
+			r, err := decode(b)
+			if err != nil {
+				break
+			}
+			k = r.of
+		}
+	}
+}
+
 // Reads are the dataset ids a derived dataset's query reads.
 func (e *Engine) Reads(id string) []string { return e.reads[id] }
 
@@ -362,7 +412,7 @@ func (e *Engine) Need(ctx context.Context, need map[string][]time.Time) (map[str
 			continue
 		}
 		for _, day := range need[id] {
-			k := e.key(id, day)
+			k := e.keyOf(id, day)
 			if !keys[k] {
 				keys[k] = true
 				tasks = append(tasks, task{id, day})
@@ -449,7 +499,7 @@ func (e *Engine) at(id string, day time.Time) *dataset.Dataset {
 	if day.IsZero() {
 		return cur
 	}
-	k := e.key(id, day)
+	k := e.keyOf(id, day)
 	if k == e.curKey[id] {
 		return cur // the tables hold every row: the current result
 	}
@@ -566,6 +616,26 @@ func (e *Engine) fail(id string, day time.Time, probs []string) {
 
 // key is the key of id's result as of day (zero: now): the query, and the
 // rows of every table it reads as they stood on day.
+// idDay names a derived dataset as of a date.
+type idDay struct {
+	id  string
+	day time.Time
+}
+
+// keyOf is key, made once per engine.
+func (e *Engine) keyOf(id string, day time.Time) key.Hash {
+	e.mu.Lock()
+	k, ok := e.keys[idDay{id, day}]
+	e.mu.Unlock()
+	if !ok {
+		k = e.key(id, day)
+		e.mu.Lock()
+		e.keys[idDay{id, day}] = k
+		e.mu.Unlock()
+	}
+	return k
+}
+
 func (e *Engine) key(id string, day time.Time) key.Hash {
 	q := e.defs[id].Derivation()
 	k := key.New().Str(version).Str(id).Str(q.Query)

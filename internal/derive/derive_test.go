@@ -278,6 +278,16 @@ func (r *records) Get(k key.Hash) (any, bool) {
 	return v, ok
 }
 
+func (r *records) Keep(k key.Hash) (any, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, ok := r.m[string(k[:])]
+	if ok && r.once {
+		r.used[string(k[:])] = v
+	}
+	return v, ok
+}
+
 func (r *records) Put(k key.Hash, v any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -384,6 +394,56 @@ func TestWeeklyRunsOnce(t *testing.T) {
 		if n := build(); n != 1 {
 			t.Errorf("weekly publish of %s: %d runs, want 1 (now, which the new briefing shows)", next, n)
 		}
+	}
+}
+
+// TestKeptRecordsStay: a build that only keeps the results as of some
+// dates (their briefings' bindings came from the records) keeps them for
+// the next, which finds them without running the query: references, and
+// the earlier result they point to when the current one no longer starts
+// with them.
+func TestKeptRecordsStay(t *testing.T) {
+	recs := &records{m: map[string]any{}, once: true, used: map[string]any{}}
+	src := prices + "\n[[rows]]\ndate = 2026-01-23\nclose = 40.0\n"
+	days := []time.Time{day("2026-01-02"), day("2026-01-09"), day("2026-01-16")}
+	// Every row while there are fewer than five; then the first is left out.
+	q := query("series", "SELECT date, close FROM prices WHERE (SELECT COUNT(*) FROM prices) < 5 OR date > '2026-01-05' ORDER BY date")
+	build := func(keep bool) int {
+		t.Helper()
+		e, _, _, err := derive.New(context.Background(), parse(t, map[string]string{"prices": src, "x": q}), nil, recs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Release()
+		need := map[string][]time.Time{"x": days}
+		if keep {
+			var keys []derive.Known
+			for _, d := range days {
+				keys = append(keys, e.KeyAt("x", d))
+			}
+			e.Keep(keys)
+		} else if _, err := e.Need(context.Background(), need); err != nil || e.Err() != nil {
+			t.Fatal(err, e.Err())
+		}
+		recs.next()
+		return e.Runs()
+	}
+	if n := build(false); n != 4 {
+		t.Fatalf("first build: %d runs, want 4 (now, and three weeks)", n)
+	}
+	// A fifth row: the weeks' results stay references to the first
+	// build's current result, which the current one no longer starts with.
+	src += "\n[[rows]]\ndate = 2026-01-30\nclose = 50.0\n"
+	if n := build(false); n != 1 {
+		t.Fatalf("after a fifth row: %d runs, want 1 (now)", n)
+	}
+	for range 2 {
+		if n := build(true); n != 0 {
+			t.Fatalf("a build keeping the weeks: %d runs, want none", n)
+		}
+	}
+	if n := build(false); n != 0 {
+		t.Errorf("a build computing the weeks kept: %d runs, want none: kept results were let go", n)
 	}
 }
 

@@ -1,10 +1,16 @@
 package project
 
 import (
+	"cmp"
 	"encoding/gob"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
+	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/derive"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/view"
@@ -59,6 +65,10 @@ type storedBinding struct {
 	Shown            []string
 	Quoted           []string
 	Warnings         []storedWarning
+	// Derived are the keys of the derived datasets' results the binding
+	// showed (derive.Engine.KeyAt), which a build that takes the binding
+	// keeps in the records for when the briefing is bound.
+	Derived []derive.Known
 }
 
 // storedWarning is a warning of binding (a block that selects no rows).
@@ -76,8 +86,8 @@ func bindingKey(file string, memoKey key.Hash) key.Hash {
 }
 
 // keepBinding puts what binding a briefing gave into the records.
-func (l *loader) keepBinding(sb *Briefing, warns []*diag.Error, memoKey key.Hash) {
-	s := &storedBinding{Key: sb.Key, WorkbookKey: sb.WorkbookKey, ViewKeys: sb.ViewKeys, Quoted: sb.Quoted}
+func (l *loader) keepBinding(sb *Briefing, prev time.Time, warns []*diag.Error, memoKey key.Hash) {
+	s := &storedBinding{Key: sb.Key, WorkbookKey: sb.WorkbookKey, ViewKeys: sb.ViewKeys, Quoted: sb.Quoted, Derived: l.derivedKeys(sb.Briefing, prev)}
 	for _, src := range sb.Sources {
 		s.Shown = append(s.Shown, src.ID)
 	}
@@ -85,6 +95,27 @@ func (l *loader) keepBinding(sb *Briefing, warns []*diag.Error, memoKey key.Hash
 		s.Warnings = append(s.Warnings, storedWarning{Pos: w.Pos, Msg: w.Msg})
 	}
 	l.opts.Records.Put(bindingKey(sb.File, memoKey), s)
+}
+
+// derivedKeys are the keys of the derived datasets' results a briefing
+// shows, as of its date and the previous briefing's.
+func (l *loader) derivedKeys(b *content.Briefing, prev time.Time) []derive.Known {
+	if l.derive == nil {
+		return nil
+	}
+	var keys []derive.Known
+	for id := range named(b) {
+		if d := l.byID[id]; d != nil && d.Derivation() != nil && !l.failed[id] {
+			keys = append(keys, l.derive.KeyAt(id, b.Date))
+			if !prev.IsZero() {
+				keys = append(keys, l.derive.KeyAt(id, prev))
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b derive.Known) int {
+		return cmp.Or(strings.Compare(a.ID, b.ID), a.Day.Compare(b.Day))
+	})
+	return slices.Compact(keys)
 }
 
 // recordedBinding takes a briefing's binding from the records: the
@@ -110,7 +141,7 @@ func (l *loader) recordedBinding(bd *binding, memoKey key.Hash) bool {
 		again, _, err := l.bind(b, h, prev, memoKey)
 		return again, err
 	}}
-	bd.sb, bd.warns = sb, nil
+	bd.sb, bd.warns, bd.derived = sb, nil, s.Derived
 	for _, w := range s.Warnings {
 		bd.warns = append(bd.warns, &diag.Error{Pos: w.Pos, Msg: w.Msg})
 	}

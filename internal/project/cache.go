@@ -25,6 +25,10 @@ type Records interface {
 	// Put keeps v under k. v is encoded by the time Put returns, so it
 	// may change afterwards.
 	Put(k key.Hash, v any)
+	// Keep keeps the value put under k by an earlier build for the next
+	// one, as a Get does, without handing it over: it returns the value,
+	// not to be changed, or false when there is none or a Get took it.
+	Keep(k key.Hash) (any, bool)
 }
 
 // storedDataset is a parsed dataset as Records keep it: its own gob

@@ -25,6 +25,7 @@ type stream struct {
 	enc  *gob.Encoder
 	vals map[key.Hash]any
 	hits int
+	kept map[key.Hash]bool
 }
 
 type entry struct {
@@ -39,6 +40,19 @@ func (s *stream) Get(k key.Hash) (any, bool) {
 	if ok {
 		s.hits++
 		delete(s.vals, k)
+	}
+	return v, ok
+}
+
+func (s *stream) Keep(k key.Hash) (any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.vals[k]
+	if ok {
+		if s.kept == nil {
+			s.kept = map[key.Hash]bool{}
+		}
+		s.kept[k] = true
 	}
 	return v, ok
 }
@@ -105,6 +119,11 @@ func TestRecords(t *testing.T) {
 	// whose files it makes.
 	if second.hits != len(p1.Datasets)+2*len(p1.All)+len(p1.Briefings)+1 || len(second.vals) != 1 {
 		t.Errorf("%d records taken, %d left; want all but the past derived result taken", second.hits, len(second.vals))
+	}
+	for k := range second.vals {
+		if !second.kept[k] {
+			t.Errorf("record %x neither taken nor kept: the next build would not have it", k[:4])
+		}
 	}
 	if len(p2.All) != len(p1.All) || len(p2.Datasets) != len(p1.Datasets) {
 		t.Fatalf("%d briefings and %d datasets from the records, want %d and %d", len(p2.All), len(p2.Datasets), len(p1.All), len(p1.Datasets))

@@ -315,22 +315,22 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding, all bool) 
 		return nil
 	}
 	need := map[string][]time.Time{}
-	add := func(id string, b binding) {
-		if d := l.byID[id]; d != nil && d.Derivation() != nil {
-			need[id] = append(need[id], b.b.Date)
-			if !b.prev.IsZero() {
-				need[id] = append(need[id], b.prev)
-			}
-		}
-	}
+	var kept []derive.Known
 	for _, b := range bindings {
 		if b.kept && !all {
+			kept = append(kept, b.derived...)
 			continue
 		}
 		for id := range named(b.b) {
-			add(id, b)
+			if d := l.byID[id]; d != nil && d.Derivation() != nil {
+				need[id] = append(need[id], b.b.Date)
+				if !b.prev.IsZero() {
+					need[id] = append(need[id], b.prev)
+				}
+			}
 		}
 	}
+	l.derive.Keep(kept)
 	failed, err := l.derive.Need(ctx, need)
 	if err != nil {
 		return err
@@ -435,6 +435,7 @@ type binding struct {
 	prev    time.Time
 	memoKey key.Hash
 	kept    bool
+	derived []derive.Known // of a binding from the records: storedBinding.Derived
 	sb      *Briefing
 	warns   []*diag.Error
 	err     error
@@ -472,7 +473,7 @@ func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 			}
 			bd.sb, bd.warns, bd.err = l.bind(bd.b, bd.hash, bd.prev, bd.memoKey)
 			if bd.err == nil && l.opts.Records != nil {
-				l.keepBinding(bd.sb, bd.warns, bd.memoKey)
+				l.keepBinding(bd.sb, bd.prev, bd.warns, bd.memoKey)
 			}
 			return nil
 		})
