@@ -12,6 +12,7 @@ import (
 	"context"
 	"path/filepath"
 	"runtime"
+	"runtime/trace"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -113,8 +114,11 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	// folder that checkCacheDir accepted.
 	var lb *lastBuild
 	if opts.CacheDir != "" {
+		r := trace.StartRegion(ctx, "record")
 		lb = readLastBuild(opts.CacheDir)
-		if same := unchanged(opts, lb, start); same != nil {
+		same := unchanged(opts, lb, start)
+		r.End()
+		if same != nil {
 			return same, nil
 		}
 	}
@@ -129,8 +133,9 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 		if err := checkCacheDir(opts.CacheDir, opts.Src, t.Path()); err != nil {
 			return nil, cmp.Or(checks.Wait(), err)
 		}
-		c.disk = openDiskCache(opts.CacheDir, t.Path())
+		trace.WithRegion(ctx, "pack", func() { c.disk = openDiskCache(opts.CacheDir, t.Path()) })
 		defer func() {
+			defer trace.StartRegion(ctx, "flush").End()
 			c.disk.flush(err == nil) // complete only when the build succeeded
 			if err == nil {
 				recordLastBuild(opts, p, res, start) // into the folder flush made
@@ -141,11 +146,16 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	var pl *render.Plan
 	if err == nil {
 		loaded()
+		r := trace.StartRegion(ctx, "plan")
 		if pl, err = render.New(p, opts.render()); err == nil {
 			prestart(pl, c.disk, opts.Printer)
 		}
+		r.End()
 	}
-	if cerr := checks.Wait(); cerr != nil {
+	r := trace.StartRegion(ctx, "checks")
+	cerr := checks.Wait()
+	r.End()
+	if cerr != nil {
 		return nil, cerr
 	}
 	if err != nil {
@@ -156,11 +166,15 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	defer f.Close()
+	r = trace.StartRegion(ctx, "make")
 	made, err := run(ctx, pl, f.Writer(), c, opts.Progress)
+	r.End()
 	if err != nil {
 		return nil, err
 	}
+	r = trace.StartRegion(ctx, "publish")
 	pub, err := f.Publish(ctx)
+	r.End()
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,7 +105,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "brief: BRIEF_CPUPROFILE: %v\n", err)
 		return err
 	}
+	stopTrace, err := traceTo(os.Getenv("BRIEF_TRACE"))
+	if err != nil {
+		stop()
+		fmt.Fprintf(stderr, "brief: BRIEF_TRACE: %v\n", err)
+		return err
+	}
 	err = run(ctx, args, stdout, stderr)
+	stopTrace()
 	stop()
 	if err == nil {
 		return nil
@@ -819,6 +827,27 @@ func profile(file string) (stop func(), err error) {
 	}
 	return func() {
 		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// traceTo writes an execution trace of the command into file when one is
+// named (BRIEF_TRACE): the build marks its phases as regions, which
+// scripts/phases.sh times (docs/performance.md). stop ends it.
+func traceTo(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		trace.Stop()
 		f.Close()
 	}, nil
 }

@@ -28,3 +28,23 @@ func TestCPUProfile(t *testing.T) {
 		t.Errorf("an unwritable profile: %v, %q", err, errOut.String())
 	}
 }
+
+// TestTrace: BRIEF_TRACE writes an execution trace of the command (what
+// scripts/phases.sh reads), and one that cannot be written is an error that
+// names the variable.
+func TestTrace(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "trace.out")
+	t.Setenv("BRIEF_TRACE", file)
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"version"}, &out, &errOut); err != nil {
+		t.Fatalf("brief version: %v\n%s", err, errOut.String())
+	}
+	if b, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(b, []byte("go 1.")) {
+		t.Errorf("the trace: %.20q, %v (want a Go execution trace)", b, err)
+	}
+	t.Setenv("BRIEF_TRACE", filepath.Join(t.TempDir(), "missing", "trace.out"))
+	errOut.Reset()
+	if err := Run(context.Background(), []string{"version"}, &out, &errOut); err == nil || !bytes.Contains(errOut.Bytes(), []byte("BRIEF_TRACE")) {
+		t.Errorf("an unwritable trace: %v, %q", err, errOut.String())
+	}
+}

@@ -25,6 +25,10 @@ type Entity struct {
 	// Key covers exactly what its page shows: its row, its moves and
 	// deals, and each mention's briefing, date, title and sentence.
 	Key key.Hash
+	// WorkbookKey covers what its workbook shows: Key without the
+	// mentions, so that a briefing naming the entity leaves the workbook
+	// as it was.
+	WorkbookKey key.Hash
 }
 
 // Mention is a briefing that names an entity, with the sentence of its
@@ -80,11 +84,14 @@ func (l *loader) entities() {
 	}
 	l.mentions(terms)
 	for _, e := range l.p.Entities {
-		k := key.New().Str(e.ID).Str(e.Name).Str(e.Ticker).Str(strings.Join(e.Aliases, ";")).Str(data.Title).Str(data.Source)
+		row := key.New().Str(e.ID).Str(e.Name).Str(e.Ticker).Str(strings.Join(e.Aliases, ";")).Str(data.Title).Str(data.Source).Done()
+		views := viewKeys(append(slices.Clone(e.Moves), e.Deals...))
+		e.WorkbookKey = keyOfViews(row, views, nil)
+		k := key.New().Sum(row)
 		for _, m := range e.Mentions {
 			k.Str(m.Briefing.Slug).Str(m.Briefing.Title).Str(m.Briefing.Date.String()).Str(m.Sentence)
 		}
-		e.Key = keyOfViews(k.Done(), viewKeys(append(slices.Clone(e.Moves), e.Deals...)), nil)
+		e.Key = keyOfViews(k.Done(), views, nil)
 	}
 }
 

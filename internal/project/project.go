@@ -11,13 +11,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/brief-desk/brief/internal/derive"
 	"io/fs"
 	"iter"
 	"math"
 	"os"
 	"path"
 	"runtime"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +27,7 @@ import (
 	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/derive"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/projectfs"
@@ -136,9 +137,12 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 		memo = &Memo{}
 	}
 	l := &loader{opts: opts, fsys: fsys, memo: memo, p: &Project{DataHash: map[string]key.Hash{}, Hashes: map[string]key.Hash{}}, byID: map[string]*dataset.Dataset{}}
+	r := trace.StartRegion(ctx, "datasets")
 	l.config()
 	l.p.Templates = l.templates()
-	if err := l.datasets(ctx); err != nil {
+	err = l.datasets(ctx)
+	r.End()
+	if err != nil {
 		return nil, err
 	}
 	// The derived datasets' queries run while the briefings are read;
@@ -153,7 +157,9 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 		}
 		return derr
 	}
+	r = trace.StartRegion(ctx, "briefings")
 	parsed, err := l.briefings(ctx, wait)
+	r.End()
 	if werr := wait(); werr != nil {
 		return nil, werr
 	}
@@ -164,7 +170,7 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	if l.derive != nil {
 		l.errs.Add(l.derive.Err())
 	}
-	l.entities()
+	trace.WithRegion(ctx, "entities", l.entities)
 	if l.errs.Len() == 0 {
 		chart := firstChart(parsed)
 		for _, e := range l.p.Entities {
@@ -355,7 +361,9 @@ func (l *loader) briefings(ctx context.Context, derived func() error) ([]*conten
 			return c.storedBriefing(file, h, l.opts.Src)
 		}}
 	}
+	r := trace.StartRegion(ctx, "parse")
 	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, p)
+	r.End()
 	if err != nil {
 		return nil, err
 	}
@@ -387,6 +395,7 @@ func (l *loader) briefings(ctx context.Context, derived func() error) ([]*conten
 	if err := derived(); err != nil {
 		return nil, err
 	}
+	defer trace.StartRegion(ctx, "bind").End()
 	ids := strings.Join(l.ids, ",")
 	l.takeKept(bindings, ids)
 	failed := len(l.failed)

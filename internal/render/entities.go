@@ -86,12 +86,12 @@ func (r *renderer) entities() []*Output {
 func (r *renderer) entityWorkbook(e *project.Entity) *Output {
 	rel := entityWorkbook(e.ID)
 	return &Output{
-		Path: rel, Stage: StageFiles, Key: key.New().Str(rel).Sum(r.site).Sum(e.Key).Done(),
+		Path: rel, Stage: StageFiles, Key: key.New().Str(rel).Sum(r.site).Sum(e.WorkbookKey).Done(),
 		Make: func(Sizes) ([]byte, error) {
 			data, err := workbook.Bytes(func(out io.Writer) error {
 				return workbook.Briefing(out, workbook.Info{
 					SiteTitle: r.p.Config.Title, Author: r.p.Config.Author, Title: e.Name, Summary: "Moves and deals of " + e.Name,
-					URL: r.p.Config.BaseURL + "entities/" + e.ID + "/", Date: entityDate(e), Modified: r.opts.Epoch,
+					URL: r.p.Config.BaseURL + "entities/" + e.ID + "/", Date: workbookDate(e), Modified: r.opts.Epoch,
 					Palette: r.palette(), Logo: r.logo(),
 				}, append(append([]*view.View(nil), e.Moves...), e.Deals...), nil)
 			})
@@ -103,9 +103,11 @@ func (r *renderer) entityWorkbook(e *project.Entity) *Output {
 	}
 }
 
-// entityDate is the latest date an entity's page shows, which dates its
-// workbook; the start of 1970 when it shows none.
-func entityDate(e *project.Entity) time.Time {
+// workbookDate dates an entity's workbook: the latest date of its moves
+// and deals (not of the briefings that mention it, which the workbook does
+// not show: a new mention leaves its bytes as they were); the start of
+// 1970 when they have none.
+func workbookDate(e *project.Entity) time.Time {
 	var last time.Time
 	for _, v := range append(append([]*view.View(nil), e.Moves...), e.Deals...) {
 		if dc := v.Data.DateColumn(); dc != nil {
@@ -114,11 +116,6 @@ func entityDate(e *project.Entity) time.Time {
 					last = val.Date()
 				}
 			}
-		}
-	}
-	for _, m := range e.Mentions {
-		if m.Briefing.Date.After(last) {
-			last = m.Briefing.Date
 		}
 	}
 	if last.IsZero() {
