@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Times the phases of one brief command: runs it with an execution trace
 # (BRIEF_TRACE) and prints each region the build marks (record, pack,
-# datasets, parse, bind, entities, plan, checks, make, publish, flush), in
-# the order they began, with its wall time in milliseconds; nested regions
-# are indented under the one they ran in. Needs Go (go tool trace).
+# datasets, briefings with parse and bind, entities, plan, make, publish,
+# flush), in the order they began, with its wall time in milliseconds;
+# nested regions are indented under the one they ran in. Needs Go (go tool trace).
 # Usage: scripts/phases.sh bin/brief build --src DIR ...
 set -euo pipefail
 tr=$(mktemp)

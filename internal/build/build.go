@@ -114,11 +114,8 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	// folder that checkCacheDir accepted.
 	var lb *lastBuild
 	if opts.CacheDir != "" {
-		r := trace.StartRegion(ctx, "record")
-		lb = readLastBuild(opts.CacheDir)
-		same := unchanged(opts, lb, start)
-		r.End()
-		if same != nil {
+		var same *Result
+		if lb, same = lastRecord(ctx, opts, start); same != nil {
 			return same, nil
 		}
 	}
@@ -145,17 +142,9 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	p, err = project.Load(ctx, opts.project(c.disk, lb), nil)
 	var pl *render.Plan
 	if err == nil {
-		loaded()
-		r := trace.StartRegion(ctx, "plan")
-		if pl, err = render.New(p, opts.render()); err == nil {
-			prestart(pl, c.disk, opts.Printer)
-		}
-		r.End()
+		pl, err = plan(ctx, p, opts, c.disk)
 	}
-	r := trace.StartRegion(ctx, "checks")
-	cerr := checks.Wait()
-	r.End()
-	if cerr != nil {
+	if cerr := checks.Wait(); cerr != nil {
 		return nil, cerr
 	}
 	if err != nil {
@@ -166,13 +155,11 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	defer f.Close()
-	r = trace.StartRegion(ctx, "make")
 	made, err := run(ctx, pl, f.Writer(), c, opts.Progress)
-	r.End()
 	if err != nil {
 		return nil, err
 	}
-	r = trace.StartRegion(ctx, "publish")
+	r := trace.StartRegion(ctx, "publish")
 	pub, err := f.Publish(ctx)
 	r.End()
 	if err != nil {
@@ -185,6 +172,26 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// plan plans the site of the loaded project p, and starts the printer
+// when the plan has a PDF the disk cache d does not hold.
+func plan(ctx context.Context, p *project.Project, opts Options, d *diskCache) (*render.Plan, error) {
+	loaded()
+	defer trace.StartRegion(ctx, "plan").End()
+	pl, err := render.New(p, opts.render())
+	if err == nil {
+		prestart(pl, d, opts.Printer)
+	}
+	return pl, err
+}
+
+// lastRecord reads the cache's record of the last build and, when it
+// shows that nothing changed since, the result of this build.
+func lastRecord(ctx context.Context, opts Options, start time.Time) (*lastBuild, *Result) {
+	defer trace.StartRegion(ctx, "record").End()
+	lb := readLastBuild(opts.CacheDir)
+	return lb, unchanged(opts, lb, start)
 }
 
 // prestart starts the printer's browser now, while the output is checked
@@ -236,6 +243,7 @@ func InMemory(ctx context.Context, opts Options) (*project.Project, *Snapshot, e
 // for that one alone. Every output is got or made in one place, getOrMake.
 // All errors of all stages are returned together; ctx's error stops it.
 func run(ctx context.Context, pl *render.Plan, w *publish.Writer, c caches, progress func(done, total int)) ([]string, error) {
+	defer trace.StartRegion(ctx, "make").End()
 	stages := pl.Stages()
 	r := &runner{w: w, c: c, progress: progress, total: len(pl.Outputs), sizes: make(map[string]int, len(pl.Outputs))}
 	apart := stages[render.StageApart]

@@ -54,7 +54,7 @@ func checkStale(p *project.Project) []*diag.Error {
 		}
 		end := d.On(latest.Date).Latest()
 		if slices.ContainsFunc(v.Rows, func(r int) bool { return view.DateOf(v.Data, r).Equal(end) }) {
-			quoted[v.Data.ID] = latest.Blocks[blockOf(latest, i)].Pos()
+			quoted[v.Data.ID] = latest.Blocks()[blockOf(latest, i)].Pos()
 		}
 	}
 	var warns []*diag.Error

@@ -51,9 +51,14 @@ type Briefing struct {
 	Summary string
 	Tags    []string
 	Draft   bool
-	Blocks  []block.Block  // the fenced blocks, of every kind, in order
-	Inlines []*expr.Inline // values quoted in the prose, {{ ... }}, and in cards, in order
-	Words   int            // words of prose, for reading time
+	Words   int // words of prose, for reading time
+
+	// blocks and inlines: see Blocks and Inlines; named and chart are
+	// what the build needs of them for every briefing (Named, Chart).
+	blocks  []block.Block
+	inlines []*expr.Inline
+	named   []string
+	chart   *diag.Pos
 
 	body     []byte
 	bodyLine int      // the file's line the body starts on
@@ -141,11 +146,61 @@ func Parse(file string, src []byte) (*Briefing, error) {
 
 	md := newMarkdown(nil)
 	b.doc = md.Parser().Parse(text.NewReader(body))
-	b.Blocks, b.Inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
+	b.blocks, b.inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
 	if errs.Len() > 0 {
 		return nil, &errs
 	}
+	b.named, b.chart = summariseBlocks(b.blocks, b.inlines)
 	return b, nil
+}
+
+// Blocks are the briefing's fenced blocks, of every kind, in order. A
+// briefing from the build cache has none until its tree is parsed again,
+// which this does (reading its file first if it was not: Load).
+func (b *Briefing) Blocks() []block.Block {
+	b.tree()
+	return b.blocks
+}
+
+// Inlines are the values quoted in the prose, {{ ... }}, and in cards, in
+// order; like Blocks, parsed again for a briefing from the cache.
+func (b *Briefing) Inlines() []*expr.Inline {
+	b.tree()
+	return b.inlines
+}
+
+// Named are the ids of the datasets the briefing's blocks and inline
+// values name, in order, once each; kept by the build cache, so that the
+// blocks of a briefing it does not bind are never parsed.
+func (b *Briefing) Named() []string { return b.named }
+
+// Chart is the place of the briefing's first block that may draw with
+// ECharts (a chart, or a numbers block's sparklines), or nil.
+func (b *Briefing) Chart() *diag.Pos { return b.chart }
+
+// summariseBlocks are the dataset ids blocks and inlines name, and the
+// place of the first block that charts.
+func summariseBlocks(blocks []block.Block, inlines []*expr.Inline) (named []string, chart *diag.Pos) {
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			named = append(named, id)
+		}
+	}
+	for _, blk := range blocks {
+		for _, id := range blk.Datasets() {
+			add(id)
+		}
+		if chart == nil && blk.Charts() {
+			pos := blk.Pos()
+			chart = &pos
+		}
+	}
+	for _, in := range inlines {
+		add(in.Dataset)
+	}
+	return named, chart
 }
 
 // fenceBody is a fenced block's place (the first character of its opening

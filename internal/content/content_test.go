@@ -55,17 +55,17 @@ func TestParseBriefing(t *testing.T) {
 	if got := strings.Join(b.Tags, "|"); got != "miners|AI hosting" {
 		t.Errorf("tags = %q", got)
 	}
-	if len(b.Blocks) != 2 {
-		t.Fatalf("blocks = %d", len(b.Blocks))
+	if len(b.Blocks()) != 2 {
+		t.Fatalf("blocks = %d", len(b.Blocks()))
 	}
-	c := b.Blocks[0].(*block.Selection)
+	c := b.Blocks()[0].(*block.Selection)
 	if c.Fence.Line != 12 || c.Fence.Col != 1 || c.Dataset != "miner_moves" || c.Sort != "change_pct" || !c.Desc || len(c.Where) != 2 || len(c.Marks) != 1 || *c.Marks[0].Y != 10 {
 		t.Errorf("chart block = %+v", c)
 	}
 	if p := c.KeyPos("sort"); p.Line != 16 || p.Col != 11 {
 		t.Errorf("sort at %v, want 16:11", p)
 	}
-	tb := b.Blocks[1].(*block.Selection)
+	tb := b.Blocks()[1].(*block.Selection)
 	if tb.Fence.Line != 22 || tb.Fence.Col != 3 || tb.Kind() != "table" || len(tb.Columns) != 2 {
 		t.Errorf("table block = %+v", tb)
 	}

@@ -2,21 +2,22 @@ package content
 
 import (
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
-	"github.com/brief-desk/brief/internal/block"
 	"github.com/brief-desk/brief/internal/diag"
-	"github.com/brief-desk/brief/internal/expr"
 )
 
 // A parsed briefing travels through the build cache as a Stored value,
-// without its markdown tree: the tree cannot be encoded, and a build needs
-// it only for the few briefings whose pages it renders (or whose mentions
-// it looks for). tree parses it again from the body on first use.
+// without its markdown tree or its blocks: the tree cannot be encoded, and
+// a build needs it and the blocks only for the few briefings whose files
+// it makes (or whose mentions it looks for). tree parses both again from
+// the body on first use. Decoding every briefing's blocks, gob interfaces
+// one by one, was half of reading the cache in a weekly publish; what the
+// build needs of every briefing's blocks (the datasets they name, whether
+// they chart) is kept instead.
 
 // Stored is a parsed briefing as the build cache keeps it (with
 // encoding/gob): plain exported fields, so that the cache can encode many
@@ -26,8 +27,8 @@ type Stored struct {
 	Date                       time.Time
 	Tags                       []string
 	Draft                      bool
-	Blocks                     []block.Block // the kinds register their types with gob
-	Inlines                    []*expr.Inline
+	Named                      []string  // Briefing.Named
+	Chart                      *diag.Pos // Briefing.Chart
 	Words                      int
 	BodyStart                  int // where the body starts in the file
 	BodyLine                   int
@@ -38,7 +39,7 @@ type Stored struct {
 // shares the briefing's values: encode it before anything changes them.
 func (b *Briefing) Store(src []byte) *Stored {
 	s := &Stored{File: b.File, Slug: b.Slug, Title: b.Title, Summary: b.Summary, Date: b.Date, Tags: b.Tags, Draft: b.Draft,
-		Blocks: b.Blocks, Inlines: b.Inlines, Words: b.Words, BodyStart: len(src) - len(b.body), BodyLine: b.bodyLine}
+		Named: b.named, Chart: b.chart, Words: b.Words, BodyStart: len(src) - len(b.body), BodyLine: b.bodyLine}
 	return s
 }
 
@@ -50,10 +51,7 @@ func (s *Stored) Briefing(src []byte) (*Briefing, error) {
 		return nil, errors.New("stored briefing does not fit its file")
 	}
 	b := &Briefing{File: s.File, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Date: s.Date.UTC(), Tags: s.Tags, Draft: s.Draft,
-		Blocks: s.Blocks, Inlines: s.Inlines, Words: s.Words, body: src[s.BodyStart:], bodyLine: s.BodyLine}
-	if slices.Contains(b.Blocks, nil) {
-		return nil, errors.New("stored briefing has a block of no kind")
-	}
+		named: s.Named, chart: s.Chart, Words: s.Words, body: src[s.BodyStart:], bodyLine: s.BodyLine}
 	return b, nil
 }
 
@@ -66,10 +64,7 @@ func (s *Stored) Lazy(read func() ([]byte, error)) (*Briefing, error) {
 		return nil, errors.New("stored briefing does not fit its file")
 	}
 	b := &Briefing{File: s.File, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Date: s.Date.UTC(), Tags: s.Tags, Draft: s.Draft,
-		Blocks: s.Blocks, Inlines: s.Inlines, Words: s.Words, bodyLine: s.BodyLine, lazy: &lazyBody{start: s.BodyStart, read: read}}
-	if slices.Contains(b.Blocks, nil) {
-		return nil, errors.New("stored briefing has a block of no kind")
-	}
+		named: s.Named, chart: s.Chart, Words: s.Words, bodyLine: s.BodyLine, lazy: &lazyBody{start: s.BodyStart, read: read}}
 	return b, nil
 }
 
@@ -106,8 +101,9 @@ func (b *Briefing) src() []byte {
 
 // tree is the briefing's markdown tree, with brief's blocks, cards and
 // inline values in place: parsed with the briefing, or again from its
-// body for a briefing decoded from the cache (it parsed without error
-// before, so the errors of this parse are dropped).
+// body for a briefing decoded from the cache, with its blocks and inline
+// values (the same bytes parsed without error before, so the errors of
+// this parse are dropped).
 func (b *Briefing) tree() ast.Node {
 	b.once.Do(func() {
 		if b.doc != nil {
@@ -116,7 +112,7 @@ func (b *Briefing) tree() ast.Node {
 		src := b.src()
 		b.doc = newMarkdown(nil).Parser().Parse(text.NewReader(src))
 		var errs diag.List
-		collectBlocks(b.doc, src, b.File, bodyLines(src, b.bodyLine), &errs)
+		b.blocks, b.inlines, _ = collectBlocks(b.doc, src, b.File, bodyLines(src, b.bodyLine), &errs)
 	})
 	return b.doc
 }

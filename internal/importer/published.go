@@ -59,15 +59,5 @@ func Published(fsys fs.FS, id string, today time.Time) (time.Time, string, error
 // shows reports whether a briefing's blocks or inline values name the
 // dataset.
 func shows(b *content.Briefing, id string) bool {
-	for _, blk := range b.Blocks {
-		if slices.Contains(blk.Datasets(), id) {
-			return true
-		}
-	}
-	for _, in := range b.Inlines {
-		if in.Dataset == id {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(b.Named(), id)
 }

@@ -104,7 +104,7 @@ func (l *loader) derivedKeys(b *content.Briefing, prev time.Time) []derive.Known
 		return nil
 	}
 	var keys []derive.Known
-	for id := range named(b) {
+	for _, id := range b.Named() {
 		if d := l.byID[id]; d != nil && d.Derivation() != nil && !l.failed[id] {
 			keys = append(keys, l.derive.KeyAt(id, b.Date))
 			if !prev.IsZero() {

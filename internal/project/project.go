@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"iter"
 	"math"
 	"os"
 	"path"
@@ -327,7 +326,7 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding, all bool) 
 			kept = append(kept, b.derived...)
 			continue
 		}
-		for id := range named(b.b) {
+		for _, id := range b.b.Named() {
 			if d := l.byID[id]; d != nil && d.Derivation() != nil {
 				need[id] = append(need[id], b.b.Date)
 				if !b.prev.IsZero() {
@@ -352,22 +351,10 @@ func (l *loader) needDerived(ctx context.Context, bindings []binding, all bool) 
 // that parsed. derived waits for the derived datasets, which are made
 // while the briefings are read, before the first binding.
 func (l *loader) briefings(ctx context.Context, derived func() error) ([]*content.Briefing, error) {
-	files, err := listFiles(l.fsys, "content/briefings", ".md")
-	l.errs.Add(err)
-	p := plain(content.Parse)
-	if l.opts.Records != nil {
-		c := cached{l.opts.Records}
-		p = parser[*content.Briefing]{parse: c.briefing, known: l.opts.Known, stored: func(file string, h key.Hash) (*content.Briefing, bool) {
-			return c.storedBriefing(file, h, l.opts.Src)
-		}}
-	}
-	r := trace.StartRegion(ctx, "parse")
-	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, p)
-	r.End()
+	all, hashes, err := l.parseBriefings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	l.errs.Add(errs...)
 	// The dates of published briefings, for "since the previous briefing".
 	var published []time.Time
 	for _, b := range all {
@@ -435,6 +422,24 @@ func (l *loader) briefings(ctx context.Context, derived func() error) ([]*conten
 	return parsed, nil
 }
 
+// parseBriefings parses every briefing file, or takes it from the memo or
+// the records, with each file's hash.
+func (l *loader) parseBriefings(ctx context.Context) ([]*content.Briefing, []key.Hash, error) {
+	defer trace.StartRegion(ctx, "parse").End()
+	files, err := listFiles(l.fsys, "content/briefings", ".md")
+	l.errs.Add(err)
+	p := plain(content.Parse)
+	if l.opts.Records != nil {
+		c := cached{l.opts.Records}
+		p = parser[*content.Briefing]{parse: c.briefing, known: l.opts.Known, stored: func(file string, h key.Hash) (*content.Briefing, bool) {
+			return c.storedBriefing(file, h, l.opts.Src)
+		}}
+	}
+	all, hashes, errs, err := parseAll(ctx, l.fsys, files, &l.memo.briefings, &l.memo.stats, p)
+	l.errs.Add(errs...)
+	return all, hashes, err
+}
+
 // binding is a briefing to bind (with its file's hash and the date of the
 // published briefing before it), the key of its binding, and what binding
 // it gave; kept says that came from the memo or the records.
@@ -496,40 +501,25 @@ func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 // ids, joined).
 func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids string) key.Hash {
 	k := key.New().Sum(h).Str(ids).Str(prev.String())
-	for id := range named(b) {
+	for _, id := range b.Named() {
 		k.Str(id).Sum(l.p.DataHash[id]).Bool(l.failed[id])
 	}
 	return k.Done()
 }
 
-// named yields the ids of the datasets a briefing names, in its blocks and
-// its inline values (of the prose or a card), in order, with repeats.
-func named(b *content.Briefing) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for _, blk := range b.Blocks {
-			for _, id := range blk.Datasets() {
-				if !yield(id) {
-					return
-				}
-			}
-		}
-		for _, in := range b.Inlines {
-			if !yield(in.Dataset) {
-				return
-			}
-		}
-	}
-}
-
 // bind binds a briefing's blocks and keeps the result in the memo under
 // memoKey (bindKey).
 func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time, memoKey key.Hash) (*Briefing, []*diag.Error, error) {
+	if err := b.Load(); err != nil { // its blocks are parsed from the file
+		return nil, nil, err
+	}
 	var errs diag.List
 	var warns []*diag.Error
-	sb := &Briefing{Briefing: b, Bound: make([]block.Bound, len(b.Blocks))}
+	blocks, inlines := b.Blocks(), b.Inlines()
+	sb := &Briefing{Briefing: b, Bound: make([]block.Bound, len(blocks))}
 	find := func(id string) *dataset.Dataset { return l.byID[id] }
-	figures := make([]*view.Figure, len(b.Inlines))
-	for i, in := range b.Inlines {
+	figures := make([]*view.Figure, len(inlines))
+	for i, in := range inlines {
 		if l.failed[in.Dataset] {
 			continue // the dataset's own errors are reported
 		}
@@ -542,7 +532,7 @@ func (l *loader) bind(b *content.Briefing, h key.Hash, prev time.Time, memoKey k
 		sb.Figures = append(sb.Figures, f)
 	}
 	c := &block.Context{Date: b.Date, Previous: prev, IDs: l.ids, Find: find, Figures: figures}
-	for i, blk := range b.Blocks {
+	for i, blk := range blocks {
 		if slices.ContainsFunc(blk.Datasets(), func(id string) bool { return l.failed[id] }) {
 			continue
 		}
@@ -707,11 +697,8 @@ func listFiles(fsys *projectfs.FS, dir, suffix string) ([]string, error) {
 // one needs no ECharts.
 func firstChart(all []*content.Briefing) *diag.Pos {
 	for _, b := range all {
-		for _, blk := range b.Blocks {
-			if blk.Charts() {
-				pos := blk.Pos()
-				return &pos
-			}
+		if pos := b.Chart(); pos != nil {
+			return pos
 		}
 	}
 	return nil
