@@ -12,7 +12,6 @@
 package block
 
 import (
-	"encoding/gob"
 	"fmt"
 	"io"
 	"maps"
@@ -32,9 +31,6 @@ type Kind struct {
 	// Parse reads a block's TOML through p. It returns nil when it
 	// reported a problem through p.
 	Parse func(p *Parser) Block
-	// New returns a zero block of the kind: the build cache encodes parsed
-	// blocks with encoding/gob, which must know each type it decodes.
-	New func() Block
 	// Max caps how many blocks a briefing holds of every kind whose Group
 	// is this one's; Group says what is counted, for the message ("numbers
 	// blocks"). A zero Max is no cap.
@@ -43,8 +39,8 @@ type Kind struct {
 }
 
 // A Block is a parsed block: what the markdown asks for. Kinds embed Base,
-// which gives all but Datasets and Bind. A block travels through the build
-// cache (encoding/gob): a pointer to a struct of exported fields.
+// which gives all but Datasets and Bind. The build cache does not keep
+// blocks: a briefing's are parsed again from its file when needed.
 type Block interface {
 	Kind() string       // the kind's name
 	Pos() diag.Pos      // the opening fence
@@ -117,26 +113,20 @@ func (c *Context) Data(id string) (dataset.AsOf, bool) {
 var (
 	mu    sync.RWMutex
 	kinds = map[string]Kind{}
-	gobs  = map[string]bool{}
 )
 
 // Register adds a kind of block. A kind registered twice, or without a
-// name, Parse or New, is a programming error, and panics.
+// name or Parse, is a programming error, and panics.
 func Register(k Kind) {
 	mu.Lock()
 	defer mu.Unlock()
-	if k.Name == "" || k.Parse == nil || k.New == nil {
-		panic("block: Register needs a Name, Parse and New")
+	if k.Name == "" || k.Parse == nil {
+		panic("block: Register needs a Name and Parse")
 	}
 	if _, dup := kinds[k.Name]; dup {
 		panic(fmt.Sprintf("block: kind %q registered twice", k.Name))
 	}
 	kinds[k.Name] = k
-	zero := k.New()
-	if name := fmt.Sprintf("%T", zero); !gobs[name] { // chart and table share a type
-		gobs[name] = true
-		gob.Register(zero)
-	}
 }
 
 // Lookup returns the kind a fence's info string names.

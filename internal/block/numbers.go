@@ -39,7 +39,7 @@ const MaxNumbers = 100
 var cardKeys = []string{"label", "value", "change", "note"}
 
 func init() {
-	Register(Kind{Name: "numbers", Parse: parseNumbers, New: func() Block { return new(Numbers) }, Max: MaxNumbers, Group: "numbers blocks"})
+	Register(Kind{Name: "numbers", Parse: parseNumbers, Max: MaxNumbers, Group: "numbers blocks"})
 }
 
 // Datasets names the datasets of the cards' values and changes.

@@ -57,10 +57,9 @@ var (
 )
 
 func init() {
-	newSelection := func() Block { return new(Selection) }
-	Register(Kind{Name: "chart", Parse: func(p *Parser) Block { return parseSelection(p, true) }, New: newSelection, Max: MaxTables, Group: tablesGroup})
-	Register(Kind{Name: "table", Parse: func(p *Parser) Block { return parseSelection(p, false) }, New: newSelection, Max: MaxTables, Group: tablesGroup})
-	Register(Kind{Name: "changes", Parse: func(p *Parser) Block { return parseSelection(p, false) }, New: newSelection, Max: MaxTables, Group: tablesGroup})
+	Register(Kind{Name: "chart", Parse: func(p *Parser) Block { return parseSelection(p, true) }, Max: MaxTables, Group: tablesGroup})
+	Register(Kind{Name: "table", Parse: func(p *Parser) Block { return parseSelection(p, false) }, Max: MaxTables, Group: tablesGroup})
+	Register(Kind{Name: "changes", Parse: func(p *Parser) Block { return parseSelection(p, false) }, Max: MaxTables, Group: tablesGroup})
 }
 
 // Datasets names the block's dataset.

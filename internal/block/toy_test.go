@@ -28,7 +28,7 @@ type toy struct {
 }
 
 func init() {
-	block.Register(block.Kind{Name: "toy", Parse: parseToy, New: func() block.Block { return new(toy) }, Max: 3, Group: "toy blocks"})
+	block.Register(block.Kind{Name: "toy", Parse: parseToy, Max: 3, Group: "toy blocks"})
 }
 
 func parseToy(p *block.Parser) block.Block {
