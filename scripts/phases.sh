@@ -2,16 +2,26 @@
 # Times the phases of one brief command: runs it with an execution trace
 # (BRIEF_TRACE) and prints each region the build marks (record, pack,
 # datasets, briefings with parse and bind, entities, plan, make, publish,
-# flush), in the order they began, with its wall time in milliseconds;
-# nested regions are indented under the one they ran in. Needs Go (go tool trace).
+# flush; keep in the preview), in the order they began, with its wall time
+# in milliseconds; nested regions are indented under the one they ran in.
+# With -t FILE it reads a trace already taken, such as the preview
+# benchmark's (go test ./internal/preview -bench SaveToReload -trace FILE),
+# and prints each region's count and mean too. Needs Go (go tool trace).
 # Usage: scripts/phases.sh bin/brief build --src DIR ...
+#        scripts/phases.sh -t FILE
 set -euo pipefail
-tr=$(mktemp)
-trap 'rm -f "$tr"' EXIT
-start=$(date +%s%N)
-BRIEF_TRACE=$tr "$@" >/dev/null
-end=$(date +%s%N)
-go tool trace -d=parsed "$tr" | awk -v wall=$(( (end - start) / 1000 )) '
+wall=0
+if [ "${1:-}" = -t ]; then
+  tr=$2
+else
+  tr=$(mktemp)
+  trap 'rm -f "$tr"' EXIT
+  start=$(date +%s%N)
+  BRIEF_TRACE=$tr "$@" >/dev/null
+  end=$(date +%s%N)
+  wall=$(( (end - start) / 1000 ))
+fi
+go tool trace -d=parsed "$tr" | awk -v wall="$wall" '
   / RegionBegin / || / RegionEnd / {
     for (i = 1; i <= NF; i++) {
       if ($i ~ /^G=/) g = substr($i, 3)
@@ -21,14 +31,17 @@ go tool trace -d=parsed "$tr" | awk -v wall=$(( (end - start) / 1000 )) '
     if ($0 ~ / RegionBegin /) {
       depth[g]++; began[g, name] = t
       if (!(name in order)) { order[name] = ++n; names[n] = name; indent[name] = depth[g] - 1 }
-    } else {
-      total[name] += t - began[g, name]; depth[g]--
+    } else if ((g, name) in began) {
+      total[name] += t - began[g, name]; count[name]++; depth[g]--
+      delete began[g, name]
     }
   }
   END {
     for (i = 1; i <= n; i++) {
       pad = ""; for (j = 0; j < indent[names[i]]; j++) pad = pad "  "
-      printf "%-14s %8.1f ms\n", pad names[i], total[names[i]] / 1e6
+      c = count[names[i]]
+      if (c > 1) printf "%-14s %8.1f ms  (%d, mean %.2f ms)\n", pad names[i], total[names[i]] / 1e6, c, total[names[i]] / 1e6 / c
+      else printf "%-14s %8.1f ms\n", pad names[i], total[names[i]] / 1e6
     }
-    printf "%-14s %8.1f ms\n", "(process)", wall / 1e3
+    if (wall > 0) printf "%-14s %8.1f ms\n", "(process)", wall / 1e3
   }'

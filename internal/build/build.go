@@ -57,7 +57,8 @@ type Options struct {
 // project is the options of loading the project, with the disk cache c
 // and the last build's record lb when there are.
 func (o Options) project(c *diskCache, lb *lastBuild) project.Options {
-	po := project.Options{Src: o.Src, Drafts: o.Drafts, Future: o.Future, MarkScheduled: o.MarkScheduled, Today: o.Epoch, BaseURL: o.BaseURL, ECharts: o.ECharts}
+	po := project.Options{Src: o.Src, Drafts: o.Drafts, Future: o.Future, MarkScheduled: o.MarkScheduled, Today: o.Epoch, BaseURL: o.BaseURL, ECharts: o.ECharts,
+		Templates: func(t map[string][]byte) { go render.PrepareTheme(t) }}
 	if c != nil {
 		po.Records = c            // parsed datasets and briefings are kept in the pack
 		po.Known = knownFiles(lb) // the files the last build read, unchanged since, are not read

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"runtime/trace"
 	"sync"
 	"time"
 
@@ -49,7 +50,9 @@ func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 	}
 	ro := e.opts.render()
 	ro.Memo = &e.rmem
+	r := trace.StartRegion(ctx, "plan")
 	pl, err := render.New(p, ro)
+	r.End()
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +60,7 @@ func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
 	if _, err := run(ctx, pl, w, caches{mem: &e.mem}, nil); err != nil {
 		return nil, err
 	}
-	e.mem.keep(w.Files())
+	trace.WithRegion(ctx, "keep", func() { e.mem.keep(w.Files()) })
 	e.last = p
 	return &Snapshot{Files: w.Files(), Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
 }

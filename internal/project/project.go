@@ -57,6 +57,10 @@ type Options struct {
 	// taken from Records, and a briefing's file is read only when its body
 	// is needed (content.Briefing.Load).
 	Known func(file string, fi fs.FileInfo) (key.Hash, bool)
+	// Templates, when not nil, is given the project's templates as soon
+	// as they are read, before the data: the build parses its theme
+	// meanwhile (render.PrepareTheme).
+	Templates func(overrides map[string][]byte)
 }
 
 // Project is a loaded, validated project.
@@ -139,6 +143,9 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	r := trace.StartRegion(ctx, "datasets")
 	l.config()
 	l.p.Templates = l.templates()
+	if opts.Templates != nil {
+		opts.Templates(l.p.Templates)
+	}
 	err = l.datasets(ctx)
 	r.End()
 	if err != nil {

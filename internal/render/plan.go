@@ -147,53 +147,62 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 	r.infos, r.tags = r.index()
 	r.before = summarise(r.infos, r.tags, th.reads["briefing.html"]["Briefings"])
 
-	pl := &Plan{}
-	add := func(o *Output) { pl.Outputs = append(pl.Outputs, o) }
+	return r.plan(), nil
+}
+
+// plan lists the site's outputs, in the same order every time, the
+// sections that do not depend on one another planned on both cores (a
+// weekly publish plans 8,000 outputs, keys included, and the preview does
+// on every save): the briefings' files and then their pages; the
+// downloads, assets, search index and redirects and then the company
+// pages; then the lists, which need the workbooks and the whole download.
+func (r *renderer) plan() *Plan {
+	p := r.p
 	workbooks := make([]*Output, len(r.infos))
 	csvs := make([][]*Output, len(r.infos))
 	r.pdfs = make([]*Output, len(r.infos))
-	for i, b := range p.Briefings {
-		// Sources and Quoted, not Views and Figures: a briefing whose
-		// binding came from the build's records is bound only when a file
-		// of it is made (project.Briefing.Bind).
-		if len(b.Sources) > 0 || len(b.Quoted) > 0 { // a workbook holds the blocks and the quoted figures
-			workbooks[i] = r.workbook(b, r.infos[i])
-			add(workbooks[i])
+	var files, pages, site, entities []*Output
+	var allData *Output
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i, b := range p.Briefings {
+			// Sources and Quoted, not Views and Figures: a briefing whose
+			// binding came from the build's records is bound only when a
+			// file of it is made (project.Briefing.Bind).
+			if len(b.Sources) > 0 || len(b.Quoted) > 0 { // a workbook holds the blocks and the quoted figures
+				workbooks[i] = r.workbook(b, r.infos[i])
+				files = append(files, workbooks[i])
+			}
+			for v := range b.Sources {
+				o := r.csv(b, v)
+				csvs[i] = append(csvs[i], o)
+				files = append(files, o)
+			}
+			if r.pdf {
+				r.pdfs[i] = r.briefingPDF(b, i)
+				files = append(files, r.pdfs[i])
+			}
 		}
-		for v := range b.Sources {
-			o := r.csv(b, v)
-			csvs[i] = append(csvs[i], o)
-			add(o)
+		for i, b := range p.Briefings {
+			pages = append(pages, r.briefingPage(b, i, workbooks[i], csvs[i]))
 		}
-		if r.pdf {
-			r.pdfs[i] = r.briefingPDF(b, i)
-			add(r.pdfs[i])
+	})
+	wg.Go(func() {
+		if allData = r.allData(); allData != nil {
+			site = append(site, allData)
 		}
-	}
-	allData := r.allData()
-	if allData != nil {
-		add(allData)
-	}
-	for _, o := range r.assets() {
-		add(o)
-	}
-	for _, o := range r.search() {
-		add(o)
-	}
-	add(r.notFound())
-	for _, m := range tagMoves(p.Briefings, r.tags) {
-		add(r.tagRedirect(m))
-	}
-	for i, b := range p.Briefings {
-		add(r.briefingPage(b, i, workbooks[i], csvs[i]))
-	}
-	for _, o := range r.entities() {
-		add(o)
-	}
-	for _, o := range r.lists(workbooks, allData) {
-		add(o)
-	}
-	return pl, nil
+		site = append(site, r.assets()...)
+		site = append(site, r.search()...)
+		site = append(site, r.notFound())
+		for _, m := range tagMoves(p.Briefings, r.tags) {
+			site = append(site, r.tagRedirect(m))
+		}
+		entities = r.entities()
+	})
+	wg.Wait()
+	pl := &Plan{Outputs: slices.Concat(files, site, pages, entities)}
+	pl.Outputs = append(pl.Outputs, r.lists(workbooks, allData)...)
+	return pl
 }
 
 func workbookPath(slug string) string { return "briefings/" + slug + "/" + slug + ".xlsx" }

@@ -58,6 +58,12 @@ var lastTheme struct {
 	t    *theme
 }
 
+// PrepareTheme parses the theme a project's templates make, for the
+// next New to find ready: a build calls it (in a goroutine) as soon as the
+// templates are read, so that the parse runs while the data loads. An
+// error is New's to report.
+func PrepareTheme(overrides map[string][]byte) { _, _ = loadTheme(overrides) }
+
 // loadTheme parses the built-in templates, replaced file by file by the
 // project's (project.Project.Templates: paths below templates/), or returns
 // the theme parsed last from the same files.
