@@ -79,4 +79,4 @@ done
 # on (a derived dataset in every briefing, revised rows, the search index).
 # PREVIEW=plain (a go test -bench pattern below SaveToReload/) measures one.
 (cd "$repo" && go test ./internal/preview/ -run '^$' -bench "SaveToReload/${PREVIEW:-}" -benchtime 200x) |
-  awk '/^BenchmarkSaveToReload/ { split($1, p, "/"); sub(/-[0-9]+$/, "", p[2]); printf "preview, save to reload (1,000 briefings, %s, mean of 200 saves, %.0f ms debounce included): %.0f ms (target < 40 ms)\n", p[2], $5, $3 / 1e6 }'
+  awk '/^BenchmarkSaveToReload/ { split($1, p, "/"); sub(/-[0-9]+$/, "", p[2]); printf "preview, save to reload (1,000 briefings, %s, 200 saves, %.0f ms debounce included): median %.1f ms, mean %.1f ms, slowest tenth from %.0f ms (target < 40 ms)\n", p[2], $5, $7, $3 / 1e6, $9 }'
