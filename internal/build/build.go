@@ -123,8 +123,7 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	// What the output and the spare hold is checked (a walk of each) while
 	// the project loads; a refused output is reported before the project's
 	// errors, as if checked first.
-	var checks errgroup.Group
-	checks.Go(t.Check)
+	checks := startChecks(t, lb)
 	var c caches
 	var p *project.Project
 	if opts.CacheDir != "" {
@@ -136,7 +135,7 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 			defer trace.StartRegion(ctx, "flush").End()
 			c.disk.flush(err == nil) // complete only when the build succeeded
 			if err == nil {
-				recordLastBuild(opts, p, res, start) // into the folder flush made
+				recordLastBuild(opts, p, res, start, c.disk) // into the folder flush made
 			}
 		}()
 	}
@@ -173,6 +172,20 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// startChecks walks what the output and the spare hold (publish.Target.Check),
+// in the background; the output not, when the last build's record lb shows
+// it as that build left it.
+func startChecks(t *publish.Target, lb *lastBuild) *errgroup.Group {
+	var checks errgroup.Group
+	checks.Go(func() error {
+		if lb != nil && outputAsRecorded(lb, t.Path()) {
+			t.Vouch()
+		}
+		return t.Check()
+	})
+	return &checks
 }
 
 // plan plans the site of the loaded project p, and starts the printer
@@ -439,6 +452,7 @@ func (c caches) reuse(w *publish.Writer, o *render.Output) (int, bool) {
 	if !ok || !w.Reuse(o.Path, publish.FileID(m)) {
 		return 0, false
 	}
+	c.disk.reused(o, m)
 	return int(m.Size), true
 }
 

@@ -44,7 +44,11 @@ type diskCache struct {
 	used       map[key.Hash]bool      // the records of values this build took or added
 	added      newRecords             // the records of values this build added
 	addedFiles []byte                 // the files this build made (appendFile)
-	state      packState
+	// left are the output's files as this build left them (made or
+	// reused), by path: the record of the last build takes their sizes
+	// and times from here instead of stating them again.
+	left  map[string]fileMeta
+	state packState
 
 	markOnce sync.Once
 }
@@ -342,4 +346,32 @@ func (d *diskCache) putMeta(o *render.Output, m fileMeta) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.addedFiles = appendFile(d.addedFiles, fileKey{o.Key, o.Path}, m)
+	d.leave(o.Path, m)
+}
+
+// leave notes the file an output left in the folder being published, as
+// it is (held by mu).
+func (d *diskCache) leave(path string, m fileMeta) {
+	if d.left == nil {
+		d.left = map[string]fileMeta{}
+	}
+	d.left[path] = m
+}
+
+// reused notes the file an output took from the previous output.
+func (d *diskCache) reused(o *render.Output, m fileMeta) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.leave(o.Path, m)
+}
+
+// leftFile is the file an output left at path, if this build knows it.
+func (d *diskCache) leftFile(path string) (fileMeta, bool) {
+	if d == nil {
+		return fileMeta{}, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	m, ok := d.left[path]
+	return m, ok
 }

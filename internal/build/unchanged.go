@@ -198,6 +198,30 @@ func sameIDs(lb *lastBuild, src string) bool {
 	return true
 }
 
+// outputAsRecorded reports whether the output, resolved as out, holds the
+// files the last build left in it: its manifest and each of its folders
+// have the size and modification time recorded (a file added, removed or
+// renamed changes its folder's; the nothing-changed check trusts the same).
+// A build then need not walk the output for files brief did not write
+// (publish.Target.Vouch).
+func outputAsRecorded(lb *lastBuild, out string) bool {
+	files := len(lb.Files)
+	if lb.Out == "" || lb.Out != out || len(lb.Folders) == 0 || len(lb.Sizes) != files+len(lb.Folders) || len(lb.MTimes) != len(lb.Sizes) ||
+		!sameID(filepath.Join(out, publish.ManifestName), lb.Manifest, false) {
+		return false
+	}
+	var differ atomic.Bool
+	parallel(len(lb.Folders), func(i int) bool {
+		was := fileID{Size: lb.Sizes[files+i], MTime: lb.MTimes[files+i]}
+		if differ.Load() || !sameID(filepath.Join(out, filepath.FromSlash(lb.Folders[i])), was, false) {
+			differ.Store(true)
+			return false
+		}
+		return true
+	})
+	return !differ.Load()
+}
+
 // parallel calls f(i) for i from 0 to n-1, a share of them a core; a
 // share stops at the first false.
 func parallel(n int, f func(i int) bool) {
@@ -259,7 +283,7 @@ func sameFolder(path string, id, was fileID) bool {
 // recordLastBuild writes the record of a build that succeeded, or removes
 // the last one when it cannot. A file it read too recent to trust its time
 // stamp is recorded as changed, and then the record holds only the inputs.
-func recordLastBuild(opts Options, p *project.Project, res *Result, start time.Time) {
+func recordLastBuild(opts Options, p *project.Project, res *Result, start time.Time, d *diskCache) {
 	dst := filepath.Join(opts.CacheDir, lastBuildName)
 	out, err := publish.RealPath(opts.Out)
 	if err != nil {
@@ -305,7 +329,14 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 	lb.Folders = slices.Sorted(maps.Keys(folders))
 	all := slices.Concat(lb.Files, lb.Folders)
 	lb.Sizes, lb.MTimes = make([]int64, len(all)), make([]int64, len(all))
+	// The files this build made or reused are as it left them (their
+	// folder was renamed, not they); the folders, and any other file, are
+	// stated.
 	parallel(len(all), func(i int) bool {
+		if m, ok := d.leftFile(all[i]); ok && i < len(lb.Files) {
+			lb.Sizes[i], lb.MTimes[i] = m.Size, m.MTime
+			return true
+		}
 		id := statID(filepath.Join(out, filepath.FromSlash(all[i])), false)
 		lb.Sizes[i], lb.MTimes[i] = id.Size, id.MTime
 		return true

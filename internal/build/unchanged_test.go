@@ -144,6 +144,13 @@ Text.
 		{name: "a file added to the output", fails: "refusing to replace", change: func(t *testing.T, dir string, _ *build.Options) {
 			write(t, dir, "public/notes.txt", "mine")
 		}},
+		// A build with a change to make trusts the record's folders for
+		// what the output holds (outputAsRecorded): one that gained a file
+		// is not as recorded, and the output is walked.
+		{name: "a file added to a folder of the output, and a briefing edited", fails: "briefings/w1/notes.html were not written by brief", change: func(t *testing.T, dir string, _ *build.Options) {
+			write(t, dir, "public/briefings/w1/notes.html", "mine")
+			edit(t, dir, "content/briefings/w1.md", "Text.", "Text, edited.")
+		}},
 		{name: "the record tampered with", change: func(t *testing.T, dir string, _ *build.Options) {
 			p := filepath.Join(dir, ".brief-cache/last-build")
 			b, err := os.ReadFile(p)
