@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times the phases of one brief command: runs it with an execution trace
-# (BRIEF_TRACE) and prints each region the build marks (record, pack,
+# (BRIEF_TRACE) and prints each region the build marks (record with read
+# and compare, pack,
 # datasets, briefings with parse and bind, entities, plan, make, publish,
 # flush; keep in the preview), in the order they began, with its wall time
 # in milliseconds; nested regions are indented under the one they ran in.

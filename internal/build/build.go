@@ -204,7 +204,9 @@ func plan(ctx context.Context, p *project.Project, opts Options, d *diskCache) (
 // shows that nothing changed since, the result of this build.
 func lastRecord(ctx context.Context, opts Options, start time.Time) (*lastBuild, *Result) {
 	defer trace.StartRegion(ctx, "record").End()
-	lb := readLastBuild(opts.CacheDir)
+	var lb *lastBuild
+	trace.WithRegion(ctx, "read", func() { lb = readLastBuild(opts.CacheDir) })
+	defer trace.StartRegion(ctx, "compare").End()
 	return lb, unchanged(opts, lb, start)
 }
 

@@ -163,39 +163,54 @@ func unchanged(opts Options, lb *lastBuild, start time.Time) *Result {
 // sameIDs stats every path the record lists, a share of them a core, and
 // reports whether each is as recorded.
 func sameIDs(lb *lastBuild, src string) bool {
-	type check struct {
-		path string
-		id   fileID
-		full bool // an input: compare the system's identity, and a folder's entries
-	}
-	// The inputs first: they are what a weekly publish changes, and a
-	// tenth as many as the output's files.
-	var inputs, outputs []check
-	for _, p := range lb.Inputs {
-		inputs = append(inputs, check{filepath.Join(src, filepath.FromSlash(p.Path)), p.ID, true})
-	}
-	for _, p := range lb.Outside {
-		inputs = append(inputs, check{p.Path, p.ID, true})
-	}
-	outputs = append(outputs, check{filepath.Join(lb.Out, publish.ManifestName), lb.Manifest, false})
-	for i, f := range slices.Concat(lb.Files, lb.Folders) {
-		outputs = append(outputs, check{filepath.Join(lb.Out, filepath.FromSlash(f)), fileID{Size: lb.Sizes[i], MTime: lb.MTimes[i]}, false})
-	}
 	var differ atomic.Bool
-	for _, checks := range [][]check{inputs, outputs} {
-		parallel(len(checks), func(i int) bool {
-			c := checks[i]
-			if differ.Load() || !sameID(c.path, c.id, c.full) {
+	// same checks n paths, path(i) giving each with what it was and
+	// whether it is an input (compare the system's identity, and a listed
+	// folder's entries), and stops at the first that differs.
+	same := func(n int, path func(i int) (string, fileID, bool)) bool {
+		parallel(n, func(i int) bool {
+			p, was, full := path(i)
+			if differ.Load() || !sameID(p, was, full) {
 				differ.Store(true)
 				return false
 			}
 			return true
 		})
-		if differ.Load() {
-			return false
+		return !differ.Load()
+	}
+	// The inputs first: they are what a weekly publish changes, and a
+	// tenth as many as the output's files; of those, the listed folders
+	// first, which a new briefing or dataset changes. Nothing is gathered
+	// for the outputs before the inputs are found as they were.
+	order := make([]int, 0, len(lb.Inputs))
+	for i, p := range lb.Inputs {
+		if p.ID.List != "" {
+			order = append(order, i)
 		}
 	}
-	return true
+	for i, p := range lb.Inputs {
+		if p.ID.List == "" {
+			order = append(order, i)
+		}
+	}
+	if !same(len(order), func(i int) (string, fileID, bool) {
+		p := lb.Inputs[order[i]]
+		return filepath.Join(src, filepath.FromSlash(p.Path)), p.ID, true
+	}) || !same(len(lb.Outside), func(i int) (string, fileID, bool) {
+		return lb.Outside[i].Path, lb.Outside[i].ID, true
+	}) {
+		return false
+	}
+	files := len(lb.Files)
+	return same(1+files+len(lb.Folders), func(i int) (string, fileID, bool) {
+		switch {
+		case i == 0:
+			return filepath.Join(lb.Out, publish.ManifestName), lb.Manifest, false
+		case i <= files:
+			return filepath.Join(lb.Out, filepath.FromSlash(lb.Files[i-1])), fileID{Size: lb.Sizes[i-1], MTime: lb.MTimes[i-1]}, false
+		}
+		return filepath.Join(lb.Out, filepath.FromSlash(lb.Folders[i-1-files])), fileID{Size: lb.Sizes[i-1], MTime: lb.MTimes[i-1]}, false
+	})
 }
 
 // outputAsRecorded reports whether the output, resolved as out, holds the
