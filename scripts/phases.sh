@@ -3,7 +3,8 @@
 # (BRIEF_TRACE) and prints each region the build marks (record with read
 # and compare, pack, datasets, briefings with parse and bind, entities,
 # plan, make, publish, flush; keep in the preview), in the order they
-# began, with its wall time in milliseconds; nested regions are indented under the one they ran in.
+# began, with its wall time in milliseconds; nested regions are indented
+# under the one they ran in.
 # With -t FILE it reads a trace already taken, such as the preview
 # benchmark's (go test ./internal/preview -bench SaveToReload -trace FILE),
 # and prints each region's count and mean too. Needs Go (go tool trace).
