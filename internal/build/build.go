@@ -135,7 +135,7 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 			defer trace.StartRegion(ctx, "flush").End()
 			c.disk.flush(err == nil) // complete only when the build succeeded
 			if err == nil {
-				recordLastBuild(opts, p, res, start, c.disk) // into the folder flush made
+				recordLastBuild(opts, p, res, start, c.disk, checks.asRecorded) // into the folder flush made
 			}
 		}()
 	}
@@ -174,18 +174,30 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 	return res, nil
 }
 
+// checks are the walks of the output and the spare, running; asRecorded,
+// read once they are waited for, is the last build's record when it showed
+// the output as that build left it.
+type checks struct {
+	errgroup.Group
+	asRecorded *lastBuild
+}
+
 // startChecks walks what the output and the spare hold (publish.Target.Check),
-// in the background; the output not, when the last build's record lb shows
-// it as that build left it.
-func startChecks(t *publish.Target, lb *lastBuild) *errgroup.Group {
-	var checks errgroup.Group
-	checks.Go(func() error {
+// in the background: neither, when the last build's record lb shows it as
+// that build left it.
+func startChecks(t *publish.Target, lb *lastBuild) *checks {
+	c := &checks{}
+	c.Go(func() error {
 		if lb != nil && outputAsRecorded(lb, t.Path()) {
 			t.Vouch()
+			c.asRecorded = lb
+		}
+		if lb != nil && spareAsRecorded(lb, t.SparePath()) {
+			t.VouchSpare()
 		}
 		return t.Check()
 	})
-	return &checks
+	return c
 }
 
 // plan plans the site of the loaded project p, and starts the printer

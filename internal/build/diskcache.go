@@ -353,7 +353,7 @@ func (d *diskCache) putMeta(o *render.Output, m fileMeta) {
 // it is (held by mu).
 func (d *diskCache) leave(path string, m fileMeta) {
 	if d.left == nil {
-		d.left = map[string]fileMeta{}
+		d.left = make(map[string]fileMeta, len(d.files)) // about the site's files
 	}
 	d.left[path] = m
 }

@@ -67,6 +67,19 @@ type lastBuild struct {
 	// compares too.
 	Sizes, MTimes []int64
 	Warnings      []warning
+	// Spare are the folders of the spare beside the output, with their
+	// size and modification time, when the build found the output it
+	// replaced (which the exchange keeps as the spare) as its record gave
+	// it: the next build finds the spare holding what its manifest lists
+	// when each is still so (spareAsRecorded).
+	Spare []folderID
+}
+
+// folderID is a folder of the output, a slash path ("" the output
+// itself), with its size and modification time.
+type folderID struct {
+	Path        string
+	Size, MTime int64
 }
 
 // pathID is a path with what it was, and for a dataset or briefing the
@@ -237,6 +250,26 @@ func outputAsRecorded(lb *lastBuild, out string) bool {
 	return !differ.Load()
 }
 
+// spareAsRecorded reports whether the spare, at spare, is the output the
+// last build replaced, its folders as that output's record gave them (a
+// file added, removed or renamed changes its folder's): then it holds what
+// its manifest lists (publish.Target.VouchSpare).
+func spareAsRecorded(lb *lastBuild, spare string) bool {
+	if len(lb.Spare) == 0 {
+		return false
+	}
+	var differ atomic.Bool
+	parallel(len(lb.Spare), func(i int) bool {
+		f := lb.Spare[i]
+		if differ.Load() || !sameID(filepath.Join(spare, filepath.FromSlash(f.Path)), fileID{Size: f.Size, MTime: f.MTime}, false) {
+			differ.Store(true)
+			return false
+		}
+		return true
+	})
+	return !differ.Load()
+}
+
 // parallel calls f(i) for i from 0 to n-1, a share of them a core; a
 // share stops at the first false.
 func parallel(n int, f func(i int) bool) {
@@ -298,7 +331,7 @@ func sameFolder(path string, id, was fileID) bool {
 // recordLastBuild writes the record of a build that succeeded, or removes
 // the last one when it cannot. A file it read too recent to trust its time
 // stamp is recorded as changed, and then the record holds only the inputs.
-func recordLastBuild(opts Options, p *project.Project, res *Result, start time.Time, d *diskCache) {
+func recordLastBuild(opts Options, p *project.Project, res *Result, start time.Time, d *diskCache, replaced *lastBuild) {
 	dst := filepath.Join(opts.CacheDir, lastBuildName)
 	out, err := publish.RealPath(opts.Out)
 	if err != nil {
@@ -329,6 +362,12 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 		lb.Out, lb.Files = "", nil
 		writeLastBuild(dst, lb)
 		return
+	}
+	if replaced != nil { // the output this build replaced, now the spare
+		files := len(replaced.Files)
+		for i, f := range replaced.Folders {
+			lb.Spare = append(lb.Spare, folderID{f, replaced.Sizes[files+i], replaced.MTimes[files+i]})
+		}
 	}
 	if opts.ECharts != "" {
 		fi, _ := os.Stat(opts.ECharts)

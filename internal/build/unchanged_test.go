@@ -244,3 +244,51 @@ Text.
 		})
 	}
 }
+
+// TestSpareFromRecord: a build that finds its output as the last build's
+// record gave it records the folders of that output, which the exchange
+// keeps as the spare; the next build trusts a spare whose folders are
+// still so without walking it (publish.Target.VouchSpare), and renders
+// into it exactly what a fresh build makes. A file slipped into one of
+// its folders changes the folder's time stamp: the spare is walked,
+// refused, and left alone.
+func TestSpareFromRecord(t *testing.T) {
+	dir := sitetest.Write(t, cacheProject)
+	age(t, dir)
+	out := filepath.Join(t.TempDir(), "public")
+	opts := build.Options{Src: dir, Out: out, CacheDir: filepath.Join(dir, ".brief-cache")}
+	spare := filepath.Join(filepath.Dir(out), ".public.spare")
+	edit := func(text string) {
+		t.Helper()
+		p := filepath.Join(dir, "content/briefings/w9.md")
+		if err := os.WriteFile(p, []byte("+++\ntitle = \"Week nine\"\ndate = 2026-02-26\n+++\n"+text+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{p, filepath.Dir(p)} {
+			if err := os.Chtimes(p, longAgo, longAgo); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustBuild(t, opts)
+	}
+	mustBuild(t, opts)
+	edit("One.")   // the first output, as recorded, becomes the spare
+	edit("Two.")   // rendered into the spare the record vouches for
+	edit("Three.") // and again
+	if got, want := sitetest.Tree(t, out), uncached(t, dir); !equalTrees(got, want) {
+		t.Error("the output rendered into a spare the record vouched for differs from a fresh build")
+	}
+	if err := os.WriteFile(filepath.Join(spare, "briefings", "w1", "intruder.html"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edit("Four.")
+	if _, err := os.Stat(filepath.Join(out, "briefings", "w1", "intruder.html")); err == nil {
+		t.Error("a file brief did not write in the spare was published")
+	}
+	if _, err := os.Stat(filepath.Join(spare, "briefings", "w1", "intruder.html")); err != nil {
+		t.Errorf("the spare holding a file brief did not write was not left alone: %v", err)
+	}
+	if got, want := sitetest.Tree(t, out), uncached(t, dir); !equalTrees(got, want) {
+		t.Error("after a spare was refused, the output differs from a fresh build")
+	}
+}

@@ -41,7 +41,7 @@ func (t *Target) Path() string { return t.path }
 // project loads, and calls Open once it returned nil.
 func (t *Target) Check() error {
 	spare := make(chan spareCheck, 1)
-	go func() { spare <- checkSpare(t.path) }()
+	go func() { spare <- checkSpare(t.path, t.spareVouched) }()
 	err := t.checkContents()
 	t.spare = <-spare
 	return err

@@ -103,9 +103,17 @@ type Target struct {
 	prev  map[string]bool // the files of the previous output (its manifest)
 	spare spareCheck      // what Check found of the spare beside it
 	// vouched: the output is known to hold exactly what its manifest
-	// lists (Vouch).
-	vouched bool
+	// lists (Vouch); spareVouched: the spare (VouchSpare).
+	vouched, spareVouched bool
 }
+
+// VouchSpare tells Check that the spare beside the output holds exactly
+// the files its manifest lists, as Vouch does of the output: Check states
+// the files the manifest lists instead of walking the spare.
+func (t *Target) VouchSpare() { t.spareVouched = true }
+
+// SparePath is where the spare of the output is kept.
+func (t *Target) SparePath() string { return sparePath(t.path) }
 
 // Vouch tells Check that the output holds exactly the files its manifest
 // lists, which the caller knows (the build's record shows each of its

@@ -6,9 +6,12 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The spare tree. After a build's exchange, the previous output is not
@@ -39,10 +42,11 @@ type spareCheck struct {
 	fit           bool
 }
 
-// checkSpare checks the spare beside out, if there is one (a walk of it).
+// checkSpare checks the spare beside out, if there is one (a walk of it,
+// or only of the files its manifest lists when vouched: Target.VouchSpare).
 // Build runs it while the project loads; takeSpare trusts it only while the
 // spare is still the folder that was checked.
-func checkSpare(out string) spareCheck {
+func checkSpare(out string, vouched bool) spareCheck {
 	spare := sparePath(out)
 	var c spareCheck
 	var err error
@@ -52,7 +56,11 @@ func checkSpare(out string) spareCheck {
 	if c.manifest, err = os.Lstat(filepath.Join(spare, ManifestName)); err != nil {
 		return spareCheck{}
 	}
-	c.files, c.seen, c.fit = spareFiles(spare)
+	if vouched {
+		c.files, c.seen, c.fit = listedFiles(spare)
+	} else {
+		c.files, c.seen, c.fit = spareFiles(spare)
+	}
 	return c
 }
 
@@ -129,6 +137,49 @@ func spareFiles(spare string) (map[string]bool, walked, bool) {
 	seen := walked{files: make(map[string]fs.FileInfo, len(files))}
 	foreign, err := unlisted(spare, files, 1, &seen)
 	return files, seen, err == nil && len(foreign) == 0
+}
+
+// listedFiles is what spareFiles finds in a spare known to hold exactly
+// the files its manifest lists: those files, each stated (on every core),
+// and the folders they are in, without listing a folder. A listed file that
+// is not a regular file (it cannot be, in a spare as brief left it) makes
+// the spare unfit.
+func listedFiles(spare string) (map[string]bool, walked, bool) {
+	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
+		return nil, walked{}, false
+	}
+	files, ok, err := readManifest(spare)
+	if err != nil || !ok {
+		return nil, walked{}, false
+	}
+	names := slices.Sorted(maps.Keys(files))
+	infos := make([]fs.FileInfo, len(names))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(names); i += workers {
+				infos[i], _ = os.Lstat(under(spare, names[i]))
+			}
+		})
+	}
+	wg.Wait()
+	seen := walked{files: make(map[string]fs.FileInfo, len(names))}
+	dirs := map[string]bool{spare: true}
+	for i, name := range names {
+		if infos[i] == nil {
+			continue // listed but gone: as a walk, which would not find it
+		}
+		if !infos[i].Mode().IsRegular() {
+			return nil, walked{}, false
+		}
+		seen.files[name] = infos[i]
+		for d := path.Dir(name); d != "."; d = path.Dir(d) {
+			dirs[under(spare, d)] = true
+		}
+	}
+	seen.dirs = slices.Sorted(maps.Keys(dirs))
+	return files, seen, true
 }
 
 // pruneSpare removes the files of a reused spare that this build did not

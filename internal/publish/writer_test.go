@@ -2,8 +2,11 @@ package publish
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,7 +77,7 @@ func TestSpareCheckCurrent(t *testing.T) {
 		}
 	}
 	write(spare, manifestHeader)
-	c := checkSpare(out)
+	c := checkSpare(out, false)
 	if !c.fit || !c.current(spare) {
 		t.Fatalf("a spare just checked: fit %v, current %v", c.fit, c.current(spare))
 	}
@@ -86,7 +89,7 @@ func TestSpareCheckCurrent(t *testing.T) {
 	if c.current(spare) {
 		t.Error("a spare put in place of the one checked was trusted")
 	}
-	c = checkSpare(out)
+	c = checkSpare(out, false)
 	if err := os.WriteFile(filepath.Join(spare, ManifestName), []byte(manifestHeader+"index.html\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -182,5 +185,57 @@ func TestWriterKeepsWhatTheSpareHolds(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "gone.html")); err == nil {
 		t.Error("a file the build did not make was published")
+	}
+}
+
+// TestVouchedSpare: a spare vouched for (its folders as the last build's
+// record gave them) is not walked, and gives what a walk gives: the files
+// its manifest lists, each stated, and the folders they are in; a listed
+// path that is not a regular file makes it unfit all the same.
+func TestVouchedSpare(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	spare := sparePath(out)
+	files := []string{"index.html", "briefings/w1/index.html", "briefings/w1/w1.xlsx", "briefings/w2/index.html", "assets/brief.css"}
+	for _, f := range files {
+		p := filepath.Join(spare, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(spare, ManifestName), []byte(manifestHeader+strings.Join(files, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	walkedSpare, vouched := checkSpare(out, false), checkSpare(out, true)
+	if !walkedSpare.fit || !vouched.fit {
+		t.Fatalf("fit: walked %v, vouched %v", walkedSpare.fit, vouched.fit)
+	}
+	if !maps.Equal(walkedSpare.files, vouched.files) {
+		t.Errorf("files: walked %v, vouched %v", walkedSpare.files, vouched.files)
+	}
+	delete(walkedSpare.seen.files, ManifestName) // the walk states it too; nothing reuses it
+	if got, want := slices.Sorted(maps.Keys(vouched.seen.files)), slices.Sorted(maps.Keys(walkedSpare.seen.files)); !slices.Equal(got, want) {
+		t.Errorf("files stated: vouched %v, walked %v", got, want)
+	}
+	for name, st := range vouched.seen.files {
+		if !os.SameFile(st, walkedSpare.seen.files[name]) {
+			t.Errorf("%s: vouched stated another file", name)
+		}
+	}
+	if got, want := slices.Sorted(slices.Values(vouched.seen.dirs)), slices.Sorted(slices.Values(walkedSpare.seen.dirs)); !slices.Equal(got, want) {
+		t.Errorf("folders: vouched %v, walked %v", got, want)
+	}
+	// A listed file replaced by a folder: unfit, vouched or not.
+	p := filepath.Join(spare, "briefings", "w2", "index.html")
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if c := checkSpare(out, true); c.fit {
+		t.Error("a vouched spare with a folder where its manifest lists a file is fit")
 	}
 }
