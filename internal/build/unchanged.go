@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,6 +68,11 @@ type lastBuild struct {
 	// compares too.
 	Sizes, MTimes []int64
 	Warnings      []warning
+	// FileList is Files as the record file keeps it, joined by newlines:
+	// one string, which gob encodes and decodes at the speed of a copy,
+	// where 8,000 strings took half of a weekly publish's reading and
+	// writing of the record.
+	FileList string
 	// Spare are the folders of the spare beside the output, with their
 	// size and modification time, when the build found the output it
 	// replaced (which the exchange keeps as the spare) as its record gave
@@ -401,11 +407,21 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 	writeLastBuild(dst, lb)
 }
 
+// splitList is a list of paths joined by newlines, as a slice; "" is none.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
 // writeLastBuild writes the record, signed, in place of the last one.
 func writeLastBuild(dst string, lb *lastBuild) {
+	kept := *lb
+	kept.FileList, kept.Files = strings.Join(lb.Files, "\n"), nil
 	var buf bytes.Buffer
 	buf.Write(make([]byte, sha256.Size)) // the signature, below
-	if err := gob.NewEncoder(&buf).Encode(lb); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(&kept); err != nil {
 		_ = os.Remove(dst)
 		return
 	}
@@ -434,6 +450,7 @@ func readLastBuild(dir string) *lastBuild {
 	if err := gob.NewDecoder(bytes.NewReader(b[sha256.Size:])).Decode(&lb); err != nil {
 		return nil
 	}
+	lb.Files = splitList(lb.FileList)
 	return &lb
 }
 
