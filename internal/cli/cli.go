@@ -814,27 +814,19 @@ func printWarnings(w io.Writer, warns []*diag.Error) {
 // of a slow build, and how this project's speed work is measured. stop
 // ends it.
 func profile(file string) (stop func(), err error) {
-	if file == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}, nil
+	return recordInto(file, pprof.StartCPUProfile, pprof.StopCPUProfile)
 }
 
 // traceTo writes an execution trace of the command into file when one is
 // named (BRIEF_TRACE): the build marks its phases as regions, which
 // scripts/phases.sh times (docs/performance.md). stop ends it.
 func traceTo(file string) (stop func(), err error) {
+	return recordInto(file, trace.Start, trace.Stop)
+}
+
+// recordInto starts a recording (a profile, a trace) into file, when one
+// is named; stop ends it and closes the file.
+func recordInto(file string, start func(io.Writer) error, end func()) (stop func(), err error) {
 	if file == "" {
 		return func() {}, nil
 	}
@@ -842,12 +834,12 @@ func traceTo(file string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := trace.Start(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return func() {
-		trace.Stop()
+		end()
 		f.Close()
 	}, nil
 }

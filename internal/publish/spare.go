@@ -127,16 +127,23 @@ func takeSpare(out string, checked spareCheck) (tmp string, hold *os.File, files
 // spareFiles reads a spare's manifest and checks that it lists every file
 // in the spare, which must be a plain folder; it returns what it found.
 func spareFiles(spare string) (map[string]bool, walked, bool) {
-	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
-		return nil, walked{}, false
-	}
-	files, ok, err := readManifest(spare)
-	if err != nil || !ok {
+	files, ok := spareManifest(spare)
+	if !ok {
 		return nil, walked{}, false
 	}
 	seen := walked{files: make(map[string]fs.FileInfo, len(files))}
 	foreign, err := unlisted(spare, files, 1, &seen)
 	return files, seen, err == nil && len(foreign) == 0
+}
+
+// spareManifest is the files the manifest of a spare lists; false when
+// the spare is not a plain folder or has no manifest.
+func spareManifest(spare string) (map[string]bool, bool) {
+	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
+		return nil, false
+	}
+	files, ok, err := readManifest(spare)
+	return files, err == nil && ok
 }
 
 // listedFiles is what spareFiles finds in a spare known to hold exactly
@@ -145,11 +152,8 @@ func spareFiles(spare string) (map[string]bool, walked, bool) {
 // is not a regular file (it cannot be, in a spare as brief left it) makes
 // the spare unfit.
 func listedFiles(spare string) (map[string]bool, walked, bool) {
-	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
-		return nil, walked{}, false
-	}
-	files, ok, err := readManifest(spare)
-	if err != nil || !ok {
+	files, ok := spareManifest(spare)
+	if !ok {
 		return nil, walked{}, false
 	}
 	names := slices.Sorted(maps.Keys(files))
