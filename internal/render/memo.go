@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"sync"
 
 	"github.com/brief-desk/brief/internal/key"
@@ -16,6 +17,25 @@ import (
 type Memo struct {
 	mu   sync.Mutex
 	docs map[key.Hash]*search.Doc
+	// echarts and echartsSum are the last ECharts file hashed and its hash:
+	// comparing a megabyte costs a twelfth of hashing it again on every
+	// save.
+	echarts    []byte
+	echartsSum key.Hash
+}
+
+// sum is the hash of data, the ECharts file, from the memo when it is the
+// file hashed last.
+func (m *Memo) sum(data []byte) key.Hash {
+	if m == nil {
+		return key.Of(data)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.echarts == nil || !bytes.Equal(m.echarts, data) {
+		m.echarts, m.echartsSum = data, key.Of(data)
+	}
+	return m.echartsSum
 }
 
 func (m *Memo) doc(k key.Hash) (*search.Doc, bool) {

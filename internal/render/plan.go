@@ -113,6 +113,7 @@ type renderer struct {
 	opts    Options
 	site    key.Hash // the settings, options, templates, assets and ECharts
 	echarts string   // output path of the self-hosted ECharts, or ""
+	eSum    key.Hash // its bytes' hash
 	infos   []*briefingInfo
 	tags    []*tagInfo
 	before  *summaries // as briefing pages see the others
@@ -136,7 +137,8 @@ func New(p *project.Project, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	if len(p.ECharts.Data) > 0 {
-		r.echarts = hashed("assets/echarts.min.js", p.ECharts.Data)
+		r.eSum = opts.Memo.sum(p.ECharts.Data)
+		r.echarts = hashedName("assets/echarts.min.js", r.eSum)
 	}
 	site := key.New().Str(opts.BaseURL).Bool(opts.Drafts).Str(opts.Epoch.String()).Bool(len(p.Entities) > 0).
 		Sum(p.Config.Hash()).Sum(th.hash).Str(r.echarts).Str(p.ECharts.Href)
@@ -321,8 +323,12 @@ func (r *renderer) assets() []*Output {
 	var out []*Output
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		data := files[name]
+		sum := r.eSum // hashed once, in New
+		if name != r.echarts {
+			sum = key.Of(data)
+		}
 		out = append(out, &Output{
-			Path: name, Stage: StageFiles, Key: key.New().Str(name).Sum(key.Of(data)).Done(),
+			Path: name, Stage: StageFiles, Key: key.New().Str(name).Sum(sum).Done(),
 			Make: func(Sizes) ([]byte, error) { return data, nil },
 		})
 	}

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"html/template"
 	"io/fs"
@@ -172,8 +171,10 @@ func parseTheme(overrides map[string][]byte) (*theme, error) {
 
 // hashed puts a short content hash into a file name, so that hosts may cache
 // it for ever: assets/brief.css -> assets/brief.3f2a9c1e.css.
-func hashed(name string, data []byte) string {
-	sum := sha256.Sum256(data)
+func hashed(name string, data []byte) string { return hashedName(name, key.Of(data)) }
+
+// hashedName is hashed, given the hash of the file's bytes.
+func hashedName(name string, sum key.Hash) string {
 	ext := path.Ext(name)
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 }
