@@ -59,13 +59,16 @@ publish: site
 check: $(BIN)
 	$(BIN) check --src $(SRC)
 
-## test: gofmt, vet and staticcheck (pinned in go.mod as a tool), then every test (set
+## test: gofmt, vet and staticcheck (pinned in go.mod as a tool), the tool built for Windows and
+## macOS (it is tested on Linux), then every test (set
 ## BRIEF_REQUIRE_TOOLS=1 to make a skip for a missing Chromium, LibreOffice, Mailpit, versitygw,
 ## fake-gcs-server or Azurite fail)
 test: node_modules/.package-lock.json
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$unformatted" || { echo "gofmt: run make fmt: $$unformatted" >&2; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	GOOS=windows $(GO) build ./...
+	GOOS=darwin $(GO) build ./...
 	$(GO) test -count=1 ./...
 
 ## race: every test under the race detector (CI runs it after make test)

@@ -25,9 +25,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/renameio/v2"
 	"golang.org/x/term"
 
+	"github.com/brief-desk/brief/internal/atomicfile"
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/check"
 	"github.com/brief-desk/brief/internal/content"
@@ -712,22 +712,22 @@ func readFile(ctx context.Context, name string) ([]byte, error) {
 }
 
 // replaceFile writes data to path in one step: into a new file beside it
-// (renameio), with the mode the project's other files have (0644 less the
+// (atomicfile), with the mode the project's other files have (0644 less the
 // umask), then renamed over it. When ctx is done before the rename, the new
 // file is removed and ctx's error returned: the old file, or none, stays.
 func replaceFile(ctx context.Context, path string, data []byte) error {
-	f, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
+	f, err := atomicfile.New(path)
 	if err != nil {
 		return err
 	}
-	defer f.Cleanup() // after the rename, it removes nothing
+	defer f.Discard() // after the rename, it removes nothing
 	if _, err := f.Write(data); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return f.CloseAtomicallyReplace()
+	return f.Commit()
 }
 
 // checkProject refuses a --src that does not exist, or that is a folder

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/renameio/v2"
+	"github.com/brief-desk/brief/internal/atomicfile"
 )
 
 // Job is one run of brief mail: which briefing, and what to do with its
@@ -45,7 +45,7 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "from:    %s\nto:      %s\nbcc:     %s\nsubject: %s\nsize:    %s\n",
 			m.From, strings.Join(m.To, ", "), strings.Join(m.Bcc, ", "), m.Subject, kb(len(m.Bytes)))
 	}
-	var copyFile *pending
+	var copyFile *atomicfile.Pending
 	switch {
 	case job.Eml == "-":
 		if _, err := stdout.Write(m.Bytes); err != nil {
@@ -55,9 +55,9 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 		if copyFile, err = writeTemp(job.Eml, m.Bytes); err != nil {
 			return err
 		}
-		defer copyFile.discard()
+		defer copyFile.Discard()
 		if !job.Send {
-			if err := copyFile.commit(); err != nil {
+			if err := copyFile.Commit(); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s (%s) for %s\n", job.Eml, kb(len(m.Bytes)), strings.Join(m.Recipients(), ", "))
@@ -68,7 +68,7 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 	}
 	r, err := Send(ctx, job.Server, m)
 	if err != nil {
-		if errors.Is(err, ErrMaybeSent) && copyFile != nil && copyFile.commit() == nil {
+		if errors.Is(err, ErrMaybeSent) && copyFile != nil && copyFile.Commit() == nil {
 			return fmt.Errorf("%w (the message is in %s)", err, job.Eml)
 		}
 		return err
@@ -80,7 +80,7 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 	if copyFile != nil {
 		// The message is sent: a copy that cannot be kept is a warning,
 		// not a failure that would invite sending it again.
-		if err := copyFile.commit(); err != nil {
+		if err := copyFile.Commit(); err != nil {
 			fmt.Fprintf(stderr, "warning: the message was sent, but its copy could not be written: %v\n", err)
 		} else {
 			fmt.Fprintf(stdout, "wrote %s (%s), the message as sent\n", job.Eml, kb(len(m.Bytes)))
@@ -91,42 +91,16 @@ func Run(ctx context.Context, job Job, stdout, stderr io.Writer) error {
 
 func kb(n int) string { return fmt.Sprintf("%d KB", (n+1023)/1024) }
 
-// pending is a file written under a temporary name beside its target
-// (renameio), renamed over it only by commit.
-type pending struct {
-	f    *renameio.PendingFile
-	done bool
-}
-
-// writeTemp writes b beside target, with the mode a project's files have
-// (0644 less the umask).
-func writeTemp(target string, b []byte) (*pending, error) {
-	f, err := renameio.NewPendingFile(target, renameio.WithPermissions(0o644))
+// writeTemp writes b beside target, to be renamed over it by Commit
+// (atomicfile), or removed by Discard.
+func writeTemp(target string, b []byte) (*atomicfile.Pending, error) {
+	f, err := atomicfile.New(target)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := f.Write(b); err != nil {
-		f.Cleanup()
+		f.Discard()
 		return nil, err
 	}
-	return &pending{f: f}, nil
-}
-
-// commit renames the file to its target.
-func (p *pending) commit() error {
-	if p.done {
-		return nil
-	}
-	if err := p.f.CloseAtomicallyReplace(); err != nil {
-		return err
-	}
-	p.done = true
-	return nil
-}
-
-// discard removes the file unless it was committed.
-func (p *pending) discard() {
-	if !p.done {
-		p.f.Cleanup()
-	}
+	return f, nil
 }
