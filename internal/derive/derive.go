@@ -80,9 +80,11 @@ type Engine struct {
 	prefix  map[key.Hash]int              // how many first rows each shares with the current result
 	kept    map[key.Hash]typedResult      // past results typed from their rows, for the memo
 	keys    map[idDay]key.Hash            // keys made (keyOf)
+	slots   chan struct{}                 // one for each database in use
 	opened  int
-	runs    int // queries run (Runs)
-	hashed  int // timelines hashed (Hashed)
+	closing bool // Release was called: a database is closed when its run ends, not pooled
+	runs    int  // queries run (Runs)
+	hashed  int  // timelines hashed (Hashed)
 	failed  map[string]bool
 	errs    diag.List
 	seen    map[string]bool // error messages reported, so a problem of many snapshots is said once
@@ -307,13 +309,13 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 		return e, sets, nil, nil
 	}
 	e.nconns = max(1, min(runtime.GOMAXPROCS(0), 8))
-	e.pool = make(chan *conn, e.nconns)
+	e.pool, e.slots = make(chan *conn, e.nconns), make(chan struct{}, e.nconns)
 	c, err := e.conn()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	e.plan(c, failed)
-	e.pool <- c
+	e.putConn(c)
 	for _, id := range e.order {
 		if e.failed[id] || slices.ContainsFunc(e.reads[id], func(s string) bool { return e.failed[s] }) {
 			e.failed[id] = true
@@ -466,7 +468,8 @@ func (e *Engine) Err() error {
 }
 
 // Release closes the engine's databases. The engine stays usable: a
-// result asked for later (a check of an unusual date) opens one again.
+// result asked for later (a check of an unusual date) opens one again,
+// closed when its run ends, as is one still running now.
 func (e *Engine) Release() {
 	if e == nil {
 		return
@@ -474,6 +477,7 @@ func (e *Engine) Release() {
 	e.memo.keepChains(e.chains)
 	e.mu.Lock()
 	e.memo.keepTyped(e.kept)
+	e.closing = true
 	e.mu.Unlock()
 	if e.pool == nil {
 		return
@@ -481,14 +485,42 @@ func (e *Engine) Release() {
 	for {
 		select {
 		case c := <-e.pool:
-			c.close()
-			e.mu.Lock()
-			e.opened--
-			e.mu.Unlock()
+			e.close(c)
 		default:
 			return
 		}
 	}
+}
+
+// putConn returns c to the pool after a run, or closes it once Release was
+// called: an engine kept with its project (the preview keeps each load's)
+// keeps no database open. (Pooled under the lock that Release takes to
+// say so, so that no database reaches the pool after Release drained it.)
+func (e *Engine) putConn(c *conn) {
+	defer func() { <-e.slots }()
+	e.mu.Lock()
+	if !e.closing {
+		e.pool <- c // never blocks: at most nconns databases exist
+		e.mu.Unlock()
+		return
+	}
+	e.mu.Unlock()
+	e.close(c)
+}
+
+func (e *Engine) close(c *conn) {
+	c.close()
+	e.mu.Lock()
+	e.opened--
+	e.mu.Unlock()
+}
+
+// Open is how many of the engine's databases are open (what the tests
+// check of Release).
+func (e *Engine) Open() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.opened
 }
 
 // at is the derived dataset id as of day: its result over the tables as
@@ -888,7 +920,7 @@ func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
 	if err != nil {
 		return nil, []string{err.Error()}
 	}
-	defer func() { e.pool <- c }()
+	defer e.putConn(c)
 	e.mu.Lock()
 	e.runs++
 	e.mu.Unlock()
@@ -902,24 +934,24 @@ func (e *Engine) result(id string, day time.Time, k key.Hash) (*raw, []string) {
 	return r, nil
 }
 
-// conn takes a database from the pool, opening one while fewer than
-// nconns are open.
+// conn takes a database once fewer than nconns are in use: an idle one
+// from the pool, or a new one. putConn gives it back.
 func (e *Engine) conn() (*conn, error) {
+	e.slots <- struct{}{}
 	select {
 	case c := <-e.pool:
 		return c, nil
 	default:
 	}
+	c, err := openConn(e.ids)
+	if err != nil {
+		<-e.slots
+		return nil, err
+	}
 	e.mu.Lock()
-	open := e.opened < e.nconns
-	if open {
-		e.opened++
-	}
+	e.opened++
 	e.mu.Unlock()
-	if !open {
-		return <-e.pool, nil
-	}
-	return openConn(e.ids)
+	return c, nil
 }
 
 func (e *Engine) isFailed(id string) bool {

@@ -90,6 +90,41 @@ FROM prices ORDER BY date
 	}
 }
 
+// TestReleaseClosesLateRuns: a result asked for after Release (a date no
+// briefing needed, checked later) opens a database for its run and closes
+// it after, so that an engine kept with its project (the preview keeps
+// each load's) holds none open.
+func TestReleaseClosesLateRuns(t *testing.T) {
+	sets := parse(t, map[string]string{"prices": prices, "avg": query("series", "SELECT date, AVG(close) OVER () AS mean FROM prices ORDER BY date")})
+	e, out, failed, err := derive.New(context.Background(), sets, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err, failed)
+	}
+	if e.Open() == 0 {
+		t.Fatal("no database open before Release: the test proves nothing")
+	}
+	e.Release()
+	if n := e.Open(); n != 0 {
+		t.Fatalf("%d databases open after Release", n)
+	}
+	var avg *dataset.Dataset
+	for _, d := range out {
+		if d.ID == "avg" {
+			avg = d
+		}
+	}
+	runs := e.Runs()
+	if then := avg.On(day("2026-01-03")).Dataset; then.Len() != 1 {
+		t.Fatalf("as of 3 Jan: %d rows, want 1", then.Len())
+	}
+	if e.Runs() == runs {
+		t.Fatal("the late result ran no query: the test proves nothing")
+	}
+	if n := e.Open(); n != 0 {
+		t.Fatalf("%d databases open after a run that followed Release", n)
+	}
+}
+
 // build runs New over the datasets (each file's source under data/<id>.toml)
 // and returns the results by id and every problem, one per line.
 func build(t *testing.T, files map[string]string) (map[string]*dataset.Dataset, string) {
