@@ -16,7 +16,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,46 +25,12 @@ import (
 	"github.com/brief-desk/brief/internal/sitetest"
 )
 
-// mailpit starts a real SMTP server (Mailpit) on free loopback ports and
-// returns its SMTP URL and its API's base URL.
+// mailpit starts a real SMTP server (sitetest.Mailpit) and returns its
+// SMTP URL and its API's base URL.
 func mailpit(t *testing.T, args ...string) (smtpURL, api string) {
 	t.Helper()
-	bin, err := exec.LookPath("mailpit")
-	if err != nil {
-		sitetest.SkipWithout(t, "Mailpit", "go install github.com/axllent/mailpit@v1.33.1")
-	}
-	smtpAddr, httpAddr := freeAddr(t), freeAddr(t)
-	cmd := exec.Command(bin, append([]string{"--smtp", smtpAddr, "--listen", httpAddr, "--database", filepath.Join(t.TempDir(), "mail.db"), "--disable-version-check"}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	api = "http://" + httpAddr
-	// A loaded machine (CI runs the suite twice) can take long to start it.
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(api + "/api/v1/messages"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait() // its output is all written
-			t.Fatalf("Mailpit did not start in 60 s; it said:\n%s", out.String())
-		}
-	}
-	return "smtp://" + smtpAddr, api
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	addr, api := sitetest.Mailpit(t, args...)
+	return "smtp://" + addr, api
 }
 
 func getJSON(t *testing.T, url string, v any) {
@@ -155,7 +120,7 @@ func TestSendFailures(t *testing.T) {
 	if len(list.Messages) != 0 {
 		t.Errorf("Mailpit received %d messages; a refused recipient must stop the send", len(list.Messages))
 	}
-	down := "smtp://" + freeAddr(t) // nothing listens there now
+	down := "smtp://" + sitetest.FreeAddr(t) // nothing listens there now
 	if _, err := brmail.Send(context.Background(), brmail.Server{URL: down}, m); err == nil || !strings.Contains(err.Error(), "cannot be reached") {
 		t.Errorf("server down: %v", err)
 	}
