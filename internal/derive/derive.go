@@ -72,6 +72,7 @@ type Engine struct {
 	mu      sync.Mutex
 	snaps   map[key.Hash]*snap
 	chains  map[*dataset.Dataset][]key.Hash
+	hashing map[*dataset.Dataset]chan struct{} // states being hashed: closed when done (seenHash)
 	current map[string]*dataset.Dataset
 	curKey  map[string]key.Hash
 	curRaw  map[string]*raw
@@ -286,7 +287,7 @@ func (e *Engine) memoPut(id string, k key.Hash, r *raw) {
 func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, recs Records, memo *Memo) (*Engine, []*dataset.Dataset, map[string]bool, error) {
 	e := &Engine{ctx: ctx, defs: map[string]*dataset.Dataset{}, bases: map[string]*dataset.Dataset{},
 		reads: map[string][]string{}, dates: map[string]map[string]bool{}, recs: recs, memo: memo,
-		snaps: map[key.Hash]*snap{}, chains: map[*dataset.Dataset][]key.Hash{}, current: map[string]*dataset.Dataset{},
+		snaps: map[key.Hash]*snap{}, chains: map[*dataset.Dataset][]key.Hash{}, hashing: map[*dataset.Dataset]chan struct{}{}, current: map[string]*dataset.Dataset{},
 		curKey: map[string]key.Hash{}, curRaw: map[string]*raw{}, olds: map[key.Hash]*dataset.Dataset{}, prefix: map[key.Hash]int{}, read: map[key.Hash]*raw{},
 		kept: map[key.Hash]typedResult{}, keys: map[idDay]key.Hash{}, failed: map[string]bool{}, seen: map[string]bool{}}
 	if memo != nil {
@@ -691,23 +692,38 @@ func stateOf(d *dataset.Dataset, day time.Time) *dataset.Dataset {
 }
 
 // seenHash is the hash of the rows of d a query as of day sees: the prefix
-// of its state's timeline that Seen counts.
+// of its state's timeline that Seen counts. A state's timeline is hashed
+// once, however many runs ask for it at the same time: the others wait.
 func (e *Engine) seenHash(d *dataset.Dataset, day time.Time) key.Hash {
 	st := stateOf(d, day)
 	e.mu.Lock()
 	chain, ok := e.chains[st]
-	e.mu.Unlock()
-	if !ok {
-		if chain, ok = e.memo.chain(st); !ok {
-			chain = timelineHashes(st)
-		}
-		e.mu.Lock()
-		if !ok {
-			e.hashed++
-		}
-		e.chains[st] = chain
+	for !ok && e.hashing[st] != nil {
+		wait := e.hashing[st]
 		e.mu.Unlock()
+		<-wait
+		e.mu.Lock()
+		chain, ok = e.chains[st]
 	}
+	if ok {
+		e.mu.Unlock()
+		return chain[st.Seen(day)]
+	}
+	done := make(chan struct{})
+	e.hashing[st] = done
+	e.mu.Unlock()
+	chain, ok = e.memo.chain(st)
+	if !ok {
+		chain = timelineHashes(st)
+	}
+	e.mu.Lock()
+	if !ok {
+		e.hashed++
+	}
+	e.chains[st] = chain
+	delete(e.hashing, st)
+	e.mu.Unlock()
+	close(done)
 	return chain[st.Seen(day)]
 }
 

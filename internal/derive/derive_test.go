@@ -599,6 +599,44 @@ func dailyPrices(n int, revise func(i int) (after int, close string)) (string, [
 	return src.String(), days
 }
 
+// TestTimelineHashedOnce: dates that see the same state of a dataset,
+// asked for at the same time (briefings bind in parallel), hash its
+// timeline once between them.
+func TestTimelineHashedOnce(t *testing.T) {
+	// One revision on the last day: every earlier day sees the state
+	// before it, which the current result (after it) does not hash.
+	prices, days := dailyPrices(5000, func(i int) (int, string) {
+		if i == 0 {
+			return 4999, "99.5"
+		}
+		return 0, ""
+	})
+	sets := parse(t, map[string]string{"prices": prices, "x": query("series", "SELECT date, close * 2 AS twice FROM prices ORDER BY date")})
+	e, out, _, err := derive.New(context.Background(), sets, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Release()
+	var x *dataset.Dataset
+	for _, d := range out {
+		if d.ID == "x" {
+			x = d
+		}
+	}
+	before := e.Hashed()
+	var wg sync.WaitGroup
+	for _, d := range days[:4] {
+		wg.Go(func() { x.On(d) })
+	}
+	wg.Wait()
+	if e.Err() != nil {
+		t.Fatal(e.Err())
+	}
+	if n := e.Hashed() - before; n != 1 {
+		t.Errorf("four dates of one state hashed its timeline %d times, want once", n)
+	}
+}
+
 // TestMemoKeepsTimelines: a load with the datasets of the last one (the
 // preview's project memo keeps a dataset whose file did not change) hashes
 // none of their states' rows again; a changed dataset's are hashed anew,
