@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+	"weak"
 
 	"github.com/BurntSushi/toml"
 	"github.com/gosimple/slug"
@@ -61,9 +62,13 @@ type Briefing struct {
 	chart   *diag.Pos
 
 	body     []byte
-	bodyLine int      // the file's line the body starts on
-	doc      ast.Node // use tree(): nil until parsed for a briefing from the cache
-	once     sync.Once
+	bodyLine int // the file's line the body starts on
+	// the markdown tree (use tree): held weakly, so that the collector
+	// may drop the tree of a briefing nothing is using, parsed again when
+	// asked for; parsed is set once the blocks and inline values are.
+	mu     sync.Mutex
+	doc    weak.Pointer[ast.Document]
+	parsed bool
 
 	// lazy, for a briefing from the cache whose file was not read
 	// (Stored.Lazy), reads its body when first needed (Load).
@@ -145,8 +150,9 @@ func Parse(file string, src []byte) (*Briefing, error) {
 	f.slug(b)
 
 	md := newMarkdown(nil)
-	b.doc = md.Parser().Parse(text.NewReader(body))
-	b.blocks, b.inlines, b.Words = collectBlocks(b.doc, body, file, lineOf, &errs)
+	doc := md.Parser().Parse(text.NewReader(body)).(*ast.Document)
+	b.blocks, b.inlines, b.Words = collectBlocks(doc, body, file, lineOf, &errs)
+	b.doc, b.parsed = weak.Make(doc), true
 	if errs.Len() > 0 {
 		return nil, &errs
 	}
@@ -158,14 +164,14 @@ func Parse(file string, src []byte) (*Briefing, error) {
 // briefing from the build cache has none until its tree is parsed again,
 // which this does (reading its file first if it was not: Load).
 func (b *Briefing) Blocks() []block.Block {
-	b.tree()
+	b.parse()
 	return b.blocks
 }
 
 // Inlines are the values quoted in the prose, {{ ... }}, and in cards, in
 // order; like Blocks, parsed again for a briefing from the cache.
 func (b *Briefing) Inlines() []*expr.Inline {
-	b.tree()
+	b.parse()
 	return b.inlines
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,46 @@ func TestSlugify(t *testing.T) {
 		if got := Slugify(tt.title); got != tt.want {
 			t.Errorf("Slugify(%q) = %q, want %q", tt.title, got, tt.want)
 		}
+	}
+}
+
+// TestTreeDropped: a briefing's markdown tree is not kept once nothing
+// uses it (a build of 10,000 briefings held every tree to the end), and
+// one parsed again renders the same, with the same blocks.
+func TestTreeDropped(t *testing.T) {
+	b, err := Parse("content/briefings/2026-01-02-miners.md", []byte(briefing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := b.Blocks()
+	r := Renderers{
+		Block: func(w io.Writer, blk block.Block) error {
+			_, err := fmt.Fprintf(w, "[%s %d]", blk.Kind(), blk.Index())
+			return err
+		},
+		Inline: func(w io.Writer, in *expr.Inline) error { return nil },
+	}
+	var first, again bytes.Buffer
+	if err := b.Render(&first, r); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.GC()
+	if b.doc.Value() != nil {
+		t.Fatal("the tree is still held after its render")
+	}
+	if err := b.Render(&again, r); err != nil {
+		t.Fatal(err)
+	}
+	if first.String() != again.String() || !strings.Contains(first.String(), "[chart 0]") {
+		t.Errorf("rendered again:\n%s\nfirst:\n%s", again.String(), first.String())
+	}
+	if got := b.Blocks(); &got[0] != &blocks[0] {
+		t.Error("parsing the tree again replaced the briefing's blocks")
+	}
+	runtime.GC()
+	runtime.GC()
+	if b.doc.Value() != nil {
+		t.Error("the tree parsed again is still held after its render")
 	}
 }

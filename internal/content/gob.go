@@ -3,6 +3,7 @@ package content
 import (
 	"errors"
 	"time"
+	"weak"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -99,20 +100,38 @@ func (b *Briefing) src() []byte {
 	return b.body
 }
 
+// parse parses the briefing's tree unless its blocks and inline values
+// are known.
+func (b *Briefing) parse() {
+	b.mu.Lock()
+	parsed := b.parsed
+	b.mu.Unlock()
+	if !parsed {
+		b.tree()
+	}
+}
+
 // tree is the briefing's markdown tree, with brief's blocks, cards and
-// inline values in place: parsed with the briefing, or again from its
-// body for a briefing decoded from the cache, with its blocks and inline
-// values (the same bytes parsed without error before, so the errors of
-// this parse are dropped).
+// inline values in place: the one parsed with the briefing while anything
+// still holds it, or parsed again from its body (a briefing decoded from
+// the cache, or one whose tree the collector dropped: a build of 10,000
+// briefings kept every tree to the end, a quarter of its peak memory).
+// The first parse sets the blocks and inline values; a later one keeps
+// them, since renderers find blocks and values by index (the same bytes
+// parsed without error before, so the errors of this parse are dropped).
 func (b *Briefing) tree() ast.Node {
-	b.once.Do(func() {
-		if b.doc != nil {
-			return
-		}
-		src := b.src()
-		b.doc = newMarkdown(nil).Parser().Parse(text.NewReader(src))
-		var errs diag.List
-		b.blocks, b.inlines, _ = collectBlocks(b.doc, src, b.File, bodyLines(src, b.bodyLine), &errs)
-	})
-	return b.doc
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if doc := b.doc.Value(); doc != nil {
+		return doc
+	}
+	src := b.src()
+	doc := newMarkdown(nil).Parser().Parse(text.NewReader(src)).(*ast.Document)
+	var errs diag.List
+	blocks, inlines, _ := collectBlocks(doc, src, b.File, bodyLines(src, b.bodyLine), &errs)
+	if !b.parsed {
+		b.blocks, b.inlines, b.parsed = blocks, inlines, true
+	}
+	b.doc = weak.Make(doc)
+	return doc
 }
