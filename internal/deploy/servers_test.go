@@ -99,7 +99,7 @@ func serve(t testing.TB, what string, start func(addr string) *exec.Cmd, ready f
 	t.Helper()
 	var said string
 	for range 3 {
-		addr := freeAddr(t)
+		addr := sitetest.FreeAddr(t)
 		cmd := start(addr)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
@@ -145,16 +145,6 @@ func answers(u string, want int, server string) bool {
 	}
 	resp.Body.Close()
 	return (want == 0 || resp.StatusCode == want) && strings.HasPrefix(resp.Header.Get("Server"), server)
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // withPrefix adds prefix= to a bucket URL.
