@@ -7,7 +7,8 @@
 # under the one they ran in.
 # With -t FILE it reads a trace already taken, such as the preview
 # benchmark's (go test ./internal/preview -bench SaveToReload -trace FILE),
-# and prints each region's count and mean too. Needs Go (go tool trace).
+# and prints each region's count, mean and median too (a benchmark's first, cold
+# build weighs on the mean, not the median). Needs Go (go tool trace).
 # Usage: scripts/phases.sh bin/brief build --src DIR ...
 #        scripts/phases.sh -t FILE
 set -euo pipefail
@@ -33,15 +34,25 @@ go tool trace -d=parsed "$tr" | awk -v wall="$wall" '
       depth[g]++; began[g, name] = t
       if (!(name in order)) { order[name] = ++n; names[n] = name; indent[name] = depth[g] - 1 }
     } else if ((g, name) in began) {
-      total[name] += t - began[g, name]; count[name]++; depth[g]--
+      d = t - began[g, name]
+      total[name] += d; count[name]++; depth[g]--; took[name, count[name]] = d
       delete began[g, name]
     }
+  }
+  # median of the c durations of a region (an insertion sort: mawk has no asort)
+  function median(name, c,    k, j, v, a) {
+    for (k = 1; k <= c; k++) {
+      v = took[name, k]
+      for (j = k - 1; j >= 1 && a[j] > v; j--) a[j + 1] = a[j]
+      a[j + 1] = v
+    }
+    return c % 2 ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
   }
   END {
     for (i = 1; i <= n; i++) {
       pad = ""; for (j = 0; j < indent[names[i]]; j++) pad = pad "  "
       c = count[names[i]]
-      if (c > 1) printf "%-14s %8.1f ms  (%d, mean %.2f ms)\n", pad names[i], total[names[i]] / 1e6, c, total[names[i]] / 1e6 / c
+      if (c > 1) printf "%-14s %8.1f ms  (%d, mean %.2f ms, median %.2f ms)\n", pad names[i], total[names[i]] / 1e6, c, total[names[i]] / 1e6 / c, median(names[i], c) / 1e6
       else printf "%-14s %8.1f ms\n", pad names[i], total[names[i]] / 1e6
     }
     if (wall > 0) printf "%-14s %8.1f ms\n", "(process)", wall / 1e3
