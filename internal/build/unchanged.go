@@ -182,21 +182,6 @@ func unchanged(opts Options, lb *lastBuild, start time.Time) *Result {
 // sameIDs stats every path the record lists, a share of them a core, and
 // reports whether each is as recorded.
 func sameIDs(lb *lastBuild, src string) bool {
-	var differ atomic.Bool
-	// same checks n paths, path(i) giving each with what it was and
-	// whether it is an input (compare the system's identity, and a listed
-	// folder's entries), and stops at the first that differs.
-	same := func(n int, path func(i int) (string, fileID, bool)) bool {
-		parallel(n, func(i int) bool {
-			p, was, full := path(i)
-			if differ.Load() || !sameID(p, was, full) {
-				differ.Store(true)
-				return false
-			}
-			return true
-		})
-		return !differ.Load()
-	}
 	// The inputs first: they are what a weekly publish changes, and a
 	// tenth as many as the output's files; of those, the listed folders
 	// first, which a new briefing or dataset changes. Nothing is gathered
@@ -212,16 +197,16 @@ func sameIDs(lb *lastBuild, src string) bool {
 			order = append(order, i)
 		}
 	}
-	if !same(len(order), func(i int) (string, fileID, bool) {
+	if !allSame(len(order), func(i int) (string, fileID, bool) {
 		p := lb.Inputs[order[i]]
 		return filepath.Join(src, filepath.FromSlash(p.Path)), p.ID, true
-	}) || !same(len(lb.Outside), func(i int) (string, fileID, bool) {
+	}) || !allSame(len(lb.Outside), func(i int) (string, fileID, bool) {
 		return lb.Outside[i].Path, lb.Outside[i].ID, true
 	}) {
 		return false
 	}
 	files := len(lb.Files)
-	return same(1+files+len(lb.Folders), func(i int) (string, fileID, bool) {
+	return allSame(1+files+len(lb.Folders), func(i int) (string, fileID, bool) {
 		switch {
 		case i == 0:
 			return filepath.Join(lb.Out, publish.ManifestName), lb.Manifest, false
@@ -244,16 +229,9 @@ func outputAsRecorded(lb *lastBuild, out string) bool {
 		!sameID(filepath.Join(out, publish.ManifestName), lb.Manifest, false) {
 		return false
 	}
-	var differ atomic.Bool
-	parallel(len(lb.Folders), func(i int) bool {
-		was := fileID{Size: lb.Sizes[files+i], MTime: lb.MTimes[files+i]}
-		if differ.Load() || !sameID(filepath.Join(out, filepath.FromSlash(lb.Folders[i])), was, false) {
-			differ.Store(true)
-			return false
-		}
-		return true
+	return allSame(len(lb.Folders), func(i int) (string, fileID, bool) {
+		return filepath.Join(out, filepath.FromSlash(lb.Folders[i])), fileID{Size: lb.Sizes[files+i], MTime: lb.MTimes[files+i]}, false
 	})
-	return !differ.Load()
 }
 
 // spareAsRecorded reports whether the spare, at spare, is the output the
@@ -264,10 +242,20 @@ func spareAsRecorded(lb *lastBuild, spare string) bool {
 	if len(lb.Spare) == 0 {
 		return false
 	}
-	var differ atomic.Bool
-	parallel(len(lb.Spare), func(i int) bool {
+	return allSame(len(lb.Spare), func(i int) (string, fileID, bool) {
 		f := lb.Spare[i]
-		if differ.Load() || !sameID(filepath.Join(spare, filepath.FromSlash(f.Path)), fileID{Size: f.Size, MTime: f.MTime}, false) {
+		return filepath.Join(spare, filepath.FromSlash(f.Path)), fileID{Size: f.Size, MTime: f.MTime}, false
+	})
+}
+
+// allSame checks n paths, a share of them a core, path(i) giving each with
+// what it was and whether it is an input (sameID's full), and reports
+// whether every one is still so; it stops at the first that is not.
+func allSame(n int, path func(i int) (string, fileID, bool)) bool {
+	var differ atomic.Bool
+	parallel(n, func(i int) bool {
+		p, was, full := path(i)
+		if differ.Load() || !sameID(p, was, full) {
 			differ.Store(true)
 			return false
 		}
@@ -393,9 +381,11 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 	// folder was renamed, not they); the folders, and any other file, are
 	// stated.
 	parallel(len(all), func(i int) bool {
-		if m, ok := d.leftFile(all[i]); ok && i < len(lb.Files) {
-			lb.Sizes[i], lb.MTimes[i] = m.Size, m.MTime
-			return true
+		if i < len(lb.Files) { // a file, not a folder
+			if m, ok := d.leftFile(all[i]); ok {
+				lb.Sizes[i], lb.MTimes[i] = m.Size, m.MTime
+				return true
+			}
 		}
 		id := statID(filepath.Join(out, filepath.FromSlash(all[i])), false)
 		lb.Sizes[i], lb.MTimes[i] = id.Size, id.MTime
