@@ -9,6 +9,7 @@ import (
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/key"
 	"github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/projectfs"
 	"github.com/brief-desk/brief/internal/publish"
 	"github.com/brief-desk/brief/internal/render"
 )
@@ -41,10 +42,21 @@ type Snapshot struct {
 	Elapsed  time.Duration
 }
 
+// Changes are what a watcher saw change in the project since the last
+// build (Rebuild).
+type Changes = projectfs.Changes
+
 // Build builds the project. On error the previous snapshot stays valid.
-func (e *Engine) Build(ctx context.Context) (*Snapshot, error) {
+func (e *Engine) Build(ctx context.Context) (*Snapshot, error) { return e.Rebuild(ctx, nil) }
+
+// Rebuild builds the project after changes, what its watcher saw change
+// since the last build (nil: anything may have): a listed file they do not
+// name is taken as the last build found it, without stating it again.
+func (e *Engine) Rebuild(ctx context.Context, changes *Changes) (*Snapshot, error) {
 	start := time.Now()
-	p, err := project.Load(ctx, e.opts.project(nil, nil), &e.memo)
+	po := e.opts.project(nil, nil)
+	po.Changes = changes
+	p, err := project.Load(ctx, po, &e.memo)
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +121,17 @@ func (c *memCache) put(path string, k key.Hash, data []byte) {
 	c.m[path] = memEntry{k, data}
 }
 
-// keep forgets the paths that the last build no longer has.
+// keep forgets the paths that the last build no longer has. Every file
+// of a build that succeeded was taken from the cache or put there (run), so
+// when the cache holds as many paths as the build has files, it holds
+// those and no others: a save in the preview, which changes no path, costs
+// no walk of the eight thousand.
 func (c *memCache) keep(files map[string][]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(c.m) == len(files) {
+		return
+	}
 	for path := range c.m {
 		if _, ok := files[path]; !ok {
 			delete(c.m, path)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func saveToReload(b *testing.B, write func(string, int) error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go w.Run(ctx, func() { srv.Rebuild(ctx) })
+	go w.Run(ctx, func(ch *build.Changes) { srv.RebuildAfter(ctx, ch) })
 	ts := httptestServer(b, srv)
 	events := listenB(b, ts)
 	events.nextB(b, "errors")
@@ -56,7 +57,18 @@ func saveToReload(b *testing.B, write func(string, int) error) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var took []time.Duration // each save's, for the median and the slowest tenth
+	var took []time.Duration                                     // each save's, for the median and the slowest tenth
+	if path := os.Getenv("BRIEF_BENCH_CPUPROFILE"); path != "" { // the saves only, not the first build
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		text := append([]byte{}, orig...)

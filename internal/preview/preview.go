@@ -74,10 +74,14 @@ func New(opts build.Options, log io.Writer) *Server {
 
 // Rebuild builds the project and publishes the result: a new site, or the
 // errors over the last good one. It reports whether the build succeeded.
-func (s *Server) Rebuild(ctx context.Context) bool {
+func (s *Server) Rebuild(ctx context.Context) bool { return s.RebuildAfter(ctx, nil) }
+
+// RebuildAfter is Rebuild after changes, what the watcher saw change since
+// the last rebuild (nil: anything may have; build.Engine.Rebuild).
+func (s *Server) RebuildAfter(ctx context.Context, changes *build.Changes) bool {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
-	snap, err := s.engine.Build(ctx)
+	snap, err := s.engine.Rebuild(ctx, changes)
 	prev := s.cur.Load()
 	s.mu.Lock()
 	s.version++
@@ -368,7 +372,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener, w *Watcher) error {
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if w != nil {
-		go func() { errc <- w.Run(ctx, func() { s.Rebuild(ctx) }) }()
+		go func() { errc <- w.Run(ctx, func(ch *build.Changes) { s.RebuildAfter(ctx, ch) }) }()
 	}
 	select {
 	case <-ctx.Done():

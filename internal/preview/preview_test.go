@@ -43,7 +43,7 @@ func start(t *testing.T, dir string) (*httptest.Server, *preview.Server) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = w.Run(ctx, func() { srv.Rebuild(ctx) }); close(done) }()
+	go func() { _ = w.Run(ctx, func(ch *build.Changes) { srv.RebuildAfter(ctx, ch) }); close(done) }()
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		ts.CloseClientConnections()
@@ -252,13 +252,21 @@ func TestEditBreakFix(t *testing.T) {
 }
 
 // TestIncrementalMatchesBuild checks that the engine's incremental result is
-// byte for byte what a full build writes, after each kind of change.
+// byte for byte what a full build writes, after each kind of change, each
+// rebuild told only the paths changed, as the watcher tells it.
 func TestIncrementalMatchesBuild(t *testing.T) {
 	dir := sitetest.Write(t, project)
 	eng := build.NewEngine(opts(t, dir))
-	check := func(step string) {
+	check := func(step string, changed ...string) {
 		t.Helper()
-		snap, err := eng.Build(context.Background())
+		var ch *build.Changes
+		if step != "first build" {
+			ch = &build.Changes{Paths: map[string]bool{}}
+			for _, p := range changed {
+				ch.Paths[p] = true
+			}
+		}
+		snap, err := eng.Rebuild(context.Background(), ch)
 		if err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
@@ -292,18 +300,18 @@ func TestIncrementalMatchesBuild(t *testing.T) {
 	// Each edit keeps a chart somewhere, so that the other pages come from
 	// the cache and a key that misses an input would show as a stale page.
 	write(t, dir, "content/briefings/week-1.md", "+++\ntitle = \"Renamed\"\ndate = 2026-01-08\ntags = [\"other\"]\n+++\nNew.\n\n```chart\ndataset = \"prices\"\n```\n")
-	check("briefing renamed, tag changed")
+	check("briefing renamed, tag changed", "content/briefings/week-1.md")
 	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1\n[[rows]]\ndate = 2026-01-09\nclose = 2\n")
-	check("dataset edited")
+	check("dataset edited", "data/prices.toml")
 	write(t, dir, "content/briefings/week-3.md", "+++\ntitle = \"Week three\"\ndate = 2026-01-22\n+++\n```table\ndataset = \"prices\"\n```\n")
-	check("briefing added")
+	check("briefing added", "content/briefings/week-3.md")
 	os.Remove(filepath.Join(dir, "content/briefings/week-2.md"))
-	check("briefing removed")
+	check("briefing removed", "content/briefings/week-2.md")
 	// A derived dataset follows its source: the page quoting it shows the
 	// source's edit, as a full build does.
 	write(t, dir, "data/doubled.toml", "title = \"Doubled\"\nsource = \"Derived\"\nkind = \"series\"\nquery = \"SELECT date, close * 2 AS twice FROM prices ORDER BY date\"\n")
 	write(t, dir, "content/briefings/week-4.md", "+++\ntitle = \"Week four\"\ndate = 2026-01-29\n+++\nTwice: {{ doubled.twice }}.\n\n```chart\ndataset = \"doubled\"\n```\n")
-	check("derived dataset added")
+	check("derived dataset added", "data/doubled.toml", "content/briefings/week-4.md")
 	quoted := func(want string) {
 		t.Helper()
 		snap, err := eng.Build(context.Background())
@@ -316,12 +324,12 @@ func TestIncrementalMatchesBuild(t *testing.T) {
 	}
 	quoted("4")
 	write(t, dir, "data/prices.toml", "title = \"Prices\"\nsource = \"Exchange\"\nkind = \"series\"\n[[rows]]\ndate = 2026-01-01\nclose = 1\n[[rows]]\ndate = 2026-01-09\nclose = 2.5\n")
-	check("derived dataset's source edited")
+	check("derived dataset's source edited", "data/prices.toml")
 	quoted("5")
 	write(t, dir, "templates/briefing.html", `{{define "main"}}<p>{{.Briefing.Title}}</p>{{.Briefing.Body}}{{end}}`)
-	check("template overridden")
+	check("template overridden", "templates/briefing.html")
 	write(t, dir, "site.toml", "title = \"Renamed desk\"\nbase_url = \"https://example.org/\"\n")
-	check("settings changed")
+	check("settings changed", "site.toml")
 }
 
 // TestLoad fetches pages from many clients while the site rebuilds a fixed

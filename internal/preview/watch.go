@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/fsnotify/fsnotify"
 )
 
@@ -27,6 +28,13 @@ const Debounce = 10 * time.Millisecond
 type Watcher struct {
 	root string
 	fw   *fsnotify.Watcher
+	// changes are what its events named since the last rebuild, for
+	// the build to state only those files again (build.Changes); All at
+	// first, as files may have changed before the watch began.
+	changes build.Changes
+	// blind: a folder could not be watched, so its changes go unseen,
+	// and every rebuild states every file.
+	blind bool
 }
 
 // watched are the folders under the project whose changes matter.
@@ -38,7 +46,7 @@ func NewWatcher(root string) (*Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Watcher{root: root, fw: fw}
+	w := &Watcher{root: root, fw: fw, changes: build.Changes{All: true}}
 	if err := fw.Add(root); err != nil {
 		fw.Close()
 		return nil, err
@@ -59,10 +67,33 @@ func (w *Watcher) addTree(dir string) {
 			if ignored(d.Name()) && p != dir {
 				return filepath.SkipDir
 			}
-			_ = w.fw.Add(p)
+			if w.fw.Add(p) != nil {
+				w.blind = true
+			}
 		}
 		return nil
 	})
+}
+
+// note adds the path of an event to the changes, as a slash path in the
+// project.
+func (w *Watcher) note(p string) {
+	rel, err := filepath.Rel(w.root, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return
+	}
+	if w.changes.Paths == nil {
+		w.changes.Paths = map[string]bool{}
+	}
+	w.changes.Paths[filepath.ToSlash(rel)] = true
+}
+
+// take returns the changes seen since the last call, and starts anew.
+func (w *Watcher) take() *build.Changes {
+	ch := w.changes
+	ch.All = ch.All || w.blind
+	w.changes = build.Changes{}
+	return &ch
 }
 
 // relevant reports whether a change to the path can change the site.
@@ -106,11 +137,13 @@ func ignored(name string) bool {
 	return false
 }
 
-// Run calls rebuild after each burst of relevant changes until ctx ends.
+// Run calls rebuild after each burst of relevant changes until ctx ends,
+// with what changed since the last call (every path an event named,
+// relevant or not, or All when it cannot tell).
 // When the project folder itself is removed or renamed away, it rebuilds
 // (showing the error) and then polls until a folder is back at the path,
 // watches that one, and rebuilds again.
-func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
+func (w *Watcher) Run(ctx context.Context, rebuild func(*build.Changes)) error {
 	defer w.fw.Close()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -127,14 +160,18 @@ func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
 			}
 			if filepath.Clean(ev.Name) == filepath.Clean(w.root) && ev.Has(fsnotify.Remove|fsnotify.Rename) {
 				_ = w.fw.Remove(w.root)
-				lost = true
+				lost, w.changes.All = true, true
 				poll.Reset(PollInterval)
 				timer.Reset(Debounce)
 				continue
 			}
+			w.note(ev.Name)
 			if ev.Has(fsnotify.Create) {
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() && w.relevant(ev.Name) {
-					w.addTree(ev.Name) // a folder made later, and what is in it already
+					// A folder made later, and what is in it already,
+					// which no event named.
+					w.addTree(ev.Name)
+					w.changes.All = true
 				}
 			}
 			if ev.Has(fsnotify.Chmod) && !ev.Has(fsnotify.Write) {
@@ -153,14 +190,15 @@ func (w *Watcher) Run(ctx context.Context, rebuild func()) error {
 			for _, d := range watched {
 				w.addTree(filepath.Join(w.root, d))
 			}
-			lost = false
+			lost, w.changes.All = false, true
 			poll.Stop()
 			timer.Reset(Debounce)
 		case <-w.fw.Errors:
 			// An overflow loses events: rebuild to be safe.
+			w.changes.All = true
 			timer.Reset(Debounce)
 		case <-timer.C:
-			rebuild()
+			rebuild(w.take())
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/preview"
 )
 
@@ -35,7 +36,7 @@ func TestWatcherCoalescesSaves(t *testing.T) {
 	var rebuilds atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go w.Run(ctx, func() { rebuilds.Add(1) })
+	go w.Run(ctx, func(*build.Changes) { rebuilds.Add(1) })
 	// Steps 2 ms apart; a busy machine may sleep much longer, and then two
 	// rebuilds are right: such a save is not judged.
 	last, widest := time.Now(), time.Duration(0)
@@ -104,5 +105,67 @@ func TestWatcherCoalescesSaves(t *testing.T) {
 		case got != want:
 			t.Errorf("%s: %d rebuilds, want %d", s.name, got, want)
 		}
+	}
+}
+
+// TestWatcherNamesChanges: each rebuild is told what changed since the
+// last: anything at first (files may have changed before the watch
+// began), then the paths the events named, and anything again once a
+// folder is made (the files in it were there before its watch).
+func TestWatcherNamesChanges(t *testing.T) {
+	dir := t.TempDir()
+	briefings := filepath.Join(dir, "content", "briefings")
+	if err := os.MkdirAll(briefings, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w, err := preview.NewWatcher(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *build.Changes, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx, func(ch *build.Changes) { got <- ch })
+	next := func(what string) *build.Changes {
+		t.Helper()
+		select {
+		case ch := <-got:
+			return ch
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: no rebuild", what)
+			return nil
+		}
+	}
+	// settle lets a busy machine's late events of one save make their
+	// rebuild before the next save.
+	settle := func() {
+		time.Sleep(preview.Debounce + 100*time.Millisecond)
+		for len(got) > 0 {
+			<-got
+		}
+	}
+	write := func(p string) {
+		t.Helper()
+		if err := os.WriteFile(p, []byte("text"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(briefings, "a.md"))
+	if ch := next("first save"); !ch.All {
+		t.Errorf("first rebuild: %+v, want All", ch)
+	}
+	settle()
+	write(filepath.Join(briefings, "b.md"))
+	ch := next("second save")
+	if ch.All || !ch.Paths["content/briefings/b.md"] || !ch.Unchanged("content/briefings/a.md") {
+		t.Errorf("second rebuild: %+v, want b.md named and nothing else", ch)
+	}
+	settle()
+	sub := filepath.Join(briefings, "2026")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if ch := next("a folder made"); !ch.All {
+		t.Errorf("after a folder was made: %+v, want All", ch)
 	}
 }

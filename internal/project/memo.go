@@ -2,9 +2,9 @@ package project
 
 import (
 	"context"
+	"encoding/binary"
 	"io/fs"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,8 +26,9 @@ type Memo struct {
 	datasets  keyed[parsed[*dataset.Dataset]]
 	briefings keyed[parsed[*content.Briefing]]
 	views     keyed[bound]
-	stats     keyed[key.Hash] // file -> hash of its bytes, by size and time stamp
-	derived   derive.Memo     // derived datasets' results, by the key of their inputs
+	stats     keyed[key.Hash]    // file -> hash of its bytes, by size and time stamp
+	derived   derive.Memo        // derived datasets' results, by the key of their inputs
+	listings  projectfs.Listings // what listings said of files (Options.Changes)
 }
 
 // keyed holds one value per name, valid while its key is unchanged.
@@ -131,6 +132,17 @@ func eachOnCores(n int, f func(i int)) {
 	wg.Wait()
 }
 
+// statID is what the memo keeps a file's hash under: its size and
+// modification time, only ever compared with the same file's (a thousand
+// briefings' on every save of the preview), so not hashed.
+func statID(fi fs.FileInfo) key.Hash {
+	var id key.Hash
+	binary.LittleEndian.PutUint64(id[:], uint64(fi.Size()))
+	binary.LittleEndian.PutUint64(id[8:], uint64(fi.ModTime().UnixNano()))
+	id[16] = 1 // never the zero hash, which is none
+	return id
+}
+
 // parseOne is parseAll's work for one file: its value, hash and error.
 func parseOne[T any](fsys *projectfs.FS, f string, now time.Time, c *keyed[parsed[T]], stats *keyed[key.Hash], p parser[T]) (T, key.Hash, error) {
 	var statKey key.Hash
@@ -143,7 +155,7 @@ func parseOne[T any](fsys *projectfs.FS, f string, now time.Time, c *keyed[parse
 		}
 	}
 	if err == nil && now.Sub(fi.ModTime()) > time.Second {
-		statKey = key.New().Str(strconv.FormatInt(fi.Size(), 10)).Str(strconv.FormatInt(fi.ModTime().UnixNano(), 10)).Done()
+		statKey = statID(fi)
 		if h, ok := stats.get(f, statKey); ok {
 			if hit, ok := c.get(f, h); ok {
 				return hit.v, h, hit.err

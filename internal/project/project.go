@@ -61,6 +61,12 @@ type Options struct {
 	// as they are read, before the data: the build parses its theme
 	// meanwhile (render.PrepareTheme).
 	Templates func(overrides map[string][]byte)
+	// Changes, with a memo (Load), are what changed in the project since
+	// the last load with that memo, as its watcher saw it (the preview):
+	// a listed file they do not name keeps what the last listing said of
+	// its size and time, unstated, and with them its parse. nil: anything
+	// may have changed, and every file is stated.
+	Changes *projectfs.Changes
 }
 
 // Project is a loaded, validated project.
@@ -138,6 +144,8 @@ func Load(ctx context.Context, opts Options, memo *Memo) (*Project, error) {
 	defer fsys.Close()
 	if memo == nil {
 		memo = &Memo{}
+	} else {
+		fsys.Reuse(&memo.listings, opts.Changes)
 	}
 	l := &loader{opts: opts, fsys: fsys, memo: memo, p: &Project{DataHash: map[string]key.Hash{}, Hashes: map[string]key.Hash{}}, byID: map[string]*dataset.Dataset{}}
 	r := trace.StartRegion(ctx, "datasets")

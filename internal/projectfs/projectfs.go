@@ -35,6 +35,9 @@ type FS struct {
 	// that opening one of a thousand briefings is one system call, not
 	// one per folder on its path; nil where that folder could not be.
 	folders sync.Map // slash path -> *os.Root
+	// listings and changes: see Reuse.
+	listings *Listings
+	changes  *Changes
 }
 
 // Read is a path an FS was asked for (a file read or stated, a folder
@@ -235,41 +238,69 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 // list reads the entries of the open folder name, each stated (not
 // followed) on every core: the preview lists a thousand briefings on every
 // save, and where the system gives no entry types the standard listing
-// states them one after another.
+// states them one after another. With Listings (Reuse), a regular file
+// that the changes do not name keeps what the last listing said of it.
 func (f *FS) list(name string, dir *os.File) ([]fs.DirEntry, error) {
 	names, err := dir.Readdirnames(-1)
 	if err != nil {
 		return nil, err
 	}
-	r := f.root
+	r, prefix := f.root, ""
 	if name != "." {
+		prefix = name + "/"
 		if r = f.folder(name); r == nil {
 			r = f.root
-			for i, n := range names {
-				names[i] = name + "/" + n
-			}
 		}
+	}
+	at := func(i int) string { // names[i] as r opens it
+		if r == f.root {
+			return prefix + names[i]
+		}
+		return names[i]
 	}
 	infos := make([]fs.FileInfo, len(names))
 	errs := make([]error, len(names))
-	workers := min(runtime.GOMAXPROCS(0), len(names)/128+1)
+	var prev map[string]fs.FileInfo
+	if f.listings != nil {
+		prev = f.listings.get(name)
+	}
+	var todo []int // the entries to state
+	for i, n := range names {
+		if fi, ok := prev[n]; ok && f.changes.Unchanged(prefix+n) {
+			infos[i] = fi
+			continue
+		}
+		todo = append(todo, i)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/128+1)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(names); i += workers {
-				infos[i], errs[i] = r.Lstat(names[i])
+			for j := w; j < len(todo); j += workers {
+				i := todo[j]
+				infos[i], errs[i] = r.Lstat(at(i))
 			}
 		})
 	}
 	wg.Wait()
 	entries := make([]fs.DirEntry, 0, len(infos))
+	var files map[string]fs.FileInfo
+	if f.listings != nil {
+		files = make(map[string]fs.FileInfo, len(infos))
+	}
 	for i, fi := range infos {
 		switch {
 		case errs[i] == nil:
 			entries = append(entries, fs.FileInfoToDirEntry(fi))
+			if files != nil && fi.Mode().IsRegular() {
+				files[names[i]] = fi
+			}
 		case !errors.Is(errs[i], fs.ErrNotExist): // gone since it was listed: left out, as os.ReadDir does
 			return nil, errs[i]
 		}
+	}
+	if f.listings != nil {
+		f.listings.put(name, files)
 	}
 	return entries, nil
 }

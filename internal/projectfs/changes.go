@@ -1,0 +1,66 @@
+package projectfs
+
+import (
+	"io/fs"
+	"path"
+	"sync"
+)
+
+// Changes are what a watcher of the project (the preview's) saw change
+// since the last load: the paths its events named, slash paths relative to
+// the project folder. All says it cannot tell (before its first load, after
+// it lost events, when a folder was made or could not be watched): any
+// path may have changed. A nil *Changes is the same as All.
+type Changes struct {
+	All   bool
+	Paths map[string]bool
+}
+
+// Unchanged reports whether the path name is known not to have changed:
+// no event named it, nor a folder above it.
+func (c *Changes) Unchanged(name string) bool {
+	if c == nil || c.All || c.Paths["."] {
+		return false
+	}
+	for p := name; p != "."; p = path.Dir(p) {
+		if c.Paths[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// Listings keep what the listings of folders said of their regular files,
+// from one FS to the next in one process (the preview loads the project on
+// every save), so that a file its watcher saw no event for is not stated
+// again (FS.Reuse): a thousand briefings, a system call each, were a third
+// of the loading of a save. A folder's entries are always read again; only
+// what lstat said of each is reused. The zero Listings is empty; it is
+// safe for concurrent use.
+type Listings struct {
+	mu sync.Mutex
+	m  map[string]map[string]fs.FileInfo // folder -> name -> lstat's answer
+}
+
+func (l *Listings) get(dir string) map[string]fs.FileInfo {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.m[dir]
+}
+
+func (l *Listings) put(dir string, infos map[string]fs.FileInfo) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]map[string]fs.FileInfo{}
+	}
+	l.m[dir] = infos
+}
+
+// Reuse makes the FS record in l what its listings say of regular files,
+// and take from l, instead of stating it again, what an earlier listing
+// said of a file that changes does not name (Changes.Unchanged). Call it
+// before the FS is used.
+func (f *FS) Reuse(l *Listings, changes *Changes) {
+	f.listings, f.changes = l, changes
+}
