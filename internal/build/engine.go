@@ -121,15 +121,17 @@ func (c *memCache) put(path string, k key.Hash, data []byte) {
 	c.m[path] = memEntry{k, data}
 }
 
-// keep forgets the paths that the last build no longer has. Every file
-// of a build that succeeded was taken from the cache or put there (run), so
-// when the cache holds as many paths as the build has files, it holds
-// those and no others: a save in the preview, which changes no path, costs
-// no walk of the eight thousand.
+// keep forgets the paths that the last build no longer has, once they
+// are more than an eighth of those it has. Every file of a build that
+// succeeded was taken from the cache or put there (run), so the entries of
+// its paths are its own, and those left are never asked for (the email
+// view asks for the last build's paths): a save, which renames its year's
+// search index parts, then costs a walk of the eight thousand paths only
+// every few dozen saves, for an eighth more memory at most.
 func (c *memCache) keep(files map[string][]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) == len(files) {
+	if len(c.m)-len(files) <= len(files)/8 {
 		return
 	}
 	for path := range c.m {

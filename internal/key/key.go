@@ -19,10 +19,13 @@ func Of(b []byte) Hash { return sha256.Sum256(b) }
 
 // Builder adds parts to a key. Parts are gathered in a buffer and hashed a
 // block at a time: keys are made of many small parts (every field of every
-// row a block shows), and each write to the hash has a cost of its own.
+// row a block shows), and each write to the hash has a cost of its own. The
+// hash is made only when the parts outgrow the buffer: most keys (a path, a
+// few hashes) fit it and are hashed in one call, allocating nothing but the
+// builder (a build makes tens of thousands).
 type Builder struct {
-	h   hash.Hash
-	buf []byte // parts not hashed yet, in arr
+	h   hash.Hash // nil until the buffer is first hashed
+	buf []byte    // parts not hashed yet, in arr
 	arr [256]byte
 }
 
@@ -31,7 +34,7 @@ const bufMax = 192
 
 // New starts a key.
 func New() *Builder {
-	k := &Builder{h: sha256.New()}
+	k := &Builder{}
 	k.buf = k.arr[:0]
 	return k
 }
@@ -39,6 +42,9 @@ func New() *Builder {
 // flush hashes the buffer once it is full enough, or always when all.
 func (k *Builder) flush(all bool) {
 	if len(k.buf) >= bufMax || all && len(k.buf) > 0 {
+		if k.h == nil {
+			k.h = sha256.New()
+		}
 		k.h.Write(k.buf)
 		k.buf = k.arr[:0]
 	}
@@ -49,7 +55,11 @@ func (k *Builder) Str(s string) *Builder {
 	k.buf = binary.LittleEndian.AppendUint64(k.buf, uint64(len(s)))
 	if len(s) > len(k.arr)-bufMax-8 {
 		k.flush(true)
-		k.h.Write([]byte(s))
+		for len(s) > 0 { // through the buffer: []byte(s) would copy it to the heap
+			n := copy(k.arr[:], s)
+			k.h.Write(k.arr[:n])
+			s = s[n:]
+		}
 		return k
 	}
 	k.buf = append(k.buf, s...)
@@ -87,8 +97,12 @@ func (k *Builder) Bool(b bool) *Builder {
 }
 
 // Done returns the key.
-func (k *Builder) Done() (out Hash) {
+func (k *Builder) Done() Hash {
+	if k.h == nil { // every part is in the buffer
+		return sha256.Sum256(k.buf)
+	}
 	k.flush(true)
+	var out Hash
 	copy(out[:], k.h.Sum(nil))
 	return out
 }

@@ -53,3 +53,12 @@ func TestPartsAreDelimited(t *testing.T) {
 		t.Error(`"ab","c" and "a","bc" give one key`)
 	}
 }
+
+// BenchmarkKey makes the key of an output as the plan does: a path and two
+// hashes.
+func BenchmarkKey(b *testing.B) {
+	site, file := Of([]byte("site")), Of([]byte("file"))
+	for b.Loop() {
+		New().Str("briefings/week-00500/week-00500.xlsx").Sum(site).Sum(file).Done()
+	}
+}

@@ -475,9 +475,10 @@ type binding struct {
 // computed as of the briefings' dates: only the dates of those left to
 // bind are (ids: the project's dataset ids, joined).
 func (l *loader) takeKept(bindings []binding, ids string) {
+	idsKey := key.New().Str(ids).Done() // hashed once, not once a briefing
 	for i := range bindings {
 		bd := &bindings[i]
-		bd.memoKey = l.bindKey(bd.b, bd.hash, bd.prev, ids)
+		bd.memoKey = l.bindKey(bd.b, bd.hash, bd.prev, idsKey)
 		if hit, ok := l.memo.views.get(bd.b.File, bd.memoKey); ok {
 			bd.sb, bd.warns, bd.err, bd.kept = hit.briefing, hit.warnings, hit.err, true
 			continue
@@ -512,10 +513,10 @@ func (l *loader) bindAll(ctx context.Context, bindings []binding) error {
 
 // bindKey is the memo's key of a briefing's binding: it holds while
 // neither the briefing nor any dataset it names, in a block or in an inline
-// value (of the prose or a card), has changed (ids: the project's dataset
-// ids, joined).
-func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids string) key.Hash {
-	k := key.New().Sum(h).Str(ids).Str(prev.String())
+// value (of the prose or a card), has changed (ids: the hash of the
+// project's dataset ids, joined).
+func (l *loader) bindKey(b *content.Briefing, h key.Hash, prev time.Time, ids key.Hash) key.Hash {
+	k := key.New().Sum(h).Sum(ids).U64(uint64(prev.Unix())) // a civil date, at midnight UTC
 	for _, id := range b.Named() {
 		k.Str(id).Sum(l.p.DataHash[id]).Bool(l.failed[id])
 	}

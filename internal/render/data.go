@@ -390,10 +390,9 @@ func (r *renderer) index() ([]*briefingInfo, []*tagInfo) {
 				t.Briefings = append(t.Briefings, info)
 			}
 		}
-		seen := map[string]bool{}
 		for _, s := range b.Sources { // not Views: the briefing may be bound only when a page of it is made
-			if !seen[s.ID] {
-				seen[s.ID] = true
+			// A few sources a briefing: a look along them, not a map each.
+			if !slices.ContainsFunc(info.Sources, func(have sourceInfo) bool { return have.ID == s.ID }) {
 				info.Sources = append(info.Sources, s)
 			}
 		}
