@@ -76,6 +76,15 @@ type record struct {
 	Files []byte
 }
 
+// wireRecord is a record as a segment holds it: its key in one piece
+// (key.Wire).
+type wireRecord struct {
+	Key   key.Wire
+	Value any
+	Out   string
+	Files []byte
+}
+
 // appendFile adds an output's file to a table of files: the output's key,
 // its path (length first), the file's size, modification time and inode.
 func appendFile(b []byte, k fileKey, m fileMeta) []byte {
@@ -224,11 +233,11 @@ func eachRecord(payload []byte, fn func(r *record, size int)) {
 	dec := gob.NewDecoder(rd)
 	for {
 		before := rd.Len()
-		r := new(record)
-		if err := dec.Decode(r); err != nil {
+		var w wireRecord
+		if err := dec.Decode(&w); err != nil {
 			return
 		}
-		fn(r, before-rd.Len())
+		fn(&record{Key: key.Hash(w.Key), Value: w.Value, Out: w.Out, Files: w.Files}, before-rd.Len())
 	}
 }
 
@@ -315,7 +324,7 @@ func (n *newRecords) add(r *record) error {
 		n.enc = gob.NewEncoder(&n.buf)
 	}
 	before := n.buf.Len()
-	err := n.enc.Encode(r)
+	err := n.enc.Encode(&wireRecord{Key: key.Wire(r.Key), Value: r.Value, Out: r.Out, Files: r.Files})
 	n.n++
 	n.bytes += n.buf.Len() - before
 	return err

@@ -54,7 +54,7 @@ const racyWindow = time.Second
 
 // lastBuild is what a successful build records for the next one.
 type lastBuild struct {
-	Key      key.Hash
+	Key      key.Wire
 	Inputs   []pathID // project paths, slash paths relative to the project
 	Outside  []pathID // files read outside the project, absolute
 	Out      string   // the output folder, resolved
@@ -94,7 +94,7 @@ type folderID struct {
 type pathID struct {
 	Path string
 	ID   fileID
-	Hash key.Hash
+	Hash key.Wire // in one piece: a record of 1,000 briefings holds a thousand
 }
 
 // fileID is what a later build compares of a path. Size -1 is a path that

@@ -350,7 +350,7 @@ func New(ctx context.Context, sets []*dataset.Dataset, failed map[string]bool, r
 type Known struct {
 	ID  string
 	Day time.Time
-	Key key.Hash
+	Key key.Wire // in one piece: the records keep it (key.Wire)
 }
 
 // KeyAt is the key of the result of id as of day, which the records keep

@@ -6,6 +6,7 @@ package key
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 	"strconv"
 )
@@ -104,5 +105,47 @@ func (k *Builder) Done() Hash {
 	k.flush(true)
 	var out Hash
 	copy(out[:], k.h.Sum(nil))
+	return out
+}
+
+// Wire is a Hash as records keep it: encoding/gob sends a [32]byte as 32
+// numbers, each decoded on its own, and a Wire in one piece (a third of
+// the time to decode, and a third fewer bytes; the pack holds thousands).
+type Wire Hash
+
+// MarshalBinary is the hash's bytes.
+func (w Wire) MarshalBinary() ([]byte, error) { return w[:], nil }
+
+// UnmarshalBinary takes the hash's bytes, which must be as many as a hash
+// has.
+func (w *Wire) UnmarshalBinary(b []byte) error {
+	if len(b) != len(w) {
+		return fmt.Errorf("a hash of %d bytes, want %d", len(b), len(w))
+	}
+	copy(w[:], b)
+	return nil
+}
+
+// Wires are hashes as records keep them.
+func Wires(hs []Hash) []Wire {
+	if hs == nil {
+		return nil
+	}
+	out := make([]Wire, len(hs))
+	for i, h := range hs {
+		out[i] = Wire(h)
+	}
+	return out
+}
+
+// Hashes are the hashes records kept.
+func Hashes(ws []Wire) []Hash {
+	if ws == nil {
+		return nil
+	}
+	out := make([]Hash, len(ws))
+	for i, w := range ws {
+		out[i] = Hash(w)
+	}
 	return out
 }

@@ -1,9 +1,12 @@
 package key
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/gob"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,5 +63,30 @@ func BenchmarkKey(b *testing.B) {
 	site, file := Of([]byte("site")), Of([]byte("file"))
 	for b.Loop() {
 		New().Str("briefings/week-00500/week-00500.xlsx").Sum(site).Sum(file).Done()
+	}
+}
+
+// TestWireRoundTrip: a Wire comes back from gob as the hash it was, and
+// bytes of another length are refused.
+func TestWireRoundTrip(t *testing.T) {
+	type rec struct {
+		K    Wire
+		Many []Wire
+	}
+	h := Of([]byte("x"))
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rec{Wire(h), Wires([]Hash{h, {}})}); err != nil {
+		t.Fatal(err)
+	}
+	var got rec
+	if err := gob.NewDecoder(&buf).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if Hash(got.K) != h || !slices.Equal(Hashes(got.Many), []Hash{h, {}}) {
+		t.Errorf("got %x %x", got.K, got.Many)
+	}
+	var w Wire
+	if err := w.UnmarshalBinary(make([]byte, 31)); err == nil {
+		t.Error("31 bytes taken for a hash")
 	}
 }

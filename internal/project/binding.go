@@ -60,8 +60,8 @@ func quotedOf(figures []*view.Figure) []string {
 // and with it what the page credits (a thousand briefings' copies of a
 // few datasets' descriptions were a third of the records).
 type storedBinding struct {
-	Key, WorkbookKey key.Hash
-	ViewKeys         []key.Hash
+	Key, WorkbookKey key.Wire // in one piece (key.Wire)
+	ViewKeys         []key.Wire
 	Shown            []string
 	Quoted           []string
 	Warnings         []storedWarning
@@ -87,7 +87,7 @@ func bindingKey(file string, memoKey key.Hash) key.Hash {
 
 // keepBinding puts what binding a briefing gave into the records.
 func (l *loader) keepBinding(sb *Briefing, prev time.Time, warns []*diag.Error, memoKey key.Hash) {
-	s := &storedBinding{Key: sb.Key, WorkbookKey: sb.WorkbookKey, ViewKeys: sb.ViewKeys, Quoted: sb.Quoted, Derived: l.derivedKeys(sb.Briefing, prev)}
+	s := &storedBinding{Key: sb.Key, WorkbookKey: sb.WorkbookKey, ViewKeys: key.Wires(sb.ViewKeys), Quoted: sb.Quoted, Derived: l.derivedKeys(sb.Briefing, prev)}
 	for _, src := range sb.Sources {
 		s.Shown = append(s.Shown, src.ID)
 	}
@@ -135,7 +135,7 @@ func (l *loader) recordedBinding(bd *binding, memoKey key.Hash) bool {
 		}
 		sources[i] = sourceOf(d)
 	}
-	sb := &Briefing{Briefing: bd.b, Key: s.Key, WorkbookKey: s.WorkbookKey, ViewKeys: s.ViewKeys, Sources: sources, Quoted: s.Quoted}
+	sb := &Briefing{Briefing: bd.b, Key: s.Key, WorkbookKey: s.WorkbookKey, ViewKeys: key.Hashes(s.ViewKeys), Sources: sources, Quoted: s.Quoted}
 	b, h, prev := bd.b, bd.hash, bd.prev
 	sb.lazy = &lazyBinding{bind: func() (*Briefing, error) {
 		again, _, err := l.bind(b, h, prev, memoKey)
