@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/gen"
 	model "github.com/brief-desk/brief/internal/project"
+	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // BenchmarkBuild is a full cold build of a generated project: N weekly
@@ -250,17 +250,7 @@ func BenchmarkEditLarge(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if path := os.Getenv("BRIEF_BENCH_CPUPROFILE"); path != "" { // the edits only, not the cold build
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			b.Fatal(err)
-		}
-		defer pprof.StopCPUProfile()
-	}
+	sitetest.CPUProfile(b) // the edits only, not the cold build
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		if err := os.WriteFile(file, fmt.Appendf(slices.Clip(orig), "\nEdit %d.\n", i), 0o644); err != nil {

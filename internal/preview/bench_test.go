@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/brief-desk/brief/internal/build"
 	"github.com/brief-desk/brief/internal/gen"
 	"github.com/brief-desk/brief/internal/preview"
+	"github.com/brief-desk/brief/internal/sitetest"
 )
 
 // BenchmarkSaveToReload measures, in a project of 1,000 generated
@@ -57,18 +57,8 @@ func saveToReload(b *testing.B, write func(string, int) error) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var took []time.Duration                                     // each save's, for the median and the slowest tenth
-	if path := os.Getenv("BRIEF_BENCH_CPUPROFILE"); path != "" { // the saves only, not the first build
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			b.Fatal(err)
-		}
-		defer pprof.StopCPUProfile()
-	}
+	var took []time.Duration // each save's, for the median and the slowest tenth
+	sitetest.CPUProfile(b)   // the saves only, not the cold build
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		text := append([]byte{}, orig...)
