@@ -3,6 +3,7 @@ package projectfs
 import (
 	"io/fs"
 	"path"
+	"strings"
 	"sync"
 )
 
@@ -60,7 +61,33 @@ func (l *Listings) put(dir string, infos map[string]fs.FileInfo) {
 // Reuse makes the FS record in l what its listings say of regular files,
 // and take from l, instead of stating it again, what an earlier listing
 // said of a file that changes does not name (Changes.Unchanged). Call it
-// before the FS is used.
+// before the FS is used. What l holds of the paths changes name is
+// dropped at once, not when their folders are listed again: a load that
+// fails before it lists them (a broken site.toml) must not leave the next
+// load, told only of that load's changes, trusting what they named.
 func (f *FS) Reuse(l *Listings, changes *Changes) {
 	f.listings, f.changes = l, changes
+	l.forget(changes)
+}
+
+// forget drops what l holds of the paths changes name: a file's entry,
+// and a folder's listing with those below it; everything when they cannot
+// tell.
+func (l *Listings) forget(c *Changes) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c == nil || c.All || c.Paths["."] {
+		l.m = nil
+		return
+	}
+	for p := range c.Paths {
+		if files := l.m[path.Dir(p)]; files != nil {
+			delete(files, path.Base(p))
+		}
+		for dir := range l.m {
+			if dir == p || strings.HasPrefix(dir, p+"/") {
+				delete(l.m, dir)
+			}
+		}
+	}
 }

@@ -94,4 +94,20 @@ func TestReuseListings(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("after All: sizes %v, want %v", got, want)
 	}
+
+	// A load told of a change that fails before it lists the folder (a
+	// broken site.toml): the next load, told nothing new, still states
+	// the file.
+	write("new.md", "new, changed", time.Minute)
+	fsys, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys.Reuse(&l, &Changes{Paths: map[string]bool{"content/briefings/new.md": true}})
+	fsys.Close()
+	got = load(&Changes{})
+	want["new.md"] = 12
+	if !maps.Equal(got, want) {
+		t.Errorf("after a load that listed nothing: sizes %v, want %v", got, want)
+	}
 }
