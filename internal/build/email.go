@@ -23,7 +23,7 @@ func (e *Engine) Email(slug string) (*render.Email, error) {
 		if b.Slug == slug {
 			// The workbook the last build made (a briefing without one has
 			// none), not a plan and a workbook made again for every view.
-			return render.NewEmailWith(e.last, b, e.mem.file("briefings/"+b.Slug+"/"+b.Slug+".xlsx"))
+			return render.NewEmailWith(e.last, b, e.lastFiles["briefings/"+b.Slug+"/"+b.Slug+".xlsx"])
 		}
 	}
 	return nil, fmt.Errorf("%q: %w", slug, ErrNoBriefing)

@@ -26,6 +26,9 @@ type Engine struct {
 	rmem render.Memo
 	mem  memCache
 	last *project.Project // the project of the last good build, for Email
+	// lastFiles are the files of the last good build, for Email: the
+	// memory cache may still hold a path that build no longer has.
+	lastFiles map[string][]byte
 }
 
 // NewEngine makes an engine for the project in opts.Src. It prints no PDF:
@@ -73,7 +76,7 @@ func (e *Engine) Rebuild(ctx context.Context, changes *Changes) (*Snapshot, erro
 		return nil, err
 	}
 	trace.WithRegion(ctx, "keep", func() { e.mem.keep(w.Files()) })
-	e.last = p
+	e.last, e.lastFiles = p, w.Files()
 	return &Snapshot{Files: w.Files(), Warnings: p.Warnings, Elapsed: time.Since(start)}, nil
 }
 
@@ -99,16 +102,6 @@ func (c *memCache) get(path string, k key.Hash) ([]byte, bool) {
 	return e.data, ok && e.key == k
 }
 
-// file is the bytes the last build gave path, or nil.
-func (c *memCache) file(path string) []byte {
-	if c == nil {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[path].data
-}
-
 func (c *memCache) put(path string, k key.Hash, data []byte) {
 	if c == nil {
 		return
@@ -124,10 +117,11 @@ func (c *memCache) put(path string, k key.Hash, data []byte) {
 // keep forgets the paths that the last build no longer has, once they
 // are more than an eighth of those it has. Every file of a build that
 // succeeded was taken from the cache or put there (run), so the entries of
-// its paths are its own, and those left are never asked for (the email
-// view asks for the last build's paths): a save, which renames its year's
-// search index parts, then costs a walk of the eight thousand paths only
-// every few dozen saves, for an eighth more memory at most.
+// its paths are its own, and those left are only ever looked up by key
+// (get), which a stale entry never matches (the email view reads the last
+// build's own files): a save, which renames its year's search index parts,
+// then costs a walk of the eight thousand paths only every few dozen
+// saves, for an eighth more memory at most.
 func (c *memCache) keep(files map[string][]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

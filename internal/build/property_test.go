@@ -50,11 +50,12 @@ func FuzzCacheEdits(f *testing.F) {
 
 // editor makes random valid edits to a generated project.
 type editor struct {
-	t     *testing.T
-	dir   string
-	r     *rand.Rand
-	n     int // edits made, for unique text
-	weeks int // briefings added, for new slugs
+	t       *testing.T
+	changed map[string]bool // the paths written since the last rebuild, as the preview's watcher names them
+	dir     string
+	r       *rand.Rand
+	n       int // edits made, for unique text
+	weeks   int // briefings added, for new slugs
 	// writes counts files written: each gets a modification time of its
 	// own an hour back, so that the builds' records trust the time stamps
 	// of the files they read and the next build reads only those changed.
@@ -119,7 +120,11 @@ func checkCacheEdits(t *testing.T, seed uint64, all bool, extra int) {
 		if _, err := build.Build(context.Background(), opts); err != nil {
 			t.Fatalf("after %s: the cached build failed: %v", strings.Join(done, "; "), err)
 		}
-		snap, err := engine.Build(context.Background())
+		// The preview is told the paths written, as its watcher would
+		// tell it; the first build, anything.
+		changes := &build.Changes{All: kind < 0, Paths: e.changed}
+		e.changed = nil
+		snap, err := engine.Rebuild(context.Background(), changes)
 		if err != nil {
 			t.Fatalf("after %s: the preview failed: %v", strings.Join(done, "; "), err)
 		}
@@ -181,6 +186,10 @@ func (e *editor) write(rel, text string) {
 		e.t.Fatal(err)
 	}
 	e.writes++
+	if e.changed == nil {
+		e.changed = map[string]bool{}
+	}
+	e.changed[rel] = true
 	back := time.Now().Add(-time.Hour + time.Duration(e.writes)*time.Second)
 	if err := os.Chtimes(e.path(rel), back, back); err != nil {
 		e.t.Fatal(err)

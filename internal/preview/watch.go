@@ -75,6 +75,46 @@ func (w *Watcher) addTree(dir string) {
 	})
 }
 
+// audit watches every folder the build reads that is not watched, and
+// reports whether there was one: fsnotify drops the watch of a folder
+// that moves (a folder renamed into place loses the watch the watcher
+// gave it on its creation), and files in it would change unseen. A
+// folder reached through a symbolic link is not walked for watches: the
+// watcher is then blind, and every rebuild states every file.
+func (w *Watcher) audit() bool {
+	watching := map[string]bool{}
+	for _, p := range w.fw.WatchList() {
+		watching[filepath.Clean(p)] = true
+	}
+	missed := false
+	for _, d := range watched {
+		root := filepath.Join(w.root, d)
+		_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return nil
+			case e.Type()&fs.ModeSymlink != 0:
+				if st, err := os.Stat(p); err == nil && st.IsDir() {
+					w.blind = true
+				}
+				return nil
+			case !e.IsDir():
+				return nil
+			case ignored(e.Name()) && p != root:
+				return filepath.SkipDir
+			}
+			if !watching[filepath.Clean(p)] {
+				missed = true
+				if w.fw.Add(p) != nil {
+					w.blind = true
+				}
+			}
+			return nil
+		})
+	}
+	return missed
+}
+
 // note adds the path of an event to the changes, as a slash path in the
 // project.
 func (w *Watcher) note(p string) {
@@ -198,6 +238,9 @@ func (w *Watcher) Run(ctx context.Context, rebuild func(*build.Changes)) error {
 			w.changes.All = true
 			timer.Reset(Debounce)
 		case <-timer.C:
+			if w.audit() {
+				w.changes.All = true
+			}
 			rebuild(w.take())
 		}
 	}

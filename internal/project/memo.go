@@ -21,7 +21,10 @@ import (
 // not change: parsed datasets and briefings by the hash of their bytes, and
 // bound briefings by the hashes of the briefing and of the datasets it
 // names. Every entry is found by a key that covers all of its inputs, so it
-// is never stale. The zero Memo is empty; it is safe for concurrent use.
+// is never stale; what listings said of files (with Options.Changes) is
+// kept on the word of the caller's watcher, whose changes are those since
+// the last load with the memo, so loads with changes follow one another.
+// The zero Memo is empty; it is safe for concurrent use.
 type Memo struct {
 	datasets  keyed[parsed[*dataset.Dataset]]
 	briefings keyed[parsed[*content.Briefing]]

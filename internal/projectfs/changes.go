@@ -2,6 +2,7 @@ package projectfs
 
 import (
 	"io/fs"
+	"maps"
 	"path"
 	"strings"
 	"sync"
@@ -37,7 +38,9 @@ func (c *Changes) Unchanged(name string) bool {
 // again (FS.Reuse): a thousand briefings, a system call each, were a third
 // of the loading of a save. A folder's entries are always read again; only
 // what lstat said of each is reused. The zero Listings is empty; it is
-// safe for concurrent use.
+// safe for concurrent use, but the changes an FS is given are those since
+// the last load that used the same Listings, so such loads follow one
+// another (the preview's engine builds one at a time).
 type Listings struct {
 	mu sync.Mutex
 	m  map[string]map[string]fs.FileInfo // folder -> name -> lstat's answer
@@ -81,8 +84,12 @@ func (l *Listings) forget(c *Changes) {
 		return
 	}
 	for p := range c.Paths {
-		if files := l.m[path.Dir(p)]; files != nil {
-			delete(files, path.Base(p))
+		dir, name := path.Dir(p), path.Base(p)
+		if files := l.m[dir]; files[name] != nil {
+			// A copy: a listing handed out (get) is never changed.
+			files = maps.Clone(files)
+			delete(files, name)
+			l.m[dir] = files
 		}
 		for dir := range l.m {
 			if dir == p || strings.HasPrefix(dir, p+"/") {
