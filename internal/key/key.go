@@ -127,25 +127,19 @@ func (w *Wire) UnmarshalBinary(b []byte) error {
 }
 
 // Wires are hashes as records keep them.
-func Wires(hs []Hash) []Wire {
-	if hs == nil {
-		return nil
-	}
-	out := make([]Wire, len(hs))
-	for i, h := range hs {
-		out[i] = Wire(h)
-	}
-	return out
-}
+func Wires(hs []Hash) []Wire { return convert[Wire](hs) }
 
 // Hashes are the hashes records kept.
-func Hashes(ws []Wire) []Hash {
-	if ws == nil {
+func Hashes(ws []Wire) []Hash { return convert[Hash](ws) }
+
+// convert converts each of a list of hashes to another type of hash.
+func convert[To, From ~[32]byte](in []From) []To {
+	if in == nil {
 		return nil
 	}
-	out := make([]Hash, len(ws))
-	for i, w := range ws {
-		out[i] = Hash(w)
+	out := make([]To, len(in))
+	for i, h := range in {
+		out[i] = To(h)
 	}
 	return out
 }

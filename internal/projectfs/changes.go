@@ -18,20 +18,6 @@ type Changes struct {
 	Paths map[string]bool
 }
 
-// Unchanged reports whether the path name is known not to have changed:
-// no event named it, nor a folder above it.
-func (c *Changes) Unchanged(name string) bool {
-	if c == nil || c.All || c.Paths["."] {
-		return false
-	}
-	for p := name; p != "."; p = path.Dir(p) {
-		if c.Paths[p] {
-			return false
-		}
-	}
-	return true
-}
-
 // Listings keep what the listings of folders said of their regular files,
 // from one FS to the next in one process (the preview loads the project on
 // every save), so that a file its watcher saw no event for is not stated
@@ -63,13 +49,14 @@ func (l *Listings) put(dir string, infos map[string]fs.FileInfo) {
 
 // Reuse makes the FS record in l what its listings say of regular files,
 // and take from l, instead of stating it again, what an earlier listing
-// said of a file that changes does not name (Changes.Unchanged). Call it
-// before the FS is used. What l holds of the paths changes name is
-// dropped at once, not when their folders are listed again: a load that
-// fails before it lists them (a broken site.toml) must not leave the next
-// load, told only of that load's changes, trusting what they named.
+// said of a file that changes does not name. Call it before the FS is
+// used. What l holds of the paths changes name (a file, or a folder and
+// all below it) is dropped at once, not when their folders are listed
+// again: a load that fails before it lists them (a broken site.toml) must
+// not leave the next load, told only of that load's changes, trusting
+// what they named.
 func (f *FS) Reuse(l *Listings, changes *Changes) {
-	f.listings, f.changes = l, changes
+	f.listings = l
 	l.forget(changes)
 }
 

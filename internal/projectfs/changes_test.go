@@ -1,34 +1,62 @@
 package projectfs
 
 import (
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
 
-func TestChangesUnchanged(t *testing.T) {
-	ch := &Changes{Paths: map[string]bool{"content/briefings/a.md": true, "data/old": true}}
+// TestForget: Reuse drops what the listings hold of the paths the changes
+// name (a file; a folder with all below it), and everything when they
+// cannot tell.
+func TestForget(t *testing.T) {
+	var fi fs.FileInfo = fakeInfo{}
+	fill := func() *Listings {
+		return &Listings{m: map[string]map[string]fs.FileInfo{
+			"content/briefings":      {"a.md": fi, "b.md": fi},
+			"content/briefings/2026": {"c.md": fi},
+			"data":                   {"x.toml": fi},
+		}}
+	}
+	held := func(l *Listings) []string {
+		var out []string
+		for dir, files := range l.m {
+			for name := range files {
+				out = append(out, dir+"/"+name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
 	for _, tt := range []struct {
 		changes *Changes
-		name    string
-		want    bool
+		want    []string
 	}{
-		{ch, "content/briefings/b.md", true},
-		{ch, "content/briefings/a.md", false},
-		{ch, "data/old/x.toml", false}, // a folder above it changed
-		{ch, "data/x.toml", true},
-		{&Changes{Paths: map[string]bool{".": true}}, "site.toml", false},
-		{&Changes{All: true}, "content/briefings/b.md", false},
-		{nil, "content/briefings/b.md", false},
-		{&Changes{}, "content/briefings/b.md", true},
+		{&Changes{}, []string{"content/briefings/2026/c.md", "content/briefings/a.md", "content/briefings/b.md", "data/x.toml"}},
+		{&Changes{Paths: map[string]bool{"content/briefings/a.md": true}}, []string{"content/briefings/2026/c.md", "content/briefings/b.md", "data/x.toml"}},
+		{&Changes{Paths: map[string]bool{"content": true}}, []string{"data/x.toml"}},
+		{&Changes{Paths: map[string]bool{"content/briefings/2026": true}}, []string{"content/briefings/a.md", "content/briefings/b.md", "data/x.toml"}},
+		{&Changes{Paths: map[string]bool{".": true}}, nil},
+		{&Changes{All: true}, nil},
+		{nil, nil},
 	} {
-		if got := tt.changes.Unchanged(tt.name); got != tt.want {
-			t.Errorf("%+v.Unchanged(%q) = %v, want %v", tt.changes, tt.name, got, tt.want)
+		l := fill()
+		before := l.m["content/briefings"]
+		l.forget(tt.changes)
+		if got := held(l); !slices.Equal(got, tt.want) {
+			t.Errorf("%+v: holds %v, want %v", tt.changes, got, tt.want)
+		}
+		if len(before) != 2 {
+			t.Errorf("%+v: a listing handed out was changed", tt.changes)
 		}
 	}
 }
+
+type fakeInfo struct{ fs.FileInfo }
 
 // TestReuseListings: with Listings, a file the changes do not name is
 // taken as the last listing found it, without stating it; one they name, a

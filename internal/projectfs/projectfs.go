@@ -34,10 +34,8 @@ type FS struct {
 	// folders holds a root opened at each folder files were opened in, so
 	// that opening one of a thousand briefings is one system call, not
 	// one per folder on its path; nil where that folder could not be.
-	folders sync.Map // slash path -> *os.Root
-	// listings and changes: see Reuse.
-	listings *Listings
-	changes  *Changes
+	folders  sync.Map  // slash path -> *os.Root
+	listings *Listings // see Reuse
 }
 
 // Read is a path an FS was asked for (a file read or stated, a folder
@@ -239,7 +237,7 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 // followed) on every core: the preview lists a thousand briefings on every
 // save, and where the system gives no entry types the standard listing
 // states them one after another. With Listings (Reuse), a regular file
-// that the changes do not name keeps what the last listing said of it.
+// that no change named keeps what the last listing said of it.
 func (f *FS) list(name string, dir *os.File) ([]fs.DirEntry, error) {
 	names, err := dir.Readdirnames(-1)
 	if err != nil {
@@ -266,7 +264,7 @@ func (f *FS) list(name string, dir *os.File) ([]fs.DirEntry, error) {
 	}
 	var todo []int // the entries to state
 	for i, n := range names {
-		if fi, ok := prev[n]; ok && f.changes.Unchanged(prefix+n) {
+		if fi, ok := prev[n]; ok { // no change named it (Reuse)
 			infos[i] = fi
 			continue
 		}
