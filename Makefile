@@ -3,12 +3,13 @@
 
 GO      ?= go
 BIN     := bin/brief
+DEPLOY  := bin/brief-deploy
 SRC     ?= .
 OUT     ?= $(SRC)/public
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 EMBED   := $(shell find templates -type f)
 
-.PHONY: all site serve mail-preview test race check bench fuzz publish clean fmt vet echarts
+.PHONY: all site serve mail-preview test race check bench fuzz publish deploy clean fmt vet echarts
 
 FUZZTIME ?= 60s
 
@@ -16,6 +17,11 @@ all: site
 
 $(BIN): $(GOFILES) $(EMBED)
 	$(GO) build -trimpath -o $(BIN) ./cmd/brief
+
+## bin/brief-deploy: the program brief deploy runs (beside bin/brief), which
+## holds the storage services' SDKs so that brief does not
+$(DEPLOY): $(GOFILES) $(EMBED)
+	$(GO) build -trimpath -o $(DEPLOY) ./cmd/brief-deploy
 
 ## node_modules: ECharts and esbuild, pinned in package-lock.json; only
 ## `make echarts` and the tests need them, never a build
@@ -54,6 +60,11 @@ mail-preview: $(BIN)
 publish: site
 	@test -n "$(DEST)" || { echo "make publish needs DEST, e.g. make publish DEST=deploy@host:/var/www/briefings/" >&2; exit 2; }
 	rsync -a --delete --itemize-changes $(OUT)/ $(DEST)
+
+## deploy: build, then upload the site to site.toml's [deploy] url (brief deploy;
+## credentials from the storage service's environment variables)
+deploy: site $(DEPLOY)
+	$(BIN) deploy --src $(SRC) --out $(OUT)
 
 ## check: validate the sample site without writing it
 check: $(BIN)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -23,9 +24,14 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/brief-desk/brief/internal/cli"
+	"github.com/brief-desk/brief/internal/deploy"
 )
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "brief-deploy" {
+		// A link of this name to the test binary: brief runs it for a deploy.
+		os.Exit(cli.ExitCode(runDeploy(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
+	}
 	if os.Getenv(asBrief) == "1" {
 		// The crash test runs the test binary as brief, to kill it.
 		os.Exit(cli.ExitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
@@ -34,7 +40,18 @@ func TestMain(m *testing.M) {
 		"brief": func() {
 			os.Exit(cli.ExitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
 		},
+		"brief-deploy": func() {
+			os.Exit(cli.ExitCode(runDeploy(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
+		},
 	})
+}
+
+// runDeploy is cmd/brief-deploy's run, which a test of package main here
+// cannot import.
+func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cli.RunDeploy(ctx, args, stdout, stderr, deploy.Deploy)
 }
 
 // TestScripts runs the CLI scripts in testdata/script: every command, flag,

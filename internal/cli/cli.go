@@ -32,6 +32,7 @@ import (
 	"github.com/brief-desk/brief/internal/check"
 	"github.com/brief-desk/brief/internal/content"
 	"github.com/brief-desk/brief/internal/dataset"
+	"github.com/brief-desk/brief/internal/deployspec"
 	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/importer"
 	"github.com/brief-desk/brief/internal/interrupt"
@@ -50,11 +51,14 @@ func (e *UsageError) Error() string { return e.Msg }
 // 1 invalid input or failed build, 2 wrong usage.
 func ExitCode(err error) int {
 	var ue *UsageError
+	var rep *reportedError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
 		return 2
+	case errors.As(err, &rep):
+		return rep.status
 	}
 	return 1
 }
@@ -100,6 +104,20 @@ var usage = func() string {
 // printed to stderr by the time it returns; the error only carries the exit
 // status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runMain(ctx, args, stdout, stderr, nil)
+}
+
+// RunDeploy is Run for the brief-deploy program: brief deploy with args
+// (without the program name), its work done in this process by do
+// (deploy.Deploy). brief itself runs that program for a deploy (see
+// runDeployProgram).
+func RunDeploy(ctx context.Context, args []string, stdout, stderr io.Writer, do deployspec.Func) error {
+	return runMain(ctx, append([]string{"deploy"}, args...), stdout, stderr, do)
+}
+
+// runMain is Run, with do to deploy in this process (nil: run
+// brief-deploy).
+func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, do deployspec.Func) error {
 	stop, err := profile(os.Getenv("BRIEF_CPUPROFILE"))
 	if err != nil {
 		fmt.Fprintf(stderr, "brief: BRIEF_CPUPROFILE: %v\n", err)
@@ -111,11 +129,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "brief: BRIEF_TRACE: %v\n", err)
 		return err
 	}
-	err = run(ctx, args, stdout, stderr)
+	err = run(ctx, args, stdout, stderr, do)
 	stopTrace()
 	stop()
-	if err == nil {
-		return nil
+	var rep *reportedError
+	if err == nil || errors.As(err, &rep) {
+		return err
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		// Ctrl-C: builds write nothing until the end, so nothing changed.
@@ -131,7 +150,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, do deployspec.Func) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return &UsageError{Msg: "no command given"}
@@ -153,13 +172,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "mail":
 		return cmdMail(ctx, rest, stdout, stderr)
 	case "deploy":
-		return cmdDeploy(ctx, rest, stdout, stderr)
+		return cmdDeploy(ctx, rest, stdout, stderr, do)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "brief %s %s/%s %s\n", Version(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return nil
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
-			return run(ctx, []string{rest[0], "-h"}, stdout, stderr)
+			return run(ctx, []string{rest[0], "-h"}, stdout, stderr, do)
 		}
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -6,14 +6,38 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"time"
 
-	"github.com/brief-desk/brief/internal/deploy"
+	"github.com/brief-desk/brief/internal/deployspec"
 	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/projectfs"
 )
 
-func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// deployProgram is the program that does brief deploy's work. brief does
+// not link the storage services' SDKs: they would double the binary (40 to
+// 100 MB) and add about 45 ms to the start of every build, serve and check.
+// So brief deploy parses its flags, then runs brief-deploy with the same
+// arguments, found beside brief's own executable (go install and make put
+// them together) or else on PATH, and exits with its status.
+const deployProgram = "brief-deploy"
+
+// callerEnv carries brief's version to the brief-deploy it runs, which
+// refuses to deploy for another version: the two share the manifest's
+// format and the rules of what may be deleted.
+const callerEnv = "BRIEF_DEPLOY_FOR"
+
+// reportedError is the exit status of a program brief ran, which has
+// printed its own errors: Run prints nothing more.
+type reportedError struct{ status int }
+
+func (e *reportedError) Error() string { return fmt.Sprintf("exit status %d", e.status) }
+
+func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer, do deployspec.Func) error {
 	fs := newFlags("deploy", "Uploads the built site (--out) to the bucket of site.toml's [deploy] url: only\n"+
 		"the files that differ, new files before the pages that link to them, then\n"+
 		"deletes the objects the site no longer has. It deletes or overwrites only\n"+
@@ -22,7 +46,8 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"from the storage service's environment variables (S3: AWS_ACCESS_KEY_ID,\n"+
 		"AWS_SECRET_ACCESS_KEY; Google Cloud Storage: GOOGLE_APPLICATION_CREDENTIALS;\n"+
 		"Azure: AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN),\n"+
-		"never from the project.")
+		"never from the project. The work is done by the brief-deploy program, installed\n"+
+		"beside brief (go install ./cmd/brief-deploy).")
 	src := fs.String("src", ".", "project `DIR`ectory")
 	out := fs.String("out", "", "the built site's `DIR`ectory (default: DIR/public)")
 	dryRun := fs.Bool("dry-run", false, "print what would be uploaded and deleted; change nothing")
@@ -34,6 +59,12 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if len(pos) > 0 {
 		return &UsageError{Msg: fmt.Sprintf("deploy takes no arguments, got %q", pos)}
+	}
+	if do == nil {
+		return runDeployProgram(ctx, args, stdout, stderr)
+	}
+	if v := os.Getenv(callerEnv); v != "" && v != Version() {
+		return fmt.Errorf("this brief-deploy is version %s, run by brief %s: install both from the same source (go install ./cmd/brief ./cmd/brief-deploy)", Version(), v)
 	}
 	if err := checkProject(*src); err != nil {
 		return err
@@ -47,7 +78,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	opts := deploy.Options{
+	opts := deployspec.Options{
 		Dir: cmp.Or(*out, filepath.Join(*src, "public")), URL: cfg.Deploy.URL, MaxDeletes: cfg.Deploy.MaxDeletes,
 		Force: *force, Adopt: *adopt, DryRun: *dryRun, Log: stdout,
 	}
@@ -56,9 +87,9 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		bar = &progress{w: stderr, what: "deployed"}
 		opts.Progress = bar.update
 	}
-	res, err := deploy.Deploy(ctx, opts)
+	res, err := do(ctx, opts)
 	bar.clear()
-	var stopped *deploy.Interrupted
+	var stopped *deployspec.Interrupted
 	if errors.As(err, &stopped) {
 		// Not context.Canceled: Run would say that nothing was written.
 		return errors.New(stopped.Error())
@@ -72,4 +103,72 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "%d uploaded, %d deleted, %d unchanged\n", len(res.Uploaded), len(res.Deleted), res.Unchanged)
 	return nil
+}
+
+// runDeployProgram runs brief-deploy with args, its output brief's, and
+// returns its exit status. An interrupt reaches it as an interrupt, so that
+// it stops as it would alone (saying what it finished); it is killed only
+// if it has not stopped ten seconds later.
+func runDeployProgram(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = ""
+	}
+	prog, err := findDeployProgram(exe)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	cmd.Env = append(os.Environ(), callerEnv+"="+Version())
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil { // Windows cannot send one
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 10 * time.Second
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return &reportedError{status: max(exit.ExitCode(), 1)} // -1: killed by a signal
+	case err != nil && cmd.ProcessState != nil && cmd.ProcessState.Success():
+		return nil // it finished despite the interrupt, and said so
+	case err != nil:
+		return fmt.Errorf("running %s: %w", prog, err)
+	}
+	return nil
+}
+
+// findDeployProgram finds brief-deploy: beside exe (brief's own
+// executable, its links resolved), or else on PATH, never in the current
+// folder through a relative PATH entry.
+func findDeployProgram(exe string) (string, error) {
+	name := deployProgram
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	beside := ""
+	if exe != "" {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		beside = filepath.Join(filepath.Dir(exe), name)
+		if fi, err := os.Stat(beside); err == nil && fi.Mode().IsRegular() {
+			return beside, nil
+		}
+	}
+	p, err := exec.LookPath(deployProgram)
+	if err == nil {
+		return p, nil
+	}
+	where := "on PATH"
+	if beside != "" {
+		where = fmt.Sprintf("beside brief (%s) or on PATH", beside)
+	}
+	if errors.Is(err, exec.ErrDot) || errors.Is(err, fs.ErrPermission) {
+		where += fmt.Sprintf(" (%v)", err)
+	}
+	return "", fmt.Errorf("brief deploy runs the %s program, which is not installed %s: install it from the same source as brief (go install ./cmd/brief-deploy in a clone of brief, or make bin/%s)", deployProgram, where, deployProgram)
 }

@@ -6,8 +6,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/brief-desk/brief/internal/deploy"
 )
 
 // TestDeployCommand deploys the sample site to a folder through file://:
@@ -39,7 +42,12 @@ func TestDeployCommand(t *testing.T) {
 	run := func(args ...string) (string, error) {
 		t.Helper()
 		var out bytes.Buffer
-		err := Run(context.Background(), args, &out, &out)
+		var err error
+		if args[0] == "deploy" {
+			err = RunDeploy(context.Background(), args[1:], &out, &out, deploy.Deploy) // as brief-deploy
+		} else {
+			err = Run(context.Background(), args, &out, &out)
+		}
 		return out.String(), err
 	}
 	withURL("file://" + filepath.ToSlash(mirror) + "?metadata=skip")
@@ -106,5 +114,71 @@ func TestDeployCommand(t *testing.T) {
 	out, err = run("deploy", "--src", dir)
 	if err == nil || !strings.Contains(out, "[deploy]") {
 		t.Errorf("no [deploy] url: %v\n%s", err, out)
+	}
+}
+
+// TestFindDeployProgram: brief runs the brief-deploy beside its own
+// executable (through the links to it), else the one on PATH, never one in
+// the current folder through a relative PATH entry, and says how to
+// install it when there is none.
+func TestFindDeployProgram(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("executables by name and mode bits")
+	}
+	install := func(dir string) string {
+		t.Helper()
+		p := filepath.Join(dir, deployProgram)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	home, onPath, links, empty := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	brief := filepath.Join(home, "brief")
+	if err := os.WriteFile(brief, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(links, "brief")
+	if err := os.Symlink(brief, link); err != nil {
+		t.Fatal(err)
+	}
+	pathProg := install(onPath)
+
+	t.Setenv("PATH", onPath)
+	if got, err := findDeployProgram(brief); got != pathProg || err != nil {
+		t.Errorf("none beside brief: got %q, %v; want the one on PATH", got, err)
+	}
+	besideProg := install(home)
+	for _, exe := range []string{brief, link} {
+		if got, err := findDeployProgram(exe); got != besideProg || err != nil {
+			t.Errorf("brief at %s: got %q, %v; want %s", exe, got, err, besideProg)
+		}
+	}
+
+	t.Setenv("PATH", empty)
+	if _, err := findDeployProgram(filepath.Join(empty, "brief")); err == nil || !strings.Contains(err.Error(), "go install ./cmd/brief-deploy") || !strings.Contains(err.Error(), filepath.Join(empty, deployProgram)) {
+		t.Errorf("none anywhere: %v", err)
+	}
+	t.Chdir(onPath)
+	t.Setenv("PATH", ".")
+	if got, err := findDeployProgram(""); err == nil {
+		t.Errorf("found %q in the current folder through PATH=.", got)
+	}
+}
+
+// TestDeployVersion: brief-deploy refuses to deploy for a brief of another
+// version, before it reads the project.
+func TestDeployVersion(t *testing.T) {
+	t.Setenv(callerEnv, "v0.0.1-other")
+	var out bytes.Buffer
+	err := RunDeploy(context.Background(), []string{"--src", t.TempDir()}, &out, &out, deploy.Deploy)
+	if ExitCode(err) != 1 || !strings.Contains(out.String(), "run by brief v0.0.1-other") || !strings.Contains(out.String(), "install both from the same source") {
+		t.Errorf("got %v\n%s", err, &out)
+	}
+	t.Setenv(callerEnv, Version())
+	out.Reset()
+	err = RunDeploy(context.Background(), []string{"--src", filepath.Join(t.TempDir(), "none")}, &out, &out, deploy.Deploy)
+	if ExitCode(err) != 1 || !strings.Contains(out.String(), "does not exist") {
+		t.Errorf("same version: got %v\n%s", err, &out)
 	}
 }

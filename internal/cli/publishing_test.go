@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/brief-desk/brief/internal/deploy"
 )
 
 // TestPublishingRecipes: docs/publishing.md's CI recipes are YAML that
@@ -49,7 +52,7 @@ func TestPublishingRecipes(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		text := string(blocks[i][1])
-		for _, want := range []string{".brief-cache", "brief build", "brief deploy", "BRIEF_REF", "install ./cmd/brief"} {
+		for _, want := range []string{".brief-cache", "brief build", "brief deploy", "BRIEF_REF", "install ./cmd/brief ./cmd/brief-deploy"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: the recipe does not contain %q", name, want)
 			}
@@ -67,7 +70,13 @@ func TestPublishingRecipes(t *testing.T) {
 			}
 			checkCommand(t, name, args[1:])
 			var out bytes.Buffer
-			if err := Run(context.Background(), args[1:], &out, &out); err != nil {
+			run := Run
+			if args[1] == "deploy" { // brief runs the brief-deploy the recipe installs
+				run = func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+					return RunDeploy(ctx, args[1:], stdout, stderr, deploy.Deploy)
+				}
+			}
+			if err := run(context.Background(), args[1:], &out, &out); err != nil {
 				t.Errorf("%s: %s: %v\n%s", name, line, err, out.String())
 			}
 			ran = append(ran, args[1])

@@ -26,43 +26,19 @@ import (
 	"gocloud.dev/blob"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/brief-desk/brief/internal/deployspec"
 	"github.com/brief-desk/brief/internal/publish"
 )
 
-// Options say what to deploy where.
-type Options struct {
-	Dir        string // the output folder brief build wrote
-	URL        string // the bucket URL (gocloud.dev), prefix= included
-	MaxDeletes int    // refuse a deploy that would delete more objects, unless Force
-	Force      bool   // lift MaxDeletes
-	Adopt      bool   // take over objects brief did not put there, where the site has files
-	DryRun     bool   // plan, print the plan to Log, change nothing
-	Log        io.Writer
-	Workers    int // uploads at once; 0 means 8
-	Retry      Retry
-	Progress   func(done, total int) // after each upload and deletion
-}
-
-// Result is what a deploy did (or, with DryRun, would do).
-type Result struct {
-	Uploaded  []string // in the order they finished going up
-	Deleted   []string
-	Unchanged int
-	Waves     [][]string // the planned uploads, a wave after another
-}
-
-// Interrupted is the error of a deploy stopped before it finished: the site
-// still works (nothing went up before what it links to), and the next
-// deploy finishes the job.
-type Interrupted struct {
-	Done, Total int
-	Err         error
-}
-
-func (e *Interrupted) Error() string {
-	return fmt.Sprintf("deploy interrupted after %d of %d changes (%v); the site still works: run brief deploy again to finish", e.Done, e.Total, e.Err)
-}
-func (e *Interrupted) Unwrap() error { return e.Err }
+// Options say what to deploy where, Result what a deploy did (or, with
+// DryRun, would do), Interrupted how it stopped short. They are package
+// deployspec's, so that the command line can speak of a deploy without
+// linking this package.
+type (
+	Options     = deployspec.Options
+	Result      = deployspec.Result
+	Interrupted = deployspec.Interrupted
+)
 
 // Deploy uploads the site in opts.Dir to the bucket opts.URL.
 func Deploy(ctx context.Context, opts Options) (*Result, error) {

@@ -18,6 +18,8 @@ import (
 	"gocloud.dev/gcerrors"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
+
+	"github.com/brief-desk/brief/internal/deployspec"
 )
 
 // ManifestKey is the object, under the prefix, in which brief records the
@@ -36,13 +38,8 @@ type store struct {
 	retry Retry
 }
 
-// Retry says how often, and after how long, a call that failed for a
-// reason that may pass (a dropped connection, a 5xx, throttling) is tried
-// again.
-type Retry struct {
-	Attempts int           // in all; 0 means 5
-	Delay    time.Duration // before the second attempt, doubled for each next; 0 means 250 ms
-}
+// Retry says how often, and after how long, a failed call is tried again.
+type Retry = deployspec.Retry
 
 func (s *store) do(ctx context.Context, fn func() error) error {
 	attempts, delay := s.retry.Attempts, s.retry.Delay
