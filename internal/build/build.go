@@ -119,6 +119,7 @@ func Build(ctx context.Context, opts Options) (res *Result, err error) {
 		if lb, same = lastRecord(ctx, opts, start); same != nil {
 			return same, nil
 		}
+		warmFor(lb)
 	}
 	// What the output and the spare hold is checked (a walk of each) while
 	// the project loads; a refused output is reported before the project's

@@ -38,7 +38,8 @@ var gcTuning struct {
 	userChose bool
 	stop      chan struct{} // ends the goroutine that raises the limit
 	stopOnce  *sync.Once
-	loaded    bool // the project is loaded: the limit follows only a heap that nears it
+	loaded    bool  // the project is loaded: the limit follows only a heap that nears it
+	peak      int64 // the most the heap held in spans, as sampled every raiseEvery
 }
 
 // raiseEvery is how often the limit is fitted to the live heap.
@@ -55,7 +56,7 @@ func tuneGC() (restore func()) {
 		if !g.userChose {
 			g.limit = debug.SetMemoryLimit(buildMemLimit)
 			g.percent = debug.SetGCPercent(buildGOGC)
-			g.stop, g.stopOnce, g.loaded = make(chan struct{}), new(sync.Once), false
+			g.stop, g.stopOnce, g.loaded, g.peak = make(chan struct{}), new(sync.Once), false, 0
 			go raiseLimit(g.stop)
 		}
 	}
@@ -107,11 +108,14 @@ func fitMemLimit() {
 	if g.users == 0 || g.userChose {
 		return
 	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return
+	for _, x := range s {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return
+		}
 	}
+	g.peak = max(g.peak, int64(s[1].Value.Uint64()+s[2].Value.Uint64()))
 	live, limit := int64(s[0].Value.Uint64()), debug.SetMemoryLimit(-1)
 	want := 3 * live
 	if g.loaded {

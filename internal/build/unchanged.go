@@ -73,6 +73,9 @@ type lastBuild struct {
 	// where 8,000 strings took half of a weekly publish's reading and
 	// writing of the record.
 	FileList string
+	// Heap is the most the build's heap held (heapPeak), which the next
+	// build warms first (warm.go).
+	Heap int64
 	// Spare are the folders of the spare beside the output, with their
 	// size and modification time, when the build found the output it
 	// replaced (which the exchange keeps as the spare) as its record gave
@@ -332,7 +335,7 @@ func recordLastBuild(opts Options, p *project.Project, res *Result, start time.T
 		_ = os.Remove(dst)
 		return
 	}
-	lb := &lastBuild{Key: lastBuildKey(opts, out), Out: out, Files: res.Files}
+	lb := &lastBuild{Key: lastBuildKey(opts, out), Out: out, Files: res.Files, Heap: heapPeak()}
 	racy, racyFile := start.Add(-racyWindow), false
 	for _, in := range p.Inputs {
 		id := idOf(in.Info, true)
