@@ -7,21 +7,12 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/brief-desk/brief/internal/cli"
 	"github.com/brief-desk/brief/internal/deploy"
 )
 
 func main() {
-	os.Exit(cli.ExitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)))
-}
-
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return cli.RunDeploy(ctx, args, stdout, stderr, deploy.Deploy)
+	os.Exit(cli.ExitCode(cli.RunDeploy(context.Background(), os.Args[1:], os.Stdout, os.Stderr, deploy.Deploy)))
 }

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -46,11 +45,9 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// runDeploy is cmd/brief-deploy's run, which a test of package main here
-// cannot import.
+// runDeploy is cmd/brief-deploy's main, which a test of package main here
+// cannot import: one call.
 func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	return cli.RunDeploy(ctx, args, stdout, stderr, deploy.Deploy)
 }
 

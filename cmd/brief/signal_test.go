@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -252,7 +253,7 @@ func (s *smtpServer) accepted(t *testing.T, _ *exec.Cmd, _ *syncBuffer) {
 		t.Cleanup(func() { c.Close() })
 		time.Sleep(100 * time.Millisecond)
 	case <-time.After(60 * time.Second):
-		t.Fatal("brief mail never connected")
+		t.Fatal("brief never connected")
 	}
 }
 
@@ -319,4 +320,61 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestDeployOutlivesNoBrief: brief killed outright (SIGKILL, which it
+// cannot pass on) while the brief-deploy it runs is busy: the kernel
+// interrupts brief-deploy, which stops rather than go on deploying with
+// nobody to report it.
+func TestDeployOutlivesNoBrief(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs brief and brief-deploy")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux tells a program that its parent died")
+	}
+	dir := t.TempDir()
+	s3, proj, binDir := deployToSilence(t, dir)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "deploy", "--src", proj)
+	cmd.Env = append(os.Environ(), asBrief+"=1", "XDG_CACHE_HOME="+filepath.Join(dir, "keys"),
+		"PATH="+binDir+string(filepath.ListSeparator)+os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=brief", "AWS_SECRET_ACCESS_KEY=brief-secret")
+	stderr := &syncBuffer{}
+	cmd.Stderr, cmd.WaitDelay = stderr, time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s3.accepted(t, cmd, nil)
+	children, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", cmd.Process.Pid))
+	if err != nil || len(children) == 0 {
+		t.Skipf("no /proc children files: %v", err)
+	}
+	var child int
+	for _, f := range children {
+		b, _ := os.ReadFile(f)
+		if fields := strings.Fields(string(b)); len(fields) > 0 {
+			child, _ = strconv.Atoi(fields[0])
+		}
+	}
+	if child == 0 {
+		t.Fatal("brief runs no brief-deploy")
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	deadline := time.Now().Add(stopWithin)
+	for {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", child))
+		// Gone, or a zombie that its new parent has yet to reap.
+		if err != nil || bytes.Contains(stat, []byte(") Z ")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(child, syscall.SIGKILL)
+			t.Fatalf("brief-deploy (pid %d) still deploying %v after brief was killed\n%s", child, stopWithin, stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

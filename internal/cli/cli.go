@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -23,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -107,11 +109,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runMain(ctx, args, stdout, stderr, nil)
 }
 
-// RunDeploy is Run for the brief-deploy program: brief deploy with args
-// (without the program name), its work done in this process by do
-// (deploy.Deploy). brief itself runs that program for a deploy (see
-// runDeployProgram).
+// RunDeploy is the brief-deploy program: brief deploy with args (without
+// the program name), its work done in this process by do (deploy.Deploy),
+// stopped by an interrupt or SIGTERM as brief's commands are. brief itself
+// runs that program for a deploy (see runDeployProgram).
 func RunDeploy(ctx context.Context, args []string, stdout, stderr io.Writer, do deployspec.Func) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	return runMain(ctx, append([]string{"deploy"}, args...), stdout, stderr, do)
 }
 

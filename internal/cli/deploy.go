@@ -11,9 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/brief-desk/brief/internal/deployspec"
+	"github.com/brief-desk/brief/internal/diag"
 	"github.com/brief-desk/brief/internal/project"
 	"github.com/brief-desk/brief/internal/projectfs"
 )
@@ -26,10 +29,9 @@ import (
 // them together) or else on PATH, and exits with its status.
 const deployProgram = "brief-deploy"
 
-// callerEnv carries brief's version to the brief-deploy it runs, which
-// refuses to deploy for another version: the two share the manifest's
-// format and the rules of what may be deleted.
-const callerEnv = "BRIEF_DEPLOY_FOR"
+// protocolEnv carries deployspec.Protocol to the brief-deploy that brief
+// runs, which refuses to deploy for a brief that speaks another.
+const protocolEnv = "BRIEF_DEPLOY_PROTOCOL"
 
 // reportedError is the exit status of a program brief ran, which has
 // printed its own errors: Run prints nothing more.
@@ -63,8 +65,8 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer, do 
 	if do == nil {
 		return runDeployProgram(ctx, args, stdout, stderr)
 	}
-	if v := os.Getenv(callerEnv); v != "" && v != Version() {
-		return fmt.Errorf("this brief-deploy is version %s, run by brief %s: install both from the same source (go install ./cmd/brief ./cmd/brief-deploy)", Version(), v)
+	if v := os.Getenv(protocolEnv); v != "" && v != deployspec.Protocol {
+		return fmt.Errorf("this brief-deploy (%s, version %s) speaks %s, and the brief that ran it %s: install both from the same source (go install ./cmd/brief ./cmd/brief-deploy)", exeName(), Version(), deployspec.Protocol, diag.Quote(v))
 	}
 	if err := checkProject(*src); err != nil {
 		return err
@@ -108,7 +110,11 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer, do 
 // runDeployProgram runs brief-deploy with args, its output brief's, and
 // returns its exit status. An interrupt reaches it as an interrupt, so that
 // it stops as it would alone (saying what it finished); it is killed only
-// if it has not stopped ten seconds later.
+// if it has not stopped ten seconds later. On Linux it is also interrupted
+// if brief itself dies (deathSignal), so that a deploy never goes on with
+// nobody to report it. A profile or trace asked of brief (BRIEF_CPUPROFILE,
+// BRIEF_TRACE) is brief's own: set it on brief-deploy run alone to profile
+// a deploy.
 func runDeployProgram(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	exe, err := os.Executable()
 	if err != nil {
@@ -120,19 +126,29 @@ func runDeployProgram(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	cmd := exec.CommandContext(ctx, prog, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	cmd.Env = append(os.Environ(), callerEnv+"="+Version())
+	cmd.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "BRIEF_CPUPROFILE=") || strings.HasPrefix(kv, "BRIEF_TRACE=")
+	}), protocolEnv+"="+deployspec.Protocol)
+	cmd.SysProcAttr = deathSignal()
 	cmd.Cancel = func() error {
-		if err := cmd.Process.Signal(os.Interrupt); err != nil { // Windows cannot send one
-			return cmd.Process.Kill()
+		if runtime.GOOS == "windows" {
+			return nil // the console's Ctrl-C has reached it too; WaitDelay kills it
 		}
-		return nil
+		return cmd.Process.Signal(os.Interrupt)
 	}
 	cmd.WaitDelay = 10 * time.Second
 	err = cmd.Run()
 	var exit *exec.ExitError
 	switch {
+	case errors.As(err, &exit) && exit.ExitCode() >= 0:
+		return &reportedError{status: max(exit.ExitCode(), 1)}
 	case errors.As(err, &exit):
-		return &reportedError{status: max(exit.ExitCode(), 1)} // -1: killed by a signal
+		// Killed by a signal: it could not say so itself.
+		how := "was stopped (" + exit.String() + ")"
+		if ctx.Err() != nil {
+			how = "was interrupted (" + exit.String() + ")"
+		}
+		return fmt.Errorf("%s %s before it finished; a deploy never uploads a page before what it links to, so the site still works: run brief deploy again to finish", prog, how)
 	case err != nil && cmd.ProcessState != nil && cmd.ProcessState.Success():
 		return nil // it finished despite the interrupt, and said so
 	case err != nil:
@@ -160,6 +176,10 @@ func findDeployProgram(exe string) (string, error) {
 		}
 	}
 	p, err := exec.LookPath(deployProgram)
+	if err == nil && !filepath.IsAbs(p) {
+		// Found through a relative PATH entry with GODEBUG=execerrdot=0.
+		err = fmt.Errorf("%s: %w", p, exec.ErrDot)
+	}
 	if err == nil {
 		return p, nil
 	}
@@ -171,4 +191,13 @@ func findDeployProgram(exe string) (string, error) {
 		where += fmt.Sprintf(" (%v)", err)
 	}
 	return "", fmt.Errorf("brief deploy runs the %s program, which is not installed %s: install it from the same source as brief (go install ./cmd/brief-deploy in a clone of brief, or make bin/%s)", deployProgram, where, deployProgram)
+}
+
+// exeName is this program's path, for messages.
+func exeName() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return deployProgram
+	}
+	return exe
 }

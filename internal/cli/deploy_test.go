@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/brief-desk/brief/internal/deploy"
+	"github.com/brief-desk/brief/internal/deployspec"
 )
 
 // TestDeployCommand deploys the sample site to a folder through file://:
@@ -143,10 +144,16 @@ func TestFindDeployProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	pathProg := install(onPath)
+	if err := os.Mkdir(filepath.Join(home, deployProgram), 0o755); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Setenv("PATH", onPath)
 	if got, err := findDeployProgram(brief); got != pathProg || err != nil {
-		t.Errorf("none beside brief: got %q, %v; want the one on PATH", got, err)
+		t.Errorf("a folder of that name beside brief: got %q, %v; want the one on PATH", got, err)
+	}
+	if err := os.Remove(filepath.Join(home, deployProgram)); err != nil {
+		t.Fatal(err)
 	}
 	besideProg := install(home)
 	for _, exe := range []string{brief, link} {
@@ -161,24 +168,71 @@ func TestFindDeployProgram(t *testing.T) {
 	}
 	t.Chdir(onPath)
 	t.Setenv("PATH", ".")
-	if got, err := findDeployProgram(""); err == nil {
-		t.Errorf("found %q in the current folder through PATH=.", got)
+	for _, godebug := range []string{"", "execerrdot=0"} {
+		t.Setenv("GODEBUG", godebug)
+		if got, err := findDeployProgram(""); err == nil {
+			t.Errorf("GODEBUG=%s: found %q in the current folder through PATH=.", godebug, got)
+		}
 	}
 }
 
-// TestDeployVersion: brief-deploy refuses to deploy for a brief of another
-// version, before it reads the project.
-func TestDeployVersion(t *testing.T) {
-	t.Setenv(callerEnv, "v0.0.1-other")
+// TestDeployProtocol: brief-deploy refuses to deploy for a brief that
+// speaks another protocol, before it reads the project.
+func TestDeployProtocol(t *testing.T) {
+	t.Setenv(protocolEnv, "brief-deploy/0")
 	var out bytes.Buffer
 	err := RunDeploy(context.Background(), []string{"--src", t.TempDir()}, &out, &out, deploy.Deploy)
-	if ExitCode(err) != 1 || !strings.Contains(out.String(), "run by brief v0.0.1-other") || !strings.Contains(out.String(), "install both from the same source") {
+	if ExitCode(err) != 1 || !strings.Contains(out.String(), "speaks "+deployspec.Protocol+`, and the brief that ran it "brief-deploy/0"`) || !strings.Contains(out.String(), "install both from the same source") {
 		t.Errorf("got %v\n%s", err, &out)
 	}
-	t.Setenv(callerEnv, Version())
+	t.Setenv(protocolEnv, deployspec.Protocol)
 	out.Reset()
 	err = RunDeploy(context.Background(), []string{"--src", filepath.Join(t.TempDir(), "none")}, &out, &out, deploy.Deploy)
 	if ExitCode(err) != 1 || !strings.Contains(out.String(), "does not exist") {
-		t.Errorf("same version: got %v\n%s", err, &out)
+		t.Errorf("the same protocol: got %v\n%s", err, &out)
+	}
+}
+
+// TestRunDeployProgram runs brief deploy against stand-ins for brief-deploy
+// (shell scripts on PATH): the arguments and the protocol reach it, brief's
+// own profile and trace do not; its exit status is brief's, with nothing
+// printed twice; killed by a signal, which it cannot report, brief says so.
+func TestRunDeployProgram(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("stand-ins are shell scripts")
+	}
+	bin := t.TempDir()
+	t.Setenv("PATH", bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	t.Setenv("BRIEF_TRACE", "")
+	t.Setenv(protocolEnv, "")
+	stand := func(script string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(bin, deployProgram), []byte("#!/bin/sh\n"+script+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(env ...string) (string, error) {
+		t.Helper()
+		for i := 0; i+1 < len(env); i += 2 {
+			t.Setenv(env[i], env[i+1])
+		}
+		var out bytes.Buffer
+		err := Run(context.Background(), []string{"deploy", "--src", "my desk", "--dry-run"}, &out, &out)
+		return out.String(), err
+	}
+
+	stand(`echo "args:$1|$2|$3 protocol:$BRIEF_DEPLOY_PROTOCOL profile:$BRIEF_CPUPROFILE trace:$BRIEF_TRACE"`)
+	out, err := run("BRIEF_CPUPROFILE", filepath.Join(t.TempDir(), "cpu.prof"), "BRIEF_TRACE", "")
+	t.Setenv("BRIEF_CPUPROFILE", "")
+	if want := "args:--src|my desk|--dry-run protocol:" + deployspec.Protocol + " profile: trace:\n"; err != nil || out != want {
+		t.Errorf("got %v, %q; want %q", err, out, want)
+	}
+	stand(`echo "brief: it failed" >&2; exit 3`)
+	if out, err := run(); ExitCode(err) != 3 || out != "brief: it failed\n" {
+		t.Errorf("exit 3: got %v (status %d), %q", err, ExitCode(err), out)
+	}
+	stand(`kill -9 $$`)
+	if out, err := run(); ExitCode(err) != 1 || !strings.Contains(out, "was stopped (signal: killed) before it finished") || !strings.Contains(out, "run brief deploy again") {
+		t.Errorf("killed: got %v, %q", err, out)
 	}
 }

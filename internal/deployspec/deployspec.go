@@ -1,7 +1,7 @@
 // Package deployspec holds what brief deploy is asked to do and what it
 // reports, apart from package deploy, which does it. The command line
 // speaks of a deploy through these types alone, so that the brief program
-// does not link package deploy and the storage services' SDKs it brings (40
+// does not link package deploy and the storage services' SDKs it brings (60
 // MB of the binary, and about 45 ms of initialisation at the start of every
 // build): brief runs the brief-deploy program for a deploy, and that program
 // passes deploy.Deploy to the command line (see docs/publishing.md).
@@ -13,6 +13,12 @@ import (
 	"io"
 	"time"
 )
+
+// Protocol is what brief and the brief-deploy it runs must agree on: this
+// package's types, brief deploy's flags, the manifest's format and the
+// rules of what a deploy may delete. Change its number with any of them: a
+// brief-deploy refuses to deploy for a brief that speaks another.
+const Protocol = "brief-deploy/1"
 
 // Options say what to deploy where.
 type Options struct {

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package cli
+
+import "syscall"
+
+// deathSignal: only Linux can tell a program that brief died.
+func deathSignal() *syscall.SysProcAttr { return nil }
