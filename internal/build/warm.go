@@ -33,7 +33,7 @@ func warmFor(lb *lastBuild) {
 // the collector does not hand the pages back to the kernel before the
 // build uses them.
 func warmHeap(n int64) {
-	if n < warmMin || n > warmMax || !canPopulate {
+	if n < warmMin || n > warmMax || n > int64(^uint(0)>>2) || !canPopulate { // a quarter of a 32-bit address space
 		return
 	}
 	raiseLimitTo(n + n/4)
