@@ -24,7 +24,9 @@ import (
 // from the build's records spent two fifths of its CPU collecting under a
 // limit its live heap had outgrown. Measurements: docs/performance.md.
 // GOGC or GOMEMLIMIT in the environment turn this off: the user's setting
-// wins.
+// wins. The same goroutine that fits the limit samples the heap's peak,
+// which the build's record keeps for the next build to warm (warm.go);
+// warming stays under the limit and never raises it.
 const (
 	buildGOGC     = 300
 	buildMemLimit = 180 << 20

@@ -2,9 +2,7 @@ package build
 
 import "golang.org/x/sys/unix"
 
-const canPopulate = true
-
-// populate has the kernel back b with memory in one call.
-func populate(b []byte) bool {
+// populatePages has the kernel back b, whole pages, with memory in one call.
+func populatePages(b []byte) bool {
 	return unix.Madvise(b, unix.MADV_POPULATE_WRITE) == nil
 }

@@ -2,6 +2,5 @@
 
 package build
 
-const canPopulate = false
-
-func populate([]byte) bool { return false }
+// populatePages: only Linux fills pages in one call.
+func populatePages([]byte) bool { return false }
