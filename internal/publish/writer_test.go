@@ -239,3 +239,67 @@ func TestVouchedSpare(t *testing.T) {
 		t.Error("a vouched spare with a folder where its manifest lists a file is fit")
 	}
 }
+
+// TestCloseRestoresSpare: a reused spare that was not published goes back
+// to being the spare, its manifest listing what it held and every file the
+// build wrote into it, so that it is fit for the next build; a folder the
+// build made new is removed.
+func TestCloseRestoresSpare(t *testing.T) {
+	root := t.TempDir()
+	src, out := filepath.Join(root, "src"), filepath.Join(root, "public")
+	spare := sparePath(out)
+	for _, dir := range []string{src, out, spare} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(dir), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ManifestName), manifestBytes([]string{"index.html"}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func() *Folder {
+		t.Helper()
+		tg, err := Resolve(src, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tg.Check(); err != nil {
+			t.Fatal(err)
+		}
+		f, err := tg.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	f := open()
+	if !f.reused {
+		t.Fatal("the spare was not reused")
+	}
+	if err := f.Writer().Write("briefings/new/index.html", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	c := checkSpare(out, false)
+	if !c.fit {
+		t.Fatal("the spare put back is not fit to reuse")
+	}
+	if got, want := slices.Sorted(maps.Keys(c.files)), []string{"briefings/new/index.html", "index.html"}; !slices.Equal(got, want) {
+		t.Errorf("the spare put back lists %v, want %v", got, want)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, ManifestName)); err != nil || string(b) != string(manifestBytes([]string{"index.html"})) {
+		t.Errorf("the output's manifest changed: %q, %v", b, err)
+	}
+	// Without a spare to reuse, the build's new folder goes.
+	if err := os.RemoveAll(spare); err != nil {
+		t.Fatal(err)
+	}
+	f = open()
+	dir := f.dir
+	f.Close()
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("the new folder %s of a build that did not publish was left", dir)
+	}
+}
