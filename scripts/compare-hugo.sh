@@ -121,7 +121,8 @@ med() { sort -k1,1 -k2,2n | awk '{ n[$1]++; v[$1, n[$1]] = $2 } END { for (k in 
 # Derived datasets (issue 25): 1,000 briefings quoting a derived dataset
 # over 10,000 daily rows (1,000 snapshots) against the same quoting a
 # column, three alternated rounds; medians of wall and CPU (user + system).
-d=$("$repo/scripts/bench-derived.sh" 3)
+# (the script's figures are /usr/bin/time's, on its standard error)
+d=$("$repo/scripts/bench-derived.sh" 3 2>&1 | grep -E '^(column|query) (cold|weekly|unchanged) ')
 { echo "$d" | awk '{ print "w:" $1 "-" $2, $3 }' | med; echo "$d" | awk '{ print "c:" $1 "-" $2, $4 + $5 }' | med; } |
   awk '{ m[$1] = $2 } END {
     printf "derived datasets: cold build +%.1f ms wall a snapshot (budget 5 ms: issue 25, blocked); weekly publish %+.0f%% wall, %+.0f%% CPU (budget 10%%); nothing changed %+.2f s wall\n",

@@ -157,6 +157,44 @@ func TestSearchInBrowser(t *testing.T) {
 	}
 }
 
+// TestSearchSplitYear: in a year large enough to split, whose briefings'
+// texts are in fragments of four, every briefing's word finds that
+// briefing, with its own title and snippet: the client takes the right
+// fragment and the right place in it.
+func TestSearchSplitYear(t *testing.T) {
+	sitetest.Chromium(t)
+	dir := sitetest.Write(t, tinyArchive(t))
+	const weeks = 14
+	for w := range weeks {
+		text := fmt.Sprintf("+++\ntitle = \"Week %d\"\ndate = 2026-02-%02d\n+++\n\nThe word of the week is kwd%02d.\n", w, 2+w, w)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("content/briefings/w%02d.md", w)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sitetest.Build(t, dir, build.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	public := filepath.Join(dir, "public")
+	split := false
+	for _, g := range entryOf(t, public) {
+		split = split || g.Name == "2026" && g.Split && g.PerFragment > 1 && len(g.Fragments) > 1
+	}
+	if !split {
+		t.Fatal("2026 is not split into fragments of several briefings")
+	}
+	p := sitetest.Browser(t)
+	p.Open(t, "file://"+public+"/index.html")
+	for w := range weeks {
+		got := typeQuery(t, p, fmt.Sprintf("kwd%02d", w))
+		if want := fmt.Sprintf("Week %d", w); len(got) != 1 || got[0].Title != want || !strings.Contains(got[0].Snippet, fmt.Sprintf("kwd%02d", w)) {
+			t.Errorf("kwd%02d: %+v, want one result, %q", w, got, want)
+		}
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
 // TestSearchKeyboard: "/" focuses the box, the arrows move through the
 // results (aria-activedescendant), Enter opens the chosen one, and the
 // count is in a live region.
