@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -255,17 +256,11 @@ Text.
 // its folders changes the folder's time stamp: the spare is walked,
 // refused, and left alone.
 func TestSpareFromRecord(t *testing.T) {
-	dir := sitetest.Write(t, cacheProject)
-	age(t, dir)
-	out := filepath.Join(t.TempDir(), "public")
-	opts := build.Options{Src: dir, Out: out, CacheDir: filepath.Join(dir, ".brief-cache")}
-	spare := filepath.Join(filepath.Dir(out), ".public.spare")
+	dir, opts, spare, write := spareProject(t)
+	out := opts.Out
 	edit := func(text string) {
 		t.Helper()
-		p := filepath.Join(dir, "content/briefings/w9.md")
-		if err := os.WriteFile(p, []byte("+++\ntitle = \"Week nine\"\ndate = 2026-02-26\n+++\n"+text+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		p := write(text)
 		for _, p := range []string{p, filepath.Dir(p)} {
 			if err := os.Chtimes(p, longAgo, longAgo); err != nil {
 				t.Fatal(err)
@@ -301,32 +296,22 @@ func TestSpareFromRecord(t *testing.T) {
 // the interrupt), listing what it held and what the interrupted build wrote
 // into it; the next build renders into it and equals a fresh build.
 func TestInterruptedBuildKeepsSpare(t *testing.T) {
-	dir := sitetest.Write(t, cacheProject)
-	age(t, dir)
-	out := filepath.Join(t.TempDir(), "public")
-	opts := build.Options{Src: dir, Out: out, CacheDir: filepath.Join(dir, ".brief-cache")}
-	spare := filepath.Join(filepath.Dir(out), ".public.spare")
-	edit := func(text string) {
-		t.Helper()
-		p := filepath.Join(dir, "content/briefings/w9.md")
-		if err := os.WriteFile(p, []byte("+++\ntitle = \"Week nine\"\ndate = 2026-02-26\n+++\n"+text+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, opts, spare, edit := spareProject(t)
+	out := opts.Out
 	mustBuild(t, opts)
-	edit("One.")
+	_ = edit("One.")
 	mustBuild(t, opts) // the first output becomes the spare
 	if _, err := os.Stat(spare); err != nil {
 		t.Fatalf("no spare after the second build: %v", err)
 	}
 	before := sitetest.Tree(t, out)
-	edit("Two, interrupted.")
+	_ = edit("Two, interrupted.")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	interrupted := opts
-	made := 0
+	var made atomic.Int32 // Progress is called from every core
 	interrupted.Progress = func(done, total int) {
-		if made++; made == 3 {
+		if made.Add(1) == 3 {
 			cancel()
 		}
 	}
@@ -370,9 +355,28 @@ func TestInterruptedBuildKeepsSpare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edit("Three.")
+	_ = edit("Three.")
 	mustBuild(t, opts)
 	if got, want := sitetest.Tree(t, out), uncached(t, dir); !equalTrees(got, want) {
 		t.Error("the build after the interrupted one differs from a fresh build")
 	}
+}
+
+// spareProject writes the cache tests' project, its files aged, with the
+// options of a cached build into a new output; spare is where that output's
+// spare goes, and write gives briefing w9 the text given and returns its path.
+func spareProject(t *testing.T) (dir string, opts build.Options, spare string, write func(text string) string) {
+	dir = sitetest.Write(t, cacheProject)
+	age(t, dir)
+	out := filepath.Join(t.TempDir(), "public")
+	opts = build.Options{Src: dir, Out: out, CacheDir: filepath.Join(dir, ".brief-cache")}
+	write = func(text string) string {
+		t.Helper()
+		p := filepath.Join(dir, "content/briefings/w9.md")
+		if err := os.WriteFile(p, []byte("+++\ntitle = \"Week nine\"\ndate = 2026-02-26\n+++\n"+text+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	return dir, opts, filepath.Join(filepath.Dir(out), ".public.spare"), write
 }

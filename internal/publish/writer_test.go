@@ -141,17 +141,7 @@ func TestWriterKeepsWhatTheSpareHolds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tg, err := Resolve(src, out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tg.Check(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := tg.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openFolder(t, src, out)
 	defer f.Close()
 	if !f.reused {
 		t.Fatal("the spare was not reused")
@@ -259,22 +249,7 @@ func TestCloseRestoresSpare(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	open := func() *Folder {
-		t.Helper()
-		tg, err := Resolve(src, out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tg.Check(); err != nil {
-			t.Fatal(err)
-		}
-		f, err := tg.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	f := open()
+	f := openFolder(t, src, out)
 	if !f.reused {
 		t.Fatal("the spare was not reused")
 	}
@@ -296,10 +271,28 @@ func TestCloseRestoresSpare(t *testing.T) {
 	if err := os.RemoveAll(spare); err != nil {
 		t.Fatal(err)
 	}
-	f = open()
+	f = openFolder(t, src, out)
 	dir := f.dir
 	f.Close()
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("the new folder %s of a build that did not publish was left", dir)
 	}
+}
+
+// openFolder resolves and checks the output out of the project src and
+// opens the folder a build writes into.
+func openFolder(t *testing.T, src, out string) *Folder {
+	t.Helper()
+	tg, err := Resolve(src, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.Check(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := tg.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
