@@ -118,13 +118,12 @@ func (f *Folder) restoreSpare() bool {
 		files = append(files, rel)
 	}
 	for rel := range w.files {
-		if !f.spare[rel] {
+		if !f.spare[rel] && rel != ManifestName {
 			files = append(files, rel)
 		}
 	}
 	w.mu.Unlock()
 	slices.Sort(files)
-	files = slices.DeleteFunc(files, func(rel string) bool { return rel == ManifestName })
 	m := under(f.dir, ManifestName)
 	_ = os.Remove(m) // never written through a link into the output
 	if os.WriteFile(m, manifestBytes(files), 0o644) != nil {

@@ -239,15 +239,7 @@ func TestCloseRestoresSpare(t *testing.T) {
 	src, out := filepath.Join(root, "src"), filepath.Join(root, "public")
 	spare := sparePath(out)
 	for _, dir := range []string{src, out, spare} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(dir), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, ManifestName), manifestBytes([]string{"index.html"}), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		tree(t, dir, dir)
 	}
 	f := openFolder(t, src, out)
 	if !f.reused {

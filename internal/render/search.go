@@ -34,9 +34,10 @@ const maxSearchRows = 2000
 
 // searchSplit is how many briefings make a year's group large enough to
 // split: its terms into a part per first character (search.Buckets), its
-// texts into fragments of searchPerFragment briefings. A smaller group is one part and one
-// fragment, so that a small site is a few files; a large one's parts keep
-// what a query loads small (each year's part of one first character).
+// texts into fragments of searchPerFragment briefings. A smaller group is
+// one part and one fragment, so that a small site is a few files; a large
+// one's parts keep what a query loads small (each year's part of one first
+// character).
 const searchSplit = 12
 
 // searchPerFragment is how many briefings of a large group share a
@@ -56,7 +57,7 @@ type searchGroup struct {
 	entry     search.Group
 	key       key.Hash
 	docs      []func() (*search.Doc, error) // each document, made once
-	held      []*searchDoc                  // what docs made, until release
+	held      []*searchDoc                  // what docs made, until madeOne lets go
 	left      atomic.Int32                  // the group's parts and fragments not made yet
 	docKeys   []key.Hash                    // what each document's fragment is made from
 	once      sync.Once
